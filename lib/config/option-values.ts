@@ -1,0 +1,102 @@
+/**
+ * Resolved values of every option the autoscaler reads (spec/autoscaler-algorithm.md §1.1–1.8,
+ * plus this project's extensions marked as such). Durations are milliseconds, memory sizes bytes,
+ * fractions 0..1. `undefined` means "not set" for options without a default.
+ */
+export interface AutoscalerOptionValues {
+  // §1.1 core / control
+  /** `job.autoscaler.enabled`: the operator's built-in autoscaler switch; must stay false for us. */
+  readonly enabled: boolean;
+  /** `scaling.enabled`: false = recommendation-only (advisor) mode. */
+  readonly scalingEnabled: boolean;
+  readonly metricsWindowMs: number;
+  readonly stabilizationIntervalMs: number;
+  readonly excludedPeriods: readonly string[];
+  /** Extension: IANA time zone in which excluded periods are evaluated. */
+  readonly excludedPeriodsTimeZone: string;
+  readonly restClientTimeoutMs: number;
+  readonly vertexExcludeIds: readonly string[];
+  readonly scalingEventIntervalMs: number;
+  // §1.2 utilization
+  readonly utilizationTarget: number;
+  readonly targetUtilizationBoundary: number;
+  readonly utilizationMax: number | undefined;
+  readonly utilizationMin: number | undefined;
+  // §1.3 parallelism limits
+  readonly vertexMinParallelism: number;
+  readonly vertexMaxParallelism: number;
+  readonly scaleDownMaxFactor: number;
+  readonly scaleUpMaxFactor: number;
+  readonly scaleDownIntervalMs: number;
+  readonly parallelismAlignmentMode: string;
+  readonly keyGroupPartitionsAdjustMode: 'EVENLY_SPREAD' | 'MAXIMIZE_UTILISATION';
+  // §1.4 backlog / catch-up / restart
+  readonly catchUpDurationMs: number;
+  readonly restartTimeMs: number;
+  readonly restartTimeTrackingEnabled: boolean;
+  readonly restartTimeTrackingLimitMs: number;
+  readonly backlogProcessingLagThresholdMs: number;
+  readonly observedTprLagThresholdMs: number;
+  readonly observedTprSwitchThreshold: number;
+  readonly observedTprMinObservations: number;
+  // §1.5 effectiveness, history, scalability
+  readonly scalingEffectivenessDetectionEnabled: boolean;
+  readonly scalingEffectivenessThreshold: number;
+  readonly historyMaxCount: number;
+  readonly historyMaxAgeMs: number;
+  readonly observedScalabilityEnabled: boolean;
+  readonly observedScalabilityMinObservations: number;
+  readonly observedScalabilityCoefficientMin: number;
+  // §1.6 memory pressure and tuning
+  readonly gcPressureThreshold: number;
+  readonly heapUsageThreshold: number;
+  readonly memoryTuningEnabled: boolean;
+  readonly memoryTuningScaleDownCompensationEnabled: boolean;
+  readonly memoryTuningOverhead: number;
+  readonly memoryTuningMaximizeManagedMemory: boolean;
+  // §1.7 resources, metrics, plugins
+  readonly busyTimeAggregator: 'MAX' | 'AVG' | 'MIN';
+  readonly quotaMemoryBytes: number | undefined;
+  readonly quotaCpu: number | undefined;
+  readonly customEvaluators: readonly string[];
+  readonly customExecutors: readonly string[];
+  // §1.8 non-autoscaler options read or written
+  readonly parallelismOverrides: Readonly<Record<string, string>>;
+  readonly numberOfTaskSlots: number;
+  readonly networkBuffersPerChannel: number;
+  readonly networkFloatingBuffersPerGate: number;
+  readonly memorySegmentSizeBytes: number;
+  readonly taskManagerCpu: number | undefined;
+  readonly jobManagerScheduler: string | undefined;
+  readonly inPlaceScalingEnabled: boolean;
+  readonly resourceViewRefreshIntervalMs: number;
+  readonly reconcileIntervalMs: number;
+  readonly tmProcessSizeBytes: number | undefined;
+  readonly tmFlinkSizeBytes: number | undefined;
+  readonly tmTaskHeapBytes: number | undefined;
+  readonly tmManagedSizeBytes: number | undefined;
+  readonly tmManagedFraction: number;
+  readonly tmNetworkMinBytes: number;
+  readonly tmNetworkMaxBytes: number;
+  readonly tmNetworkFraction: number;
+  readonly tmJvmMetaspaceBytes: number;
+  readonly tmJvmOverheadFraction: number;
+  readonly tmJvmOverheadMinBytes: number;
+  readonly tmJvmOverheadMaxBytes: number;
+  readonly tmFrameworkHeapBytes: number;
+  readonly tmFrameworkOffHeapBytes: number;
+  readonly tmTaskOffHeapBytes: number;
+}
+
+export type OptionName = keyof AutoscalerOptionValues;
+
+/**
+ * Resolved options of one job: every value, which options were set explicitly, and the
+ * flattened configuration they were read from (for keys other stages interpret themselves).
+ */
+export interface AutoscalerOptions extends AutoscalerOptionValues {
+  /** Names of options whose value came from configuration rather than the default. */
+  readonly explicitlySet: ReadonlySet<OptionName>;
+  /** The flattened, merged configuration (all keys, strings) the options were read from. */
+  readonly flinkConfiguration: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,32 @@
+/**
+ * An event the autoscaler emits, with the operator's reasons so users who know the built-in
+ * autoscaler recognise them (spec §5.4). Reported as a Kubernetes Event on the resource and in
+ * the DynamoDB event log.
+ */
+export type AutoscalerEventReason =
+  | 'ScalingReport'
+  | 'IneffectiveScaling'
+  | 'ScalingLimited'
+  | 'MemoryPressure'
+  | 'ResourceQuotaReached'
+  | 'ClusterCapacityReached'
+  | 'ScalingVetoed'
+  | 'ExcludedPeriod'
+  | 'Configuration recommendation'
+  | 'InvalidConfiguration'
+  | 'AutoscalerError';
+
+export type AutoscalerEventType = 'Normal' | 'Warning';
+
+export interface AutoscalerEvent {
+  readonly reason: AutoscalerEventReason;
+  readonly type: AutoscalerEventType;
+  readonly message: string;
+  /**
+   * De-duplication key: an event with the same reason and key is suppressed within
+   * `dedupeIntervalMs`. Absent = the message itself is the key.
+   */
+  readonly messageKey?: string;
+  /** Suppression interval in ms (`scaling.event.interval`); absent = never de-duplicated. */
+  readonly dedupeIntervalMs?: number;
+}

@@ -1,0 +1,94 @@
+import type { VertexId } from './topology.ts';
+
+/**
+ * Metrics kept with each scaling summary (what ineffective-scaling detection and the observed
+ * scalability fit need later). Rates in records/s.
+ */
+export interface ScalingSummaryMetrics {
+  /** TRUE_PROCESSING_RATE window average at decision time. */
+  readonly trueProcessingRateAvg: number;
+  /** EXPECTED_PROCESSING_RATE current value at decision time (TPR / cur × new). */
+  readonly expectedProcessingRate: number;
+  /** TARGET_DATA_RATE window average at decision time. */
+  readonly targetDataRateAvg: number;
+}
+
+/** One executed scaling of one vertex (Java `ScalingSummary`), keyed by decision time. */
+export interface ScalingSummary {
+  /** Epoch ms of the decision that executed this scaling. */
+  readonly tsMs: number;
+  readonly currentParallelism: number;
+  readonly newParallelism: number;
+  readonly metrics: ScalingSummaryMetrics;
+}
+
+/** One executed scaling of the job, for restart-time tracking (Java `ScalingRecord`, spec §6). */
+export interface ScalingRecord {
+  /** Epoch ms when the scaling was decided. */
+  readonly startMs: number;
+  /** Observed restart duration in ms (RUNNING timestamp − start); absent until measured. */
+  readonly restartDurationMs?: number;
+}
+
+/** One pending scale-down recommendation (spec §4.6). */
+export interface DelayedRecommendation {
+  readonly triggerTimeMs: number;
+  readonly parallelism: number;
+  readonly outsideUtilizationBound: boolean;
+}
+
+/** Pending delayed scale-down of one vertex (spec §4.6). */
+export interface DelayedScaleDownState {
+  /** Epoch ms of the first scale-down trigger since the state was last cleared. */
+  readonly firstTriggerTimeMs: number;
+  /** Recommendations, oldest first, kept strictly decreasing in parallelism. */
+  readonly recommendations: readonly DelayedRecommendation[];
+}
+
+/** Memory configuration changes to apply (Java `ConfigChanges`): removals first, then overrides. */
+export interface ConfigChanges {
+  readonly overrides: Readonly<Record<string, string>>;
+  readonly removals: readonly string[];
+}
+
+/**
+ * Everything the autoscaler remembers about one job between cycles, except the metric window
+ * samples (stored as separate items) and the event log. Persisted as the `STATE` item.
+ */
+export interface JobState {
+  /** Schema of this object; unknown versions are discarded and rebuilt. */
+  readonly schemaVersion: 1;
+  /** Flink JobID the state was built for; a new job id resets what depends on it. */
+  readonly jobId?: string;
+  /** Hash of the vertex set and edges; a changed topology resets per-vertex state. */
+  readonly topologyHash?: string;
+  /** Executed scalings per vertex, oldest first, trimmed by `history.max.count` / `history.max.age`. */
+  readonly scalingHistory: Readonly<Record<VertexId, readonly ScalingSummary[]>>;
+  /** Executed scalings of the job, oldest first, with measured restart durations. */
+  readonly scalingTracking: readonly ScalingRecord[];
+  /** Pending delayed scale-downs per vertex. */
+  readonly delayedScaleDown: Readonly<Record<VertexId, DelayedScaleDownState>>;
+  /** Parallelism overrides the autoscaler wants applied (every evaluated vertex). */
+  readonly parallelismOverrides: Readonly<Record<VertexId, number>>;
+  /** Memory configuration changes the autoscaler wants applied. */
+  readonly configOverrides: ConfigChanges;
+  /**
+   * Memory usage history for the decaying-peak memory model (issue: memory tuning). Opaque to
+   * everything but lib/tuning.
+   */
+  readonly memoryHistory?: unknown;
+  /** Epoch ms of the last completed evaluation. */
+  readonly lastEvaluationMs?: number;
+}
+
+/** The empty state of a job that has never been evaluated. */
+export function emptyJobState(): JobState {
+  return {
+    schemaVersion: 1,
+    scalingHistory: {},
+    scalingTracking: [],
+    delayedScaleDown: {},
+    parallelismOverrides: {},
+    configOverrides: { overrides: {}, removals: [] },
+  };
+}
