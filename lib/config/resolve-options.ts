@@ -120,6 +120,33 @@ function parseValue(def: OptionDefinition, key: string, text: string): unknown {
   }
 }
 
+/**
+ * The Java validator checks ranges in this order (spec §1.10) and reports the first failure;
+ * options with ranges that it does not check come after, in declaration order.
+ */
+const JAVA_VALIDATION_ORDER: readonly OptionName[] = [
+  'scaleDownMaxFactor',
+  'scaleUpMaxFactor',
+  'utilizationTarget',
+  'targetUtilizationBoundary',
+  'utilizationMax',
+  'utilizationMin',
+  'gcPressureThreshold',
+  'heapUsageThreshold',
+  'observedScalabilityCoefficientMin',
+  'scalingEffectivenessThreshold',
+  'memoryTuningOverhead',
+];
+
+const RANGE_CHECK_ORDER: readonly OptionDefinition[] = [
+  ...JAVA_VALIDATION_ORDER.map(
+    (name) => (OPTION_DEFINITIONS as readonly OptionDefinition[]).find((def) => def.name === name)!,
+  ),
+  ...(OPTION_DEFINITIONS as readonly OptionDefinition[]).filter(
+    (def) => def.range && !JAVA_VALIDATION_ORDER.includes(def.name),
+  ),
+];
+
 function formatBound(value: number | undefined, side: 'min' | 'max'): string {
   if (value === undefined) return side === 'min' ? '-Infinity' : '+Infinity';
   return String(value);
@@ -130,7 +157,7 @@ function formatBound(value: number | undefined, side: 'min' | 'max'): string {
  * operator webhook's window check and excluded-period parsing.
  */
 function validateOptions(options: AutoscalerOptions): void {
-  for (const def of OPTION_DEFINITIONS as readonly OptionDefinition[]) {
+  for (const def of RANGE_CHECK_ORDER) {
     if (!def.range) continue;
     if (def.validateWhen && options[def.validateWhen] !== true) continue;
     const value = options[def.name];
