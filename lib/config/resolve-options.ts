@@ -62,6 +62,13 @@ export function resolveOptions(...layers: readonly unknown[]): ResolvedOptions {
   };
   validateOptions(options);
   warnings.push(...unknownKeyWarnings(merged), ...unsupportedFeatureWarnings(options));
+  // The operator's webhook rejects a window shorter than its reconcile interval; here the cadence
+  // is the schedule, so a short window is only warned about (fewer than two samples may fit).
+  if (options.metricsWindowMs < options.reconcileIntervalMs) {
+    warnings.push(
+      `Option '${AUTOSCALER_PREFIX}metrics.window' (${options.metricsWindowMs} ms) is shorter than the evaluation interval (${options.reconcileIntervalMs} ms): fewer than two samples may fit in the window`,
+    );
+  }
   return { options, warnings };
 }
 
@@ -171,13 +178,6 @@ function validateOptions(options: AutoscalerOptions): void {
         message: `The AutoScalerOption ${def.key} is invalid, it should be a value within the range ${range}`,
       });
     }
-  }
-  if (options.metricsWindowMs < options.reconcileIntervalMs) {
-    throw new InvalidOptionError(
-      `${AUTOSCALER_PREFIX}metrics.window`,
-      String(options.metricsWindowMs),
-      `at least the reconcile interval (${options.reconcileIntervalMs} ms), or fewer than two samples fit in the window`,
-    );
   }
   if (options.vertexMinParallelism < 1 || options.vertexMaxParallelism < 1) {
     const key = options.vertexMinParallelism < 1 ? 'vertex.min-parallelism' : 'vertex.max-parallelism';

@@ -85,6 +85,12 @@ describe('resolveOptions', () => {
     expect(warnings).toEqual(["Unknown autoscaler option 'job.autoscaler.utilisation.target' is ignored"]);
   });
 
+  it('warns (does not fail) when the window is shorter than the evaluation interval', () => {
+    const { options, warnings } = resolveOptions({ 'job.autoscaler.metrics.window': '30 s' });
+    expect(options.metricsWindowMs).toBe(30_000);
+    expect(warnings.join('\n')).toMatch(/metrics.window.*shorter than the evaluation interval/);
+  });
+
   it('warns that Java plugins cannot run', () => {
     const { warnings } = resolveOptions({ 'job.autoscaler.scaling.custom-executors': 'veto' });
     expect(warnings.join('\n')).toMatch(/custom-executors.*cannot run here/);
@@ -105,7 +111,6 @@ describe('resolveOptions', () => {
       'job.autoscaler.memory.gc-pressure.threshold',
       '[0, 1]',
     ],
-    [{ 'job.autoscaler.metrics.window': '30 s' }, 'job.autoscaler.metrics.window', 'reconcile interval'],
     [{ 'job.autoscaler.scaling.enabled': 'maybe' }, 'job.autoscaler.scaling.enabled', 'true or false'],
     [
       { 'job.autoscaler.metrics.busy-time.aggregator': 'p99' },

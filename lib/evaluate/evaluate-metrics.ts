@@ -1,0 +1,143 @@
+/**
+ * The evaluation stage (spec/autoscaler-algorithm.md §3.1–3.7, Java `ScalingMetricEvaluator`):
+ * metric window → per-vertex rates, capacities and thresholds, plus job-level metrics.
+ */
+import type { AutoscalerOptions } from '../config/index.ts';
+import type {
+  EvaluatedMetric,
+  EvaluatedMetrics,
+  EvaluatedVertexMetrics,
+  JobTopology,
+  MetricSample,
+  VertexId,
+  VertexInfo,
+} from '../domain/index.ts';
+import { counterRate, roundMetric, vertexMetricValue } from '../metrics/window-math.ts';
+import { EvaluationInputError, MissingIngestionRateError } from './evaluation-error.ts';
+import { evaluateGlobalMetrics } from './global-metrics.ts';
+import { computeOutputRatio } from './output-ratio.ts';
+import { isProcessingBacklog } from './processing-backlog.ts';
+import {
+  computeBusyTimeMsPerSecond,
+  computeTprInputRate,
+  computeTrueProcessingRate,
+} from './processing-rate.ts';
+import { computeScaleThresholds } from './target-capacity.ts';
+import { topologicalOrder } from './topology-order.ts';
+
+export { computeEdgeDataRate, computeOutputRatio } from './output-ratio.ts';
+export { isProcessingBacklog } from './processing-backlog.ts';
+export {
+  computeBusyTimeMsPerSecond,
+  computeTprInputRate,
+  computeTrueProcessingRate,
+} from './processing-rate.ts';
+
+/** Input of {@link evaluateMetrics}. */
+export interface EvaluateMetricsInput {
+  /** The metric window, oldest first; at least two samples (spec §2.5 step 8). */
+  readonly samples: readonly MetricSample[];
+  readonly topology: JobTopology;
+  readonly options: AutoscalerOptions;
+  /** Restart time for the capacity formula in ms (see `computeRestartTimeMs`, spec §6). */
+  readonly restartTimeMs: number;
+}
+
+/**
+ * Evaluates the window (spec §3). Vertices are visited in topological order so each non-source
+ * sees its inputs' target and catch-up rates. Per vertex:
+ * - sources: TARGET_DATA_RATE (avg) = max(0, rate(NUM_RECORDS_IN) + rate(LAG)), LAG (cur) and
+ *   CATCH_UP_DATA_RATE (cur) = LAG / catch-up seconds (0 when catch-up is 0);
+ * - non-sources: both rates summed over inputs × edge output ratio;
+ * - LOAD (avg), TRUE_PROCESSING_RATE (avg), PARALLELISM, RECOMMENDED_PARALLELISM (= current),
+ *   MAX_PARALLELISM, NUM_SOURCE_PARTITIONS (cur) and the two rate thresholds (cur).
+ * Unused halves of an {@link EvaluatedMetric} are NaN; every value goes through `roundMetric`,
+ * and downstream vertices read their inputs' rounded values, as the Java evaluator does.
+ *
+ * Throws {@link MissingIngestionRateError} when a source has no ingestion rate, and
+ * {@link EvaluationInputError} for fewer than two samples or a broken topology.
+ */
+export function evaluateMetrics(input: EvaluateMetricsInput): EvaluatedMetrics {
+  const { topology, options, restartTimeMs } = input;
+  if (input.samples.length < 2) {
+    throw new EvaluationInputError(
+      'samples',
+      `${input.samples.length} sample(s)`,
+      'at least 2 window samples',
+    );
+  }
+  const samples = [...input.samples].sort((a, b) => a.tsMs - b.tsMs);
+  const latest = samples.at(-1) as MetricSample;
+  const processingBacklog = isProcessingBacklog(samples, topology, options);
+  const catchUpSeconds = Math.trunc(options.catchUpDurationMs / 1000);
+
+  const vertices: Record<VertexId, EvaluatedVertexMetrics> = {};
+  for (const vertex of topologicalOrder(topology)) {
+    const out: EvaluatedVertexMetrics = {};
+    if (vertex.inputs.length === 0) {
+      const inputRate = counterRate(samples, vertex.id, 'NUM_RECORDS_IN');
+      const lagRate = counterRate(samples, vertex.id, 'LAG');
+      // Lag growth is input the source could not keep up with: it is part of the demand.
+      const targetDataRate = Math.max(0, inputRate + lagRate);
+      if (Number.isNaN(targetDataRate)) throw new MissingIngestionRateError(vertex.id, inputRate, lagRate);
+      const latestLag = vertexMetricValue(latest, vertex.id, 'LAG');
+      const lag = Number.isNaN(latestLag) ? 0 : latestLag;
+      out.TARGET_DATA_RATE = averageOnly(targetDataRate);
+      out.LAG = currentOnly(lag);
+      out.CATCH_UP_DATA_RATE = currentOnly(catchUpSeconds === 0 ? 0 : lag / catchUpSeconds);
+    } else {
+      let targetDataRate = 0;
+      let catchUpDataRate = 0;
+      for (const inputId of new Set(vertex.inputs.map((edge) => edge.id))) {
+        const upstream = vertices[inputId] ?? {};
+        const ratio = computeOutputRatio(samples, topology, inputId, vertex.id);
+        targetDataRate += (upstream.TARGET_DATA_RATE?.average ?? Number.NaN) * ratio;
+        catchUpDataRate += (upstream.CATCH_UP_DATA_RATE?.current ?? Number.NaN) * ratio;
+      }
+      out.TARGET_DATA_RATE = averageOnly(targetDataRate);
+      out.CATCH_UP_DATA_RATE = currentOnly(catchUpDataRate);
+    }
+
+    const busyTimeMsPerSecond = computeBusyTimeMsPerSecond(samples, vertex.id, vertex.parallelism, options);
+    const tprInputRate = computeTprInputRate(samples, vertex.id, options);
+    out.LOAD = averageOnly(busyTimeMsPerSecond / 1000);
+    out.TRUE_PROCESSING_RATE = averageOnly(
+      computeTrueProcessingRate(busyTimeMsPerSecond, tprInputRate, samples, vertex.id, options),
+    );
+    Object.assign(out, structuralMetrics(vertex));
+
+    const thresholds = computeScaleThresholds(
+      {
+        targetDataRateAvg: out.TARGET_DATA_RATE.average,
+        catchUpDataRate: out.CATCH_UP_DATA_RATE.current,
+      },
+      options,
+      restartTimeMs,
+      processingBacklog,
+    );
+    out.SCALE_UP_RATE_THRESHOLD = currentOnly(thresholds.scaleUpRateThreshold);
+    out.SCALE_DOWN_RATE_THRESHOLD = currentOnly(thresholds.scaleDownRateThreshold);
+    vertices[vertex.id] = out;
+  }
+
+  return { vertices, global: evaluateGlobalMetrics(samples), processingBacklog };
+}
+
+/** Metrics read from the topology rather than the window (spec §3.4). */
+function structuralMetrics(vertex: VertexInfo): EvaluatedVertexMetrics {
+  return {
+    PARALLELISM: currentOnly(vertex.parallelism),
+    // The scaling stage replaces this for vertices it changes; until then "keep as is".
+    RECOMMENDED_PARALLELISM: currentOnly(vertex.parallelism),
+    MAX_PARALLELISM: currentOnly(vertex.maxParallelism),
+    NUM_SOURCE_PARTITIONS: currentOnly(vertex.numSourcePartitions),
+  };
+}
+
+function currentOnly(value: number): EvaluatedMetric {
+  return { current: roundMetric(value), average: Number.NaN };
+}
+
+function averageOnly(value: number): EvaluatedMetric {
+  return { current: Number.NaN, average: roundMetric(value) };
+}

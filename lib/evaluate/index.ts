@@ -1,0 +1,5 @@
+export * from './evaluate-metrics.ts';
+export * from './evaluation-error.ts';
+export * from './global-metrics.ts';
+export * from './target-capacity.ts';
+export * from './topology-order.ts';
