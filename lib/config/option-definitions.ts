@@ -438,6 +438,68 @@ export const OPTION_DEFINITIONS = [
     group: 'Memory pressure and tuning',
     description: 'If managed memory is used (RocksDB), give it all memory left in the budget.',
   }),
+  autoscaler('memory.tuning.history.enabled', {
+    name: 'memoryTuningHistoryEnabled',
+    type: 'boolean',
+    default: true,
+    group: 'Memory pressure and tuning',
+    extension: true,
+    description:
+      'Size heap and metaspace from a decaying history of per-interval usage peaks (in the spirit of the Kubernetes VPA recommender), so a quiet metric window does not shrink memory that a daily peak needs. False = window average only, as the Flink operator does.',
+  }),
+  autoscaler('memory.tuning.history.interval', {
+    name: 'memoryTuningHistoryIntervalMs',
+    type: 'duration',
+    default: 24 * HOUR,
+    unit: 'ms',
+    group: 'Memory pressure and tuning',
+    extension: true,
+    range: { min: 60_000 },
+    description:
+      'Length of one peak bucket of the memory history: each bucket keeps the highest usage seen in it.',
+  }),
+  autoscaler('memory.tuning.history.max-age', {
+    name: 'memoryTuningHistoryMaxAgeMs',
+    type: 'duration',
+    default: 8 * 24 * HOUR,
+    unit: 'ms',
+    group: 'Memory pressure and tuning',
+    extension: true,
+    range: { min: 60_000 },
+    description: 'Peak buckets older than this are forgotten (VPA keeps 8 daily memory peaks).',
+  }),
+  autoscaler('memory.tuning.history.half-life', {
+    name: 'memoryTuningHistoryHalfLifeMs',
+    type: 'duration',
+    default: 24 * HOUR,
+    unit: 'ms',
+    group: 'Memory pressure and tuning',
+    extension: true,
+    range: { min: 1 },
+    description: 'Age at which a peak weighs half as much as the current bucket in the percentile.',
+  }),
+  autoscaler('memory.tuning.history.percentile', {
+    name: 'memoryTuningHistoryPercentile',
+    type: 'double',
+    default: 0.9,
+    unit: 'fraction',
+    group: 'Memory pressure and tuning',
+    extension: true,
+    range: { min: 0, max: 1 },
+    description:
+      'Weighted percentile of the bucket peaks used as the usage estimate (VPA target: 0.9; 1 = maximum).',
+  }),
+  autoscaler('memory.tuning.history.safety-margin', {
+    name: 'memoryTuningHistorySafetyMargin',
+    type: 'double',
+    default: 0.0,
+    unit: 'fraction',
+    group: 'Memory pressure and tuning',
+    extension: true,
+    range: { min: 0, max: 1 },
+    description:
+      'Extra headroom on the history estimate only, on top of `memory.tuning.overhead` (VPA uses 0.15; 0 because the overhead already adds 20 %).',
+  }),
   // ---- §1.7 resources, metrics, plugins
   autoscaler('metrics.busy-time.aggregator', {
     name: 'busyTimeAggregator',

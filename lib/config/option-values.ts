@@ -54,6 +54,18 @@ export interface AutoscalerOptionValues {
   readonly memoryTuningScaleDownCompensationEnabled: boolean;
   readonly memoryTuningOverhead: number;
   readonly memoryTuningMaximizeManagedMemory: boolean;
+  /** Extension: size heap and metaspace from the decaying history of peaks (lib/tuning/memory-history.ts). */
+  readonly memoryTuningHistoryEnabled: boolean;
+  /** Extension: length of one peak bucket of the memory history (ms). */
+  readonly memoryTuningHistoryIntervalMs: number;
+  /** Extension: peak buckets older than this are dropped (ms). */
+  readonly memoryTuningHistoryMaxAgeMs: number;
+  /** Extension: age at which a peak counts half as much as a current one (ms). */
+  readonly memoryTuningHistoryHalfLifeMs: number;
+  /** Extension: weighted percentile of the bucket peaks used as the usage estimate (0..1). */
+  readonly memoryTuningHistoryPercentile: number;
+  /** Extension: extra headroom on the history estimate, on top of `memory.tuning.overhead`. */
+  readonly memoryTuningHistorySafetyMargin: number;
   // §1.7 resources, metrics, plugins
   readonly busyTimeAggregator: 'MAX' | 'AVG' | 'MIN';
   readonly quotaMemoryBytes: number | undefined;

@@ -2,6 +2,7 @@ export * from './autoscaler-event.ts';
 export * from './evaluated-metrics.ts';
 export * from './job-key.ts';
 export * from './job-state.ts';
+export * from './memory-plan.ts';
 export type * from './metric-names.ts';
 export * from './metric-sample.ts';
 export * from './resources.ts';

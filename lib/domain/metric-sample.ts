@@ -76,6 +76,14 @@ export interface RawJobMetrics {
   readonly jobManager: RawJobManagerMetrics;
   /** Names of required metrics that were missing (empty = complete). */
   readonly missingRequired?: readonly string[];
+  /** Job name as reported by Flink (informational). */
+  readonly jobName?: string;
+  /**
+   * Effective Flink configuration of the job (`GET /jobs/{id}/jobmanager/config` on Flink ≥ 1.19,
+   * else `GET /jobmanager/config`), e.g. `taskmanager.numberOfTaskSlots`, memory sizes. Secret
+   * values arrive masked (`******`). Absent when the collector did not read it.
+   */
+  readonly flinkConfiguration?: Readonly<Record<string, string>>;
 }
 
 /** Per-vertex scaling metrics of one window sample; a missing key means NaN / not available. */

@@ -22,6 +22,12 @@ export interface NodeCapacity {
   readonly name: string;
   readonly freeCpu: number;
   readonly freeMemoryBytes: number;
+  /**
+   * TaskManagers of the job being decided that run on this node. Their resources are released
+   * before the new TaskManagers are placed (spec §9.2). Absent = unknown: only TaskManagers added
+   * on top of the current ones are placed.
+   */
+  readonly jobTaskManagers?: number;
 }
 
 /** A group of nodes that can grow (EKS managed node group, Karpenter NodePool). */

@@ -25,6 +25,18 @@ export type VertexLimitReason =
   | 'finished' // FINISHED vertex
   | 'observed-scalability'; // scale factor divided by the fitted coefficient
 
+/**
+ * Result of the per-vertex parallelism computation (Java `ParallelismChange`, spec §4.1). A "no
+ * change" result has `newParallelism === currentParallelism` and `outsideUtilizationBound` false.
+ */
+export interface ParallelismChange {
+  readonly currentParallelism: number;
+  readonly newParallelism: number;
+  /** Whether the change was recommended with TPR outside the no-scaling band (spec §3.6). */
+  readonly outsideUtilizationBound: boolean;
+  readonly noChange: boolean;
+}
+
 /** The per-vertex outcome of a cycle with everything needed to explain it. */
 export interface VertexDecision {
   readonly vertexId: VertexId;

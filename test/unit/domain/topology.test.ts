@@ -17,9 +17,9 @@ describe('parseShipStrategy', () => {
 
 describe('job identity and state', () => {
   it('formats a job key as cluster/namespace/kind/name', () => {
-    expect(formatJobKey({ cluster: 'prod', namespace: 'flink', kind: 'FlinkDeployment', name: 'orders' })).toBe(
-      'prod/flink/FlinkDeployment/orders',
-    );
+    expect(
+      formatJobKey({ cluster: 'prod', namespace: 'flink', kind: 'FlinkDeployment', name: 'orders' }),
+    ).toBe('prod/flink/FlinkDeployment/orders');
   });
 
   it('starts from an empty state of the current schema version', () => {

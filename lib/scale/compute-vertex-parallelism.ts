@@ -1,0 +1,344 @@
+/**
+ * The per-vertex parallelism decision (spec/autoscaler-algorithm.md §4.1, Java
+ * `JobVertexScaler#computeScaleTargetParallelism`), with the guards of §4.3–§4.6 and a decision
+ * record that explains itself.
+ */
+
+import type { AutoscalerOptions } from '../config/index.ts';
+import type {
+  AutoscalerEvent,
+  DelayedScaleDownState,
+  EvaluatedVertexMetricName,
+  EvaluatedVertexMetrics,
+  ParallelismChange,
+  ScalingSummary,
+  ShipStrategy,
+  VertexDecision,
+  VertexInfo,
+  VertexLimitReason,
+} from '../domain/index.ts';
+import {
+  computeScaleThresholds,
+  isOutsideUtilizationBound,
+  type ScaleThresholds,
+  targetProcessingCapacity,
+} from '../evaluate/target-capacity.ts';
+import { resolveAlignmentMode } from './align-parallelism.ts';
+import { applyDelayedScaleDown } from './delayed-scale-down.ts';
+import {
+  describeBand,
+  describeLimit,
+  formatDurationMs,
+  formatRate,
+  type LimitContext,
+} from './describe-vertex-decision.ts';
+import { detectIneffectiveScaleUp } from './ineffective-scaling.ts';
+import { observedScalabilityCoefficient } from './scalability-coefficient.ts';
+import { scaleParallelism } from './scale-parallelism.ts';
+
+/** Input of {@link computeVertexParallelism}. */
+export interface VertexParallelismInput {
+  readonly vertex: VertexInfo;
+  /** Evaluated metrics of the vertex (spec §3.4). */
+  readonly metrics: EvaluatedVertexMetrics;
+  /** Ship strategies of the vertex's input edges (empty for a source). */
+  readonly inputShipStrategies: readonly ShipStrategy[];
+  /** Executed scalings of the vertex, oldest first (already trimmed, spec §4.7). */
+  readonly history: readonly ScalingSummary[];
+  /** Pending delayed scale-down of the vertex, undefined when none. */
+  readonly delayedScaleDown: DelayedScaleDownState | undefined;
+  readonly options: AutoscalerOptions;
+  /** Restart time fed into the capacity formula (spec §6), ms. */
+  readonly restartTimeMs: number;
+  /** The cycle's time, epoch ms. */
+  readonly nowMs: number;
+}
+
+/** Output of {@link computeVertexParallelism}. */
+export interface VertexParallelismResult {
+  readonly change: ParallelismChange;
+  readonly decision: VertexDecision;
+  /** New pending delayed scale-down of the vertex (undefined = none/cleared). */
+  readonly delayedScaleDown: DelayedScaleDownState | undefined;
+  /** IneffectiveScaling and ScalingLimited events raised while deciding. */
+  readonly events: AutoscalerEvent[];
+}
+
+/**
+ * Spec §4.1:
+ *
+ *     TPR NaN → no change;   cap = capacity(utilization.target, withRestart)  (NaN → no change)
+ *     f = cap / TPR [/ α]     clamped to [1 − scale-down.max-factor, 1 + scale-up.max-factor]
+ *     new = scale(cur, f, min(cur, minP), max(cur, maxP), …)           (§4.2, §4.4)
+ *     new == cur            → clear delayed scale-down, no change
+ *     new > cur             → clear delayed scale-down; blocked if the last scale-up was ineffective
+ *     new < cur             → through the delayed scale-down window (§4.6)
+ *
+ * The current parallelism, key groups and partitions come from the evaluated metrics (the
+ * operator reads them there) and fall back to the topology's {@link VertexInfo}.
+ */
+export function computeVertexParallelism(input: VertexParallelismInput): VertexParallelismResult {
+  const { vertex, metrics, options } = input;
+  const cur = currentOr(metrics, 'PARALLELISM', vertex.parallelism);
+  const maxParallelism = currentOr(metrics, 'MAX_PARALLELISM', vertex.maxParallelism);
+  const numSourcePartitions = currentOr(metrics, 'NUM_SOURCE_PARTITIONS', vertex.numSourcePartitions);
+  const tpr = metrics.TRUE_PROCESSING_RATE?.average ?? Number.NaN;
+  const capacityInputs = {
+    targetDataRateAvg: metrics.TARGET_DATA_RATE?.average ?? Number.NaN,
+    catchUpDataRate: metrics.CATCH_UP_DATA_RATE?.current ?? Number.NaN,
+  };
+  const thresholds = scaleThresholds(metrics, capacityInputs, options, input.restartTimeMs);
+  const band = describeBand(
+    tpr,
+    capacityInputs.targetDataRateAvg,
+    thresholds.scaleUpRateThreshold,
+    thresholds.scaleDownRateThreshold,
+  );
+  const inBandOutside = !Number.isNaN(tpr) && isOutsideUtilizationBound(tpr, thresholds);
+  const base = {
+    vertexId: vertex.id,
+    currentParallelism: cur,
+    trueProcessingRateAvg: tpr,
+    targetDataRateAvg: capacityInputs.targetDataRateAvg,
+    catchUpDataRate: capacityInputs.catchUpDataRate,
+    scaleUpRateThreshold: thresholds.scaleUpRateThreshold,
+    scaleDownRateThreshold: thresholds.scaleDownRateThreshold,
+  };
+  const noChange: ParallelismChange = {
+    currentParallelism: cur,
+    newParallelism: cur,
+    outsideUtilizationBound: false,
+    noChange: true,
+  };
+
+  // FINISHED vertices (completed bounded sources) are never scaled (spec §1.1, vertex.exclude.ids);
+  // the executor normally skips them, this keeps a direct call from scaling a dead vertex.
+  if (vertex.finished) {
+    return {
+      change: noChange,
+      decision: {
+        ...base,
+        recommendedParallelism: cur,
+        changed: false,
+        outsideUtilizationBound: false,
+        targetCapacity: Number.NaN,
+        scaleFactor: Number.NaN,
+        expectedProcessingRate: Number.NaN,
+        reasons: ['finished'],
+        why: `vertex is FINISHED; parallelism ${cur} kept`,
+      },
+      delayedScaleDown: undefined,
+      events: [],
+    };
+  }
+
+  const targetCapacity = Number.isNaN(tpr)
+    ? Number.NaN
+    : targetProcessingCapacity(capacityInputs, options, input.restartTimeMs, options.utilizationTarget, true);
+  const unclampedFactor = targetCapacity / tpr;
+  // A NaN factor (∞/∞: idle vertex at utilization target 0) has no meaningful direction either.
+  if (Number.isNaN(unclampedFactor)) {
+    const missing = Number.isNaN(tpr) ? 'no true processing rate' : 'no target capacity';
+    return {
+      change: noChange,
+      decision: {
+        ...base,
+        recommendedParallelism: cur,
+        changed: false,
+        outsideUtilizationBound: inBandOutside,
+        targetCapacity,
+        scaleFactor: Number.NaN,
+        expectedProcessingRate: Number.NaN,
+        reasons: ['no-metrics'],
+        why: `${band}; ${missing} (target capacity ${formatRate(targetCapacity)}), parallelism ${cur} kept`,
+      },
+      // Nothing was recommended, so a pending scale-down is neither confirmed nor cancelled.
+      delayedScaleDown: input.delayedScaleDown,
+      events: [],
+    };
+  }
+
+  // Factor, observed scalability and the max factors (spec §4.1, §4.3).
+  const reasons: VertexLimitReason[] = [];
+  let factor = unclampedFactor;
+  let factorText = `target capacity ${formatRate(targetCapacity)} → factor ${factor.toFixed(2)}`;
+  if (options.observedScalabilityEnabled) {
+    const coefficient = observedScalabilityCoefficient(input.history, options);
+    if (coefficient !== 1) {
+      factor /= coefficient;
+      reasons.push('observed-scalability');
+      factorText += ` ÷ observed scalability ${coefficient.toFixed(2)} = ${factor.toFixed(2)}`;
+    }
+  }
+  // 1 − max-factor below 0 would mean a negative parallelism; "unlimited" is factor 0.
+  const minFactor = Math.max(0, 1 - options.scaleDownMaxFactor);
+  const maxFactor = 1 + options.scaleUpMaxFactor;
+  if (factor < minFactor) {
+    factor = minFactor;
+    reasons.push('max-scale-down-factor');
+    factorText += `, limited to ${factor.toFixed(2)} by scale-down.max-factor ${options.scaleDownMaxFactor}`;
+  } else if (factor > maxFactor) {
+    factor = maxFactor;
+    reasons.push('max-scale-up-factor');
+    factorText += `, limited to ${formatRate(factor)} by scale-up.max-factor ${options.scaleUpMaxFactor}`;
+  }
+
+  // Limits, source-partition cap and alignment (spec §4.2, §4.4).
+  const lowerLimit = Math.min(cur, options.vertexMinParallelism);
+  const upperLimit = Math.max(cur, options.vertexMaxParallelism);
+  const alignmentMode = resolveAlignmentMode(options);
+  const scaled = scaleParallelism({
+    vertexId: vertex.id,
+    currentParallelism: cur,
+    scaleFactor: factor,
+    lowerLimit,
+    upperLimit,
+    maxParallelism,
+    numSourcePartitions,
+    inputShipStrategies: input.inputShipStrategies,
+    alignmentMode,
+    eventIntervalMs: options.scalingEventIntervalMs,
+  });
+  const limitContext: LimitContext = {
+    currentParallelism: cur,
+    lowerLimit,
+    vertexMinParallelism: options.vertexMinParallelism,
+    vertexMaxParallelism: options.vertexMaxParallelism,
+    maxParallelism,
+    numSourcePartitions,
+    alignmentMode,
+    numKeyGroupsOrPartitions: scaled.alignment?.numKeyGroupsOrPartitions ?? maxParallelism,
+  };
+  const primary: VertexLimitReason =
+    scaled.rawParallelism > cur ? 'scale-up' : scaled.rawParallelism < cur ? 'scale-down' : 'within-bounds';
+  reasons.unshift(primary);
+  reasons.push(...scaled.steps.map((step) => step.reason));
+  const numberText = [
+    `${factorText} → ${scaled.rawParallelism}`,
+    ...scaled.steps.map((step) => describeLimit(step.reason, step.parallelism, limitContext)),
+  ].join(', ');
+  const events: AutoscalerEvent[] = [...scaled.events];
+  const newParallelism = scaled.parallelism;
+  const decide = (
+    change: ParallelismChange,
+    outcome: string,
+    delayedScaleDown: DelayedScaleDownState | undefined,
+  ): VertexParallelismResult => ({
+    change,
+    decision: {
+      ...base,
+      recommendedParallelism: change.newParallelism,
+      changed: !change.noChange,
+      outsideUtilizationBound: inBandOutside,
+      targetCapacity,
+      scaleFactor: factor,
+      // Expected rate at the parallelism actually recommended (Java uses the pre-delay target).
+      expectedProcessingRate: change.noChange ? Number.NaN : (tpr / cur) * change.newParallelism,
+      reasons,
+      why: `${band}; ${numberText}; ${outcome}`,
+    },
+    delayedScaleDown,
+    events,
+  });
+
+  if (newParallelism === cur) {
+    return decide(noChange, `no change from ${cur}`, undefined);
+  }
+  const outside = isOutsideUtilizationBound(tpr, thresholds);
+  const build = (p: number, outsideBound: boolean): ParallelismChange =>
+    p === cur
+      ? noChange
+      : {
+          currentParallelism: cur,
+          newParallelism: p,
+          outsideUtilizationBound: outsideBound,
+          noChange: false,
+        };
+
+  if (newParallelism > cur) {
+    // A scale-up is never delayed and supersedes any pending scale-down (spec §4.6).
+    const ineffective = detectIneffectiveScaleUp({
+      vertexId: vertex.id,
+      currentParallelism: cur,
+      trueProcessingRateAvg: tpr,
+      history: input.history,
+      options,
+    });
+    events.push(...ineffective.events);
+    if (ineffective.blockScaleUp) {
+      reasons.push('ineffective-scaling');
+      return decide(
+        noChange,
+        `scale-up ${cur} → ${newParallelism} blocked: the last scale-up was ineffective ` +
+          `(expected +${formatRate(ineffective.expectedIncrease)} rec/s, got +${formatRate(ineffective.actualIncrease)})`,
+        undefined,
+      );
+    }
+    return decide(build(newParallelism, outside), `scale-up ${cur} → ${newParallelism}`, undefined);
+  }
+
+  const delayed = applyDelayedScaleDown({
+    state: input.delayedScaleDown,
+    nowMs: input.nowMs,
+    scaleDownIntervalMs: options.scaleDownIntervalMs,
+    currentParallelism: cur,
+    newParallelism,
+    outsideUtilizationBound: outside,
+  });
+  const interval = formatDurationMs(options.scaleDownIntervalMs);
+  if (delayed.delaying) {
+    reasons.push('delayed-scale-down');
+    return decide(
+      noChange,
+      `scale-down ${cur} → ${newParallelism} delayed by scale-down.interval ${interval} until ` +
+        new Date(delayed.delayEndsAtMs).toISOString(),
+      delayed.state,
+    );
+  }
+  if (delayed.newParallelism !== newParallelism) {
+    reasons.push('delayed-scale-down');
+    const change = build(delayed.newParallelism, delayed.outsideUtilizationBound);
+    const outcome = change.noChange
+      ? `no change: the highest recommendation of the last ${interval} is the current ${cur}`
+      : `scale-down ${cur} → ${delayed.newParallelism}, the highest recommendation of the last ${interval}`;
+    return decide(change, outcome, delayed.state);
+  }
+  return decide(
+    build(newParallelism, delayed.outsideUtilizationBound),
+    `scale-down ${cur} → ${newParallelism}`,
+    delayed.state,
+  );
+}
+
+/** The `current` value of a count metric when present, else the topology's value. */
+function currentOr(
+  metrics: EvaluatedVertexMetrics,
+  name: EvaluatedVertexMetricName,
+  fallback: number,
+): number {
+  const value = metrics[name]?.current;
+  return value === undefined || Number.isNaN(value) ? fallback : value;
+}
+
+/**
+ * The thresholds the evaluation stored (they include the job's backlog flag), or, when absent,
+ * the same computation without backlog (spec §3.6).
+ */
+function scaleThresholds(
+  metrics: EvaluatedVertexMetrics,
+  inputs: { targetDataRateAvg: number; catchUpDataRate: number },
+  options: AutoscalerOptions,
+  restartTimeMs: number,
+): ScaleThresholds {
+  const up = metrics.SCALE_UP_RATE_THRESHOLD?.current;
+  const down = metrics.SCALE_DOWN_RATE_THRESHOLD?.current;
+  const computed =
+    up === undefined || Number.isNaN(up) || down === undefined || Number.isNaN(down)
+      ? computeScaleThresholds(inputs, options, restartTimeMs, false)
+      : undefined;
+  return {
+    scaleUpRateThreshold: up === undefined || Number.isNaN(up) ? computed!.scaleUpRateThreshold : up,
+    scaleDownRateThreshold:
+      down === undefined || Number.isNaN(down) ? computed!.scaleDownRateThreshold : down,
+  };
+}
