@@ -1,4 +1,15 @@
 import type { Command } from 'commander';
+import { registerEvaluateCommand } from './evaluate.ts';
+import { registerEventsCommand } from './events.ts';
+import { registerRecordCommand } from './record.ts';
+import { registerStartCommand } from './start.ts';
+import { registerStateCommand } from './state.ts';
 
 /** Adds every subcommand to the program. Each command lives in its own file in this folder. */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerEvaluateCommand(program);
+  registerStartCommand(program);
+  registerStateCommand(program);
+  registerEventsCommand(program);
+  registerRecordCommand(program);
+}

@@ -67,6 +67,8 @@ export interface VertexDecision {
 export interface GuardOutcome {
   readonly guard:
     | 'window'
+    /** Every required metric was read this cycle (`RawJobMetrics.missingRequired` empty). */
+    | 'observation'
     | 'memory-pressure'
     | 'scaling-disabled'
     | 'excluded-period'

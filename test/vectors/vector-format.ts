@@ -59,7 +59,8 @@ export function vectorDurationMs(value: string | number): number {
 export function vectorConfig(config: Record<string, unknown> | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(config ?? {})) {
-    result[key] = typeof value === 'string' ? value : JSON.stringify(value);
+    // Lists are written the way Flink reads them (`a;b`), everything else as its JSON text.
+    result[key] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(';') : JSON.stringify(value);
   }
   return result;
 }

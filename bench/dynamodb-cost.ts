@@ -1,0 +1,158 @@
+import { type CapacityReport, DynamoDbStateStore } from '../lib/adapters/dynamodb/dynamodb-state-store.ts';
+import type { JobKey } from '../lib/domain/index.ts';
+import { aFullSample, aFullState, vertexIds } from '../test/contract/state-fixtures.ts';
+import { createLocalStateTable, startDynalite } from '../test/support/dynalite.ts';
+
+/**
+ * DynamoDB on-demand prices used for the cost column: us-east-1, in effect since 2024-11-01
+ * (the 50 % on-demand reduction), https://aws.amazon.com/dynamodb/pricing/on-demand/.
+ */
+export const DYNAMODB_ON_DEMAND_PRICES = {
+  region: 'us-east-1',
+  effectiveDate: '2024-11-01',
+  usdPerMillionWriteRequestUnits: 0.625,
+  usdPerMillionReadRequestUnits: 0.125,
+  usdPerGbMonthStorage: 0.25,
+} as const;
+
+/** Cycles per month at a 1-minute cadence (30 days). */
+export const CYCLES_PER_MONTH = 30 * 24 * 60;
+
+/** One row of the cost table: one job size in steady state (full window, full histories). */
+export interface DynamoDbCostRow {
+  readonly vertices: number;
+  /** Stored size of the STATE item (bytes, DynamoDB item-size rules). */
+  readonly stateItemBytes: number;
+  /** Stored size of one SAMPLE item. */
+  readonly sampleItemBytes: number;
+  /** Bytes written per cycle (state + sample items; the lease item adds ~90 B). */
+  readonly bytesWrittenPerCycle: number;
+  /** Read request units per cycle (the load Query, strongly consistent). */
+  readonly readUnitsPerCycle: number;
+  /** Write request units per cycle for state + sample. */
+  readonly stateWriteUnitsPerCycle: number;
+  /** Write request units per cycle for acquiring and releasing the lease. */
+  readonly leaseWriteUnitsPerCycle: number;
+  /** DynamoDB requests per cycle (lease, query, 2 writes, release). */
+  readonly requestsPerCycle: number;
+  /** Request cost per job and month at a 1-minute cadence, USD. */
+  readonly usdPerJobMonth: number;
+  /** Storage cost per job and month (state + window samples), USD. */
+  readonly storageUsdPerJobMonth: number;
+}
+
+/** Options of {@link measureDynamoDbCost}. */
+export interface DynamoDbCostOptions {
+  /** Job sizes to measure. Default 10, 100, 1,000 vertices. */
+  readonly vertexCounts?: readonly number[];
+  /** Metric window in minutes (= samples in steady state at 1/min). Default 15. */
+  readonly windowMinutes?: number;
+  /** Measured cycles after the window is full. Default 5. */
+  readonly measuredCycles?: number;
+}
+
+const MIN = 60_000;
+const T0 = 1_700_000_000_000;
+
+/**
+ * Runs steady-state autoscaler cycles (lease → load → save state + sample → release) against
+ * dynalite and returns bytes, capacity units and cost per job and cycle. dynalite reports
+ * consumed capacity with DynamoDB's rules (1 WRU per started KB of the larger of old and new
+ * item; 1 RRU per started 4 KB of a strongly consistent Query's items).
+ */
+export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Promise<DynamoDbCostRow[]> {
+  const vertexCounts = options.vertexCounts ?? [10, 100, 1000];
+  const windowMinutes = options.windowMinutes ?? 15;
+  const measuredCycles = options.measuredCycles ?? 5;
+  const dynalite = await startDynalite();
+  try {
+    const rows: DynamoDbCostRow[] = [];
+    for (const vertices of vertexCounts) {
+      const { tableName, doc } = await createLocalStateTable(dynalite.endpoint);
+      const reports: CapacityReport[] = [];
+      let recording = false;
+      const store = new DynamoDbStateStore(doc, {
+        tableName,
+        onCapacity: (r) => {
+          if (recording) reports.push(r);
+        },
+      });
+      const key: JobKey = {
+        cluster: 'bench',
+        namespace: 'flink',
+        kind: 'FlinkDeployment',
+        name: `job-${vertices}`,
+      };
+      const ids = vertexIds(vertices);
+      const state = aFullState(ids, 3);
+      let stateBytes = 0;
+      let sampleBytes = 0;
+      const totalCycles = windowMinutes + measuredCycles;
+      for (let cycle = 0; cycle < totalCycles; cycle++) {
+        recording = cycle >= windowMinutes;
+        const nowMs = T0 + cycle * MIN;
+        await store.acquireLease(key, { owner: `run-${cycle}`, nowMs, ttlMs: MIN });
+        const loaded = await store.load(key, { sinceMs: nowMs - windowMinutes * MIN });
+        const saved = await store.save(key, loaded, {
+          state: { ...state, lastEvaluationMs: nowMs },
+          sample: aFullSample(ids, nowMs),
+          windowMs: windowMinutes * MIN,
+        });
+        await store.releaseLease(key, `run-${cycle}`);
+        stateBytes = saved.stateBytes;
+        sampleBytes = saved.sampleBytes;
+      }
+      const units = (ops: CapacityReport['operation'][]): number =>
+        reports.filter((r) => ops.includes(r.operation)).reduce((sum, r) => sum + r.capacityUnits, 0) /
+        measuredCycles;
+      const readUnits = units(['load']);
+      const stateWriteUnits = units(['save-state', 'save-sample']);
+      const leaseWriteUnits = units(['lease', 'release']);
+      const usdPerJobMonth =
+        (CYCLES_PER_MONTH *
+          (readUnits * DYNAMODB_ON_DEMAND_PRICES.usdPerMillionReadRequestUnits +
+            (stateWriteUnits + leaseWriteUnits) * DYNAMODB_ON_DEMAND_PRICES.usdPerMillionWriteRequestUnits)) /
+        1e6;
+      // Storage: state + window samples; TTL keeps at most ~window + 1 h grace of samples, plus
+      // the lag of TTL deletion, so count two hours' worth as an upper bound.
+      const storedBytes = stateBytes + (windowMinutes + 120) * (sampleBytes + 100);
+      rows.push({
+        vertices,
+        stateItemBytes: stateBytes,
+        sampleItemBytes: sampleBytes,
+        bytesWrittenPerCycle: stateBytes + sampleBytes,
+        readUnitsPerCycle: readUnits,
+        stateWriteUnitsPerCycle: stateWriteUnits,
+        leaseWriteUnitsPerCycle: leaseWriteUnits,
+        requestsPerCycle: reports.length / measuredCycles,
+        usdPerJobMonth,
+        storageUsdPerJobMonth: (storedBytes / 1024 ** 3) * DYNAMODB_ON_DEMAND_PRICES.usdPerGbMonthStorage,
+      });
+    }
+    return rows;
+  } finally {
+    await dynalite.close();
+  }
+}
+
+/** The rows as a Markdown table (what the README shows). */
+export function formatDynamoDbCostTable(rows: readonly DynamoDbCostRow[]): string {
+  const lines = [
+    '| vertices | STATE item | SAMPLE item | bytes written / cycle | RRU / cycle | WRU / cycle (state+sample) | WRU / cycle (lease) | requests / cycle | USD / job / month (requests) | USD / job / month (storage) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.vertices} | ${kb(r.stateItemBytes)} | ${kb(r.sampleItemBytes)} | ${kb(r.bytesWrittenPerCycle)} | ${r.readUnitsPerCycle} | ${r.stateWriteUnitsPerCycle} | ${r.leaseWriteUnitsPerCycle} | ${r.requestsPerCycle} | ${r.usdPerJobMonth.toFixed(3)} | ${r.storageUsdPerJobMonth.toFixed(5)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function kb(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(formatDynamoDbCostTable(await measureDynamoDbCost()));
+}

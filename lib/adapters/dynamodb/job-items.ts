@@ -1,0 +1,249 @@
+import { emptyJobState, type JobState, type MetricSample, type VertexId } from '../../domain/index.ts';
+import {
+  type LoadedJob,
+  type SaveRequest,
+  type StateDiscard,
+  StateStoreInputError,
+  StateTooLargeError,
+  type StoreBasis,
+  type TrimReport,
+} from '../../ports/state-store.ts';
+import { decodeBody, encodeBody } from './compressed-body.ts';
+import { sampleSortKey, sampleTsOf, validateEpochMs } from './item-keys.ts';
+import { itemSizeBytes } from './item-size.ts';
+import { decodeSampleBody, encodeSampleBody } from './sample-codec.ts';
+import { CorruptItemError, decodeStateBody, encodeStateBody, vertexIdsOfState } from './state-codec.ts';
+import { trimStateToFit } from './state-trimming.ts';
+import { ATTR, ITEM_SCHEMA_VERSION, SORT_KEYS, STATE_TABLE } from './table-schema.ts';
+
+/**
+ * Encoding of the STATE and SAMPLE items, shared by the DynamoDB adapter and the in-memory fake
+ * so both round, compress, trim and reset the window identically (the contract suite checks
+ * the behaviour, the fake only replaces the conditional writes).
+ */
+
+/** A table item as the document client reads and writes it. */
+export type TableItem = Record<string, unknown>;
+
+/** Size limits of the items; the defaults keep a safe margin to DynamoDB's 400 KB. */
+export interface ItemLimits {
+  /** State items above this size are trimmed (then rejected if still above). Default 300 KiB. */
+  readonly stateTrimThresholdBytes: number;
+  /** Sample items above this size are rejected. Default 350 KiB. */
+  readonly sampleMaxBytes: number;
+  /** Samples expire this long after leaving the window. Default 1 h. */
+  readonly sampleTtlGraceMs: number;
+}
+
+/** Default {@link ItemLimits}. */
+export function defaultItemLimits(): ItemLimits {
+  return {
+    stateTrimThresholdBytes: 300 * 1024,
+    sampleMaxBytes: 350 * 1024,
+    sampleTtlGraceMs: 60 * 60 * 1000,
+  };
+}
+
+/** The writes of one save, in order: state first, so a sample never lands for a losing run. */
+export interface SavePlan {
+  readonly revision: number;
+  readonly stateItem: TableItem;
+  readonly sampleItem?: TableItem;
+  readonly stateBytes: number;
+  readonly sampleBytes: number;
+  readonly trimmed: TrimReport;
+  readonly windowReset: boolean;
+}
+
+/**
+ * Builds the items of a save relative to `loaded`. The window epoch changes (earlier samples
+ * stop counting) when the Flink job id or topology hash differs from the loaded state's, or
+ * when the loaded state was discarded: counters restart with a new job run (spec §2.5) and
+ * sample columns are only meaningful against their own vertex dictionary.
+ */
+export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, limits: ItemLimits): SavePlan {
+  validateSaveRequest(loaded, request);
+  const { state, sample } = request;
+  const basis = loaded.basis;
+  const revision = basis.revision + 1;
+  const identityChanged =
+    basis.revision > 0 && (state.jobId !== basis.jobId || state.topologyHash !== basis.topologyHash);
+  const windowReset = identityChanged || loaded.discarded !== undefined;
+  const reset = windowReset || basis.epoch < 0;
+  const epoch = reset ? revision : basis.epoch;
+
+  const dictionary: VertexId[] = reset ? [] : [...basis.vertexIds];
+  const known = new Set(dictionary);
+  const addVertex = (id: VertexId): void => {
+    if (!known.has(id)) {
+      known.add(id);
+      dictionary.push(id);
+    }
+  };
+  for (const id of Object.keys(sample?.vertices ?? {})) addVertex(id);
+
+  const build = (s: JobState): TableItem => {
+    for (const id of vertexIdsOfState(s)) addVertex(id);
+    return stateItem(pk, s, revision, epoch, dictionary);
+  };
+  const fitted = trimStateToFit(state, (s) => itemSizeBytes(build(s)), limits.stateTrimThresholdBytes);
+  if (fitted.bytes > limits.stateTrimThresholdBytes) {
+    throw new StateTooLargeError('state item (after trimming)', fitted.bytes, limits.stateTrimThresholdBytes);
+  }
+  const finalState = build(fitted.state);
+
+  let sampleItem: TableItem | undefined;
+  let sampleBytes = 0;
+  if (sample) {
+    const ttlSeconds = Math.ceil((sample.tsMs + request.windowMs + limits.sampleTtlGraceMs) / 1000);
+    sampleItem = {
+      [STATE_TABLE.partitionKey]: pk,
+      [STATE_TABLE.sortKey]: sampleSortKey(sample.tsMs),
+      [ATTR.schemaVersion]: ITEM_SCHEMA_VERSION,
+      [ATTR.epoch]: epoch,
+      [STATE_TABLE.ttlAttribute]: ttlSeconds,
+      ...encodeBody(encodeSampleBody(sample, dictionary)),
+    };
+    sampleBytes = itemSizeBytes(sampleItem);
+    if (sampleBytes > limits.sampleMaxBytes) {
+      throw new StateTooLargeError(`sample item at ${sample.tsMs}`, sampleBytes, limits.sampleMaxBytes);
+    }
+  }
+  return {
+    revision,
+    stateItem: finalState,
+    ...(sampleItem ? { sampleItem } : {}),
+    stateBytes: itemSizeBytes(finalState),
+    sampleBytes,
+    trimmed: fitted.trimmed,
+    windowReset,
+  };
+}
+
+function stateItem(
+  pk: string,
+  state: JobState,
+  revision: number,
+  epoch: number,
+  vertexIds: VertexId[],
+): TableItem {
+  return {
+    [STATE_TABLE.partitionKey]: pk,
+    [STATE_TABLE.sortKey]: SORT_KEYS.state,
+    [ATTR.schemaVersion]: ITEM_SCHEMA_VERSION,
+    [ATTR.revision]: revision,
+    [ATTR.epoch]: epoch,
+    ...(state.jobId !== undefined ? { [ATTR.jobId]: state.jobId } : {}),
+    ...(state.topologyHash !== undefined ? { [ATTR.topologyHash]: state.topologyHash } : {}),
+    ...encodeBody(encodeStateBody(state, vertexIds)),
+  };
+}
+
+function validateSaveRequest(loaded: LoadedJob, request: SaveRequest): void {
+  const basis = loaded?.basis;
+  if (!basis || !Number.isSafeInteger(basis.revision) || basis.revision < 0) {
+    throw new StateStoreInputError('loaded', 'must be the LoadedJob returned by load()');
+  }
+  const state = request?.state;
+  if (typeof state !== 'object' || state === null || state.schemaVersion !== 1) {
+    throw new StateStoreInputError('request.state', 'must be a JobState with schemaVersion 1');
+  }
+  if (!Number.isFinite(request.windowMs) || request.windowMs <= 0) {
+    throw new StateStoreInputError('request.windowMs', `${request.windowMs} is not a positive duration`);
+  }
+  const sample = request.sample;
+  if (sample !== undefined) {
+    validateEpochMs('request.sample.tsMs', sample.tsMs);
+    if (typeof sample.vertices !== 'object' || sample.vertices === null) {
+      throw new StateStoreInputError('request.sample.vertices', 'must be an object');
+    }
+    if (typeof sample.global !== 'object' || sample.global === null) {
+      throw new StateStoreInputError('request.sample.global', 'must be an object');
+    }
+  }
+}
+
+/**
+ * Decodes the items of one job's load query (STATE and SAMPLE items in any order) into what
+ * {@link StateStore.load} returns. Never throws on bad content: an unreadable STATE becomes the
+ * empty state with a `discarded` reason, unreadable samples are skipped and counted.
+ */
+export function decodeJobItems(items: readonly TableItem[], sinceMs: number): LoadedJob {
+  const stateRecord = items.find((i) => i[STATE_TABLE.sortKey] === SORT_KEYS.state);
+  const sampleRecords = items.filter(
+    (i) =>
+      typeof i[STATE_TABLE.sortKey] === 'string' &&
+      (i[STATE_TABLE.sortKey] as string).startsWith(SORT_KEYS.samplePrefix),
+  );
+  if (!stateRecord) return fresh(0, 0);
+
+  const rawRevision = stateRecord[ATTR.revision];
+  const revision =
+    Number.isSafeInteger(rawRevision) && (rawRevision as number) > 0 ? (rawRevision as number) : 0;
+  const version = stateRecord[ATTR.schemaVersion];
+  if (version !== ITEM_SCHEMA_VERSION) {
+    return fresh(revision, sampleRecords.length, {
+      code: 'unknown-version',
+      detail: `state item schema version ${JSON.stringify(version)} is not ${ITEM_SCHEMA_VERSION}`,
+    });
+  }
+  let decoded: ReturnType<typeof decodeStateBody>;
+  try {
+    if (revision === 0)
+      throw new CorruptItemError(`revision ${JSON.stringify(rawRevision)} is not a positive integer`);
+    const epoch = stateRecord[ATTR.epoch];
+    if (!Number.isSafeInteger(epoch))
+      throw new CorruptItemError(`epoch ${JSON.stringify(epoch)} is not an integer`);
+    decoded = decodeStateBody(decodeBody(stateRecord));
+  } catch (error) {
+    return fresh(revision, sampleRecords.length, { code: 'corrupt', detail: (error as Error).message });
+  }
+  const epoch = stateRecord[ATTR.epoch] as number;
+  const jobId = optionalString(stateRecord[ATTR.jobId]);
+  const topologyHash = optionalString(stateRecord[ATTR.topologyHash]);
+  const state: JobState = {
+    ...decoded.state,
+    ...(jobId !== undefined ? { jobId } : {}),
+    ...(topologyHash !== undefined ? { topologyHash } : {}),
+  };
+
+  const samples: MetricSample[] = [];
+  let skippedSamples = 0;
+  for (const record of sampleRecords) {
+    const tsMs = sampleTsOf(record[STATE_TABLE.sortKey] as string);
+    if (tsMs === undefined || tsMs < sinceMs) continue;
+    if (record[ATTR.epoch] !== epoch) continue; // an earlier job run or topology: not this window
+    try {
+      if (record[ATTR.schemaVersion] !== ITEM_SCHEMA_VERSION)
+        throw new CorruptItemError('unknown sample version');
+      samples.push(decodeSampleBody(decodeBody(record), tsMs, decoded.vertexIds));
+    } catch {
+      skippedSamples++;
+    }
+  }
+  samples.sort((a, b) => a.tsMs - b.tsMs);
+  const basis: StoreBasis = {
+    revision,
+    epoch,
+    vertexIds: decoded.vertexIds,
+    ...(jobId !== undefined ? { jobId } : {}),
+    ...(topologyHash !== undefined ? { topologyHash } : {}),
+  };
+  return { state, revision, samples, skippedSamples, basis };
+}
+
+/** The empty state; after a discard the next save must overwrite at `revision`. */
+function fresh(revision: number, skippedSamples: number, discarded?: StateDiscard): LoadedJob {
+  return {
+    state: emptyJobState(),
+    revision,
+    samples: [],
+    skippedSamples: discarded ? skippedSamples : 0,
+    ...(discarded ? { discarded } : {}),
+    basis: { revision, epoch: -1, vertexIds: [] },
+  };
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,67 @@
+/**
+ * Lossless, compact text for the numbers of samples and state: DynamoDB numbers cannot hold
+ * NaN or ±Infinity, and JSON turns them into null, yet the autoscaler uses both (an absent
+ * metric is NaN, OBSERVED_TPR is +∞ when nothing comes in).
+ */
+
+/** Above this magnitude a double has no third decimal left to round. */
+const ROUNDING_LIMIT = 2 ** 53 / 1000;
+
+/**
+ * Rounds a metric the way the Java autoscaler does before storing it (spec §2.4 `roundMetric`):
+ * half-up to 3 decimals, but a value that would round to 0 is kept as is, so small positive
+ * rates never become 0. Non-finite values pass through.
+ */
+export function roundMetric(value: number): number {
+  if (!Number.isFinite(value) || Math.abs(value) >= ROUNDING_LIMIT) return value;
+  const rounded = Math.round(value * 1000) / 1000;
+  return rounded === 0 ? value : rounded;
+}
+
+/**
+ * Shortest text of a number: `N` (NaN), `I` / `-I` (±∞), `-0`, otherwise JavaScript's
+ * round-tripping decimal form without the leading zero of fractions (`.25`, `-.5`).
+ */
+export function formatNumberText(value: number): string {
+  if (Number.isNaN(value)) return 'N';
+  if (value === Number.POSITIVE_INFINITY) return 'I';
+  if (value === Number.NEGATIVE_INFINITY) return '-I';
+  if (Object.is(value, -0)) return '-0';
+  const text = String(value);
+  if (text.startsWith('0.')) return text.slice(1);
+  if (text.startsWith('-0.')) return `-${text.slice(2)}`;
+  return text;
+}
+
+const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/;
+
+/** Inverse of {@link formatNumberText}; undefined when `text` is not such a number. */
+export function parseNumberText(text: string): number | undefined {
+  if (text === 'N') return Number.NaN;
+  if (text === 'I') return Number.POSITIVE_INFINITY;
+  if (text === '-I') return Number.NEGATIVE_INFINITY;
+  return NUMBER_TEXT.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * JSON text of any plain value, keeping NaN/±∞ and -0: they become the strings `~N`, `~I`,
+ * `~-I`, `~-0`, and strings that start with `~` get one more `~` so nothing is ambiguous.
+ */
+export function toTaggedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? v : `~${formatNumberText(v)}`;
+    if (typeof v === 'string' && v.startsWith('~')) return `~${v}`;
+    return v;
+  });
+}
+
+/** Inverse of {@link toTaggedJson}; throws SyntaxError on malformed text. */
+export function fromTaggedJson(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (typeof v !== 'string' || !v.startsWith('~')) return v;
+    if (v.startsWith('~~')) return v.slice(1);
+    const parsed = parseNumberText(v.slice(1));
+    if (parsed === undefined) throw new SyntaxError(`bad tagged value ${JSON.stringify(v)}`);
+    return parsed;
+  });
+}

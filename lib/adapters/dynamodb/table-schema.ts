@@ -1,0 +1,78 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The single autoscaler table (design §5). Exported for the CDK construct and the local world so
+ * the key schema is declared once.
+ *
+ * | sk                                   | item                                    |
+ * | ------------------------------------ | --------------------------------------- |
+ * | `STATE`                              | job state, revision, vertex dictionary  |
+ * | `SAMPLE#<13-digit epoch ms>`         | one compact metric sample per cycle     |
+ * | `EVENT#<13-digit epoch ms>#<reason>#<key hash>` | event log entry              |
+ * | `LEASE`                              | per-job run lease                       |
+ */
+export const STATE_TABLE = {
+  /** Partition key: `JOB#cluster#namespace#kind#name` (string). */
+  partitionKey: 'pk',
+  /** Sort key (string). */
+  sortKey: 'sk',
+  /** TTL attribute, epoch seconds (DynamoDB deletes expired items lazily, within days). */
+  ttlAttribute: 'expiresAt',
+  billingMode: 'PAY_PER_REQUEST',
+} as const;
+
+/** Sort keys and sort-key prefixes of the item types. */
+export const SORT_KEYS = {
+  state: 'STATE',
+  lease: 'LEASE',
+  samplePrefix: 'SAMPLE#',
+  eventPrefix: 'EVENT#',
+} as const;
+
+/**
+ * Version of the item encodings below, stored as `sv` on every item. Items with another
+ * version are ignored (samples, events) or discarded with an event (state).
+ */
+export const ITEM_SCHEMA_VERSION = 1;
+
+/** Attribute names used by the items (short, because names count towards item size). */
+export const ATTR = {
+  schemaVersion: 'sv',
+  revision: 'rev',
+  epoch: 'ep',
+  jobId: 'jid',
+  topologyHash: 'th',
+  updatedAtMs: 'upd',
+  /** Body as plain (tagged) JSON text. */
+  body: 'b',
+  /** Body as Brotli-compressed JSON text (used when it saves space). */
+  compressedBody: 'z',
+  leaseOwner: 'owner',
+  leaseUntilMs: 'until',
+  eventKey: 'dk',
+  eventReason: 'reason',
+  eventType: 'type',
+  eventMessage: 'msg',
+  eventMessageKey: 'mk',
+  eventCount: 'cnt',
+  eventLastMs: 'last',
+} as const;
+
+/**
+ * `CreateTable` input for local use (dynalite, DynamoDB Local, tests). TTL is enabled separately
+ * with `UpdateTimeToLive` (see `createStateTable`); the CDK construct sets `timeToLiveAttribute`.
+ */
+export function stateTableCreateParams(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: STATE_TABLE.billingMode,
+    AttributeDefinitions: [
+      { AttributeName: STATE_TABLE.partitionKey, AttributeType: 'S' },
+      { AttributeName: STATE_TABLE.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: STATE_TABLE.sortKey, KeyType: 'RANGE' },
+    ],
+  };
+}

@@ -1,0 +1,213 @@
+import type {
+  AutoscalerEvent,
+  AutoscalerEventReason,
+  AutoscalerEventType,
+  JobKey,
+  JobState,
+} from '../domain/index.ts';
+import type { MetricSample } from '../domain/metric-sample.ts';
+import type { EventEmission } from './event-sink.ts';
+
+/**
+ * Why stored state was thrown away on load. The caller turns it into an `AutoscalerError`
+ * event and carries on with the empty state: bad state must never crash-loop a job
+ * (conventions.md habit 9, like Flink's ConfigMap store).
+ */
+export interface StateDiscard {
+  /** `corrupt`: the item could not be decoded; `unknown-version`: written by another schema. */
+  readonly code: 'corrupt' | 'unknown-version';
+  /** Human-readable detail naming what was wrong. */
+  readonly detail: string;
+}
+
+/**
+ * Encoding context of a loaded job that a later save must be relative to. Opaque to callers:
+ * pass the {@link LoadedJob} back to {@link StateStore.save} unchanged.
+ */
+export interface StoreBasis {
+  /** Revision the state was loaded at (0 = nothing stored). */
+  readonly revision: number;
+  /** Metric-window epoch: samples written under another epoch are ignored (-1 = none usable). */
+  readonly epoch: number;
+  /** Vertex dictionary of the epoch: samples and state refer to vertices by index into it. */
+  readonly vertexIds: readonly string[];
+  readonly jobId?: string;
+  readonly topologyHash?: string;
+}
+
+/** What {@link StateStore.load} returns for one job. */
+export interface LoadedJob {
+  /** Stored state, or `emptyJobState()` for a new job or after a discard. */
+  readonly state: JobState;
+  /** Revision of the stored state (0 = none); the next save must expect exactly this. */
+  readonly revision: number;
+  /** Samples of the current window epoch with `tsMs >= sinceMs`, oldest first. */
+  readonly samples: readonly MetricSample[];
+  /** Set when stored state was unreadable and replaced by the empty state. */
+  readonly discarded?: StateDiscard;
+  /** Number of stored samples skipped because they could not be decoded. */
+  readonly skippedSamples: number;
+  readonly basis: StoreBasis;
+}
+
+/** Options of {@link StateStore.load}. */
+export interface LoadOptions {
+  /** Oldest sample timestamp to return (epoch ms), normally `now − metrics.window`. */
+  readonly sinceMs: number;
+}
+
+/** One cycle's write: the new state and, optionally, the cycle's sample. */
+export interface SaveRequest {
+  readonly state: JobState;
+  readonly sample?: MetricSample;
+  /**
+   * Metric window (`job.autoscaler.metrics.window`) in ms: the sample's TTL is set past it so
+   * DynamoDB removes samples no cycle can read any more.
+   */
+  readonly windowMs: number;
+}
+
+/** What was dropped to keep the state item under the size threshold (all zero normally). */
+export interface TrimReport {
+  readonly historyEntries: number;
+  readonly trackingRecords: number;
+  readonly delayedVertices: number;
+  readonly memoryHistory: boolean;
+}
+
+/** Result of a successful {@link StateStore.save}. */
+export interface SaveResult {
+  /** The new revision (loaded revision + 1). */
+  readonly revision: number;
+  /** Stored size of the state item in bytes (DynamoDB item-size rules). */
+  readonly stateBytes: number;
+  /** Stored size of the sample item in bytes; 0 without a sample. */
+  readonly sampleBytes: number;
+  readonly trimmed: TrimReport;
+  /**
+   * Set when the job id or topology changed since the loaded state: earlier samples no longer
+   * belong to the window (spec §2.5 clears the history on a restart).
+   */
+  readonly windowReset: boolean;
+}
+
+/** A held per-job run lease. */
+export interface Lease {
+  readonly owner: string;
+  /** Epoch ms after which another run may take the lease over. */
+  readonly expiresAtMs: number;
+}
+
+/** Options of {@link StateStore.acquireLease}. */
+export interface LeaseRequest {
+  /** Unique id of this run (e.g. Lambda request id). */
+  readonly owner: string;
+  readonly nowMs: number;
+  /** How long the lease is held unless released; a crashed run's lease lapses after this. */
+  readonly ttlMs: number;
+}
+
+/** One entry of the event log. */
+export interface StoredEvent {
+  readonly reason: AutoscalerEventReason;
+  readonly type: AutoscalerEventType;
+  readonly message: string;
+  readonly messageKey?: string;
+  /** Epoch ms of the first occurrence (when the entry was emitted). */
+  readonly firstTsMs: number;
+  /** Epoch ms of the latest occurrence folded into this entry. */
+  readonly lastTsMs: number;
+  readonly count: number;
+}
+
+/** Options of {@link StateStore.listEvents}. */
+export interface ListEventsOptions {
+  /** Only events first emitted at or after this epoch ms. */
+  readonly sinceMs?: number;
+  /** At most this many events (newest ones). Default 100. */
+  readonly limit?: number;
+}
+
+/**
+ * Durable per-job memory of the autoscaler (design §5): the job state, the metric window's
+ * samples, a run lease and the event log.
+ *
+ * Errors: {@link StateConflictError} when another run saved first, {@link LeaseHeldError}
+ * when another run holds the lease, {@link StateStoreInputError} for invalid arguments,
+ * {@link StateTooLargeError} when state cannot be trimmed under the item limit,
+ * {@link StateStoreError} for anything else (transport, throttling), with the cause.
+ */
+export interface StateStore {
+  /** Loads state and the window's samples (one Query in the DynamoDB adapter). */
+  load(jobKey: JobKey, options: LoadOptions): Promise<LoadedJob>;
+  /**
+   * Saves state (and the cycle's sample) if the stored revision is still the loaded one;
+   * exactly one of two concurrent savers of the same revision wins.
+   */
+  save(jobKey: JobKey, loaded: LoadedJob, request: SaveRequest): Promise<SaveResult>;
+  /** Takes (or renews, for the same owner) the job's lease; throws {@link LeaseHeldError}. */
+  acquireLease(jobKey: JobKey, request: LeaseRequest): Promise<Lease>;
+  /** Releases the lease if `owner` still holds it; false when it did not. */
+  releaseLease(jobKey: JobKey, owner: string): Promise<boolean>;
+  /** Appends an event, folding repeats within `event.dedupeIntervalMs` into the earlier entry. */
+  appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission>;
+  /** Lists the newest events, newest first. */
+  listEvents(jobKey: JobKey, options?: ListEventsOptions): Promise<StoredEvent[]>;
+}
+
+/** Base of every state-store error; `cause` carries the underlying failure. */
+export class StateStoreError extends Error {
+  override name = 'StateStoreError';
+}
+
+/** Another run saved the job's state since it was loaded (conditional write failed). */
+export class StateConflictError extends StateStoreError {
+  override name = 'StateConflictError';
+  readonly jobKey: string;
+  readonly expectedRevision: number;
+  constructor(jobKey: string, expectedRevision: number, options?: ErrorOptions) {
+    super(`state of ${jobKey} changed since revision ${expectedRevision} was loaded`, options);
+    this.jobKey = jobKey;
+    this.expectedRevision = expectedRevision;
+  }
+}
+
+/** Another run holds the job's lease. */
+export class LeaseHeldError extends StateStoreError {
+  override name = 'LeaseHeldError';
+  readonly jobKey: string;
+  /** Holder and expiry when known (read after the failed conditional write). */
+  readonly holder?: Lease;
+  constructor(jobKey: string, holder?: Lease, options?: ErrorOptions) {
+    super(
+      holder
+        ? `lease of ${jobKey} is held by ${holder.owner} until ${new Date(holder.expiresAtMs).toISOString()}`
+        : `lease of ${jobKey} is held by another run`,
+      options,
+    );
+    this.jobKey = jobKey;
+    if (holder) this.holder = holder;
+  }
+}
+
+/** An argument was invalid; `field` names it. */
+export class StateStoreInputError extends StateStoreError {
+  override name = 'StateStoreInputError';
+  readonly field: string;
+  constructor(field: string, problem: string) {
+    super(`invalid ${field}: ${problem}`);
+    this.field = field;
+  }
+}
+
+/** The state is still over the item limit after every trimming step. */
+export class StateTooLargeError extends StateStoreError {
+  override name = 'StateTooLargeError';
+  readonly bytes: number;
+  readonly limitBytes: number;
+  constructor(what: string, bytes: number, limitBytes: number) {
+    super(`${what} is ${bytes} bytes, over the limit of ${limitBytes} bytes`);
+    this.bytes = bytes;
+    this.limitBytes = limitBytes;
+  }
+}
