@@ -23,7 +23,7 @@ import {
   computeTrueProcessingRate,
 } from './processing-rate.ts';
 import { computeScaleThresholds } from './target-capacity.ts';
-import { topologicalOrder } from './topology-order.ts';
+import { indexTopology, topologicalOrder } from './topology-order.ts';
 
 export { computeEdgeDataRate, computeOutputRatio } from './output-ratio.ts';
 export { isProcessingBacklog } from './processing-backlog.ts';
@@ -70,6 +70,7 @@ export function evaluateMetrics(input: EvaluateMetricsInput): EvaluatedMetrics {
   const latest = samples.at(-1) as MetricSample;
   const processingBacklog = isProcessingBacklog(samples, topology, options);
   const catchUpSeconds = Math.trunc(options.catchUpDurationMs / 1000);
+  const index = indexTopology(topology);
 
   const vertices: Record<VertexId, EvaluatedVertexMetrics> = {};
   for (const vertex of topologicalOrder(topology)) {
@@ -90,7 +91,7 @@ export function evaluateMetrics(input: EvaluateMetricsInput): EvaluatedMetrics {
       let catchUpDataRate = 0;
       for (const inputId of new Set(vertex.inputs.map((edge) => edge.id))) {
         const upstream = vertices[inputId] ?? {};
-        const ratio = computeOutputRatio(samples, topology, inputId, vertex.id);
+        const ratio = computeOutputRatio(samples, topology, inputId, vertex.id, index);
         targetDataRate += (upstream.TARGET_DATA_RATE?.average ?? Number.NaN) * ratio;
         catchUpDataRate += (upstream.CATCH_UP_DATA_RATE?.current ?? Number.NaN) * ratio;
       }

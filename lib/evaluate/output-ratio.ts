@@ -5,7 +5,7 @@
 import type { JobTopology, MetricSample, VertexId } from '../domain/index.ts';
 import { counterRate } from '../metrics/window-math.ts';
 import { EvaluationInputError } from './evaluation-error.ts';
-import { vertexOutputs } from './topology-order.ts';
+import { indexTopology, type TopologyIndex } from './topology-order.ts';
 
 /**
  * Records/s flowing along the edge `from → to` (spec §3.2), from the most reliable counters
@@ -20,15 +20,16 @@ export function computeEdgeDataRate(
   topology: JobTopology,
   fromVertexId: VertexId,
   toVertexId: VertexId,
+  index: TopologyIndex = indexTopology(topology),
 ): number {
-  const toVertex = topology.vertices.find((vertex) => vertex.id === toVertexId);
+  const toVertex = index.vertices.get(toVertexId);
   if (toVertex === undefined) {
     throw new EvaluationInputError('toVertexId', toVertexId, 'the id of a vertex in the topology');
   }
   const inputIds = [...new Set(toVertex.inputs.map((input) => input.id))];
   if (inputIds.length === 1) return counterRate(samples, toVertexId, 'NUM_RECORDS_IN');
 
-  const outputs = vertexOutputs(topology);
+  const outputs = index.outputs;
   const others = inputIds.filter((id) => id !== fromVertexId);
   if (others.every((id) => outputs.get(id)?.length === 1)) {
     const othersOut = others.reduce((sum, id) => sum + counterRate(samples, id, 'NUM_RECORDS_OUT'), 0);
@@ -46,9 +47,10 @@ export function computeOutputRatio(
   topology: JobTopology,
   fromVertexId: VertexId,
   toVertexId: VertexId,
+  index: TopologyIndex = indexTopology(topology),
 ): number {
   const inputRate = counterRate(samples, fromVertexId, 'NUM_RECORDS_IN');
   if (!(inputRate > 0)) return 0;
-  const edgeRate = computeEdgeDataRate(samples, topology, fromVertexId, toVertexId);
+  const edgeRate = computeEdgeDataRate(samples, topology, fromVertexId, toVertexId, index);
   return edgeRate > 0 ? edgeRate / inputRate : 0;
 }

@@ -24,6 +24,20 @@ export function vertexOutputs(topology: JobTopology): Map<VertexId, VertexId[]> 
   return outputs;
 }
 
+/** Lookups over a topology built once per evaluation, so per-edge work stays O(degree). */
+export interface TopologyIndex {
+  readonly vertices: ReadonlyMap<VertexId, VertexInfo>;
+  readonly outputs: ReadonlyMap<VertexId, readonly VertexId[]>;
+}
+
+/** Builds the {@link TopologyIndex} of a topology (rejects inputs that name unknown vertices). */
+export function indexTopology(topology: JobTopology): TopologyIndex {
+  return {
+    vertices: new Map(topology.vertices.map((vertex) => [vertex.id, vertex])),
+    outputs: vertexOutputs(topology),
+  };
+}
+
 /**
  * The vertices in topological order (Kahn's algorithm, layer by layer, keeping the given order
  * within a layer). A topology that is already ordered comes back unchanged.
