@@ -1,0 +1,328 @@
+/**
+ * One autoscaler cycle for one job, in the fixed order of design §1:
+ * lease → observe → collect → load → decide → persist → realize → report.
+ *
+ * This is the only module in lib/ (besides adapters) that calls ports. The Lambda worker, the
+ * CLI (`fsa run --once`) and the local world all run exactly this code; only the adapters behind
+ * the ports differ. A failure of one job becomes an event and a metric and never throws for an
+ * expected error class, so one bad job never stops the others.
+ */
+import {
+  type AutoscalerOptions,
+  InvalidOptionError,
+  parseMemoryBytes,
+  resolveOptions,
+} from '../config/index.ts';
+import type { AutoscalerEvent, JobKey } from '../domain/index.ts';
+import { formatJobKey } from '../domain/index.ts';
+import { type DecideOutput, decide } from '../executor/decide.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ClusterCapacitySource } from '../ports/cluster-capacity-source.ts';
+import type { EventSink } from '../ports/event-sink.ts';
+import type { DiscoveredJob, JobDiscovery } from '../ports/job-discovery.ts';
+import type { MetricsReporter } from '../ports/metrics-reporter.ts';
+import {
+  type FlinkJobTarget,
+  FlinkResponseFormatError,
+  FlinkRestError,
+  MetricsNotReadyError,
+  type MetricsSource,
+} from '../ports/metrics-source.ts';
+import type { RealizeResult, ScalingPlan, ScalingRealizer } from '../ports/scaling-realizer.ts';
+import {
+  LeaseHeldError,
+  StateConflictError,
+  type StateStore,
+  StateStoreError,
+} from '../ports/state-store.ts';
+import type { CycleResult } from './cycle-result.ts';
+
+/** Minimal structured logger (Powertools' Logger fits). */
+export interface CycleLogger {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** Everything a cycle talks to. Built once per process (cold start) and shared by all jobs. */
+export interface CycleDependencies {
+  readonly discovery: JobDiscovery;
+  readonly metrics: MetricsSource;
+  readonly store: StateStore;
+  readonly realizer: ScalingRealizer;
+  /** Where events go: the DynamoDB event log, Kubernetes Events on the resource, … */
+  readonly eventSinks: readonly EventSink[];
+  readonly clock: Clock;
+  /** How to reach a job's Flink REST API (headers with the cluster token, TLS dispatcher). */
+  readonly restTarget: (job: DiscoveredJob) => FlinkJobTarget | Promise<FlinkJobTarget>;
+  readonly reporter?: MetricsReporter;
+  /** Cluster capacity for the capacity guard; only consulted when the option enables it. */
+  readonly capacity?: ClusterCapacitySource;
+  readonly logger?: CycleLogger;
+  /** Deployment-wide option defaults (below each resource's own flinkConfiguration). */
+  readonly deploymentDefaults?: Readonly<Record<string, string>>;
+  /** Unique id of this run (Lambda request id): the lease owner. */
+  readonly runId: string;
+  /** How long a lease is held unless released (a crashed run's lease lapses). @default 5 min */
+  readonly leaseTtlMs?: number;
+}
+
+const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
+
+/** Runs one cycle for `key`. Never throws for expected failures; see {@link CycleResult}. */
+export async function runCycle(deps: CycleDependencies, key: JobKey): Promise<CycleResult> {
+  const nowMs = deps.clock.nowMs();
+  const log = contextLogger(deps.logger, key);
+  // 1. lease: only one run acts on a job at a time (duplicate or concurrent SQS deliveries).
+  try {
+    await deps.store.acquireLease(key, {
+      owner: deps.runId,
+      nowMs,
+      ttlMs: deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+    });
+  } catch (error) {
+    if (error instanceof LeaseHeldError) {
+      log.info('another run holds the lease; skipping', { reason: error.message });
+      return { outcome: 'skipped', reason: `another run holds the lease: ${error.message}` };
+    }
+    return fail(deps, key, error, 'acquire the job lease');
+  }
+  try {
+    return await leasedCycle(deps, key, nowMs, log);
+  } catch (error) {
+    return fail(deps, key, error, 'run the cycle');
+  } finally {
+    await deps.store.releaseLease(key, deps.runId).catch((error: unknown) => {
+      log.warn('could not release the lease; it lapses on its own', { error: describeError(error) });
+    });
+  }
+}
+
+async function leasedCycle(
+  deps: CycleDependencies,
+  key: JobKey,
+  nowMs: number,
+  log: CycleLogger,
+): Promise<CycleResult> {
+  // 2. observe: the resource as it is now, readiness and conflicts.
+  const job = await deps.discovery.getJob(key);
+  if (!job) {
+    return { outcome: 'gone', reason: 'the resource no longer exists or lost the opt-in label' };
+  }
+  if (!job.readiness.ready) {
+    if (job.readiness.refused) {
+      await emit(deps, key, {
+        reason: 'InvalidConfiguration',
+        type: 'Warning',
+        message: job.readiness.reason,
+        messageKey: `refused:${job.readiness.code}`,
+        dedupeIntervalMs: 30 * 60_000,
+      });
+      return { outcome: 'refused', reason: job.readiness.reason };
+    }
+    log.debug('not ready', { code: job.readiness.code, reason: job.readiness.reason });
+    return { outcome: 'not-ready', reason: job.readiness.reason };
+  }
+
+  let options: AutoscalerOptions;
+  try {
+    const resolved = resolveOptions(deps.deploymentDefaults ?? {}, job.flinkConfiguration);
+    options = resolved.options;
+    for (const warning of resolved.warnings) {
+      await emit(deps, key, {
+        reason: 'InvalidConfiguration',
+        type: 'Warning',
+        message: warning,
+        messageKey: `warning:${warning}`,
+        dedupeIntervalMs: options.scalingEventIntervalMs,
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof InvalidOptionError)) throw error;
+    await emit(deps, key, {
+      reason: 'InvalidConfiguration',
+      type: 'Warning',
+      message: `${error.message}. This job is skipped until the value is fixed.`,
+      messageKey: `invalid:${error.key}:${error.value}`,
+      dedupeIntervalMs: 30 * 60_000,
+    });
+    return { outcome: 'refused', reason: error.message };
+  }
+
+  // 3. collect: one raw observation over the Flink REST API.
+  const target = await deps.restTarget(job);
+  let raw: Awaited<ReturnType<MetricsSource['collect']>>;
+  try {
+    const jobId = target.jobId ?? job.jobId;
+    raw = await deps.metrics.collect(jobId ? { ...target, jobId } : target, options, nowMs);
+  } catch (error) {
+    if (error instanceof MetricsNotReadyError) {
+      log.debug('metrics not ready', { reason: error.reason });
+      return { outcome: 'not-ready', reason: error.message };
+    }
+    throw error;
+  }
+
+  // 4. load: state and the window's samples in one query.
+  const loaded = await deps.store.load(key, { sinceMs: nowMs - options.metricsWindowMs });
+  if (loaded.discarded) {
+    await emit(deps, key, {
+      reason: 'AutoscalerError',
+      type: 'Warning',
+      message: `Stored autoscaler state was discarded (${loaded.discarded.code}: ${loaded.discarded.detail}); starting from an empty state.`,
+    });
+  }
+
+  // 5. decide: the pure core.
+  const capacity =
+    deps.capacity && options.resourceViewRefreshIntervalMs > 0 ? await deps.capacity.snapshot() : undefined;
+  const output: DecideOutput = decide({
+    options,
+    raw,
+    samples: loaded.samples,
+    state: loaded.state,
+    nowMs,
+    ...(job.taskManager ? { taskManager: job.taskManager } : {}),
+    ...(capacity ? { clusterCapacity: capacity } : {}),
+    memoryTuning: job.memoryTuning,
+  });
+
+  // 6. persist: conditional on the loaded revision; a run that lost the race stops here.
+  try {
+    await deps.store.save(key, loaded, {
+      state: output.state,
+      sample: output.sample,
+      windowMs: options.metricsWindowMs,
+    });
+  } catch (error) {
+    if (error instanceof StateConflictError) {
+      return { outcome: 'skipped', reason: `another run saved this job first: ${error.message}` };
+    }
+    throw error;
+  }
+
+  // 7. realize: the stored overrides, every cycle (as the operator does in `finally`), so a run
+  // that died between persist and realize is reconciled by the next one. No change → no write.
+  const realized = await realize(deps, key, job, options, output);
+
+  // 8. report.
+  for (const event of output.report.events) await emit(deps, key, event);
+  if (realized?.outcome === 'refused') {
+    await emit(deps, key, {
+      reason: 'ScalingVetoed',
+      type: 'Warning',
+      message: `The scaling decision was not applied: ${realized.reason}`,
+      messageKey: `realize-refused:${realized.upgradePath}`,
+      dedupeIntervalMs: options.scalingEventIntervalMs,
+    });
+  }
+  deps.reporter?.reportEvaluation(key, output.report.evaluated, output.decision, {
+    ...(output.memoryPlan ? { memoryPlan: output.memoryPlan } : {}),
+    evaluationAgeSeconds: (nowMs - raw.collectedAtMs) / 1000,
+  });
+  log.info('cycle decided', {
+    action: output.decision.action,
+    summary: output.decision.summary,
+    ...(realized ? { realized: realized.outcome, upgradePath: realized.upgradePath } : {}),
+  });
+  return {
+    outcome: 'decided',
+    reason: output.decision.summary,
+    decision: output.decision,
+    ...(realized ? { realized } : {}),
+  };
+}
+
+/** Builds the realizer's plan from the stored state; undefined when there is nothing of ours to apply. */
+export function scalingPlanFor(
+  output: Pick<DecideOutput, 'state'>,
+  options: AutoscalerOptions,
+  memoryTuning: boolean,
+): ScalingPlan | undefined {
+  const overrides = output.state.parallelismOverrides;
+  const memory = output.state.configOverrides;
+  const applyMemory =
+    memoryTuning &&
+    options.memoryTuningEnabled &&
+    (Object.keys(memory.overrides).length > 0 || memory.removals.length > 0);
+  if (Object.keys(overrides).length === 0 && !applyMemory) return undefined;
+  const processSize = memory.overrides['taskmanager.memory.process.size'];
+  return {
+    parallelismOverrides: overrides,
+    excludedVertices: options.vertexExcludeIds,
+    ...(applyMemory ? { memoryConfig: memory } : {}),
+    ...(applyMemory && processSize !== undefined
+      ? { taskManagerMemoryBytes: parseMemoryBytes(processSize) }
+      : {}),
+  };
+}
+
+async function realize(
+  deps: CycleDependencies,
+  key: JobKey,
+  job: DiscoveredJob,
+  options: AutoscalerOptions,
+  output: DecideOutput,
+): Promise<RealizeResult | undefined> {
+  const plan = scalingPlanFor(output, options, job.memoryTuning);
+  if (!plan) return undefined;
+  return deps.realizer.realize(key, plan);
+}
+
+/** Reports to every sink; a failing sink is logged, never fails the cycle. */
+async function emit(deps: CycleDependencies, key: JobKey, event: AutoscalerEvent): Promise<void> {
+  for (const sink of deps.eventSinks) {
+    try {
+      await sink.emit(key, event);
+    } catch (error) {
+      deps.logger?.warn('could not report an event', {
+        job: formatJobKey(key),
+        reason: event.reason,
+        error: describeError(error),
+      });
+    }
+  }
+}
+
+/** Errors that a later cycle may not hit (transport, throttling, conflicts). */
+function isRetryable(error: unknown): boolean {
+  if (error instanceof FlinkResponseFormatError) return false;
+  if (error instanceof FlinkRestError)
+    return error.status === undefined || error.status >= 500 || error.status === 429;
+  if (error instanceof StateStoreError) return true;
+  return true;
+}
+
+async function fail(
+  deps: CycleDependencies,
+  key: JobKey,
+  error: unknown,
+  step: string,
+): Promise<CycleResult> {
+  const message = `Could not ${step}: ${describeError(error)}`;
+  deps.logger?.error('cycle failed', { job: formatJobKey(key), step, error: describeError(error) });
+  deps.reporter?.reportJobError(key);
+  // The operator never de-duplicates AutoscalerError events (spec §5.4); message capped at 2048.
+  await emit(deps, key, { reason: 'AutoscalerError', type: 'Warning', message: message.slice(0, 2048) });
+  return { outcome: 'failed', reason: message, retryable: isRetryable(error) };
+}
+
+/** `Name: message` with the cause chain, never a stack (logs must stay readable). */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (cause: ${describeError(error.cause)})` : '';
+  return `${error.name}: ${error.message}${cause}`;
+}
+
+function contextLogger(logger: CycleLogger | undefined, key: JobKey): CycleLogger {
+  const job = formatJobKey(key);
+  const silent = () => {};
+  if (!logger) return { debug: silent, info: silent, warn: silent, error: silent };
+  return {
+    debug: (message, extra) => logger.debug(message, { job, ...extra }),
+    info: (message, extra) => logger.info(message, { job, ...extra }),
+    warn: (message, extra) => logger.warn(message, { job, ...extra }),
+    error: (message, extra) => logger.error(message, { job, ...extra }),
+  };
+}
