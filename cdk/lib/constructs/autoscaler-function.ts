@@ -1,0 +1,135 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { assertIntegerInRange } from '../validation.ts';
+
+/** Props of {@link AutoscalerFunction}. */
+export interface AutoscalerFunctionProps {
+  /** Absolute path of the handler module (TypeScript, bundled with esbuild). */
+  readonly entry: string;
+  /** Short description shown in the Lambda console. */
+  readonly description?: string;
+  /** @default Duration.minutes(1) */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** Extra environment variables (merged over the defaults). @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Value of `POWERTOOLS_SERVICE_NAME`: the `Service` dimension of run metrics and the `service` key of
+   * every log line.
+   * @default 'flink-serverless-autoscaler'
+   */
+  readonly serviceName?: string;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Removal policy of the log group. @default RemovalPolicy.DESTROY (logs expire anyway) */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * VPC to run in: needed when an EKS cluster's API endpoint is private (spec/eks-kubernetes.md §1).
+   * The cluster security group must then allow 443 from {@link AutoscalerFunction.function}'s security group.
+   * @default not in a VPC
+   */
+  readonly vpc?: IVpc;
+  /** Subnets inside {@link vpc}. @default private subnets with egress (STS, EKS and DynamoDB endpoints) */
+  readonly vpcSubnets?: SubnetSelection;
+  /** Security groups inside {@link vpc}. @default one new group with all egress */
+  readonly securityGroups?: ISecurityGroup[];
+}
+
+/** Defaults of {@link AutoscalerFunctionProps}. */
+export function defaultAutoscalerFunctionProps() {
+  return {
+    timeout: Duration.minutes(1),
+    memorySize: 512,
+    serviceName: 'flink-serverless-autoscaler',
+    logRetention: RetentionDays.ONE_MONTH,
+    logRemovalPolicy: RemovalPolicy.DESTROY,
+  };
+}
+
+/**
+ * A handler Lambda with the project's defaults: Node 24 on arm64 (cheaper per ms than x86), an ESM
+ * bundle minified with source maps, its own log group with retention, and a role that starts with
+ * only the log-write permissions (no managed policy).
+ */
+export class AutoscalerFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: AutoscalerFunctionProps) {
+    super(scope, id);
+    const defaults = defaultAutoscalerFunctionProps();
+    const memorySize = props.memorySize ?? defaults.memorySize;
+    assertIntegerInRange('memorySize', memorySize, 128, 10_240);
+    const timeout = props.timeout ?? defaults.timeout;
+    assertIntegerInRange('timeout (seconds)', timeout.toSeconds(), 1, 900);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? defaults.logRetention,
+      removalPolicy: props.logRemovalPolicy ?? defaults.logRemovalPolicy,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${this.node.path}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize,
+      timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? defaults.serviceName,
+        // Stack traces point at the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // Some dependencies are CommonJS and call `require`; an ESM bundle has none, so provide one.
+        banner:
+          "import { createRequire as __fsaCreateRequire } from 'node:module'; const require = __fsaCreateRequire(import.meta.url);",
+      },
+      vpc: props.vpc,
+      vpcSubnets: props.vpc
+        ? (props.vpcSubnets ?? { subnetType: SubnetType.PRIVATE_WITH_EGRESS })
+        : undefined,
+      securityGroups: props.securityGroups,
+    });
+
+    // Log streams are created by Lambda at run time with generated names, so the write grant has to
+    // cover `<log group ARN>:*`; it is still scoped to this function's own log group.
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.logGroup)}.Arn>:*]`,
+      reason: "Lambda creates log streams with run-time names inside this function's own log group.",
+    });
+    if (props.vpc) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'Lambda needs the AWS-managed ENI permissions to attach to the VPC; AWS maintains this policy.',
+      });
+    }
+  }
+}
+
+function logicalIdOf(logGroup: LogGroup): string {
+  return Stack.of(logGroup).getLogicalId(logGroup.node.defaultChild as never);
+}

@@ -1,0 +1,308 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../lib/adapters/cloudwatch/metric-catalog.ts';
+import { AutoscalerAlarms, type AutoscalerAlarmsProps } from './constructs/autoscaler-alarms.ts';
+import { AutoscalerDashboard } from './constructs/autoscaler-dashboard.ts';
+import { AutoscalerFunction } from './constructs/autoscaler-function.ts';
+import { AUTOSCALER_KUBERNETES_GROUP, EksAccess } from './constructs/eks-access.ts';
+import { JobQueue } from './constructs/job-queue.ts';
+import { Schedule } from './constructs/schedule.ts';
+import { StateTable, type StateTableProps } from './constructs/state-table.ts';
+import { type ClusterEnvironmentEntry, RUNTIME_ENV } from './runtime-environment.ts';
+import { AutoscalerConfigError, assertIntegerInRange, assertNonEmpty } from './validation.ts';
+
+/** One EKS cluster the autoscaler manages. */
+export interface AutoscalerCluster {
+  /** EKS cluster name. */
+  readonly name: string;
+  /**
+   * Region of the cluster. Access entries are only created for clusters in the stack's region; map
+   * the roles of a cluster elsewhere yourself (see {@link FlinkAutoscalerProps.manageAccessEntries}).
+   * @default the stack's region
+   */
+  readonly region?: string;
+  /** Namespaces to watch. @default all namespaces */
+  readonly namespaces?: readonly string[];
+}
+
+/** Props of {@link FlinkAutoscaler}. */
+export interface FlinkAutoscalerProps {
+  /** The EKS clusters to manage (at least one). */
+  readonly clusters: readonly AutoscalerCluster[];
+  /** Tick interval of the dispatcher, whole minutes. @default Duration.minutes(1) */
+  readonly scheduleRate?: Duration;
+  /**
+   * Maximum concurrent worker invocations (the SQS event source's maximum concurrency): bounds the
+   * load on the Kubernetes API servers and Flink JobManagers. Between 2 and 1000.
+   * @default 10
+   */
+  readonly workerConcurrency?: number;
+  /** @default Duration.minutes(2) */
+  readonly workerTimeout?: Duration;
+  /** @default Duration.minutes(1) */
+  readonly dispatcherTimeout?: Duration;
+  /** Receives of a job message before it is dead-lettered. @default 3 */
+  readonly maxReceiveCount?: number;
+  /** State table options. @default see {@link StateTableProps} */
+  readonly tableProps?: StateTableProps;
+  /** VPC for both functions, for clusters with a private API endpoint. @default not in a VPC */
+  readonly vpc?: IVpc;
+  /** @default private subnets with egress */
+  readonly vpcSubnets?: SubnetSelection;
+  /** @default one new security group per function */
+  readonly securityGroups?: ISecurityGroup[];
+  /** Topic notified by the alarms. @default no notifications */
+  readonly alarmTopic?: ITopic;
+  /** Alarm tuning. @default see {@link AutoscalerAlarmsProps} */
+  readonly alarmProps?: Partial<Omit<AutoscalerAlarmsProps, 'serviceName' | 'deadLetterQueue' | 'topic'>>;
+  /**
+   * Deployment-wide `flinkConfiguration`-style defaults (e.g. `job.autoscaler.target.utilization`),
+   * applied between the built-in defaults and each resource's own keys (design §3).
+   * @default none
+   */
+  readonly deploymentDefaults?: Readonly<Record<string, string>>;
+  /**
+   * Service name: the `Service` dimension of run metrics and the logs' `service` key. Use a distinct
+   * one per deployment in the same account.
+   * @default 'flink-serverless-autoscaler'
+   */
+  readonly serviceName?: string;
+  /** Create EKS access entries for the clusters in the stack's region. @default true */
+  readonly manageAccessEntries?: boolean;
+  /** Handler entry points; overridable for tests. @default functions/{dispatcher,scale-job}/handler.ts */
+  readonly entries?: { readonly dispatcher?: string; readonly worker?: string };
+}
+
+/** Defaults of {@link FlinkAutoscalerProps}. */
+export function defaultFlinkAutoscalerProps() {
+  return {
+    scheduleRate: Duration.minutes(1),
+    workerConcurrency: 10,
+    workerTimeout: Duration.minutes(2),
+    dispatcherTimeout: Duration.minutes(1),
+    serviceName: 'flink-serverless-autoscaler',
+    manageAccessEntries: true,
+    dispatcherEntry: fileURLToPath(new URL('../../functions/dispatcher/handler.ts', import.meta.url)),
+    workerEntry: fileURLToPath(new URL('../../functions/scale-job/handler.ts', import.meta.url)),
+  };
+}
+
+// Lambda's limit for all environment variables together is 4 KB; keep room for the others.
+const MAX_DEPLOYMENT_DEFAULTS_BYTES = 2048;
+
+/**
+ * The whole autoscaler: schedule → dispatcher → queue → worker, the state table, EKS access, the
+ * dashboard and the alarms, with least-privilege IAM for each function.
+ */
+export class FlinkAutoscaler extends Construct {
+  readonly stateTable: StateTable;
+  readonly jobQueue: JobQueue;
+  readonly dispatcher: AutoscalerFunction;
+  readonly worker: AutoscalerFunction;
+  readonly schedule: Schedule;
+  readonly eksAccess?: EksAccess;
+  readonly dashboard: AutoscalerDashboard;
+  readonly alarms: AutoscalerAlarms;
+
+  constructor(scope: Construct, id: string, props: FlinkAutoscalerProps) {
+    super(scope, id);
+    const defaults = defaultFlinkAutoscalerProps();
+    const stack = Stack.of(this);
+    const clusters = validateClusters(props.clusters, stack.region);
+    const workerConcurrency = props.workerConcurrency ?? defaults.workerConcurrency;
+    assertIntegerInRange('workerConcurrency', workerConcurrency, 2, 1000);
+    const serviceName = props.serviceName ?? defaults.serviceName;
+    assertNonEmpty('serviceName', serviceName);
+    const deploymentDefaults = serializeDeploymentDefaults(props.deploymentDefaults ?? {});
+    const workerTimeout = props.workerTimeout ?? defaults.workerTimeout;
+
+    this.stateTable = new StateTable(this, 'State', props.tableProps);
+    this.jobQueue = new JobQueue(this, 'Jobs', { workerTimeout, maxReceiveCount: props.maxReceiveCount });
+
+    const common = {
+      serviceName,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+    };
+    const sharedEnvironment = {
+      [RUNTIME_ENV.clusters]: JSON.stringify(clusters),
+      [RUNTIME_ENV.metricsNamespace]: METRICS_NAMESPACE,
+    };
+    this.dispatcher = new AutoscalerFunction(this, 'Dispatcher', {
+      ...common,
+      entry: props.entries?.dispatcher ?? defaults.dispatcherEntry,
+      description: 'Flink Serverless Autoscaler: lists managed Flink jobs and queues one message per job',
+      timeout: props.dispatcherTimeout ?? defaults.dispatcherTimeout,
+      environment: { ...sharedEnvironment, [RUNTIME_ENV.queueUrl]: this.jobQueue.queue.queueUrl },
+    });
+    this.worker = new AutoscalerFunction(this, 'Worker', {
+      ...common,
+      entry: props.entries?.worker ?? defaults.workerEntry,
+      description: 'Flink Serverless Autoscaler: evaluates, decides and applies scaling for one job',
+      timeout: workerTimeout,
+      environment: {
+        ...sharedEnvironment,
+        [RUNTIME_ENV.tableName]: this.stateTable.table.tableName,
+        [RUNTIME_ENV.deploymentDefaults]: deploymentDefaults,
+      },
+    });
+    this.worker.function.addEventSource(
+      new SqsEventSource(this.jobQueue.queue, {
+        // One job per invocation: a job's cycle is seconds of I/O, and one slow job must not delay others.
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: workerConcurrency,
+      }),
+    );
+
+    this.grantPermissions(clusters);
+
+    this.schedule = new Schedule(this, 'Schedule', {
+      target: this.dispatcher.function,
+      rate: props.scheduleRate ?? defaults.scheduleRate,
+    });
+
+    if (props.manageAccessEntries ?? defaults.manageAccessEntries) {
+      const local = clusters.filter((c) => c.region === stack.region);
+      this.eksAccess = new EksAccess(this, 'EksAccess', {
+        clusterNames: local.map((c) => c.name),
+        principals: [
+          { name: 'Dispatcher', role: this.dispatcher.role },
+          { name: 'Worker', role: this.worker.role },
+        ],
+        kubernetesGroup: AUTOSCALER_KUBERNETES_GROUP,
+      });
+    }
+
+    this.dashboard = new AutoscalerDashboard(this, 'Dashboard', {
+      serviceName,
+      dispatcher: this.dispatcher.function,
+      worker: this.worker.function,
+      deadLetterQueue: this.jobQueue.deadLetterQueue,
+    });
+    this.alarms = new AutoscalerAlarms(this, 'Alarms', {
+      ...props.alarmProps,
+      serviceName,
+      deadLetterQueue: this.jobQueue.deadLetterQueue,
+      topic: props.alarmTopic,
+    });
+  }
+
+  private grantPermissions(clusters: readonly ClusterEnvironmentEntry[]): void {
+    const stack = Stack.of(this);
+    const clusterArns = clusters.map((c) =>
+      stack.formatArn({ service: 'eks', region: c.region, resource: 'cluster', resourceName: c.name }),
+    );
+    // Node group names are discovered at run time (ListNodegroups), so DescribeNodegroup is scoped to
+    // the configured clusters' node groups: `nodegroup/<cluster>/<name>/<uuid>`.
+    const nodegroupArns = clusters.map((c) =>
+      stack.formatArn({
+        service: 'eks',
+        region: c.region,
+        resource: 'nodegroup',
+        resourceName: `${c.name}/*/*`,
+      }),
+    );
+
+    const describeClusters = new PolicyStatement({
+      actions: ['eks:DescribeCluster'],
+      resources: clusterArns,
+    });
+    this.dispatcher.role.addToPrincipalPolicy(describeClusters);
+    this.dispatcher.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.jobQueue.queue.queueArn] }),
+    );
+
+    this.worker.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['eks:DescribeCluster', 'eks:ListNodegroups'], resources: clusterArns }),
+    );
+    this.worker.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['eks:DescribeNodegroup'], resources: nodegroupArns }),
+    );
+    const table = this.stateTable.table;
+    this.worker.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        // Exactly what the state store does (design §5): read state and the sample window, conditional
+        // writes of state, samples, events and the lease, and releasing the lease.
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ],
+        resources: [table.tableArn],
+      }),
+    );
+    if (table.encryptionKey) table.encryptionKey.grantEncryptDecrypt(this.worker.role);
+
+    for (const cluster of clusters) {
+      // cdk-nag names a finding after the policy resource as rendered, with pseudo parameters in <>.
+      const region = Token.isUnresolved(cluster.region) ? '<AWS::Region>' : cluster.region;
+      const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+      Validations.of(this.worker.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:${region}:${account}:nodegroup/${cluster.name}/*/*]`,
+        reason:
+          'Node group names and ids are discovered at run time with ListNodegroups; the grant is limited to DescribeNodegroup on the configured cluster.',
+      });
+    }
+  }
+}
+
+function validateClusters(
+  clusters: readonly AutoscalerCluster[],
+  stackRegion: string,
+): ClusterEnvironmentEntry[] {
+  if (clusters.length === 0) throw new AutoscalerConfigError('clusters must list at least one EKS cluster');
+  const seen = new Set<string>();
+  return clusters.map((cluster, index) => {
+    assertNonEmpty(`clusters[${index}].name`, cluster.name);
+    if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(cluster.name)) {
+      throw new AutoscalerConfigError(
+        `clusters[${index}].name "${cluster.name}" is not a valid EKS cluster name (letters, digits, - and _, up to 100)`,
+      );
+    }
+    const region = cluster.region ?? stackRegion;
+    if (Token.isUnresolved(region) && cluster.region === undefined) {
+      // An environment-agnostic stack: the region is only known at deploy time.
+    } else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+      throw new AutoscalerConfigError(`clusters[${index}].region "${region}" is not an AWS region`);
+    }
+    const key = `${region}/${cluster.name}`;
+    if (seen.has(key))
+      throw new AutoscalerConfigError(`cluster ${cluster.name} in ${region} is listed twice`);
+    seen.add(key);
+    const namespaces = cluster.namespaces?.length ? [...cluster.namespaces] : undefined;
+    for (const ns of namespaces ?? []) {
+      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns)) {
+        throw new AutoscalerConfigError(
+          `clusters[${index}].namespaces: "${ns}" is not a Kubernetes namespace name`,
+        );
+      }
+    }
+    return { name: cluster.name, region, ...(namespaces ? { namespaces } : {}) };
+  });
+}
+
+function serializeDeploymentDefaults(defaults: Readonly<Record<string, string>>): string {
+  for (const [key, value] of Object.entries(defaults)) {
+    if (typeof value !== 'string') {
+      throw new AutoscalerConfigError(
+        `deploymentDefaults["${key}"] must be a string (flinkConfiguration values are strings), got ${typeof value}`,
+      );
+    }
+  }
+  const json = JSON.stringify(defaults);
+  if (Buffer.byteLength(json) > MAX_DEPLOYMENT_DEFAULTS_BYTES) {
+    throw new AutoscalerConfigError(
+      `deploymentDefaults is ${Buffer.byteLength(json)} bytes as JSON; at most ${MAX_DEPLOYMENT_DEFAULTS_BYTES} fit in the Lambda environment`,
+    );
+  }
+  return json;
+}

@@ -1,0 +1,223 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { EvaluatedMetrics, JobKey, MemoryPlan, ScalingDecision } from '../../domain/index.ts';
+import {
+  AVERAGE_SUFFIX,
+  AVERAGED_VERTEX_METRICS,
+  DIMENSION,
+  JOB_METRIC,
+  METRICS_NAMESPACE,
+  type MetricSpec,
+  RUN_METRIC,
+  VERTEX_METRIC,
+} from './metric-catalog.ts';
+
+/** Where serialized EMF documents go: one JSON document per call, one line in the Lambda log. */
+export type EmfOutput = (line: string) => void;
+
+/** Logger for the reporter's own warnings (Powertools' `GenericLogger` shape). */
+export interface ReporterLogger {
+  warn(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/** Options of {@link EmfMetricsReporter}. */
+export interface EmfMetricsReporterOptions {
+  /** @default {@link METRICS_NAMESPACE} */
+  readonly namespace?: string;
+  /**
+   * Value of the `Service` dimension of run metrics; identifies the deployment.
+   * @default env `POWERTOOLS_SERVICE_NAME`, else `flink-serverless-autoscaler`
+   */
+  readonly serviceName?: string;
+  /**
+   * Sink for EMF documents. Lambda ships stdout lines to CloudWatch Logs, which extracts the metrics.
+   * @default a line on `process.stdout`
+   */
+  readonly output?: EmfOutput;
+  /** Logger for Powertools' own warnings. @default silent */
+  readonly logger?: ReporterLogger;
+  /** Clock for the EMF timestamp (epoch ms). @default `Date.now` */
+  readonly now?: () => number;
+}
+
+/** Optional per-job values that are not part of the evaluation itself. */
+export interface EvaluationExtras {
+  /** The memory plan of this cycle (recommended or applied). */
+  readonly memoryPlan?: MemoryPlan;
+  /** Seconds between the newest sample of the window and now. */
+  readonly evaluationAgeSeconds?: number;
+}
+
+/** Totals of one run (a worker batch or a dispatcher tick). */
+export interface RunReport {
+  /** Which handler ran: sets the duration metric's name. @default 'worker' */
+  readonly kind?: 'worker' | 'dispatcher';
+  readonly durationMs: number;
+  /** Jobs that went through a full cycle (decided, whatever the outcome). */
+  readonly jobsEvaluated?: number;
+  /** Jobs the dispatcher sent to the queue. */
+  readonly jobsDispatched?: number;
+  readonly errors: number;
+}
+
+const DEFAULT_SERVICE_NAME = 'flink-serverless-autoscaler';
+
+const SILENT_LOGGER: ReporterLogger = {
+  warn: () => {},
+  debug: () => {},
+  info: () => {},
+  error: () => {},
+};
+
+const writeStdoutLine: EmfOutput = (line) => {
+  process.stdout.write(`${line}\n`);
+};
+
+type Dimensions = Record<string, string>;
+
+/**
+ * Reports evaluations, decisions and run totals as CloudWatch Embedded Metric Format documents,
+ * built with Powertools Metrics.
+ *
+ * One document per dimension set: a document carries a single set of dimension values, so each
+ * vertex, each job and each run gets its own. Documents are buffered and written by {@link flush},
+ * which the handler middleware calls on success and on error, so a failing invocation still reports
+ * what it measured.
+ *
+ * NaN and ±Infinity are skipped: CloudWatch rejects them, and "not computed" (NaN) or "idle vertex"
+ * (an infinite true processing rate) has no meaningful point on a graph.
+ *
+ * @example
+ * const reporter = new EmfMetricsReporter({ serviceName: 'fsa-prod' });
+ * reporter.reportEvaluation(jobKey, evaluated, decision);
+ * reporter.reportRun({ durationMs: 1200, jobsEvaluated: 1, errors: 0 });
+ * reporter.flush();
+ */
+export class EmfMetricsReporter {
+  readonly #metrics: Metrics;
+  readonly #serviceName: string;
+  readonly #output: EmfOutput;
+  readonly #now: () => number;
+  readonly #pending: string[] = [];
+
+  constructor(options: EmfMetricsReporterOptions = {}) {
+    this.#serviceName = options.serviceName ?? process.env['POWERTOOLS_SERVICE_NAME'] ?? DEFAULT_SERVICE_NAME;
+    this.#output = options.output ?? writeStdoutLine;
+    this.#now = options.now ?? Date.now;
+    this.#metrics = new Metrics({
+      namespace: options.namespace ?? METRICS_NAMESPACE,
+      serviceName: this.#serviceName,
+      logger: options.logger ?? SILENT_LOGGER,
+    });
+    // Powertools adds a `service` default dimension to every document; the catalog's dimension sets
+    // are exact (dashboards and alarms match them), so the reporter owns all dimensions itself.
+    this.#metrics.clearDefaultDimensions();
+  }
+
+  /**
+   * Records one job's evaluation and decision: a document per evaluated vertex (operator metric
+   * names, plus the recommended parallelism of the decision) and one per job (heap, GC, memory plan,
+   * outcome counters).
+   */
+  reportEvaluation(
+    jobKey: JobKey,
+    evaluated: EvaluatedMetrics | undefined,
+    decision: ScalingDecision,
+    extras: EvaluationExtras = {},
+  ): void {
+    const jobDimensions = dimensionsOf(jobKey);
+    const recommended = new Map(decision.vertices.map((v) => [v.vertexId, v] as const));
+    const vertexIds = new Set([...Object.keys(evaluated?.vertices ?? {}), ...recommended.keys()]);
+
+    for (const vertexId of vertexIds) {
+      const values: Array<[MetricSpec, number | undefined]> = [];
+      const metrics = evaluated?.vertices[vertexId] ?? {};
+      for (const [name, spec] of Object.entries(VERTEX_METRIC)) {
+        const metric = metrics[name as keyof typeof VERTEX_METRIC];
+        values.push([spec, metric?.current]);
+      }
+      for (const name of AVERAGED_VERTEX_METRICS) {
+        const spec = VERTEX_METRIC[name];
+        values.push([{ name: `${spec.name}${AVERAGE_SUFFIX}`, unit: spec.unit }, metrics[name]?.average]);
+      }
+      const vertexDecision = recommended.get(vertexId);
+      if (vertexDecision !== undefined) {
+        // The decision is authoritative for these two: it includes limits and alignment applied
+        // after evaluation, which the evaluated RECOMMENDED_PARALLELISM may not reflect yet.
+        values.push([VERTEX_METRIC.PARALLELISM, vertexDecision.currentParallelism]);
+        values.push([VERTEX_METRIC.RECOMMENDED_PARALLELISM, vertexDecision.recommendedParallelism]);
+      }
+      this.#record({ ...jobDimensions, [DIMENSION.vertex]: vertexId }, values);
+    }
+
+    const plan = extras.memoryPlan;
+    this.#record(jobDimensions, [
+      [JOB_METRIC.HEAP_MAX_USAGE_RATIO, evaluated?.global.HEAP_MAX_USAGE_RATIO?.current],
+      [JOB_METRIC.GC_PRESSURE, evaluated?.global.GC_PRESSURE?.current],
+      [JOB_METRIC.MEMORY_RECOMMENDATION, plan?.totalAfterBytes],
+      [JOB_METRIC.MEMORY_SAVING, plan?.savingBytes],
+      [JOB_METRIC.SCALINGS, decision.action === 'scale' ? 1 : 0],
+      [JOB_METRIC.BALANCED, decision.action === 'balanced' ? 1 : 0],
+      [JOB_METRIC.BLOCKED, decision.action === 'blocked' ? 1 : 0],
+      [JOB_METRIC.ERRORS, 0],
+      [JOB_METRIC.EVALUATION_AGE, extras.evaluationAgeSeconds],
+    ]);
+  }
+
+  /** Records a failed cycle of one job (the operator's `errors` counter). */
+  reportJobError(jobKey: JobKey): void {
+    this.#record(dimensionsOf(jobKey), [[JOB_METRIC.ERRORS, 1]]);
+  }
+
+  /** Records the totals of one run under the `Service` dimension. */
+  reportRun(run: RunReport): void {
+    this.#record({ [DIMENSION.service]: this.#serviceName }, [
+      [run.kind === 'dispatcher' ? RUN_METRIC.DISPATCH_DURATION : RUN_METRIC.RUN_DURATION, run.durationMs],
+      [RUN_METRIC.JOBS_EVALUATED, run.jobsEvaluated],
+      [RUN_METRIC.JOBS_DISPATCHED, run.jobsDispatched],
+      [RUN_METRIC.ERRORS, run.errors],
+    ]);
+  }
+
+  /** Number of documents waiting for {@link flush}. */
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  /** Writes every buffered document to the output, then empties the buffer. */
+  flush(): void {
+    const lines = this.#pending.splice(0);
+    for (const line of lines) this.#output(line);
+  }
+
+  #record(dimensions: Dimensions, values: ReadonlyArray<readonly [MetricSpec, number | undefined]>): void {
+    // Last finite value per name wins, so a later source (the decision) overrides an earlier one
+    // instead of turning the metric into an EMF value array.
+    const finite = new Map<string, readonly [MetricSpec, number]>();
+    for (const [spec, value] of values) {
+      if (value !== undefined && Number.isFinite(value)) finite.set(spec.name, [spec, value]);
+    }
+    if (finite.size === 0) return;
+    try {
+      this.#metrics.addDimensions(dimensions);
+      for (const [spec, value] of finite.values()) this.#metrics.addMetric(spec.name, spec.unit, value);
+      this.#metrics.setTimestamp(this.#now());
+      this.#pending.push(JSON.stringify(this.#metrics.serializeMetrics()));
+    } finally {
+      // Serialization does not clear the stores (publishing would, but it writes to its own console).
+      this.#metrics.clearMetrics();
+      this.#metrics.clearDimensions();
+      this.#metrics.clearMetadata();
+    }
+  }
+}
+
+function dimensionsOf(jobKey: JobKey): Dimensions {
+  return {
+    [DIMENSION.cluster]: jobKey.cluster,
+    [DIMENSION.namespace]: jobKey.namespace,
+    [DIMENSION.resource]: `${jobKey.kind}/${jobKey.name}`,
+  };
+}

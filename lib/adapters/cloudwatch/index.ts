@@ -1,0 +1,2 @@
+export * from './emf-metrics-reporter.ts';
+export * from './metric-catalog.ts';

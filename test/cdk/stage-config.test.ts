@@ -1,0 +1,94 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { readStageConfig } from '../../cdk/lib/stage-config.ts';
+
+const context = (values: Record<string, unknown>) => ({ tryGetContext: (key: string) => values[key] });
+
+describe('readStageConfig', () => {
+  it('applies defaults around the required clusters', () => {
+    const config = readStageConfig(context({ clusters: ['prod'] }));
+    expect(config).toMatchObject({
+      stackName: 'FlinkServerlessAutoscaler',
+      env: {},
+      clusters: [{ name: 'prod' }],
+      workerConcurrency: 10,
+      serviceName: 'flink-serverless-autoscaler',
+      alarmEmails: [],
+      deploymentDefaults: {},
+      removalPolicy: RemovalPolicy.RETAIN,
+      staleEvaluationPeriods: 3,
+    });
+    expect(config.scheduleRate.toMinutes()).toBe(1);
+  });
+
+  it('reads every key, including the string forms given with -c key=value', () => {
+    const config = readStageConfig(
+      context({
+        account: '123456789012',
+        region: 'eu-west-1',
+        stackName: 'FsaProd',
+        clusters: '[{"name":"a","region":"eu-central-1","namespaces":["flink"]},"b"]',
+        scheduleRate: '5 minutes',
+        workerConcurrency: '20',
+        serviceName: 'fsa-prod',
+        alarmEmail: 'a@example.com, b@example.com',
+        deploymentDefaults:
+          '{"job.autoscaler.target.utilization":0.6,"job.autoscaler.scaling.enabled":false}',
+        removalPolicy: 'destroy',
+        staleEvaluationPeriods: '0',
+      }),
+    );
+    expect(config).toMatchObject({
+      stackName: 'FsaProd',
+      env: { account: '123456789012', region: 'eu-west-1' },
+      clusters: [{ name: 'a', region: 'eu-central-1', namespaces: ['flink'] }, { name: 'b' }],
+      workerConcurrency: 20,
+      serviceName: 'fsa-prod',
+      alarmEmails: ['a@example.com', 'b@example.com'],
+      deploymentDefaults: {
+        'job.autoscaler.target.utilization': '0.6',
+        'job.autoscaler.scaling.enabled': 'false',
+      },
+      removalPolicy: RemovalPolicy.DESTROY,
+      staleEvaluationPeriods: 0,
+    });
+    expect(config.scheduleRate.toMinutes()).toBe(Duration.minutes(5).toMinutes());
+  });
+
+  it('accepts a comma-separated cluster list', () => {
+    expect(readStageConfig(context({ clusters: 'a, b' })).clusters).toEqual([{ name: 'a' }, { name: 'b' }]);
+  });
+
+  it.each([
+    { name: 'missing clusters', values: {}, error: /context "clusters" is required/ },
+    { name: 'cluster JSON', values: { clusters: '[{' }, error: /not valid JSON/ },
+    {
+      name: 'unknown cluster key',
+      values: { clusters: [{ name: 'a', zone: 'x' }] },
+      error: /unknown keys zone/,
+    },
+    {
+      name: 'schedule rate',
+      values: { clusters: ['a'], scheduleRate: '30 seconds' },
+      error: /whole minutes/,
+    },
+    { name: 'account', values: { clusters: ['a'], account: '42' }, error: /12-digit/ },
+    {
+      name: 'concurrency',
+      values: { clusters: ['a'], workerConcurrency: 'many' },
+      error: /must be an integer/,
+    },
+    {
+      name: 'removal policy',
+      values: { clusters: ['a'], removalPolicy: 'snapshot' },
+      error: /"retain" or "destroy"/,
+    },
+    {
+      name: 'deployment defaults',
+      values: { clusters: ['a'], deploymentDefaults: '["x"]' },
+      error: /must be an object/,
+    },
+  ])('rejects a bad $name', ({ values, error }) => {
+    expect(() => readStageConfig(context(values))).toThrow(error);
+  });
+});
