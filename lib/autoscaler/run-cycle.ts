@@ -25,6 +25,7 @@ import {
   type FlinkJobTarget,
   FlinkResponseFormatError,
   FlinkRestError,
+  JobNotFoundError,
   MetricsNotReadyError,
   type MetricsSource,
 } from '../ports/metrics-source.ts';
@@ -159,6 +160,11 @@ async function leasedCycle(
   } catch (error) {
     if (error instanceof MetricsNotReadyError) {
       log.debug('metrics not ready', { reason: error.reason });
+      return { outcome: 'not-ready', reason: error.message };
+    }
+    if (error instanceof JobNotFoundError) {
+      // The resource's status still names the previous job id while the operator redeploys.
+      log.info('job id unknown to the cluster (redeploy in progress?)', { jobId: error.jobId });
       return { outcome: 'not-ready', reason: error.message };
     }
     throw error;
