@@ -48,6 +48,7 @@ export function topologicalOrder(topology: JobTopology): VertexInfo[] {
   const remainingInputs = new Map(
     topology.vertices.map((vertex) => [vertex.id, new Set(vertex.inputs.map((input) => input.id)).size]),
   );
+  const position = new Map(topology.vertices.map((vertex, index) => [vertex.id, index]));
   const ordered: VertexInfo[] = [];
   let layer = topology.vertices.filter((vertex) => remainingInputs.get(vertex.id) === 0);
   while (layer.length > 0) {
@@ -60,10 +61,15 @@ export function topologicalOrder(topology: JobTopology): VertexInfo[] {
         if (left === 0) next.add(downstream);
       }
     }
-    layer = topology.vertices.filter((vertex) => next.has(vertex.id));
+    // Keep the given order within a layer without scanning every vertex per layer.
+    layer = [...next]
+      .sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0))
+      .map((id) => byId.get(id))
+      .filter((vertex) => vertex !== undefined);
   }
   if (ordered.length !== topology.vertices.length) {
-    const cyclic = topology.vertices.filter((vertex) => !ordered.includes(vertex)).map((v) => v.id);
+    const placed = new Set(ordered.map((vertex) => vertex.id));
+    const cyclic = topology.vertices.filter((vertex) => !placed.has(vertex.id)).map((v) => v.id);
     throw new EvaluationInputError('topology.vertices', cyclic.join(', '), 'an acyclic job graph');
   }
   return ordered.map((vertex) => byId.get(vertex.id) ?? vertex);

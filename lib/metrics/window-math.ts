@@ -7,6 +7,7 @@ import type {
   MetricSample,
   VertexId,
   VertexSampleMetricName,
+  VertexSampleMetrics,
 } from '../domain/index.ts';
 
 const DECIMAL_PATTERN = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
@@ -18,7 +19,8 @@ const DECIMAL_PATTERN = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
  * arithmetic, but the value *prints* as 1.0005 and must round to 1.001. Non-finite values pass through.
  */
 export function roundHalfUpToDecimals(x: number, places: number): number {
-  if (!Number.isFinite(x) || x === 0) return x;
+  // Integers (counters, lags, byte counts) have no decimals to round: skip the text path.
+  if (!Number.isFinite(x) || Number.isInteger(x)) return x;
   const match = DECIMAL_PATTERN.exec(Math.abs(x).toString());
   if (!match) return x;
   const [, intPart = '', fracPart = '', expPart] = match;
@@ -73,7 +75,36 @@ export function counterRate(
   vertexId: VertexId,
   metric: VertexSampleMetricName,
 ): number {
-  return rateOf(samples, (sample) => vertexMetricValue(sample, vertexId, metric));
+  const series = vertexSeries(samples, vertexId);
+  return rateOf(samples, (_sample, index) => series[index]?.[metric] ?? Number.NaN);
+}
+
+/**
+ * Each sample's metrics of one vertex, in sample order. Memoized per window array: evaluation
+ * reads several metrics of every vertex from the same window, and looking a 32-character vertex
+ * id up in every sample of a 1,000-vertex job dominated the decision time. Samples are
+ * immutable, so the memo never goes stale, and it is dropped with the array.
+ */
+const seriesMemo = new WeakMap<
+  readonly MetricSample[],
+  Map<VertexId, readonly (VertexSampleMetrics | undefined)[]>
+>();
+
+function vertexSeries(
+  samples: readonly MetricSample[],
+  vertexId: VertexId,
+): readonly (VertexSampleMetrics | undefined)[] {
+  let byVertex = seriesMemo.get(samples);
+  if (!byVertex) {
+    byVertex = new Map();
+    seriesMemo.set(samples, byVertex);
+  }
+  let series = byVertex.get(vertexId);
+  if (!series) {
+    series = samples.map((sample) => sample.vertices[vertexId]);
+    byVertex.set(vertexId, series);
+  }
+  return series;
 }
 
 /** {@link counterRate} of a global (job-level) metric. */
@@ -92,7 +123,8 @@ export function metricAverage(
   metric: VertexSampleMetricName,
   minObservations = 1,
 ): number {
-  return averageOf(samples, (sample) => vertexMetricValue(sample, vertexId, metric), minObservations);
+  const series = vertexSeries(samples, vertexId);
+  return averageOf(samples, (_sample, index) => series[index]?.[metric] ?? Number.NaN, minObservations);
 }
 
 /** {@link metricAverage} of a global (job-level) metric. */
@@ -104,30 +136,35 @@ export function globalMetricAverage(
   return averageOf(samples, (sample) => globalMetricValue(sample, metric), minObservations);
 }
 
-function rateOf(samples: readonly MetricSample[], readValue: (sample: MetricSample) => number): number {
-  let first: { tsMs: number; value: number } | undefined;
-  let last: { tsMs: number; value: number } | undefined;
-  for (const sample of samples) {
-    const value = readValue(sample);
-    if (Number.isNaN(value)) continue;
-    if (first === undefined) first = { tsMs: sample.tsMs, value };
-    else last = { tsMs: sample.tsMs, value };
-  }
-  if (first === undefined || last === undefined) return Number.NaN;
+function rateOf(
+  samples: readonly MetricSample[],
+  readValue: (sample: MetricSample, index: number) => number,
+): number {
+  // First non-NaN from the front, last non-NaN from the back: two lookups in the usual case.
+  let firstIndex = 0;
+  while (firstIndex < samples.length && Number.isNaN(readValue(samples[firstIndex]!, firstIndex)))
+    firstIndex++;
+  let lastIndex = samples.length - 1;
+  while (lastIndex > firstIndex && Number.isNaN(readValue(samples[lastIndex]!, lastIndex))) lastIndex--;
+  if (lastIndex <= firstIndex) return Number.NaN;
+  const first = samples[firstIndex]!;
+  const last = samples[lastIndex]!;
   // max(1, Δ) guards against two samples with the same timestamp (division by zero).
-  return (1000 * (last.value - first.value)) / Math.max(1, last.tsMs - first.tsMs);
+  return (
+    (1000 * (readValue(last, lastIndex) - readValue(first, firstIndex))) / Math.max(1, last.tsMs - first.tsMs)
+  );
 }
 
 function averageOf(
   samples: readonly MetricSample[],
-  readValue: (sample: MetricSample) => number,
+  readValue: (sample: MetricSample, index: number) => number,
   minObservations: number,
 ): number {
   let sum = 0;
   let count = 0;
   let anyInfinite = false;
-  for (const sample of samples) {
-    const value = readValue(sample);
+  for (let index = 0; index < samples.length; index++) {
+    const value = readValue(samples[index]!, index);
     if (Number.isNaN(value)) continue;
     if (!Number.isFinite(value)) {
       anyInfinite = true;
