@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerEvaluateCommand } from './evaluate.ts';
 import { registerEventsCommand } from './events.ts';
 import { registerRecordCommand } from './record.ts';
+import { registerRedeployFromSavepointCommand } from './redeploy-from-savepoint.ts';
 import { registerStartCommand } from './start.ts';
 import { registerStateCommand } from './state.ts';
 
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerStateCommand(program);
   registerEventsCommand(program);
   registerRecordCommand(program);
+  registerRedeployFromSavepointCommand(program);
 }

@@ -1,0 +1,116 @@
+import { flattenConfiguration } from '../../config/flatten-configuration.ts';
+import type { FlinkResource } from './flink-resource.ts';
+
+/** Why a resource is not evaluated now. `refused` reasons need a user fix; the rest pass by themselves. */
+export type NotReadyCode =
+  | 'builtin-autoscaler-enabled'
+  | 'ambiguous-configuration'
+  | 'suspended'
+  | 'spec-not-observed'
+  | 'lifecycle'
+  | 'reconciliation'
+  | 'jobmanager-not-ready'
+  | 'job-not-running'
+  | 'session-cluster-not-ready';
+
+export type Readiness =
+  | { readonly ready: true }
+  | {
+      readonly ready: false;
+      readonly code: NotReadyCode;
+      readonly refused: boolean;
+      readonly reason: string;
+    };
+
+const notReady = (code: NotReadyCode, reason: string, refused = false): Readiness => ({
+  ready: false,
+  code,
+  refused,
+  reason,
+});
+
+/**
+ * Keys present both flat and nested in `spec.flinkConfiguration` (e.g. `"a.b": 1` and
+ * `a: {b: 2}`): which one the operator uses is ambiguous, so such resources are refused
+ * (flinkdeployment.md §2.1).
+ */
+export function findAmbiguousConfigKeys(config: unknown): string[] {
+  const seen = new Map<string, number>();
+  const walk = (value: unknown, path: string) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) walk(v, path === '' ? k : `${path}.${k}`);
+    } else if (path !== '' && value !== null && value !== undefined) {
+      seen.set(path, (seen.get(path) ?? 0) + 1);
+    }
+  };
+  walk(config, '');
+  return [...seen.entries()]
+    .filter(([, n]) => n > 1)
+    .map(([k]) => k)
+    .sort();
+}
+
+/**
+ * Ready to evaluate and act (design §4; flinkdeployment.md §3): lifecycle STABLE or DEPLOYED,
+ * reconciliation DEPLOYED, `observedGeneration == generation`, JobManager READY (for a session
+ * job: its session cluster's), job RUNNING. Refused outright when the operator's built-in
+ * autoscaler is enabled too — it would re-apply its own overrides on every reconcile (§5).
+ * The REST `timestamps.RUNNING` stabilization check belongs to the collector, which reads REST.
+ */
+export function assessReadiness(resource: FlinkResource, sessionCluster?: FlinkResource): Readiness {
+  const config = resource.spec.flinkConfiguration ?? {};
+  const ambiguous = findAmbiguousConfigKeys(config);
+  if (ambiguous.length > 0) {
+    return notReady(
+      'ambiguous-configuration',
+      `spec.flinkConfiguration sets ${ambiguous.join(', ')} both flat and nested; keep one form`,
+      true,
+    );
+  }
+  const flat = flattenConfiguration(config);
+  const builtin = flat['job.autoscaler.enabled'] ?? flat['kubernetes.operator.job.autoscaler.enabled'];
+  if (builtin?.trim().toLowerCase() === 'true') {
+    return notReady(
+      'builtin-autoscaler-enabled',
+      "the operator's built-in autoscaler is enabled (job.autoscaler.enabled: true); disable it or remove the flink-serverless-autoscaler/enabled label",
+      true,
+    );
+  }
+  if (resource.spec.job?.state === 'suspended') return notReady('suspended', 'spec.job.state is suspended');
+  const status = resource.status ?? {};
+  const generation = resource.metadata.generation;
+  if (generation === undefined || status.observedGeneration !== generation) {
+    return notReady(
+      'spec-not-observed',
+      `the operator has not observed generation ${generation ?? '?'} yet (observedGeneration ${status.observedGeneration ?? 'unset'})`,
+    );
+  }
+  if (status.lifecycleState !== 'STABLE' && status.lifecycleState !== 'DEPLOYED') {
+    return notReady(
+      'lifecycle',
+      `lifecycleState is ${status.lifecycleState ?? 'unset'}, not STABLE or DEPLOYED`,
+    );
+  }
+  if (status.reconciliationStatus?.state !== 'DEPLOYED') {
+    return notReady(
+      'reconciliation',
+      `reconciliationStatus.state is ${status.reconciliationStatus?.state ?? 'unset'}, not DEPLOYED`,
+    );
+  }
+  if (resource.kind === 'FlinkDeployment' && status.jobManagerDeploymentStatus !== 'READY') {
+    return notReady(
+      'jobmanager-not-ready',
+      `jobManagerDeploymentStatus is ${status.jobManagerDeploymentStatus ?? 'unset'}, not READY`,
+    );
+  }
+  if (resource.kind === 'FlinkSessionJob' && sessionCluster?.status?.jobManagerDeploymentStatus !== 'READY') {
+    return notReady(
+      'session-cluster-not-ready',
+      `session cluster '${resource.spec.deploymentName ?? '?'}' ${sessionCluster ? `has jobManagerDeploymentStatus ${sessionCluster.status?.jobManagerDeploymentStatus ?? 'unset'}` : 'was not found'}`,
+    );
+  }
+  if (status.jobStatus?.state !== 'RUNNING') {
+    return notReady('job-not-running', `job state is ${status.jobStatus?.state ?? 'unset'}, not RUNNING`);
+  }
+  return { ready: true };
+}

@@ -1,0 +1,51 @@
+/**
+ * When to retry a Kubernetes API call and how long to wait (eks-kubernetes.md §8): 429 and 5xx
+ * are retried a bounded number of times, honouring `Retry-After`; 400/403/404/409/415/422 never.
+ */
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. Default 3. */
+  readonly maxRetries: number;
+  /** First backoff when the server gives no `Retry-After`. Default 200 ms. */
+  readonly baseDelayMs: number;
+  /** Cap on any single wait, including a server's `Retry-After`. Default 10 s. */
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 10_000 };
+
+/**
+ * Whether a status may be retried for a method. POST (event creation) is retried only when the
+ * server says it did not process the request (429 throttling, 503 unavailable), so a retry
+ * cannot duplicate a create; other methods also on 500/502/504.
+ */
+export function isRetryableStatus(status: number, method: string): boolean {
+  if (status === 429 || status === 503) return true;
+  if (method === 'POST') return false;
+  return status === 500 || status === 502 || status === 504;
+}
+
+/** Parses `Retry-After` (delta-seconds or an HTTP date) to ms; undefined when absent/unparseable. */
+export function parseRetryAfterMs(header: string | undefined, nowMs: number): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/**
+ * Wait before retry number `retry` (1-based): the server's `Retry-After` plus up to 20 % jitter
+ * (so throttled clients do not return in lock-step), else exponential backoff with full jitter;
+ * always capped at `maxDelayMs`. `random` is injected for deterministic tests.
+ */
+export function retryDelayMs(
+  retry: number,
+  retryAfterMs: number | undefined,
+  policy: RetryPolicy,
+  random: () => number,
+): number {
+  if (retryAfterMs !== undefined) return Math.min(policy.maxDelayMs, retryAfterMs * (1 + 0.2 * random()));
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return ceiling / 2 + (ceiling / 2) * random();
+}

@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { classifySpecChange, operatorScalesInPlace, parseFlinkVersion } from './operator-spec-diff.ts';
+
+/** A Flink resource object as stored by the emulator (plain JSON). */
+export interface StoredObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid: string;
+    resourceVersion: string;
+    generation?: number;
+    creationTimestamp: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** A change the operator has started and finishes after the restart delay. */
+export interface PendingRollout {
+  readonly kind: 'deploy' | 'in-place' | 'upgrade' | 'savepoint-redeploy' | 'stabilize';
+  readonly dueAtMs: number;
+  readonly newJobId: boolean;
+}
+
+/** What one reconcile step decided: the new status, an optional timer, events to record. */
+export interface ReconcileOutcome {
+  readonly status: Record<string, unknown>;
+  readonly pending: PendingRollout | undefined;
+  readonly events: ReadonlyArray<{ reason: string; type: 'Normal' | 'Warning'; message: string }>;
+}
+
+export interface OperatorTiming {
+  /** Time from observing a change to the job RUNNING again (full upgrade, deploy). */
+  readonly restartDelayMs: number;
+  /** Time an in-place rescale takes (adaptive scheduler restart). */
+  readonly inPlaceDelayMs: number;
+  /** Time from RUNNING to lifecycle STABLE. */
+  readonly stableDelayMs: number;
+}
+
+/** Deterministic 32-hex job id: same resource + deployment count → same id (reproducible tests). */
+export function jobIdFor(uid: string, deploymentCount: number): string {
+  return createHash('sha256').update(`${uid}#${deploymentCount}`).digest('hex').slice(0, 32);
+}
+
+function lastReconciledSpec(
+  status: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  const text = (status?.['reconciliationStatus'] as Record<string, unknown> | undefined)?.[
+    'lastReconciledSpec'
+  ];
+  if (typeof text !== 'string') return undefined;
+  return (JSON.parse(text) as { spec: Record<string, unknown> }).spec;
+}
+
+function specRecord(object: StoredObject, generation: number): string {
+  return JSON.stringify({
+    spec: object.spec ?? {},
+    resource_metadata: { apiVersion: object.apiVersion, metadata: { generation } },
+  });
+}
+
+/**
+ * Observes a resource whose `metadata.generation` is ahead of `status.observedGeneration` and
+ * starts the rollout the operator would (flinkdeployment.md §4): IGNORE catches up at once,
+ * SCALE rescales in place when eligible, anything else is a full upgrade by `upgradeMode`, a new
+ * `savepointRedeployNonce` redeploys from `initialSavepointPath`.
+ */
+export function observeSpecChange(
+  object: StoredObject,
+  nowMs: number,
+  timing: OperatorTiming,
+): ReconcileOutcome {
+  const generation = object.metadata.generation ?? 1;
+  const status = structuredClone(object.status ?? {});
+  const isDeployment = object.kind === 'FlinkDeployment';
+  const previous = lastReconciledSpec(object.status);
+  const spec = object.spec ?? {};
+  const reconciliation: Record<string, unknown> = {
+    ...((status['reconciliationStatus'] as Record<string, unknown>) ?? {}),
+    lastReconciledSpec: specRecord(object, generation),
+    reconciliationTimestamp: nowMs,
+  };
+  status['observedGeneration'] = generation;
+  const flinkVersion = isDeployment ? spec['flinkVersion'] : 'v1_20';
+  const job = (status['jobStatus'] as Record<string, unknown>) ?? {};
+  if (!previous) {
+    status['reconciliationStatus'] = { ...reconciliation, state: 'DEPLOYED' };
+    status['lifecycleState'] = 'DEPLOYED';
+    if (isDeployment) status['jobManagerDeploymentStatus'] = 'DEPLOYING';
+    status['jobStatus'] = { ...job, state: 'RECONCILING', jobName: object.metadata.name };
+    return {
+      status,
+      pending: { kind: 'deploy', dueAtMs: nowMs + timing.restartDelayMs, newJobId: true },
+      events: [{ reason: 'Submit', type: 'Normal', message: 'Starting deployment' }],
+    };
+  }
+  const change = classifySpecChange(previous, spec);
+  if (change === 'ignore') {
+    status['reconciliationStatus'] = { ...reconciliation, state: reconciliation['state'] ?? 'DEPLOYED' };
+    return { status, pending: undefined, events: [] };
+  }
+  if (change === 'scale' && operatorScalesInPlace(previous, spec, flinkVersion)) {
+    status['reconciliationStatus'] = { ...reconciliation, state: 'DEPLOYED' };
+    status['lifecycleState'] = 'DEPLOYED';
+    status['jobStatus'] = { ...job, state: 'RESTARTING' };
+    return {
+      status,
+      pending: { kind: 'in-place', dueAtMs: nowMs + timing.inPlaceDelayMs, newJobId: false },
+      events: [{ reason: 'Scaling', type: 'Normal', message: 'In-place scaling triggered' }],
+    };
+  }
+  const upgradeMode = (spec['job'] as Record<string, unknown> | undefined)?.['upgradeMode'] ?? 'stateless';
+  status['reconciliationStatus'] = { ...reconciliation, state: 'UPGRADING' };
+  status['lifecycleState'] = 'UPGRADING';
+  if (isDeployment) status['jobManagerDeploymentStatus'] = 'DEPLOYING';
+  status['jobStatus'] = { ...job, state: 'RECONCILING' };
+  const redeploy = change === 'savepoint-redeploy';
+  return {
+    status,
+    pending: {
+      kind: redeploy ? 'savepoint-redeploy' : 'upgrade',
+      dueAtMs: nowMs + timing.restartDelayMs,
+      // last-state keeps the HA job id; stateless, savepoint and savepoint redeploys submit anew
+      newJobId: redeploy || upgradeMode !== 'last-state',
+    },
+    events: [
+      {
+        reason: 'SpecChanged',
+        type: 'Normal',
+        message: `${redeploy ? 'SAVEPOINT_REDEPLOY' : 'UPGRADE'} change(s) detected`,
+      },
+      {
+        reason: 'Suspended',
+        type: 'Normal',
+        message: `Suspending existing deployment (${String(upgradeMode)})`,
+      },
+    ],
+  };
+}
+
+/** Finishes a due rollout: the job runs the new spec; STABLE follows after `stableDelayMs`. */
+export function completeRollout(
+  object: StoredObject,
+  rollout: PendingRollout,
+  deploymentCount: number,
+  nowMs: number,
+  timing: OperatorTiming,
+): ReconcileOutcome {
+  const status = structuredClone(object.status ?? {});
+  if (rollout.kind === 'stabilize') {
+    status['lifecycleState'] = 'STABLE';
+    const rec = (status['reconciliationStatus'] as Record<string, unknown>) ?? {};
+    status['reconciliationStatus'] = { ...rec, lastStableSpec: rec['lastReconciledSpec'] };
+    return { status, pending: undefined, events: [] };
+  }
+  const job = (status['jobStatus'] as Record<string, unknown>) ?? {};
+  const jobId =
+    rollout.newJobId || typeof job['jobId'] !== 'string'
+      ? jobIdFor(object.metadata.uid, deploymentCount)
+      : job['jobId'];
+  status['jobStatus'] = {
+    ...job,
+    jobId,
+    jobName: object.metadata.name,
+    state: 'RUNNING',
+    startTime: rollout.newJobId ? String(nowMs) : (job['startTime'] ?? String(nowMs)),
+    updateTime: String(nowMs),
+  };
+  status['reconciliationStatus'] = {
+    ...((status['reconciliationStatus'] as Record<string, unknown>) ?? {}),
+    state: 'DEPLOYED',
+  };
+  status['lifecycleState'] = 'DEPLOYED';
+  if (object.kind === 'FlinkDeployment') {
+    status['jobManagerDeploymentStatus'] = 'READY';
+    const version = parseFlinkVersion(object.spec?.['flinkVersion']);
+    status['clusterInfo'] = {
+      ...((status['clusterInfo'] as Record<string, unknown>) ?? {}),
+      'flink-version': version ? `${version[0]}.${version[1]}.0` : 'unknown',
+    };
+  }
+  return {
+    status,
+    pending: { kind: 'stabilize', dueAtMs: nowMs + timing.stableDelayMs, newJobId: false },
+    events: [{ reason: 'JobStatusChanged', type: 'Normal', message: 'Job status changed to RUNNING' }],
+  };
+}

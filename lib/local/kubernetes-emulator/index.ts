@@ -1,0 +1,3 @@
+export * from './crd-validator.ts';
+export * from './kubernetes-emulator.ts';
+export * from './label-selector.ts';

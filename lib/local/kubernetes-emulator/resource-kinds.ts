@@ -1,0 +1,54 @@
+/** One API resource type the emulator serves. */
+export interface ResourceKindInfo {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  /** Operator-managed Flink kinds: CRD validation, generation, status subresource, lifecycle. */
+  readonly flink: boolean;
+}
+
+/** Served kinds: the operator's CRDs and the core/Karpenter types the autoscaler reads. */
+export const RESOURCE_KINDS: readonly ResourceKindInfo[] = [
+  {
+    group: 'flink.apache.org',
+    version: 'v1beta1',
+    plural: 'flinkdeployments',
+    kind: 'FlinkDeployment',
+    namespaced: true,
+    flink: true,
+  },
+  {
+    group: 'flink.apache.org',
+    version: 'v1beta1',
+    plural: 'flinksessionjobs',
+    kind: 'FlinkSessionJob',
+    namespaced: true,
+    flink: true,
+  },
+  { group: '', version: 'v1', plural: 'events', kind: 'Event', namespaced: true, flink: false },
+  { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true, flink: false },
+  { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true, flink: false },
+  { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false, flink: false },
+  {
+    group: 'karpenter.sh',
+    version: 'v1',
+    plural: 'nodepools',
+    kind: 'NodePool',
+    namespaced: false,
+    flink: false,
+  },
+];
+
+export function apiVersionOf(info: ResourceKindInfo): string {
+  return info.group === '' ? info.version : `${info.group}/${info.version}`;
+}
+
+export function kindByName(kind: string): ResourceKindInfo | undefined {
+  return RESOURCE_KINDS.find((k) => k.kind === kind);
+}
+
+export function kindByPath(group: string, version: string, plural: string): ResourceKindInfo | undefined {
+  return RESOURCE_KINDS.find((k) => k.group === group && k.version === version && k.plural === plural);
+}
