@@ -36,7 +36,14 @@ export function syntheticTopology(spec: SyntheticJobSpec, jobRunningTsMs = 0): J
   for (let i = 0; i < spec.vertexCount; i++) {
     const id = syntheticVertexId(i);
     if (i < sourceCount) {
-      vertices.push({ id, parallelism, maxParallelism: 720, inputs: [], finished: false, numSourcePartitions: 0 });
+      vertices.push({
+        id,
+        parallelism,
+        maxParallelism: 720,
+        inputs: [],
+        finished: false,
+        numSourcePartitions: 0,
+      });
       layer.push(id);
       if (i === sourceCount - 1) {
         previousLayer = layer;
@@ -80,7 +87,11 @@ export function syntheticRates(topology: JobTopology, sourceRatePerSecond: numbe
 }
 
 /** The raw observation of the synthetic job at `tsMs` (counters are cumulative since time 0). */
-export function syntheticRawMetrics(spec: SyntheticJobSpec, topology: JobTopology, tsMs: number): RawJobMetrics {
+export function syntheticRawMetrics(
+  spec: SyntheticJobSpec,
+  topology: JobTopology,
+  tsMs: number,
+): RawJobMetrics {
   const sourceRate = spec.sourceRatePerSecond ?? 1000;
   const capacity = spec.subtaskCapacityPerSecond ?? 500;
   const rates = syntheticRates(topology, sourceRate);
@@ -92,7 +103,12 @@ export function syntheticRawMetrics(spec: SyntheticJobSpec, topology: JobTopolog
     const isSource = vertex.inputs.length === 0;
     const busy = busyRatio * 1000;
     vertices[vertex.id] = {
-      busyTimeMsPerSecond: { min: busy * 0.9, max: busy, avg: busy * 0.95, sum: busy * 0.95 * vertex.parallelism },
+      busyTimeMsPerSecond: {
+        min: busy * 0.9,
+        max: busy,
+        avg: busy * 0.95,
+        sum: busy * 0.95 * vertex.parallelism,
+      },
       readRecords: isSource ? 0 : Math.round(rate * seconds),
       writeRecords: Math.round(rate * seconds),
       accumulatedBusyTimeMs: busy * vertex.parallelism * seconds,
@@ -121,7 +137,8 @@ export function syntheticRawMetrics(spec: SyntheticJobSpec, topology: JobTopolog
     },
     jobManager: {
       taskSlotsTotal: topology.vertices.length * 4,
-      taskSlotsAvailable: topology.vertices.length * 4 - Math.max(...topology.vertices.map((v) => v.parallelism)),
+      taskSlotsAvailable:
+        topology.vertices.length * 4 - Math.max(...topology.vertices.map((v) => v.parallelism)),
     },
   };
 }

@@ -60,7 +60,8 @@ export function vectorConfig(config: Record<string, unknown> | undefined): Recor
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(config ?? {})) {
     // Lists are written the way Flink reads them (`a;b`), everything else as its JSON text.
-    result[key] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(';') : JSON.stringify(value);
+    result[key] =
+      typeof value === 'string' ? value : Array.isArray(value) ? value.join(';') : JSON.stringify(value);
   }
   return result;
 }

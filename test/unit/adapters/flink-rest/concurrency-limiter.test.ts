@@ -16,12 +16,14 @@ describe('createConcurrencyLimiter', () => {
         return index * 10;
       }),
     );
+    // Settle handlers go on at once: task 3 rejects while the loop below is still running.
+    const settled = Promise.allSettled(tasks);
     // Release tasks one at a time; each release lets exactly one waiting task start.
     for (let released = 0; released < 5; released++) {
       await new Promise((resolve) => setImmediate(resolve));
       releases.shift()?.();
     }
-    const results = await Promise.allSettled(tasks);
+    const results = await settled;
     expect(maxActive).toBe(2);
     expect(started).toEqual([0, 1, 2, 3, 4]);
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
