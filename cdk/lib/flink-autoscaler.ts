@@ -13,7 +13,7 @@ import { AUTOSCALER_KUBERNETES_GROUP, EksAccess } from './constructs/eks-access.
 import { JobQueue } from './constructs/job-queue.ts';
 import { Schedule } from './constructs/schedule.ts';
 import { StateTable, type StateTableProps } from './constructs/state-table.ts';
-import { type ClusterEnvironmentEntry, RUNTIME_ENV } from './runtime-environment.ts';
+import { type ClusterEnvironmentEntry, RUNTIME_ENV } from '../../functions/shared/runtime-environment.ts';
 import { AutoscalerConfigError, assertIntegerInRange, assertNonEmpty } from './validation.ts';
 
 /** One EKS cluster the autoscaler manages. */

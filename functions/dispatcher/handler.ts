@@ -1,17 +1,26 @@
 /**
- * TEMPORARY SEAM (CDK step): only the shared middleware stack around a body that throws. The real
- * handler is written with the run-cycle; this file exists so the CDK app can bundle and synthesize.
+ * Lambda entry point of the dispatcher (EventBridge Scheduler, every minute by default).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { EmfMetricsReporter } from '../../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsJobQueue } from '../../lib/adapters/sqs/sqs-job-queue.ts';
 import { withAutoscalerMiddleware } from '../shared/middleware.ts';
+import { readRuntimeConfig } from '../shared/runtime-config.ts';
+import { createSharedWiring } from '../shared/wiring.ts';
+import { createDispatcherHandler } from './dispatcher-handler.ts';
 
-const logger = new Logger();
-const metrics = new EmfMetricsReporter();
+const config = readRuntimeConfig(process.env, true);
+const wiring = createSharedWiring(config);
 
-export const handler = withAutoscalerMiddleware<unknown, never>(
-  async () => {
-    throw new Error('dispatcher handler is wired in the run-cycle step');
-  },
-  { logger, metrics },
+export const handler = withAutoscalerMiddleware(
+  createDispatcherHandler({
+    clusters: config.clusters.map((cluster) => ({
+      name: cluster.name,
+      discovery: async () => (await wiring.clusterAdapters(cluster.name)).discovery,
+    })),
+    queue: new SqsJobQueue(new SQSClient({}), config.queueUrl as string),
+    logger: wiring.logger,
+    nowMs: () => wiring.clock.nowMs(),
+    reportRun: (run) => wiring.reporter.reportRun(run),
+  }),
+  { logger: wiring.powertoolsLogger, metrics: wiring.reporter },
 );

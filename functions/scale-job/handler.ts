@@ -1,17 +1,21 @@
 /**
- * TEMPORARY SEAM (CDK step): only the shared middleware stack around a body that throws. The real
- * handler is written with the run-cycle; this file exists so the CDK app can bundle and synthesize.
+ * Lambda entry point of the scale-job worker. Module scope runs once per cold start: it reads
+ * the environment and builds the clients; the handler itself only runs cycles.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { EmfMetricsReporter } from '../../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
+
 import { withAutoscalerMiddleware } from '../shared/middleware.ts';
+import { readRuntimeConfig } from '../shared/runtime-config.ts';
+import { createSharedWiring, cycleDependenciesFor } from '../shared/wiring.ts';
+import { createScaleJobHandler } from './scale-job-handler.ts';
 
-const logger = new Logger();
-const metrics = new EmfMetricsReporter();
+const wiring = createSharedWiring(readRuntimeConfig(process.env, false));
 
-export const handler = withAutoscalerMiddleware<unknown, never>(
-  async () => {
-    throw new Error('scale-job handler is wired in the run-cycle step');
-  },
-  { logger, metrics },
+export const handler = withAutoscalerMiddleware(
+  createScaleJobHandler({
+    cycleDependencies: (cluster, runId) => cycleDependenciesFor(wiring, cluster, runId),
+    logger: wiring.logger,
+    reportRun: (run) => wiring.reporter.reportRun({ kind: 'worker', ...run }),
+    nowMs: () => wiring.clock.nowMs(),
+  }),
+  { logger: wiring.powertoolsLogger, metrics: wiring.reporter },
 );

@@ -71,8 +71,21 @@ export interface CycleDependencies {
 
 const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
 
+/** Per-call options of {@link runCycle}. */
+export interface CycleRequest {
+  /**
+   * Epoch ms of the dispatcher tick that asked for this cycle. A job already evaluated at or after
+   * it (a duplicate or out-of-order queue delivery) is skipped before anything is written.
+   */
+  readonly tickMs?: number;
+}
+
 /** Runs one cycle for `key`. Never throws for expected failures; see {@link CycleResult}. */
-export async function runCycle(deps: CycleDependencies, key: JobKey): Promise<CycleResult> {
+export async function runCycle(
+  deps: CycleDependencies,
+  key: JobKey,
+  request: CycleRequest = {},
+): Promise<CycleResult> {
   const nowMs = deps.clock.nowMs();
   const log = contextLogger(deps.logger, key);
   // 1. lease: only one run acts on a job at a time (duplicate or concurrent SQS deliveries).
@@ -90,7 +103,7 @@ export async function runCycle(deps: CycleDependencies, key: JobKey): Promise<Cy
     return fail(deps, key, error, 'acquire the job lease');
   }
   try {
-    return await leasedCycle(deps, key, nowMs, log);
+    return await leasedCycle(deps, key, nowMs, log, request);
   } catch (error) {
     return fail(deps, key, error, 'run the cycle');
   } finally {
@@ -105,6 +118,7 @@ async function leasedCycle(
   key: JobKey,
   nowMs: number,
   log: CycleLogger,
+  request: CycleRequest,
 ): Promise<CycleResult> {
   // 2. observe: the resource as it is now, readiness and conflicts.
   const job = await deps.discovery.getJob(key);
@@ -172,6 +186,13 @@ async function leasedCycle(
 
   // 4. load: state and the window's samples in one query.
   const loaded = await deps.store.load(key, { sinceMs: nowMs - options.metricsWindowMs });
+  const lastEvaluationMs = loaded.state.lastEvaluationMs;
+  if (request.tickMs !== undefined && lastEvaluationMs !== undefined && lastEvaluationMs >= request.tickMs) {
+    return {
+      outcome: 'skipped',
+      reason: `already evaluated at ${new Date(lastEvaluationMs).toISOString()}, after this message's tick (duplicate or late delivery)`,
+    };
+  }
   if (loaded.discarded) {
     await emit(deps, key, {
       reason: 'AutoscalerError',

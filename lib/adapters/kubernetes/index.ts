@@ -1,4 +1,5 @@
 export * from './capacity-math.ts';
+export * from './cluster-adapters.ts';
 export * from './cluster-capacity.ts';
 export * from './eks-cluster-info.ts';
 export * from './eks-kubernetes-client.ts';

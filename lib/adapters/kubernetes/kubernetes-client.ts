@@ -186,6 +186,22 @@ export class KubernetesClient {
     }
   }
 
+  /**
+   * What another HTTP client needs to call through this API server (the Flink REST API via the
+   * service proxy, spec/flink-rest.md §1): a fresh `authorization` header and the dispatcher
+   * that trusts the cluster CA (undefined = the default, for plain-HTTP loopback emulators).
+   */
+  async proxyAccess(): Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }> {
+    const headers: Record<string, string> = {};
+    if (this.#token) headers['authorization'] = `Bearer ${await this.#token.getToken()}`;
+    return { headers, ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}) };
+  }
+
+  /** The API server URL (scheme, host, port), without a trailing slash. */
+  get baseUrl(): string {
+    return this.#baseUrl;
+  }
+
   /** Releases the TLS connection pool. */
   async close(): Promise<void> {
     await this.#dispatcher?.close();

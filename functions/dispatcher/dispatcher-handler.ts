@@ -1,0 +1,87 @@
+/**
+ * The dispatcher: on every schedule tick, list the opted-in Flink resources of every configured
+ * cluster and enqueue one message per job. A cluster that cannot be listed is reported and
+ * skipped; the others are still dispatched.
+ */
+
+import type { CycleLogger } from '../../lib/autoscaler/run-cycle.ts';
+import { describeError } from '../../lib/autoscaler/run-cycle.ts';
+import { formatJobKey } from '../../lib/domain/index.ts';
+import type { JobDiscovery } from '../../lib/ports/job-discovery.ts';
+import type { JobMessage, JobQueue } from '../../lib/ports/job-queue.ts';
+
+/** One cluster the dispatcher lists. */
+export interface DispatchCluster {
+  readonly name: string;
+  /** The cluster's job discovery (built lazily: DescribeCluster and token on first use). */
+  discovery(): Promise<JobDiscovery>;
+}
+
+export interface DispatcherDependencies {
+  readonly clusters: readonly DispatchCluster[];
+  readonly queue: JobQueue;
+  readonly logger: CycleLogger;
+  readonly nowMs: () => number;
+  readonly reportRun?: (run: {
+    kind: 'dispatcher';
+    durationMs: number;
+    jobsDispatched: number;
+    errors: number;
+  }) => void;
+}
+
+/** The EventBridge Scheduler event as it reaches the function (only `time` is used). */
+export interface ScheduleTickEvent {
+  readonly time?: string;
+}
+
+/** What one tick did. */
+export interface DispatchSummary {
+  readonly tickMs: number;
+  readonly dispatched: number;
+  readonly clusters: readonly { readonly name: string; readonly jobs: number; readonly error?: string }[];
+}
+
+export function createDispatcherHandler(deps: DispatcherDependencies) {
+  return async (event: ScheduleTickEvent): Promise<DispatchSummary> => {
+    const startMs = deps.nowMs();
+    // The scheduled time, not the invocation time: a retried tick keeps its identity.
+    const scheduled = event.time ? Date.parse(event.time) : Number.NaN;
+    const tickMs = Number.isFinite(scheduled) ? scheduled : startMs;
+    const clusters: { name: string; jobs: number; error?: string }[] = [];
+    const messages = new Map<string, JobMessage>();
+    for (const cluster of deps.clusters) {
+      try {
+        const jobs = await (await cluster.discovery()).listManagedJobs();
+        for (const job of jobs) {
+          // One message per job and tick, even if a list page repeated a resource.
+          messages.set(formatJobKey(job.key), { key: job.key, tickMs });
+        }
+        clusters.push({ name: cluster.name, jobs: jobs.length });
+      } catch (error) {
+        deps.logger.error('could not list the jobs of a cluster', {
+          cluster: cluster.name,
+          error: describeError(error),
+        });
+        clusters.push({ name: cluster.name, jobs: 0, error: describeError(error) });
+      }
+    }
+    let dispatched = 0;
+    let queueError: unknown;
+    try {
+      dispatched = await deps.queue.send([...messages.values()]);
+    } catch (error) {
+      queueError = error;
+    }
+    const errors = clusters.filter((c) => c.error).length + (queueError ? 1 : 0);
+    deps.reportRun?.({
+      kind: 'dispatcher',
+      durationMs: deps.nowMs() - startMs,
+      jobsDispatched: dispatched,
+      errors,
+    });
+    deps.logger.info('tick dispatched', { tickMs, dispatched, clusters });
+    if (queueError) throw queueError; // the schedule's retry policy runs the tick again
+    return { tickMs, dispatched, clusters };
+  };
+}

@@ -1,0 +1,68 @@
+import { type ClusterEnvironmentEntry, RUNTIME_ENV } from './runtime-environment.ts';
+
+/** The handlers' configuration, read and checked once per cold start. */
+export interface RuntimeConfig {
+  readonly tableName: string;
+  readonly queueUrl?: string;
+  readonly clusters: readonly ClusterEnvironmentEntry[];
+  readonly deploymentDefaults: Readonly<Record<string, string>>;
+}
+
+/** A missing or malformed environment variable; names it and says what is expected. */
+export class RuntimeConfigError extends Error {
+  override readonly name = 'RuntimeConfigError';
+}
+
+/** Reads {@link RuntimeConfig} from the environment the CDK construct sets. */
+export function readRuntimeConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  needsQueue: boolean,
+): RuntimeConfig {
+  const tableName = env[RUNTIME_ENV.tableName];
+  if (!tableName)
+    throw new RuntimeConfigError(`${RUNTIME_ENV.tableName} is not set: the DynamoDB state table name`);
+  const queueUrl = env[RUNTIME_ENV.queueUrl];
+  if (needsQueue && !queueUrl)
+    throw new RuntimeConfigError(`${RUNTIME_ENV.queueUrl} is not set: the job queue URL`);
+  const clusters = parseJson(env, RUNTIME_ENV.clusters, '[]');
+  if (!Array.isArray(clusters) || clusters.length === 0) {
+    throw new RuntimeConfigError(
+      `${RUNTIME_ENV.clusters} must be a non-empty JSON array of {name, region, namespaces?}`,
+    );
+  }
+  clusters.forEach((entry: unknown, index) => {
+    const cluster = entry as Partial<ClusterEnvironmentEntry>;
+    if (typeof cluster?.name !== 'string' || typeof cluster.region !== 'string') {
+      throw new RuntimeConfigError(`${RUNTIME_ENV.clusters}[${index}] needs string fields name and region`);
+    }
+    if (cluster.namespaces !== undefined && !Array.isArray(cluster.namespaces)) {
+      throw new RuntimeConfigError(
+        `${RUNTIME_ENV.clusters}[${index}].namespaces must be an array of namespaces`,
+      );
+    }
+  });
+  const defaults = parseJson(env, RUNTIME_ENV.deploymentDefaults, '{}');
+  if (defaults === null || typeof defaults !== 'object' || Array.isArray(defaults)) {
+    throw new RuntimeConfigError(
+      `${RUNTIME_ENV.deploymentDefaults} must be a JSON object of flinkConfiguration keys`,
+    );
+  }
+  return {
+    tableName,
+    ...(queueUrl ? { queueUrl } : {}),
+    clusters: clusters as ClusterEnvironmentEntry[],
+    deploymentDefaults: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, String(v)])),
+  };
+}
+
+function parseJson(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: string,
+): unknown {
+  try {
+    return JSON.parse(env[name] ?? fallback);
+  } catch (error) {
+    throw new RuntimeConfigError(`${name} is not valid JSON: ${(error as Error).message}`);
+  }
+}

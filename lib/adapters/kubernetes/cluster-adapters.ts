@@ -1,0 +1,60 @@
+import type { Clock } from '../../ports/clock.ts';
+import type { DiscoveredJob } from '../../ports/job-discovery.ts';
+import type { FlinkJobTarget } from '../../ports/metrics-source.ts';
+import { KubernetesClusterCapacity, type KubernetesClusterCapacityOptions } from './cluster-capacity.ts';
+import type { KubernetesClient } from './kubernetes-client.ts';
+import { KubernetesEventSink } from './kubernetes-event-sink.ts';
+import { KubernetesJobDiscovery } from './kubernetes-job-discovery.ts';
+import { KubernetesScalingRealizer } from './kubernetes-scaling-realizer.ts';
+
+/** The Kubernetes-side adapters of one cluster, built once and shared by every job in it. */
+export interface ClusterAdapters {
+  readonly cluster: string;
+  readonly client: KubernetesClient;
+  readonly discovery: KubernetesJobDiscovery;
+  readonly realizer: KubernetesScalingRealizer;
+  readonly events: KubernetesEventSink;
+  readonly capacity: KubernetesClusterCapacity;
+  /** How to reach a job's Flink REST API: through the API server's service proxy with this
+   *  client's credentials and CA, or directly for the `rest-url` annotation. */
+  restTarget(job: DiscoveredJob): Promise<FlinkJobTarget>;
+}
+
+export interface ClusterAdaptersOptions {
+  /** Logical cluster name (the EKS cluster name), part of every job key. */
+  readonly cluster: string;
+  /** Namespaces to watch; all when absent or empty. */
+  readonly namespaces?: readonly string[];
+  readonly clock: Clock;
+  /** Node-group and Karpenter sources of the capacity check. */
+  readonly capacity?: KubernetesClusterCapacityOptions;
+  /** Identity written into Kubernetes Events (`reportingInstance`). */
+  readonly reportingInstance?: string;
+}
+
+/** Builds the adapters of one cluster around an authenticated {@link KubernetesClient}. */
+export function createClusterAdapters(
+  client: KubernetesClient,
+  options: ClusterAdaptersOptions,
+): ClusterAdapters {
+  return {
+    cluster: options.cluster,
+    client,
+    discovery: new KubernetesJobDiscovery(client, {
+      cluster: options.cluster,
+      apiServerUrl: client.baseUrl,
+      ...(options.namespaces ? { namespaces: options.namespaces } : {}),
+    }),
+    realizer: new KubernetesScalingRealizer(client),
+    events: new KubernetesEventSink(client, options.clock, {
+      ...(options.reportingInstance ? { reportingInstance: options.reportingInstance } : {}),
+    }),
+    capacity: new KubernetesClusterCapacity(client, options.capacity ?? {}),
+    async restTarget(job) {
+      const base = { restBaseUrl: job.rest.baseUrl, ...(job.jobId ? { jobId: job.jobId } : {}) };
+      // Only the service proxy gets the cluster credentials: an annotated URL is another host.
+      if (job.rest.via !== 'service-proxy') return base;
+      return { ...base, ...(await client.proxyAccess()) };
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export * from './job-message-codec.ts';
+export * from './sqs-job-queue.ts';
