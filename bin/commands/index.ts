@@ -3,6 +3,8 @@ import { registerEvaluateCommand } from './evaluate.ts';
 import { registerEventsCommand } from './events.ts';
 import { registerRecordCommand } from './record.ts';
 import { registerRedeployFromSavepointCommand } from './redeploy-from-savepoint.ts';
+import { registerRunCommand } from './run.ts';
+import { registerSimulateCommand } from './simulate.ts';
 import { registerStartCommand } from './start.ts';
 import { registerStateCommand } from './state.ts';
 
@@ -10,8 +12,10 @@ import { registerStateCommand } from './state.ts';
 export function registerCommands(program: Command): void {
   registerEvaluateCommand(program);
   registerStartCommand(program);
+  registerSimulateCommand(program);
   registerStateCommand(program);
   registerEventsCommand(program);
   registerRecordCommand(program);
   registerRedeployFromSavepointCommand(program);
+  registerRunCommand(program);
 }

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { DynamoDbStateStore } from '../../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { parseDurationMs } from '../../lib/config/index.ts';
-import type { JobKey, ResourceKind } from '../../lib/domain/index.ts';
+import { type JobKey, parseJobKey, type ResourceKind } from '../../lib/domain/index.ts';
 import type { LoadedJob } from '../../lib/ports/state-store.ts';
 
 /** Where the CLI finds the state table (`--endpoint`, `--region`, `--table`). */
@@ -41,7 +41,8 @@ export function parseJobArgument(text: string): JobKey {
       `job "${text}" is not <cluster>/<namespace>/<FlinkDeployment|FlinkSessionJob>/<name>, e.g. prod/flink/FlinkDeployment/orders`,
     );
   }
-  return { cluster: parts[0]!, namespace: parts[1]!, kind, name: parts[3]! };
+  // Same checks as queue messages: names and namespaces are validated before any key or URL.
+  return parseJobKey({ cluster: parts[0], namespace: parts[1], kind, name: parts[3] }, 'job');
 }
 
 /**

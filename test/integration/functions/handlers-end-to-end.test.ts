@@ -22,32 +22,21 @@ import { ManualClock } from '../../../lib/adapters/memory/manual-clock.ts';
 import { encodeJobMessage } from '../../../lib/adapters/sqs/job-message-codec.ts';
 import { InMemoryJobQueue } from '../../../lib/adapters/sqs/sqs-job-queue.ts';
 import type { CycleLogger } from '../../../lib/autoscaler/run-cycle.ts';
-import { parseMap } from '../../../lib/config/value-parsers.ts';
 import type { JobKey } from '../../../lib/domain/index.ts';
-import { type FlinkSimulator, startFlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
+import type { FlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
 import {
   type KubernetesEmulator,
   startKubernetesEmulator,
 } from '../../../lib/local/kubernetes-emulator/index.ts';
 import type { JobMessage } from '../../../lib/ports/job-queue.ts';
 import { createLocalStateTable, type DynaliteHandle, startDynalite } from '../../support/dynalite.ts';
+import {
+  FAST_AUTOSCALER_CONFIG,
+  LOCAL_TOKEN,
+  type LocalCluster,
+  startLocalCluster,
+} from '../../support/local-cluster.ts';
 import { aFlinkDeployment } from '../kubernetes/flink-fixtures.ts';
-
-// One Kafka source that cannot keep up (1 subtask × 1.5 ms/record ≈ 667 rec/s < 1000 rec/s).
-const SCENARIO = `
-name: orders-enrichment
-restart: { downtimeMs: 20 s, mode: in-place }
-job:
-  vertices:
-    - id: src
-      parallelism: 1
-      maxParallelism: 128
-      costMsPerRecord: 1.5
-      source: { type: kafka, topic: orders, partitions: 8, load: { type: constant, recordsPerSecond: 1000 } }
-    - { id: sink, parallelism: 1, maxParallelism: 128, costMsPerRecord: 0.3 }
-  edges:
-    - { from: src, to: sink }
-`;
 
 const MINUTE = 60_000;
 const KEY: JobKey = {
@@ -56,19 +45,12 @@ const KEY: JobKey = {
   kind: 'FlinkDeployment',
   name: 'orders-enrichment',
 };
-const AUTOSCALER_CONFIG = {
-  'taskmanager.numberOfTaskSlots': '2',
-  'jobmanager.scheduler': 'adaptive',
-  'high-availability.type': 'kubernetes',
-  'job.autoscaler.metrics.window': '5 min',
-  'job.autoscaler.stabilization.interval': '1 min',
-  'job.autoscaler.restart.time': '30 s',
-  'job.autoscaler.catch-up.duration': '10 min',
-};
+const AUTOSCALER_CONFIG = FAST_AUTOSCALER_CONFIG;
 
 const silent: CycleLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const lambdaContext = (requestId: string) => ({ awsRequestId: requestId }) as unknown as Context;
 
+let local: LocalCluster;
 let sim: FlinkSimulator;
 let emulator: KubernetesEmulator;
 let dynalite: DynaliteHandle;
@@ -144,43 +126,24 @@ const dispatcher = () =>
 /** Moves every virtual clock forward together. */
 async function advance(ms: number): Promise<void> {
   clock.advance(ms);
-  sim.advance(ms);
-  await emulator.advance(ms);
+  await local.advance(ms);
 }
 
 beforeAll(async () => {
-  sim = await startFlinkSimulator({ scenario: SCENARIO });
-  emulator = await startKubernetesEmulator({
-    token: 'local-token',
-    restartDelayMs: 20_000,
-    startTimeMs: sim.nowMs(),
-    onSpecApplied: (resource) => {
-      const config = (resource.spec?.['flinkConfiguration'] ?? {}) as Record<string, string>;
-      const text = config['pipeline.jobvertex-parallelism-overrides'];
-      if (!text) return { jobId: sim.jobId };
-      const overrides = Object.fromEntries(Object.entries(parseMap(text)).map(([v, p]) => [v, Number(p)]));
-      return { jobId: sim.applyParallelism(overrides).jobId };
-    },
-  });
-  emulator.setProxyTarget('flink-jobs', 'orders-enrichment-rest', sim.url);
+  local = await startLocalCluster();
+  ({ sim, emulator } = local);
   dynalite = await startDynalite();
   const table = await createLocalStateTable(dynalite.endpoint);
   store = new DynamoDbStateStore(table.doc, { tableName: table.tableName });
   clock = new ManualClock(sim.nowMs());
-  const client = new KubernetesClient({
-    baseUrl: emulator.url,
-    token: new StaticTokenProvider('local-token'),
-  });
+  const client = new KubernetesClient({ baseUrl: emulator.url, token: new StaticTokenProvider(LOCAL_TOKEN) });
   adapters = createClusterAdapters(client, { cluster: 'local', clock });
   metrics = new FlinkRestMetricsSource();
-  emulator.apply(aFlinkDeployment({ flinkConfiguration: AUTOSCALER_CONFIG }));
-  await advance(20_000); // deployed and RUNNING
 });
 
 afterAll(async () => {
   await metrics?.close();
-  await emulator?.close();
-  await sim?.close();
+  await local?.close();
   await dynalite?.close();
 });
 

@@ -1,0 +1,185 @@
+import type { Command } from 'commander';
+import { StateStoreEventSink } from '../../lib/adapters/dynamodb/state-store-event-sink.ts';
+import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
+import { createClusterAdapters } from '../../lib/adapters/kubernetes/cluster-adapters.ts';
+import { EksClusterInfoSource } from '../../lib/adapters/kubernetes/eks-cluster-info.ts';
+import { createEksKubernetesClient } from '../../lib/adapters/kubernetes/eks-kubernetes-client.ts';
+import { kubernetesClientFromKubeconfig } from '../../lib/adapters/kubernetes/kubeconfig.ts';
+import type { KubernetesClient } from '../../lib/adapters/kubernetes/kubernetes-client.ts';
+import { InMemoryStateStore } from '../../lib/adapters/memory/in-memory-state-store.ts';
+import { systemClock } from '../../lib/adapters/system-clock.ts';
+import type { CycleResult } from '../../lib/autoscaler/cycle-result.ts';
+import { type CycleLogger, runCycle } from '../../lib/autoscaler/run-cycle.ts';
+import { parseDurationMs } from '../../lib/config/index.ts';
+import { formatJobKey } from '../../lib/domain/index.ts';
+import type { StateStore } from '../../lib/ports/state-store.ts';
+import { toJsonText } from '../format/json-text.ts';
+import { textTable } from '../format/text-table.ts';
+import { openTableStore } from './state.ts';
+
+interface RunOptions {
+  readonly once?: boolean;
+  readonly interval: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly eksCluster?: string;
+  readonly region?: string;
+  readonly clusterName?: string;
+  readonly namespace: string[];
+  readonly table?: string;
+  readonly endpoint?: string;
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}
+
+/**
+ * `fsa run`: the worker's run-cycle from the command line, for every opted-in job of one cluster
+ * (a kubeconfig or an EKS cluster), with state in a DynamoDB table (the Lambda's or a local one)
+ * or in memory. Exactly the code path of the scale-job Lambda; only the adapters are built here.
+ */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'Run autoscaler cycles for every opted-in job of a cluster (the Lambda worker, from the CLI)',
+    )
+    .option('--once', 'run one cycle per job and exit (default: repeat every --interval until interrupted)')
+    .option('--interval <duration>', 'time between cycles when not --once', '1 min')
+    .option('--kubeconfig <file>', 'kubeconfig of the cluster (token, client certificate or exec plugin)')
+    .option('--context <name>', 'kubeconfig context (default: current-context)')
+    .option('--eks-cluster <name>', 'EKS cluster name: endpoint and CA from DescribeCluster, IAM token')
+    .option('--region <region>', 'AWS region of the EKS cluster and the table (default: AWS_REGION)')
+    .option(
+      '--cluster-name <name>',
+      'logical cluster name in job keys (default: EKS name, context, or "local")',
+    )
+    .option(
+      '--namespace <ns>',
+      'namespace to watch (repeatable; default: all)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option(
+      '--table <name>',
+      'DynamoDB state table (default: in-memory state, lost at exit)',
+      process.env['FSA_TABLE'],
+    )
+    .option('--endpoint <url>', 'DynamoDB endpoint for a local table, e.g. http://127.0.0.1:8000')
+    .option('--json', 'print the cycle results as JSON')
+    .option('--verbose', 'log every cycle step to stderr')
+    .action(async (options: RunOptions) => {
+      if (!options.kubeconfig === !options.eksCluster) {
+        throw new Error('give exactly one of --kubeconfig <file> or --eks-cluster <name>');
+      }
+      const intervalMs = parseDurationMs(options.interval);
+      if (!(intervalMs > 0))
+        throw new Error(`--interval must be a positive duration, got '${options.interval}'`);
+      const { client, cluster } = await connect(options);
+      const store: StateStore = options.table
+        ? openTableStore({
+            table: options.table,
+            ...(options.region ? { region: options.region } : {}),
+            ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          })
+        : new InMemoryStateStore();
+      const adapters = createClusterAdapters(client, {
+        cluster,
+        ...(options.namespace.length > 0 ? { namespaces: options.namespace } : {}),
+        clock: systemClock,
+        reportingInstance: 'fsa-cli',
+      });
+      const metrics = new FlinkRestMetricsSource();
+      const logger = options.verbose ? stderrLogger() : undefined;
+      try {
+        for (let round = 1; ; round++) {
+          const jobs = await adapters.discovery.listManagedJobs();
+          const results: { job: string; result: CycleResult }[] = [];
+          for (const job of jobs) {
+            const result = await runCycle(
+              {
+                discovery: adapters.discovery,
+                metrics,
+                store,
+                realizer: adapters.realizer,
+                eventSinks: [new StateStoreEventSink(store, systemClock), adapters.events],
+                clock: systemClock,
+                restTarget: (j) => adapters.restTarget(j),
+                capacity: adapters.capacity,
+                ...(logger ? { logger } : {}),
+                runId: `fsa-cli-${process.pid}-${round}`,
+              },
+              job.key,
+            );
+            results.push({ job: formatJobKey(job.key), result });
+          }
+          print(results, options.json === true);
+          if (options.once) break;
+          await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        }
+      } finally {
+        await metrics.close();
+        await client.close();
+      }
+    });
+}
+
+async function connect(options: RunOptions): Promise<{ client: KubernetesClient; cluster: string }> {
+  if (options.kubeconfig) {
+    const { client, connection } = await kubernetesClientFromKubeconfig(options.kubeconfig, {
+      ...(options.context ? { context: options.context } : {}),
+    });
+    return { client, cluster: options.clusterName ?? clusterNameFromContext(connection.contextName) };
+  }
+  const region = options.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  if (!region) throw new Error('--eks-cluster needs --region or AWS_REGION');
+  const { EKSClient } = await import('@aws-sdk/client-eks');
+  const { client } = await createEksKubernetesClient({
+    clusterName: options.eksCluster as string,
+    region,
+    clusterInfo: new EksClusterInfoSource(new EKSClient({ region })),
+  });
+  return { client, cluster: options.clusterName ?? (options.eksCluster as string) };
+}
+
+/**
+ * A job-key cluster name from a kubeconfig context: EKS contexts are ARNs
+ * (`arn:aws:eks:<region>:<account>:cluster/<name>`), so the last path segment is used, with
+ * characters a cluster name cannot hold replaced by `-`.
+ */
+export function clusterNameFromContext(context: string): string {
+  const last = context.split('/').at(-1) ?? context;
+  const cleaned = last
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 100);
+  return cleaned === '' ? 'local' : cleaned;
+}
+
+function print(results: readonly { job: string; result: CycleResult }[], json: boolean): void {
+  if (json) {
+    console.log(toJsonText(results));
+    return;
+  }
+  if (results.length === 0) {
+    console.log('No opted-in jobs (label flink-serverless-autoscaler/enabled=true) found.');
+    return;
+  }
+  console.log(
+    textTable(
+      ['job', 'outcome', 'decision', 'applied', 'reason'],
+      results.map(({ job, result }) => [
+        job,
+        result.outcome,
+        result.decision?.action ?? '–',
+        result.realized ? `${result.realized.outcome} (${result.realized.upgradePath})` : '–',
+        result.reason.length > 100 ? `${result.reason.slice(0, 99)}…` : result.reason,
+      ]),
+    ),
+  );
+}
+
+function stderrLogger(): CycleLogger {
+  const write = (level: string) => (message: string, extra?: Record<string, unknown>) =>
+    process.stderr.write(`${level} ${message}${extra ? ` ${JSON.stringify(extra)}` : ''}\n`);
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
