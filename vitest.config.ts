@@ -12,6 +12,15 @@ export default defineConfig({
       },
       { test: { name: 'vectors', include: ['test/vectors/**/*.test.ts'] } },
       {
+        // The HTML report in headless Chromium (Debian's /usr/bin/chromium + playwright-core).
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/cdk/**/*.test.ts'],

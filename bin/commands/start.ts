@@ -1,27 +1,38 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { decide } from '../../lib/executor/decide.ts';
-import { parseDecideInputFile } from '../../lib/executor/decide-input-file.ts';
-import { decisionText } from '../format/decision-text.ts';
+import { parseHours, parseStore, runSimulation } from './simulate.ts';
 
-const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'decide-input.json');
+/** The bundled demo scenario (Kafka → parse → keyBy window → sink; ramp, hold, spike, fall). */
+export const DEFAULT_SCENARIO = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'lib',
+  'local',
+  'scenarios',
+  'default.yaml',
+);
 
 /**
- * `fsa start` (= `npm start`): the local demo. Until the local world (Flink simulator, Kubernetes
- * emulator, embedded DynamoDB on a virtual clock) lands, it runs the decision core on the
- * bundled example and says so.
+ * `fsa start` (= `npm start`): the local world with the default scenario — the Flink simulator,
+ * the Kubernetes emulator, DynamoDB (dynalite) and the autoscaler's cycle on one virtual clock,
+ * with live progress, out/report.html and out/summary.json.
  */
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('Run the local demo (currently: the decision core on examples/decide-input.json)')
-    .action(async () => {
-      console.log(
-        'Local demo: the decision core (decide()) on examples/decide-input.json.\n' +
-          'The full local world (simulated Flink cluster, Kubernetes API emulator, embedded DynamoDB) is not built yet.\n',
-      );
-      const input = parseDecideInputFile(JSON.parse(await readFile(EXAMPLE, 'utf8')));
-      console.log(decisionText(decide(input)));
+    .description(
+      'Run the local world with the default scenario (6 simulated hours) and write out/report.html',
+    )
+    .option('--hours <n>', 'simulated hours (default 6)', parseHours)
+    .option('--out <dir>', 'output directory', 'out')
+    .option('--store <kind>', 'state store: dynamodb (dynalite) or memory', parseStore, 'dynamodb')
+    .action(async (opts: { hours?: number; out: string; store: 'dynamodb' | 'memory' }) => {
+      await runSimulation({
+        scenarioPath: DEFAULT_SCENARIO,
+        outDir: resolve(opts.out),
+        ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
+        store: opts.store,
+      });
     });
 }

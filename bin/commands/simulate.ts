@@ -1,0 +1,119 @@
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { formatDuration, parseDurationMs } from '../../lib/config/value-parsers.ts';
+import { ScenarioError } from '../../lib/local/flink-simulator/parse-scenario.ts';
+import type { ActorMetrics } from '../../lib/local/world/run-metrics.ts';
+import { runWorldReport } from '../../lib/local/world/run-world-report.ts';
+import { loadWorldScenario } from '../../lib/local/world/world-scenario.ts';
+
+/** Options shared by `fsa start` and `fsa simulate`. */
+export interface SimulationOptions {
+  readonly scenarioPath: string;
+  readonly outDir: string;
+  readonly hours?: number;
+  readonly tickMs?: number;
+  readonly store: 'dynamodb' | 'memory';
+}
+
+export function parseHours(value: string): number {
+  const hours = Number(value);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 14) {
+    throw new InvalidArgumentError(`'${value}' is not a number of hours in (0, 336].`);
+  }
+  return hours;
+}
+
+export function parseTick(value: string): number {
+  let ms: number;
+  try {
+    ms = parseDurationMs(value);
+  } catch {
+    throw new InvalidArgumentError(`'${value}' is not a duration (e.g. 1 min, 30 s).`);
+  }
+  if (ms < 1000) throw new InvalidArgumentError(`'${value}' is shorter than 1 s.`);
+  return ms;
+}
+
+export function parseStore(value: string): 'dynamodb' | 'memory' {
+  if (value !== 'dynamodb' && value !== 'memory') {
+    throw new InvalidArgumentError(`'${value}' must be dynamodb or memory.`);
+  }
+  return value;
+}
+
+function actorLine(label: string, m: ActorMetrics): string {
+  const converge =
+    m.rescalesToConverge === undefined
+      ? 'never converged'
+      : `converged after ${m.rescalesToConverge} rescale(s)`;
+  return `  ${label.padEnd(11)} ${String(m.rescales).padStart(2)} rescales, ${converge}, final ${m.finalParallelism}/${m.finalOracle} of the oracle, ${m.parallelismHours.toFixed(1)} parallelism-hours (${m.parallelismHoursRatio.toFixed(2)}× oracle), ${m.minutesLagAboveTarget} min lag above target`;
+}
+
+/**
+ * Runs a scenario in the local world (simulated Flink, Kubernetes emulator, DynamoDB on a
+ * virtual clock), printing progress, and writes report.html + summary.json.
+ */
+export async function runSimulation(options: SimulationOptions): Promise<void> {
+  let scenario: Awaited<ReturnType<typeof loadWorldScenario>>;
+  try {
+    scenario = await loadWorldScenario(options.scenarioPath);
+  } catch (error) {
+    if (error instanceof ScenarioError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`${options.scenarioPath}: ${(error as Error).message}`);
+    }
+    throw error;
+  }
+  const durationMs = options.hours !== undefined ? options.hours * 3_600_000 : scenario.world.durationMs;
+  console.log(
+    `Local world: ${scenario.simulator.name} for ${formatDuration(durationMs)} of simulated time` +
+      ` (Flink simulator + Kubernetes emulator + ${options.store === 'dynamodb' ? 'DynamoDB (dynalite)' : 'in-memory state'}, virtual clock)`,
+  );
+  if (scenario.world.description) console.log(`  ${scenario.world.description}`);
+  const result = await runWorldReport({
+    scenario,
+    outDir: options.outDir,
+    durationMs,
+    ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
+    store: options.store,
+    print: (line) => console.log(line),
+    tty: process.stdout.isTTY === true,
+    writeRaw: (text) => process.stdout.write(text),
+  });
+  const { run, metrics } = result;
+  console.log(
+    `\nDone: ${run.ticks.length} cycles in ${(run.wallMs / 1000).toFixed(1)} s wall-clock (${(run.wallMs / Math.max(1, run.ticks.length)).toFixed(1)} ms per cycle).`,
+  );
+  console.log(actorLine('autoscaler', metrics.autoscaler));
+  console.log(actorLine('baseline', metrics.baseline));
+  if (run.problems.length > 0) console.log(`  ${run.problems.length} problem(s) logged; see the report.`);
+  console.log(`Report:  ${result.reportPath}\nSummary: ${result.summaryPath}`);
+}
+
+/** `fsa simulate --scenario <file>`: any scenario in the local world. */
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('Run a scenario in the local world and write report.html + summary.json')
+    .requiredOption('--scenario <file>', 'scenario file (YAML or JSON; see lib/local/scenarios/)')
+    .option('--hours <n>', 'simulated hours (default: the scenario’s duration)', parseHours)
+    .option('--out <dir>', 'output directory', 'out')
+    .option('--tick <duration>', 'virtual time between autoscaler cycles', parseTick, 60_000)
+    .option('--store <kind>', 'state store: dynamodb (dynalite) or memory', parseStore, 'dynamodb')
+    .action(
+      async (opts: {
+        scenario: string;
+        hours?: number;
+        out: string;
+        tick: number;
+        store: 'dynamodb' | 'memory';
+      }) => {
+        await runSimulation({
+          scenarioPath: resolve(opts.scenario),
+          outDir: resolve(opts.out),
+          ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
+          tickMs: opts.tick,
+          store: opts.store,
+        });
+      },
+    );
+}

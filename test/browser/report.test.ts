@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runWorldReport } from '../../lib/local/world/run-world-report.ts';
+import { loadWorldScenario } from '../../lib/local/world/world-scenario.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+// The report and the screenshot stay in out/ for a human to look at.
+const OUT = join(ROOT, 'out', 'browser-test');
+const CHROMIUM = '/usr/bin/chromium';
+let reportPath: string;
+
+beforeAll(async () => {
+  // Fail, never skip: a missing browser must not turn this check green.
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: the report's browser test needs Debian's chromium (apt-get install -y chromium).`,
+    );
+  }
+  const scenario = await loadWorldScenario(join(ROOT, 'lib', 'local', 'scenarios', 'default.yaml'));
+  const result = await runWorldReport({
+    scenario,
+    outDir: OUT,
+    durationMs: 2 * 3_600_000,
+    store: 'memory',
+    print: () => undefined,
+  });
+  reportPath = result.reportPath;
+});
+
+describe('out/report.html in headless Chromium', () => {
+  it('opens with no console errors, renders every chart, and is saved as a screenshot', async () => {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+      // a self-contained report makes no request besides its own file
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      await page.goto(pathToFileURL(reportPath).href, { waitUntil: 'load' });
+
+      expect(await page.title()).toBe('Local world: orders-pipeline');
+      const charts = page.locator('figure svg');
+      expect(await charts.count()).toBe(5);
+      // every chart is laid out with a real size and drew at least one line
+      for (let i = 0; i < 5; i++) {
+        const box = await charts.nth(i).boundingBox();
+        expect(box?.width ?? 0).toBeGreaterThan(300);
+        expect(await charts.nth(i).locator('path').count()).toBeGreaterThan(0);
+      }
+      expect(await page.locator('table.log tbody tr').count()).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([pathToFileURL(reportPath).href]);
+
+      await mkdir(join(ROOT, 'out'), { recursive: true });
+      const screenshot = join(ROOT, 'out', 'report.png');
+      await page.screenshot({ path: screenshot, fullPage: true });
+      expect((await stat(screenshot)).size).toBeGreaterThan(10_000);
+    } finally {
+      await browser.close();
+    }
+  });
+});
