@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerEvaluateCommand } from './evaluate.ts';
 import { registerEventsCommand } from './events.ts';
+import { registerRecommendCommand } from './recommend.ts';
 import { registerRecordCommand } from './record.ts';
 import { registerRedeployFromSavepointCommand } from './redeploy-from-savepoint.ts';
 import { registerRunCommand } from './run.ts';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerRecordCommand(program);
   registerRedeployFromSavepointCommand(program);
   registerRunCommand(program);
+  registerRecommendCommand(program);
 }

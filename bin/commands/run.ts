@@ -123,7 +123,10 @@ export function registerRunCommand(program: Command): void {
     });
 }
 
-async function connect(options: RunOptions): Promise<{ client: KubernetesClient; cluster: string }> {
+/** Cluster access from `--kubeconfig`/`--context` or `--eks-cluster`/`--region`. */
+export async function connect(
+  options: Pick<RunOptions, 'kubeconfig' | 'context' | 'eksCluster' | 'region' | 'clusterName'>,
+): Promise<{ client: KubernetesClient; cluster: string }> {
   if (options.kubeconfig) {
     const { client, connection } = await kubernetesClientFromKubeconfig(options.kubeconfig, {
       ...(options.context ? { context: options.context } : {}),
