@@ -23,7 +23,13 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/cdk/**/*.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/cdk/**/*.test.ts',
+            'test/reliability/**/*.test.ts',
+            'test/fuzz/**/*.test.ts',
+            'test/security/**/*.test.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

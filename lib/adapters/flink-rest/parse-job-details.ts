@@ -79,7 +79,7 @@ export function unwrapPlan(value: unknown, path: string): JsonObject {
 /** Parses a `GET /jobs/{jobid}` body. Throws {@link FlinkResponseFormatError} naming the bad field. */
 export function parseJobDetails(body: unknown, path = '/jobs/{jobid}'): JobDetails {
   const root = requireObject(body, path, '(body)');
-  const jobId = requireString(root['jid'], path, 'jid');
+  const jobId = requireFlinkId(root['jid'], path, 'jid');
   const state = requireString(root['state'], path, 'state');
   const jobMaxParallelism = readFlinkNumber(root['maxParallelism']);
   const timestamps = isJsonObject(root['timestamps']) ? root['timestamps'] : {};
@@ -90,7 +90,7 @@ export function parseJobDetails(body: unknown, path = '/jobs/{jobid}'): JobDetai
   const ioCounters: Record<VertexId, VertexIoCounters> = {};
   vertexList.forEach((raw, index) => {
     const entry = requireObject(raw, path, `vertices[${index}]`);
-    const id = requireString(entry['id'], path, `vertices[${index}].id`);
+    const id = requireFlinkId(entry['id'], path, `vertices[${index}].id`);
     vertexDetails.set(id, { entry, index });
     ioCounters[id] = parseIoCounters(entry['metrics']);
   });
@@ -100,7 +100,7 @@ export function parseJobDetails(body: unknown, path = '/jobs/{jobid}'): JobDetai
   const unordered: VertexInfo[] = nodes.map((raw, index) => {
     const field = `plan.nodes[${index}]`;
     const node = requireObject(raw, path, field);
-    const id = requireString(node['id'], path, `${field}.id`);
+    const id = requireFlinkId(node['id'], path, `${field}.id`);
     const detail = vertexDetails.get(id);
     const parallelism = positiveInteger(
       node['parallelism'] ?? detail?.entry['parallelism'],
@@ -119,7 +119,7 @@ export function parseJobDetails(body: unknown, path = '/jobs/{jobid}'): JobDetai
       inputs: inputs.map((rawInput, inputIndex): VertexInput => {
         const input = requireObject(rawInput, path, `${field}.inputs[${inputIndex}]`);
         return {
-          id: requireString(input['id'], path, `${field}.inputs[${inputIndex}].id`),
+          id: requireFlinkId(input['id'], path, `${field}.inputs[${inputIndex}].id`),
           shipStrategy: parseShipStrategy(input['ship_strategy']),
         };
       }),
@@ -158,6 +158,25 @@ function parseIoCounters(metrics: unknown): VertexIoCounters {
     if (value !== undefined) counters[name] = value;
   }
   return counters;
+}
+
+/**
+ * Flink job and vertex ids are 32 hex digits. They go into REST paths (`/jobs/{id}/vertices/{id}`),
+ * the `pipeline.jobvertex-parallelism-overrides` map (`id:p,…`) and stored state, so only letters
+ * and digits are accepted: no `/`, `.`, `%`, `?`, `#`, `,` or `:` can reach a URL, a key or the map.
+ */
+const FLINK_ID = /^[0-9A-Za-z]{1,64}$/;
+
+function requireFlinkId(value: unknown, path: string, field: string): string {
+  const id = requireString(value, path, field);
+  if (!FLINK_ID.test(id)) {
+    throw new FlinkResponseFormatError(
+      path,
+      field,
+      `must be a Flink id (hex digits), got ${JSON.stringify(id.slice(0, 80))}`,
+    );
+  }
+  return id;
 }
 
 function positiveInteger(value: unknown, path: string, field: string): number {

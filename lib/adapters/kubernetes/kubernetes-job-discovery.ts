@@ -115,10 +115,16 @@ export function toDiscoveredJob(
 ): DiscoveredJob {
   let readiness: JobReadiness = assessReadiness(resource, sessionCluster);
   const isDeployment = resource.kind === 'FlinkDeployment';
-  const config =
-    findAmbiguousConfigKeys(resource.spec.flinkConfiguration ?? {}).length === 0
-      ? flattenConfiguration(resource.spec.flinkConfiguration ?? {})
-      : {};
+  let config: Record<string, string> = {};
+  try {
+    if (findAmbiguousConfigKeys(resource.spec.flinkConfiguration ?? {}).length === 0) {
+      config = flattenConfiguration(resource.spec.flinkConfiguration ?? {});
+    }
+  } catch (error) {
+    // readiness has already refused a configuration that cannot be flattened (one bad resource
+    // must not stop the listing of the others)
+    if (!(error instanceof TypeError)) throw error;
+  }
   let rest: { baseUrl: string; via: 'service-proxy' | 'annotation' } = { baseUrl: '', via: 'service-proxy' };
   let taskManager: TaskManagerResources | undefined;
   try {

@@ -5,6 +5,7 @@ import type { FlinkResource } from './flink-resource.ts';
 export type NotReadyCode =
   | 'builtin-autoscaler-enabled'
   | 'ambiguous-configuration'
+  | 'invalid-configuration'
   | 'suspended'
   | 'spec-not-observed'
   | 'lifecycle'
@@ -67,7 +68,14 @@ export function assessReadiness(resource: FlinkResource, sessionCluster?: FlinkR
       true,
     );
   }
-  const flat = flattenConfiguration(config);
+  let flat: Record<string, string>;
+  try {
+    flat = flattenConfiguration(config);
+  } catch (error) {
+    // A value of an unsupported type (null in a list, …): refuse this job, never fail the listing.
+    if (!(error instanceof TypeError)) throw error;
+    return notReady('invalid-configuration', `spec.flinkConfiguration: ${error.message}`, true);
+  }
   const builtin = flat['job.autoscaler.enabled'] ?? flat['kubernetes.operator.job.autoscaler.enabled'];
   if (builtin?.trim().toLowerCase() === 'true') {
     return notReady(

@@ -1,0 +1,340 @@
+/**
+ * Load: many simulated jobs in one local run through the real dispatcher and scale-job handlers
+ * with bounded concurrency, as deployed (SQS batch size 1, `workerConcurrency` invocations at
+ * once, 512 MB arm64 workers).
+ *
+ * Every job is a real FlinkDeployment in the Kubernetes emulator and a real simulated Flink
+ * cluster (`SimulatedFlinkCluster`, the simulator's model and REST answers), all served by ONE
+ * HTTP server that routes `/<job>/…` to the job's cluster (1,000 listening servers would measure
+ * the OS, not the autoscaler). Jobs point at it with the `rest-url` annotation, so the Flink REST
+ * calls go directly to it instead of through the emulator's service proxy. State is in dynalite
+ * (requests counted by an SDK middleware); the queue is in-process (SQS cannot run here).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { createDispatcherHandler } from '../functions/dispatcher/dispatcher-handler.ts';
+import { createScaleJobHandler, type WorkerRecordResult } from '../functions/scale-job/scale-job-handler.ts';
+import { cycleDependenciesFor } from '../functions/shared/wiring.ts';
+import { EmfMetricsReporter } from '../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
+import { createStateTable } from '../lib/adapters/dynamodb/create-state-table.ts';
+import { DynamoDbStateStore } from '../lib/adapters/dynamodb/dynamodb-state-store.ts';
+import { FlinkRestMetricsSource } from '../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
+import { createClusterAdapters } from '../lib/adapters/kubernetes/cluster-adapters.ts';
+import { REST_URL_ANNOTATION } from '../lib/adapters/kubernetes/flink-resource.ts';
+import { KubernetesClient } from '../lib/adapters/kubernetes/kubernetes-client.ts';
+import { StaticTokenProvider } from '../lib/adapters/kubernetes/token-providers.ts';
+import { ManualClock } from '../lib/adapters/memory/manual-clock.ts';
+import { InMemoryJobQueue } from '../lib/adapters/sqs/sqs-job-queue.ts';
+import type { CycleLogger } from '../lib/autoscaler/run-cycle.ts';
+import { parseMap } from '../lib/config/value-parsers.ts';
+import { answerGet, parseScenario, SimulatedFlinkCluster } from '../lib/local/flink-simulator/index.ts';
+import { startKubernetesEmulator } from '../lib/local/kubernetes-emulator/index.ts';
+import { aFlinkDeployment } from '../test/integration/kubernetes/flink-fixtures.ts';
+import {
+  AUTOSCALER_CONFIG,
+  LAGGING_SCENARIO,
+  MINUTE,
+  sqsEvent,
+} from '../test/reliability/support/reliability-world.ts';
+import { startDynalite } from '../test/support/dynalite.ts';
+import type { BenchTable } from './bench-table.ts';
+
+/** Lambda arm64 (us-east-1) and SQS standard prices used for the cost columns. */
+export const LOAD_PRICES = {
+  lambdaUsdPerGbSecondArm: 0.0000133334,
+  lambdaUsdPerMillionRequests: 0.2,
+  sqsUsdPerMillionRequests: 0.4,
+  dynamoUsdPerMillionWriteUnits: 0.625,
+  dynamoUsdPerMillionReadUnits: 0.125,
+  workerMemoryGb: 0.5,
+} as const;
+
+export interface LoadOptions {
+  /** @default 1000 */
+  readonly jobs?: number;
+  /** Scheduled ticks (one minute apart). @default 4 */
+  readonly ticks?: number;
+  /** Worker invocations at once (the event source's maxConcurrency). @default 10 */
+  readonly workerConcurrency?: number;
+}
+
+export interface LoadResult {
+  readonly jobs: number;
+  readonly ticks: number;
+  readonly cycles: number;
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly failed: number;
+  readonly crashed: number;
+  readonly scaledJobs: number;
+  readonly patches: number;
+  /** Jobs patched more than once per tick (must be 0). */
+  readonly doublePatches: number;
+  readonly maxInFlight: number;
+  readonly wallMs: number;
+  readonly cyclesPerSecond: number;
+  readonly meanCycleMs: number;
+  readonly p95CycleMs: number;
+  readonly dynamoRequestsPerCycle: number;
+  readonly dispatchMs: number;
+  readonly usdPerJobCycle: number;
+  readonly usdPerJobMonth: number;
+}
+
+const silent: CycleLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/** One HTTP server serving the Flink REST API of many simulated clusters under `/<job>/`. */
+async function startMultiJobSimulator(names: readonly string[]) {
+  const scenario = parseScenario(LAGGING_SCENARIO('load'));
+  const clusters = new Map(names.map((name) => [name, new SimulatedFlinkCluster(scenario)] as const));
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://sim.local');
+    const [, job, ...rest] = url.pathname.split('/');
+    const cluster = clusters.get(job ?? '');
+    let status = 404;
+    let body: unknown = { errors: ['unknown job'] };
+    if (cluster) {
+      try {
+        const answer = answerGet(cluster, `/${rest.join('/')}`.replace(/^\/v1(?=\/)/, ''), url.searchParams);
+        status = answer.status;
+        body = answer.body;
+      } catch (error) {
+        status = 500;
+        body = { errors: [(error as Error).message] };
+      }
+    }
+    const text = JSON.stringify(body, (_k, v) =>
+      typeof v === 'number' && !Number.isFinite(v) ? String(v) : v,
+    );
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    clusters,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+/** Runs the load and returns its measurements. */
+export async function runReliabilityLoad(options: LoadOptions = {}): Promise<LoadResult> {
+  const jobCount = options.jobs ?? 1000;
+  const tickCount = options.ticks ?? 4;
+  const concurrency = options.workerConcurrency ?? 10;
+  const names = Array.from({ length: jobCount }, (_, i) => `load-${String(i).padStart(4, '0')}`);
+  const sim = await startMultiJobSimulator(names);
+  const first = sim.clusters.get(names[0]!)!;
+  const emulator = await startKubernetesEmulator({
+    token: 'load-token',
+    restartDelayMs: 20_000,
+    startTimeMs: first.nowMs,
+    onSpecApplied: (resource) => {
+      const cluster = sim.clusters.get(String((resource.metadata as { name?: string }).name));
+      if (!cluster) return {};
+      const text = ((resource.spec?.['flinkConfiguration'] ?? {}) as Record<string, string>)[
+        'pipeline.jobvertex-parallelism-overrides'
+      ];
+      if (!text) return { jobId: cluster.jobId };
+      const overrides = Object.fromEntries(Object.entries(parseMap(text)).map(([v, p]) => [v, Number(p)]));
+      return { jobId: cluster.applyParallelism(overrides).jobId };
+    },
+  });
+  const dynamo = await startDynalite();
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  let dynamoRequestCount = 0;
+  client.middlewareStack.add(
+    (next) => (args) => {
+      dynamoRequestCount += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  const tableName = `fsa-load-${process.pid}`;
+  await createStateTable(client, tableName);
+  const store = new DynamoDbStateStore(DynamoDBDocumentClient.from(client), { tableName });
+  const clock = new ManualClock(first.nowMs);
+  const kube = new KubernetesClient({ baseUrl: emulator.url, token: new StaticTokenProvider('load-token') });
+  const adapters = createClusterAdapters(kube, { cluster: 'local', clock });
+  const metrics = new FlinkRestMetricsSource();
+  const reporter = new EmfMetricsReporter({ output: () => {}, now: () => clock.nowMs() });
+  const queue = new InMemoryJobQueue();
+  for (const name of names) {
+    emulator.apply(
+      aFlinkDeployment({
+        name,
+        flinkConfiguration: { ...AUTOSCALER_CONFIG },
+        annotations: { [REST_URL_ANNOTATION]: `${sim.url}/${name}` },
+      }),
+    );
+  }
+  const advance = async (ms: number) => {
+    clock.advance(ms);
+    for (const cluster of sim.clusters.values()) cluster.advance(ms);
+    await emulator.advance(ms);
+  };
+  await advance(20_000);
+
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const worker = createScaleJobHandler({
+    cycleDependencies: (cluster, runId) =>
+      cycleDependenciesFor(
+        {
+          clusterAdapters: async () => adapters,
+          metrics,
+          store,
+          clock,
+          reporter: reporter as never,
+          logger: silent,
+          deploymentDefaults: {},
+        },
+        cluster,
+        runId,
+      ),
+    logger: silent,
+    nowMs: () => clock.nowMs(),
+  });
+  const dispatcher = createDispatcherHandler({
+    clusters: [{ name: 'local', discovery: async () => adapters.discovery }],
+    queue,
+    logger: silent,
+    nowMs: () => clock.nowMs(),
+  });
+
+  const results: WorkerRecordResult[] = [];
+  const cycleMs: number[] = [];
+  let doublePatches = 0;
+  let dispatchMs = 0;
+  const started = performance.now();
+  const dynamoBefore = dynamoRequestCount;
+  for (let tick = 0; tick < tickCount; tick++) {
+    await advance(MINUTE);
+    const requestsBefore = emulator.requests.length;
+    const dispatchStart = performance.now();
+    await dispatcher({ time: new Date(clock.nowMs()).toISOString() });
+    dispatchMs += performance.now() - dispatchStart;
+    const messages = queue.drain();
+    let next = 0;
+    // `concurrency` Lambda invocations at once, one message each (batch size 1).
+    const invocation = async (lane: number) => {
+      while (next < messages.length) {
+        const index = next++;
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        const t0 = performance.now();
+        const response = await worker(sqsEvent([messages[index]!], `t${tick}-${index}`), {
+          awsRequestId: `load-${tick}-${lane}-${index}`,
+        } as unknown as Context);
+        cycleMs.push(performance.now() - t0);
+        inFlight -= 1;
+        results.push(...response.results);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, (_, lane) => invocation(lane)));
+    const patched = new Map<string, number>();
+    for (const r of emulator.requests.slice(requestsBefore)) {
+      if (r.method !== 'PATCH' || r.status >= 300) continue;
+      patched.set(r.path, (patched.get(r.path) ?? 0) + 1);
+    }
+    doublePatches += [...patched.values()].filter((n) => n > 1).length;
+  }
+  const wallMs = performance.now() - started;
+  const dynamoRequests = dynamoRequestCount - dynamoBefore;
+  const patches = emulator.requests.filter((r) => r.method === 'PATCH' && r.status < 300).length;
+  let scaledJobs = 0;
+  for (const cluster of sim.clusters.values()) if (cluster.parallelismOf('src') > 1) scaledJobs += 1;
+
+  await metrics.close();
+  await kube.close();
+  await emulator.close();
+  await sim.close();
+  client.destroy();
+  await dynamo.close();
+
+  const outcomes: Record<string, number> = {};
+  for (const r of results) {
+    const key = r.result?.outcome ?? 'crashed';
+    outcomes[key] = (outcomes[key] ?? 0) + 1;
+  }
+  const cycles = results.length;
+  const meanCycleMs = cycleMs.reduce((a, b) => a + b, 0) / Math.max(1, cycleMs.length);
+  const dynamoRequestsPerCycle = dynamoRequests / Math.max(1, cycles);
+  const p = LOAD_PRICES;
+  // Lambda: one request + billed duration at 512 MB; SQS: a tenth of a send batch + receive + delete;
+  // DynamoDB: one unit per request (small items; a lower bound, see the DynamoDB table for sizes).
+  const usdPerJobCycle =
+    p.lambdaUsdPerMillionRequests / 1e6 +
+    (Math.ceil(meanCycleMs) / 1000) * p.workerMemoryGb * p.lambdaUsdPerGbSecondArm +
+    (2.1 * p.sqsUsdPerMillionRequests) / 1e6 +
+    (dynamoRequestsPerCycle * ((p.dynamoUsdPerMillionWriteUnits + p.dynamoUsdPerMillionReadUnits) / 2)) / 1e6;
+  return {
+    jobs: jobCount,
+    ticks: tickCount,
+    cycles,
+    outcomes,
+    failed: outcomes['failed'] ?? 0,
+    crashed: outcomes['crashed'] ?? 0,
+    scaledJobs,
+    patches,
+    doublePatches,
+    maxInFlight,
+    wallMs,
+    cyclesPerSecond: cycles / (wallMs / 1000),
+    meanCycleMs,
+    p95CycleMs: percentile(cycleMs, 0.95),
+    dynamoRequestsPerCycle,
+    dispatchMs: dispatchMs / tickCount,
+    usdPerJobCycle,
+    usdPerJobMonth: usdPerJobCycle * 43_200,
+  };
+}
+
+/** The benchmark table (`npm run bench`). */
+export async function benchReliabilityLoad(options: LoadOptions = {}): Promise<BenchTable> {
+  const r = await runReliabilityLoad(options);
+  const f = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d });
+  return {
+    title: `Load: ${f(r.jobs, 0)} simulated jobs × ${r.ticks} ticks through dispatcher and workers (${r.maxInFlight} at once)`,
+    headers: ['measure', 'value'],
+    rows: [
+      ['job cycles', f(r.cycles, 0)],
+      [
+        'outcomes',
+        Object.entries(r.outcomes)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      ],
+      ['jobs scaled (simulator parallelism > 1)', f(r.scaledJobs, 0)],
+      ['patches / jobs patched twice in a tick', `${r.patches} / ${r.doublePatches}`],
+      ['throughput', `${f(r.cyclesPerSecond)} job cycles/s`],
+      ['cycle time mean / p95', `${f(r.meanCycleMs)} ms / ${f(r.p95CycleMs)} ms`],
+      ['dispatcher tick (list + enqueue)', `${f(r.dispatchMs)} ms`],
+      ['DynamoDB requests per job cycle', f(r.dynamoRequestsPerCycle, 2)],
+      ['cost per job cycle', `$${r.usdPerJobCycle.toExponential(2)}`],
+      ['cost per job and month (1-minute cadence)', `$${f(r.usdPerJobMonth, 3)}`],
+    ],
+    notes: [
+      'One HTTP server routes /<job>/… to each job’s SimulatedFlinkCluster (the simulator’s model and REST answers); ' +
+        'the Kubernetes emulator holds every FlinkDeployment; dynalite keeps the state; the SQS queue is in-process.',
+      `Cost: Lambda arm64 $${LOAD_PRICES.lambdaUsdPerGbSecondArm}/GB-s at 512 MB on the measured local cycle time ` +
+        `(an estimate: Lambda time differs) + $${LOAD_PRICES.lambdaUsdPerMillionRequests}/M requests; SQS ` +
+        `$${LOAD_PRICES.sqsUsdPerMillionRequests}/M × 2.1 requests per job; DynamoDB one unit per request (a lower bound).`,
+    ],
+  };
+}
