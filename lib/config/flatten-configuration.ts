@@ -1,3 +1,5 @@
+import { InvalidOptionError } from './options-error.ts';
+
 /**
  * Flattens a `spec.flinkConfiguration` that may be flat (`{"a.b": "1"}`) or nested YAML
  * (`{a: {b: 1}}`, allowed by newer operator CRDs) into flat string keys and values, the way the
@@ -9,7 +11,14 @@ export function flattenConfiguration(config: unknown, path = ''): Record<string,
   if (config === null || config === undefined) return result;
   if (typeof config !== 'object' || Array.isArray(config)) {
     if (path === '') {
-      throw new TypeError(`flinkConfiguration must be an object of keys to values, got ${describe(config)}`);
+      throw new InvalidOptionError(
+        'flinkConfiguration',
+        describe(config),
+        'an object of configuration keys to values',
+        {
+          message: `flinkConfiguration must be an object of keys to values, got ${describe(config)}`,
+        },
+      );
     }
     result[path] = scalarToString(config, path);
     return result;
@@ -30,7 +39,9 @@ function scalarToString(value: unknown, key: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);
-  throw new TypeError(`flinkConfiguration key '${key}' has a value of unsupported type ${describe(value)}`);
+  throw new InvalidOptionError(key, describe(value), 'a string, number, boolean or a list of those', {
+    message: `flinkConfiguration key '${key}' has a value of unsupported type ${describe(value)}; use a string, number, boolean or a list of those`,
+  });
 }
 
 function describe(value: unknown): string {

@@ -331,6 +331,25 @@ export const OPTION_DEFINITIONS = [
     group: 'Backlog, catch-up and restart',
     description: 'Minimum number of observed-rate samples for their average to be used.',
   }),
+  autoscaler('catch-up.settle.enabled', {
+    name: 'catchUpSettleEnabled',
+    type: 'boolean',
+    default: true,
+    group: 'Backlog, catch-up and restart',
+    extension: true,
+    description:
+      "Catch-up settle: part of a scale-up's target capacity is for draining backlog and the restart's lag within `catch-up.duration`. Once that backlog is drained (not processing backlog, every source lag ≤ `catch-up.settle.lag-threshold`) and at least one `metrics.window` after the scale-up, one scale-down to the steady-state target (TDR / `utilization.target`, limits and alignment applied) is made without waiting for the utilization band or `scale-down.interval`. False = as the Flink operator (the extra capacity stays while inside the band).",
+  }),
+  autoscaler('catch-up.settle.lag-threshold', {
+    name: 'catchUpSettleLagThresholdMs',
+    type: 'duration',
+    default: 30_000,
+    unit: 'ms',
+    group: 'Backlog, catch-up and restart',
+    extension: true,
+    range: { min: 0 },
+    description: 'Catch-up settle: a source lag at or below this much time of its input counts as drained.',
+  }),
   // ---- §1.5 effectiveness, history, scalability
   autoscaler('scaling.effectiveness.detection.enabled', {
     name: 'scalingEffectivenessDetectionEnabled',

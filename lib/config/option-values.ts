@@ -39,6 +39,10 @@ export interface AutoscalerOptionValues {
   readonly observedTprLagThresholdMs: number;
   readonly observedTprSwitchThreshold: number;
   readonly observedTprMinObservations: number;
+  /** Extension: one right-sizing scale-down after a scale-up once its backlog is drained. */
+  readonly catchUpSettleEnabled: boolean;
+  /** Extension: source lag (time of input, ms) below which the backlog counts as drained. */
+  readonly catchUpSettleLagThresholdMs: number;
   // §1.5 effectiveness, history, scalability
   readonly scalingEffectivenessDetectionEnabled: boolean;
   readonly scalingEffectivenessThreshold: number;

@@ -1,3 +1,4 @@
+import { InvalidExcludedPeriodError, parseExcludedPeriods } from './excluded-periods.ts';
 import { flattenConfiguration } from './flatten-configuration.ts';
 import {
   AUTOSCALER_KEY_PATTERNS,
@@ -8,7 +9,6 @@ import {
 } from './option-definitions.ts';
 import type { AutoscalerOptions, AutoscalerOptionValues, OptionName } from './option-values.ts';
 import { InvalidOptionError } from './options-error.ts';
-import { validateExcludedPeriods } from './validate-excluded-periods.ts';
 import {
   parseBoolean,
   parseDouble,
@@ -201,16 +201,15 @@ function validateOptions(options: AutoscalerOptions): void {
       );
     }
   }
-  const periodsError = validateExcludedPeriods(options.excludedPeriods, options.excludedPeriodsTimeZone);
-  if (periodsError) {
-    throw new InvalidOptionError(
-      `${AUTOSCALER_PREFIX}excluded.periods`,
-      options.excludedPeriods.join(';'),
-      periodsError,
-      {
-        message: `Invalid value in the autoscaler config ${AUTOSCALER_PREFIX}excluded.periods: ${periodsError}`,
-      },
-    );
+  try {
+    parseExcludedPeriods(options.excludedPeriods, options.excludedPeriodsTimeZone);
+  } catch (error) {
+    if (!(error instanceof InvalidExcludedPeriodError)) throw error;
+    // The parser names the key at fault: an entry of excluded.periods, or the time zone.
+    throw new InvalidOptionError(error.field, error.value, error.allowed, {
+      cause: error,
+      message: `Invalid value in the autoscaler config ${error.field}: ${error.message}`,
+    });
   }
 }
 

@@ -197,10 +197,9 @@ describe('flinkConfiguration values', () => {
             resolveOptions({}, config);
           } catch (error) {
             FUZZ_TOTALS.rejected += 1;
-            // A value of the wrong type is a TypeError naming the key; discovery turns it into a
-            // refused job (see the Kubernetes objects property below).
-            if (error instanceof InvalidOptionError) expect(error.message).toContain(error.key);
-            else expect(String(error)).toMatch(/^TypeError: flinkConfiguration key '.*' has a value/s);
+            // Every rejection, including a value of the wrong type, is typed and names the key.
+            expect(error).toBeInstanceOf(InvalidOptionError);
+            expect((error as InvalidOptionError).message).toContain((error as InvalidOptionError).key);
           }
         },
       ),

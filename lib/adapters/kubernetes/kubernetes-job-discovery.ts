@@ -1,4 +1,5 @@
 import { flattenConfiguration } from '../../config/flatten-configuration.ts';
+import { InvalidOptionError } from '../../config/options-error.ts';
 import type { JobKey } from '../../domain/job-key.ts';
 import type { TaskManagerResources } from '../../domain/resources.ts';
 import type { DiscoveredJob, JobDiscovery, JobReadiness } from '../../ports/job-discovery.ts';
@@ -123,7 +124,7 @@ export function toDiscoveredJob(
   } catch (error) {
     // readiness has already refused a configuration that cannot be flattened (one bad resource
     // must not stop the listing of the others)
-    if (!(error instanceof TypeError)) throw error;
+    if (!(error instanceof InvalidOptionError)) throw error;
   }
   let rest: { baseUrl: string; via: 'service-proxy' | 'annotation' } = { baseUrl: '', via: 'service-proxy' };
   let taskManager: TaskManagerResources | undefined;

@@ -1,4 +1,5 @@
 import { flattenConfiguration } from '../../config/flatten-configuration.ts';
+import { InvalidOptionError } from '../../config/options-error.ts';
 import type { FlinkResource } from './flink-resource.ts';
 
 /** Why a resource is not evaluated now. `refused` reasons need a user fix; the rest pass by themselves. */
@@ -73,7 +74,7 @@ export function assessReadiness(resource: FlinkResource, sessionCluster?: FlinkR
     flat = flattenConfiguration(config);
   } catch (error) {
     // A value of an unsupported type (null in a list, …): refuse this job, never fail the listing.
-    if (!(error instanceof TypeError)) throw error;
+    if (!(error instanceof InvalidOptionError)) throw error;
     return notReady('invalid-configuration', `spec.flinkConfiguration: ${error.message}`, true);
   }
   const builtin = flat['job.autoscaler.enabled'] ?? flat['kubernetes.operator.job.autoscaler.enabled'];

@@ -18,6 +18,8 @@ describe('flattenConfiguration', () => {
   });
 
   it('names the key whose value has an unsupported type', () => {
-    expect(() => flattenConfiguration({ a: { b: [{ c: 1 }] } })).toThrow(/'a.b'.*unsupported type object/);
+    expect(() => flattenConfiguration({ a: { b: [{ c: 1 }] } })).toThrow(
+      /'a.b'.*unsupported type object.*use a string/,
+    );
   });
 });

@@ -154,6 +154,37 @@ describe('resolveOptions', () => {
   });
 
   it('rejects a non-object configuration with a clear message', () => {
+    expect(() => resolveOptions('job.autoscaler.enabled=true')).toThrow(InvalidOptionError);
     expect(() => resolveOptions('job.autoscaler.enabled=true')).toThrow(/must be an object/);
+  });
+
+  it('names the key of a value of the wrong type (typed error, not a TypeError)', () => {
+    try {
+      resolveOptions({ job: { autoscaler: { 'vertex.exclude.ids': [{ id: 'x' }] } } });
+      expect.unreachable('should have thrown');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect((error as InvalidOptionError).key).toBe('job.autoscaler.vertex.exclude.ids');
+    }
+  });
+
+  it('reports a bad time zone under its own key, a bad period under excluded.periods', () => {
+    const zone = () =>
+      resolveOptions({
+        'job.autoscaler.excluded.periods': '09:00:00-17:00:00',
+        'job.autoscaler.excluded.periods.time-zone': 'Mars/Base',
+      });
+    expect(zone).toThrow(InvalidOptionError);
+    try {
+      zone();
+    } catch (error) {
+      expect((error as InvalidOptionError).key).toBe('job.autoscaler.excluded.periods.time-zone');
+    }
+    try {
+      resolveOptions({ 'job.autoscaler.excluded.periods': '25:00:00-26:00:00' });
+      expect.unreachable('should have thrown');
+    } catch (error) {
+      expect((error as InvalidOptionError).key).toBe('job.autoscaler.excluded.periods');
+    }
   });
 });

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { RuntimeConfigError, readRuntimeConfig } from '../../../functions/shared/runtime-config.ts';
+
+const VALID = {
+  FSA_TABLE_NAME: 'fsa-state',
+  FSA_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/fsa-jobs',
+  FSA_CLUSTERS: '[{"name":"prod","region":"eu-west-1","namespaces":["flink"]}]',
+  FSA_DEPLOYMENT_DEFAULTS: '{"job.autoscaler.utilization.target":0.6}',
+};
+
+describe('readRuntimeConfig', () => {
+  it('reads what the CDK construct sets', () => {
+    expect(readRuntimeConfig(VALID, true)).toEqual({
+      tableName: 'fsa-state',
+      queueUrl: VALID.FSA_QUEUE_URL,
+      clusters: [{ name: 'prod', region: 'eu-west-1', namespaces: ['flink'] }],
+      deploymentDefaults: { 'job.autoscaler.utilization.target': '0.6' },
+    });
+  });
+
+  it('refuses to run with TLS verification switched off', () => {
+    expect(() => readRuntimeConfig({ ...VALID, NODE_TLS_REJECT_UNAUTHORIZED: '0' }, false)).toThrow(
+      /NODE_TLS_REJECT_UNAUTHORIZED=0 switches off TLS verification/,
+    );
+  });
+
+  it.each([
+    [{ FSA_TABLE_NAME: undefined }, /FSA_TABLE_NAME is not set/],
+    [{ FSA_QUEUE_URL: undefined }, /FSA_QUEUE_URL is not set/],
+    [{ FSA_CLUSTERS: '[]' }, /non-empty JSON array/],
+    [{ FSA_CLUSTERS: '[{"name":"prod"}]' }, /FSA_CLUSTERS\[0\] needs string fields name and region/],
+    [{ FSA_CLUSTERS: 'prod' }, /FSA_CLUSTERS is not valid JSON/],
+    [{ FSA_DEPLOYMENT_DEFAULTS: '[1]' }, /must be a JSON object/],
+  ])('names the variable that is wrong: %j', (change, message) => {
+    expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(RuntimeConfigError);
+    expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(message);
+  });
+});
