@@ -13,11 +13,20 @@ export class RuntimeConfigError extends Error {
   override readonly name = 'RuntimeConfigError';
 }
 
-/** Reads {@link RuntimeConfig} from the environment the CDK construct sets. */
+/**
+ * Reads {@link RuntimeConfig} from the environment the CDK construct sets. Refuses to start when
+ * TLS verification is switched off process-wide: the Lambdas talk to EKS API servers and STS, and
+ * no setting may make them accept an unverified certificate.
+ */
 export function readRuntimeConfig(
   env: Readonly<Record<string, string | undefined>>,
   needsQueue: boolean,
 ): RuntimeConfig {
+  if (env['NODE_TLS_REJECT_UNAUTHORIZED'] === '0') {
+    throw new RuntimeConfigError(
+      'NODE_TLS_REJECT_UNAUTHORIZED=0 switches off TLS verification; it cannot be used in Lambda mode (remove it)',
+    );
+  }
   const tableName = env[RUNTIME_ENV.tableName];
   if (!tableName)
     throw new RuntimeConfigError(`${RUNTIME_ENV.tableName} is not set: the DynamoDB state table name`);
