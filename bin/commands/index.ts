@@ -8,6 +8,7 @@ import { registerRunCommand } from './run.ts';
 import { registerSimulateCommand } from './simulate.ts';
 import { registerStartCommand } from './start.ts';
 import { registerStateCommand } from './state.ts';
+import { registerStatusCommand } from './status.ts';
 
 /** Adds every subcommand to the program. Each command lives in its own file in this folder. */
 export function registerCommands(program: Command): void {
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerStartCommand(program);
   registerSimulateCommand(program);
   registerStateCommand(program);
+  registerStatusCommand(program);
   registerEventsCommand(program);
   registerRecordCommand(program);
   registerRedeployFromSavepointCommand(program);

@@ -1,11 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { type ClusterEnvironmentEntry, RUNTIME_ENV } from '../../functions/shared/runtime-environment.ts';
 import { METRICS_NAMESPACE } from '../../lib/adapters/cloudwatch/metric-catalog.ts';
+import { REGISTRY_PARTITION_KEY } from '../../lib/adapters/dynamodb/table-schema.ts';
+import { POLICY_ENV } from '../../lib/policy/policy-environment.ts';
+import type { PolicyFailureMode } from '../../lib/ports/policy-hook.ts';
 import { AutoscalerAlarms, type AutoscalerAlarmsProps } from './constructs/autoscaler-alarms.ts';
 import { AutoscalerDashboard } from './constructs/autoscaler-dashboard.ts';
 import { AutoscalerFunction } from './constructs/autoscaler-function.ts';
@@ -13,7 +18,6 @@ import { AUTOSCALER_KUBERNETES_GROUP, EksAccess } from './constructs/eks-access.
 import { JobQueue } from './constructs/job-queue.ts';
 import { Schedule } from './constructs/schedule.ts';
 import { StateTable, type StateTableProps } from './constructs/state-table.ts';
-import { type ClusterEnvironmentEntry, RUNTIME_ENV } from '../../functions/shared/runtime-environment.ts';
 import { AutoscalerConfigError, assertIntegerInRange, assertNonEmpty } from './validation.ts';
 
 /** One EKS cluster the autoscaler manages. */
@@ -74,6 +78,22 @@ export interface FlinkAutoscalerProps {
   readonly serviceName?: string;
   /** Create EKS access entries for the clusters in the stack's region. @default true */
   readonly manageAccessEntries?: boolean;
+  /**
+   * Policy hook: a Lambda function (a `Function` or its ARN) the worker invokes synchronously with
+   * every proposed change (resource, decision, memory plan, the exact merge patch) before it is
+   * written. It answers `allow`, `deny` (with a reason) or `modify` with a patch restricted to the
+   * autoscaler's keys. See README "Policy hooks".
+   * @default no policy hook
+   */
+  readonly policyFunction?: string | IFunction;
+  /**
+   * What happens when the policy function times out, errors or answers invalidly: `fail-closed`
+   * applies nothing (as a deny), `fail-open` applies the proposal unchanged. Both emit a Warning.
+   * @default 'fail-closed'
+   */
+  readonly policyFailureMode?: PolicyFailureMode;
+  /** Longest wait for the policy function's answer (1 ms–60 s, below `workerTimeout`). @default Duration.seconds(5) */
+  readonly policyTimeout?: Duration;
   /** Handler entry points; overridable for tests. @default functions/{dispatcher,scale-job}/handler.ts */
   readonly entries?: { readonly dispatcher?: string; readonly worker?: string };
 }
@@ -87,6 +107,8 @@ export function defaultFlinkAutoscalerProps() {
     dispatcherTimeout: Duration.minutes(1),
     serviceName: 'flink-serverless-autoscaler',
     manageAccessEntries: true,
+    policyFailureMode: 'fail-closed' as PolicyFailureMode,
+    policyTimeout: Duration.seconds(5),
     dispatcherEntry: fileURLToPath(new URL('../../functions/dispatcher/handler.ts', import.meta.url)),
     workerEntry: fileURLToPath(new URL('../../functions/scale-job/handler.ts', import.meta.url)),
   };
@@ -120,6 +142,7 @@ export class FlinkAutoscaler extends Construct {
     assertNonEmpty('serviceName', serviceName);
     const deploymentDefaults = serializeDeploymentDefaults(props.deploymentDefaults ?? {});
     const workerTimeout = props.workerTimeout ?? defaults.workerTimeout;
+    const policyEnvironment = validatePolicyProps(props, workerTimeout, defaults);
 
     this.stateTable = new StateTable(this, 'State', props.tableProps);
     this.jobQueue = new JobQueue(this, 'Jobs', { workerTimeout, maxReceiveCount: props.maxReceiveCount });
@@ -139,7 +162,12 @@ export class FlinkAutoscaler extends Construct {
       entry: props.entries?.dispatcher ?? defaults.dispatcherEntry,
       description: 'Flink Serverless Autoscaler: lists managed Flink jobs and queues one message per job',
       timeout: props.dispatcherTimeout ?? defaults.dispatcherTimeout,
-      environment: { ...sharedEnvironment, [RUNTIME_ENV.queueUrl]: this.jobQueue.queue.queueUrl },
+      environment: {
+        ...sharedEnvironment,
+        [RUNTIME_ENV.queueUrl]: this.jobQueue.queue.queueUrl,
+        // The dispatcher reads the job registry to find jobs to clean up (design §9.1).
+        [RUNTIME_ENV.tableName]: this.stateTable.table.tableName,
+      },
     });
     this.worker = new AutoscalerFunction(this, 'Worker', {
       ...common,
@@ -150,6 +178,7 @@ export class FlinkAutoscaler extends Construct {
         ...sharedEnvironment,
         [RUNTIME_ENV.tableName]: this.stateTable.table.tableName,
         [RUNTIME_ENV.deploymentDefaults]: deploymentDefaults,
+        ...policyEnvironment,
       },
     });
     this.worker.function.addEventSource(
@@ -162,6 +191,7 @@ export class FlinkAutoscaler extends Construct {
     );
 
     this.grantPermissions(clusters);
+    this.grantPolicyInvoke(props.policyFunction);
 
     this.schedule = new Schedule(this, 'Schedule', {
       target: this.dispatcher.function,
@@ -194,6 +224,39 @@ export class FlinkAutoscaler extends Construct {
     });
   }
 
+  /** Only `lambda:InvokeFunction`, only on the policy function (and its versions/aliases). */
+  private grantPolicyInvoke(policyFunction: string | IFunction | undefined): void {
+    if (policyFunction === undefined) return;
+    if (typeof policyFunction !== 'string') {
+      policyFunction.grantInvoke(this.worker.role);
+      const arn = policyFunction.functionArn;
+      const child = policyFunction.node.defaultChild;
+      // A function of this app renders as its logical id in cdk-nag's finding name.
+      const rendered =
+        Token.isUnresolved(arn) && child ? `<${Stack.of(this).getLogicalId(child as never)}.Arn>` : arn;
+      Validations.of(this.worker.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${rendered}:*]`,
+        reason: 'Invoking a version or alias of the configured policy function; limited to that function.',
+      });
+      return;
+    }
+    const arn = policyFunctionArn(Stack.of(this), policyFunction);
+    this.worker.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [arn, `${arn}:*`] }),
+    );
+    // cdk-nag names a finding after the resource as rendered, with pseudo parameters in <>.
+    const stack = Stack.of(this);
+    const rendered = policyFunction.startsWith('arn:')
+      ? arn
+      : `arn:<AWS::Partition>:lambda:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${
+          Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account
+        }:function:${policyFunction.split(':')[0]}`;
+    Validations.of(this.worker.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${rendered}:*]`,
+      reason: 'Invoking a version or alias of the configured policy function; limited to that function.',
+    });
+  }
+
   private grantPermissions(clusters: readonly ClusterEnvironmentEntry[]): void {
     const stack = Stack.of(this);
     const clusterArns = clusters.map((c) =>
@@ -218,6 +281,16 @@ export class FlinkAutoscaler extends Construct {
     this.dispatcher.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.jobQueue.queue.queueArn] }),
     );
+    // Read-only, and only the job registry partition: the dispatcher lists jobs with state.
+    this.dispatcher.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [this.stateTable.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [REGISTRY_PARTITION_KEY] } },
+      }),
+    );
+    if (this.stateTable.table.encryptionKey)
+      this.stateTable.table.encryptionKey.grantDecrypt(this.dispatcher.role);
 
     this.worker.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['eks:DescribeCluster', 'eks:ListNodegroups'], resources: clusterArns }),
@@ -305,4 +378,62 @@ function serializeDeploymentDefaults(defaults: Readonly<Record<string, string>>)
     );
   }
   return json;
+}
+
+/** Checks the policy props and returns the worker's policy environment variables. */
+function validatePolicyProps(
+  props: FlinkAutoscalerProps,
+  workerTimeout: Duration,
+  defaults: ReturnType<typeof defaultFlinkAutoscalerProps>,
+): Record<string, string> {
+  const failureMode = props.policyFailureMode ?? defaults.policyFailureMode;
+  if (failureMode !== 'fail-closed' && failureMode !== 'fail-open') {
+    throw new AutoscalerConfigError(
+      `policyFailureMode "${String(failureMode)}" is not 'fail-closed' or 'fail-open'`,
+    );
+  }
+  const timeout = props.policyTimeout ?? defaults.policyTimeout;
+  const timeoutMs = timeout.toMilliseconds();
+  if (timeoutMs < 1 || timeoutMs > 60_000 || timeoutMs >= workerTimeout.toMilliseconds()) {
+    throw new AutoscalerConfigError(
+      `policyTimeout must be between 1 ms and 60 s and below workerTimeout (${workerTimeout.toHumanString()}), got ${timeout.toHumanString()}`,
+    );
+  }
+  if (props.policyFunction === undefined) {
+    if (props.policyFailureMode !== undefined || props.policyTimeout !== undefined) {
+      throw new AutoscalerConfigError('policyFailureMode and policyTimeout need policyFunction');
+    }
+    return {};
+  }
+  const name =
+    typeof props.policyFunction === 'string' ? props.policyFunction : props.policyFunction.functionArn;
+  if (typeof props.policyFunction === 'string' && !Token.isUnresolved(name)) {
+    if (
+      !/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/.test(
+        name,
+      )
+    ) {
+      throw new AutoscalerConfigError(`policyFunction "${name}" is not a Lambda function name or ARN`);
+    }
+  }
+  return {
+    [POLICY_ENV.functionName]: name,
+    [POLICY_ENV.failureMode]: failureMode,
+    [POLICY_ENV.timeoutMs]: String(timeoutMs),
+  };
+}
+
+/** The ARN of a policy function given by name or ARN (a name is in the stack's account and region). */
+function policyFunctionArn(stack: Stack, nameOrArn: string): string {
+  if (Token.isUnresolved(nameOrArn)) return nameOrArn;
+  if (nameOrArn.startsWith('arn:')) {
+    // A qualified ARN (…:function:name:alias) is granted as the function; `${arn}:*` covers the alias.
+    return nameOrArn.split(':').slice(0, 7).join(':');
+  }
+  return stack.formatArn({
+    service: 'lambda',
+    resource: 'function',
+    resourceName: nameOrArn.split(':')[0] ?? nameOrArn,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }

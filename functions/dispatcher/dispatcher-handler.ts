@@ -2,6 +2,10 @@
  * The dispatcher: on every schedule tick, list the opted-in Flink resources of every configured
  * cluster and enqueue one message per job. A cluster that cannot be listed is reported and
  * skipped; the others are still dispatched.
+ *
+ * Jobs that still have stored state but are no longer listed (the resource was deleted or lost
+ * the opt-in label) get a message too: their cycle finds them gone and cleans up once (design
+ * §9.1), after which they are no longer in the store's registry.
  */
 
 import type { CycleLogger } from '../../lib/autoscaler/run-cycle.ts';
@@ -9,6 +13,7 @@ import { describeError } from '../../lib/autoscaler/run-cycle.ts';
 import { formatJobKey } from '../../lib/domain/index.ts';
 import type { JobDiscovery } from '../../lib/ports/job-discovery.ts';
 import type { JobMessage, JobQueue } from '../../lib/ports/job-queue.ts';
+import type { StateStore } from '../../lib/ports/state-store.ts';
 
 /** One cluster the dispatcher lists. */
 export interface DispatchCluster {
@@ -20,6 +25,11 @@ export interface DispatchCluster {
 export interface DispatcherDependencies {
   readonly clusters: readonly DispatchCluster[];
   readonly queue: JobQueue;
+  /**
+   * The jobs with stored state, to find those that are no longer managed and need a clean-up.
+   * Absent = no clean-up dispatch (state then only expires).
+   */
+  readonly managedState?: Pick<StateStore, 'listJobKeys'>;
   readonly logger: CycleLogger;
   readonly nowMs: () => number;
   readonly reportRun?: (run: {
@@ -39,6 +49,8 @@ export interface ScheduleTickEvent {
 export interface DispatchSummary {
   readonly tickMs: number;
   readonly dispatched: number;
+  /** Jobs with state that are no longer listed, dispatched for their clean-up. */
+  readonly cleanups: number;
   readonly clusters: readonly { readonly name: string; readonly jobs: number; readonly error?: string }[];
 }
 
@@ -66,6 +78,26 @@ export function createDispatcherHandler(deps: DispatcherDependencies) {
         clusters.push({ name: cluster.name, jobs: 0, error: describeError(error) });
       }
     }
+    let cleanups = 0;
+    let stateError: string | undefined;
+    if (deps.managedState) {
+      // Only clusters listed successfully this tick: a cluster that failed to list says nothing
+      // about whether its jobs still exist.
+      const listed = new Set(clusters.filter((c) => !c.error).map((c) => c.name));
+      try {
+        for (const key of await deps.managedState.listJobKeys()) {
+          const id = formatJobKey(key);
+          if (!listed.has(key.cluster) || messages.has(id)) continue;
+          messages.set(id, { key, tickMs });
+          cleanups += 1;
+        }
+      } catch (error) {
+        stateError = describeError(error);
+        deps.logger.error('could not list the jobs with state; clean-up waits for the next tick', {
+          error: stateError,
+        });
+      }
+    }
     let dispatched = 0;
     let queueError: unknown;
     try {
@@ -73,15 +105,15 @@ export function createDispatcherHandler(deps: DispatcherDependencies) {
     } catch (error) {
       queueError = error;
     }
-    const errors = clusters.filter((c) => c.error).length + (queueError ? 1 : 0);
+    const errors = clusters.filter((c) => c.error).length + (queueError ? 1 : 0) + (stateError ? 1 : 0);
     deps.reportRun?.({
       kind: 'dispatcher',
       durationMs: deps.nowMs() - startMs,
       jobsDispatched: dispatched,
       errors,
     });
-    deps.logger.info('tick dispatched', { tickMs, dispatched, clusters });
+    deps.logger.info('tick dispatched', { tickMs, dispatched, cleanups, clusters });
     if (queueError) throw queueError; // the schedule's retry policy runs the tick again
-    return { tickMs, dispatched, clusters };
+    return { tickMs, dispatched, cleanups, clusters };
   };
 }

@@ -18,6 +18,7 @@ export const handler = withAutoscalerMiddleware(
       discovery: async () => (await wiring.clusterAdapters(cluster.name)).discovery,
     })),
     queue: new SqsJobQueue(new SQSClient({}), config.queueUrl as string),
+    managedState: wiring.store,
     logger: wiring.logger,
     nowMs: () => wiring.clock.nowMs(),
     reportRun: (run) => wiring.reporter.reportRun(run),

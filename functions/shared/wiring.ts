@@ -7,6 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EKSClient } from '@aws-sdk/client-eks';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EmfMetricsReporter } from '../../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
 import { DynamoDbStateStore } from '../../lib/adapters/dynamodb/dynamodb-state-store.ts';
@@ -20,7 +21,10 @@ import { EksClusterInfoSource } from '../../lib/adapters/kubernetes/eks-cluster-
 import { createEksKubernetesClient } from '../../lib/adapters/kubernetes/eks-kubernetes-client.ts';
 import { systemClock } from '../../lib/adapters/system-clock.ts';
 import type { CycleDependencies, CycleLogger } from '../../lib/autoscaler/run-cycle.ts';
+import { LambdaPolicyHook, lambdaClientInvoker } from '../../lib/policy/lambda-policy-hook.ts';
+import { readPolicyEnvironment } from '../../lib/policy/policy-environment.ts';
 import type { Clock } from '../../lib/ports/clock.ts';
+import type { PolicyHook } from '../../lib/ports/policy-hook.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
@@ -39,6 +43,8 @@ export interface SharedWiring {
   readonly metrics: FlinkRestMetricsSource;
   readonly clusterAdapters: ClusterAdaptersFactory;
   readonly deploymentDefaults: Readonly<Record<string, string>>;
+  /** The policy hook (`FSA_POLICY_FUNCTION`), when one is configured. */
+  readonly policy?: PolicyHook;
 }
 
 /** Per-cluster adapters on EKS: endpoint and CA from DescribeCluster, IAM token, verified TLS. */
@@ -81,7 +87,12 @@ export function eksClusterAdaptersFactory(config: RuntimeConfig, clock: Clock): 
 }
 
 /** The shared wiring of a Lambda container. */
-export function createSharedWiring(config: RuntimeConfig): SharedWiring {
+export function createSharedWiring(
+  config: RuntimeConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): SharedWiring {
+  // Read first: a misconfigured hook fails the cold start loudly rather than every cycle.
+  const policyEnvironment = readPolicyEnvironment(env);
   const clock = systemClock;
   const logger = new Logger({
     serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'flink-serverless-autoscaler',
@@ -96,6 +107,9 @@ export function createSharedWiring(config: RuntimeConfig): SharedWiring {
     metrics: new FlinkRestMetricsSource(),
     clusterAdapters: eksClusterAdaptersFactory(config, clock),
     deploymentDefaults: config.deploymentDefaults,
+    ...(policyEnvironment
+      ? { policy: new LambdaPolicyHook(lambdaClientInvoker(new LambdaClient({})), policyEnvironment) }
+      : {}),
   };
 }
 
@@ -112,7 +126,8 @@ export async function cycleDependenciesFor(
   wiring: Pick<
     SharedWiring,
     'clusterAdapters' | 'metrics' | 'store' | 'clock' | 'reporter' | 'logger' | 'deploymentDefaults'
-  >,
+  > &
+    Partial<Pick<SharedWiring, 'policy'>>,
   cluster: string,
   runId: string,
 ): Promise<CycleDependencies> {
@@ -130,5 +145,6 @@ export async function cycleDependenciesFor(
     logger: wiring.logger,
     deploymentDefaults: wiring.deploymentDefaults,
     runId,
+    ...(wiring.policy ? { policy: wiring.policy } : {}),
   };
 }

@@ -1,5 +1,24 @@
 import type { ScalingDecision } from '../domain/index.ts';
-import type { RealizeResult } from '../ports/scaling-realizer.ts';
+import type { RealizeResult, WithdrawResult } from '../ports/scaling-realizer.ts';
+
+/** What the policy hook decided about this cycle's change (absent when it was not asked). */
+export interface PolicyOutcome {
+  /** Effective verdict, after the failure mode for a failed hook. */
+  readonly verdict: 'allow' | 'deny' | 'modify';
+  readonly hook: string;
+  readonly reason?: string;
+  /** The patch sent instead of the proposed one (`modify`). */
+  readonly patch?: Record<string, unknown>;
+  /** Set when the hook failed and the failure mode decided. */
+  readonly failure?: string;
+}
+
+/** What the clean-up of a job that is no longer managed did (outcome `gone`). */
+export interface CleanupOutcome {
+  readonly resource: WithdrawResult['outcome'];
+  /** State items removed (the event log is kept until its TTL). */
+  readonly itemsDeleted: number;
+}
 
 /**
  * How one job's cycle ended:
@@ -7,7 +26,7 @@ import type { RealizeResult } from '../ports/scaling-realizer.ts';
  * - `not-ready`: the job cannot be measured yet (not RUNNING, stabilizing, metrics missing);
  * - `skipped`: another run holds the job's lease, or another run saved first;
  * - `refused`: the resource needs a user fix (both autoscalers enabled, invalid option);
- * - `gone`: the resource no longer exists or lost the opt-in label;
+ * - `gone`: the resource no longer exists or lost the opt-in label (its state is cleaned up once);
  * - `failed`: an error; reported as an event and a metric.
  */
 export type CycleOutcome = 'decided' | 'not-ready' | 'skipped' | 'refused' | 'gone' | 'failed';
@@ -22,4 +41,8 @@ export interface CycleResult {
   readonly realized?: RealizeResult;
   /** For `failed`: whether retrying the message may help (transport errors) or not. */
   readonly retryable?: boolean;
+  /** The policy hook's verdict when a change was proposed to it. */
+  readonly policy?: PolicyOutcome;
+  /** For `gone`: the clean-up, when the job had state. */
+  readonly cleanup?: CleanupOutcome;
 }

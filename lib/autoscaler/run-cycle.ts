@@ -13,9 +13,12 @@ import {
   parseMemoryBytes,
   resolveOptions,
 } from '../config/index.ts';
-import type { AutoscalerEvent, JobKey } from '../domain/index.ts';
+import type { AutoscalerEvent, GuardOutcome, JobKey, ScalingDecision } from '../domain/index.ts';
 import { formatJobKey } from '../domain/index.ts';
 import { type DecideOutput, decide } from '../executor/decide.ts';
+import { buildProposal } from '../policy/build-proposal.ts';
+import { type PolicyResolution, resolveFailure, reviewProposal } from '../policy/review-proposal.ts';
+import { stateAfterDeny, stateAfterModify } from '../policy/state-after-review.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ClusterCapacitySource } from '../ports/cluster-capacity-source.ts';
 import type { EventSink } from '../ports/event-sink.ts';
@@ -29,14 +32,22 @@ import {
   MetricsNotReadyError,
   type MetricsSource,
 } from '../ports/metrics-source.ts';
-import type { RealizeResult, ScalingPlan, ScalingRealizer } from '../ports/scaling-realizer.ts';
+import type { PolicyHook } from '../ports/policy-hook.ts';
+import type {
+  OwnedChanges,
+  RealizeResult,
+  ScalingPlan,
+  ScalingRealizer,
+  WithdrawResult,
+} from '../ports/scaling-realizer.ts';
 import {
   LeaseHeldError,
+  type RunRecord,
   StateConflictError,
   type StateStore,
   StateStoreError,
 } from '../ports/state-store.ts';
-import type { CycleResult } from './cycle-result.ts';
+import type { CycleResult, PolicyOutcome } from './cycle-result.ts';
 
 /** Minimal structured logger (Powertools' Logger fits). */
 export interface CycleLogger {
@@ -67,6 +78,11 @@ export interface CycleDependencies {
   readonly runId: string;
   /** How long a lease is held unless released (a crashed run's lease lapses). @default 5 min */
   readonly leaseTtlMs?: number;
+  /**
+   * Reviews every change before it is written (allow / deny / modify). Absent = no hook: the
+   * cycle makes no preview read and behaves exactly as without the feature.
+   */
+  readonly policy?: PolicyHook;
 }
 
 const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
@@ -102,15 +118,25 @@ export async function runCycle(
     }
     return fail(deps, key, error, 'acquire the job lease');
   }
+  let result: CycleResult | undefined;
+  const context: RunContext = {};
   try {
-    return await leasedCycle(deps, key, nowMs, log, request);
+    result = await leasedCycle(deps, key, nowMs, log, request, context);
+    return result;
   } catch (error) {
-    return fail(deps, key, error, 'run the cycle');
+    result = await fail(deps, key, error, 'run the cycle');
+    return result;
   } finally {
+    if (result) await recordRun(deps, key, nowMs, result, context, log);
     await deps.store.releaseLease(key, deps.runId).catch((error: unknown) => {
       log.warn('could not release the lease; it lapses on its own', { error: describeError(error) });
     });
   }
+}
+
+/** What the cycle learned that the run record needs but the result does not carry. */
+interface RunContext {
+  mode?: RunRecord['mode'];
 }
 
 async function leasedCycle(
@@ -119,12 +145,11 @@ async function leasedCycle(
   nowMs: number,
   log: CycleLogger,
   request: CycleRequest,
+  context: RunContext,
 ): Promise<CycleResult> {
   // 2. observe: the resource as it is now, readiness and conflicts.
   const job = await deps.discovery.getJob(key);
-  if (!job) {
-    return { outcome: 'gone', reason: 'the resource no longer exists or lost the opt-in label' };
-  }
+  if (!job) return retire(deps, key, nowMs, log);
   if (!job.readiness.ready) {
     if (job.readiness.refused) {
       await emit(deps, key, {
@@ -134,6 +159,7 @@ async function leasedCycle(
         messageKey: `refused:${job.readiness.code}`,
         dedupeIntervalMs: 30 * 60_000,
       });
+      context.mode = 'refused';
       return { outcome: 'refused', reason: job.readiness.reason };
     }
     log.debug('not ready', { code: job.readiness.code, reason: job.readiness.reason });
@@ -144,6 +170,7 @@ async function leasedCycle(
   try {
     const resolved = resolveOptions(deps.deploymentDefaults ?? {}, job.flinkConfiguration);
     options = resolved.options;
+    context.mode = options.scalingEnabled ? 'active' : 'recommendation-only';
     for (const warning of resolved.warnings) {
       await emit(deps, key, {
         reason: 'InvalidConfiguration',
@@ -162,6 +189,7 @@ async function leasedCycle(
       messageKey: `invalid:${error.key}:${error.value}`,
       dedupeIntervalMs: 30 * 60_000,
     });
+    context.mode = 'refused';
     return { outcome: 'refused', reason: error.message };
   }
 
@@ -215,10 +243,20 @@ async function leasedCycle(
     memoryTuning: job.memoryTuning,
   });
 
+  // 5b. policy: the hook sees the exact patch before anything is stored or written, so a deny is
+  // persisted as a veto (spec §5.1 step 10) and a modification as what was really applied.
+  const review = deps.policy
+    ? await reviewChange(deps, deps.policy, key, job, options, output, nowMs)
+    : undefined;
+  let stateToSave = output.state;
+  if (review?.verdict === 'deny') stateToSave = stateAfterDeny(loaded.state, output.state, nowMs);
+  if (review?.verdict === 'modify' && review.content)
+    stateToSave = stateAfterModify(output.state, review.content, nowMs);
+
   // 6. persist: conditional on the loaded revision; a run that lost the race stops here.
   try {
     await deps.store.save(key, loaded, {
-      state: output.state,
+      state: stateToSave,
       sample: output.sample,
       windowMs: options.metricsWindowMs,
     });
@@ -231,10 +269,26 @@ async function leasedCycle(
 
   // 7. realize: the stored overrides, every cycle (as the operator does in `finally`), so a run
   // that died between persist and realize is reconciled by the next one. No change → no write.
-  const realized = await realize(deps, key, job, options, output);
+  const realized =
+    review?.verdict === 'deny'
+      ? undefined
+      : await realize(
+          deps,
+          key,
+          job,
+          options,
+          output,
+          review?.verdict === 'modify' ? review.patch : undefined,
+        );
 
   // 8. report.
-  for (const event of output.report.events) await emit(deps, key, event);
+  for (const event of output.report.events) {
+    // A denied change did not begin scaling: its ScalingReport would say otherwise.
+    if (review?.verdict === 'deny' && event.reason === 'ScalingReport') continue;
+    await emit(deps, key, event);
+  }
+  const policy = review ? policyOutcome(deps.policy as PolicyHook, review) : undefined;
+  if (policy) await emitPolicyEvent(deps, key, policy, options);
   if (realized?.outcome === 'refused') {
     await emit(deps, key, {
       reason: 'ScalingVetoed',
@@ -248,17 +302,214 @@ async function leasedCycle(
     ...(output.memoryPlan ? { memoryPlan: output.memoryPlan } : {}),
     evaluationAgeSeconds: (nowMs - raw.collectedAtMs) / 1000,
   });
+  const decision = policy ? withPolicyGuard(output.decision, policy) : output.decision;
   log.info('cycle decided', {
-    action: output.decision.action,
-    summary: output.decision.summary,
+    action: decision.action,
+    summary: decision.summary,
     ...(realized ? { realized: realized.outcome, upgradePath: realized.upgradePath } : {}),
+    ...(policy ? { policy: policy.verdict } : {}),
   });
   return {
     outcome: 'decided',
-    reason: output.decision.summary,
-    decision: output.decision,
+    reason: policy ? `${decision.summary} ${policySentence(policy)}` : decision.summary,
+    decision,
     ...(realized ? { realized } : {}),
+    ...(policy ? { policy } : {}),
   };
+}
+
+/**
+ * Asks the policy hook about the change this cycle would write; undefined when nothing would be
+ * written (no plan, no difference, or a change the realizer refuses anyway).
+ */
+async function reviewChange(
+  deps: CycleDependencies,
+  hook: PolicyHook,
+  key: JobKey,
+  job: DiscoveredJob,
+  options: AutoscalerOptions,
+  output: DecideOutput,
+  nowMs: number,
+): Promise<PolicyResolution | undefined> {
+  const plan = scalingPlanFor(output, options, job.memoryTuning);
+  if (!plan) return undefined;
+  if (!deps.realizer.preview) return resolveFailure(hook, 'the realizer cannot preview the patch to review');
+  const preview = await deps.realizer.preview(key, plan);
+  if (preview.outcome !== 'would-patch' || !preview.patch) return undefined;
+  const proposal = buildProposal({
+    key,
+    ...(job.jobId ? { jobId: job.jobId } : {}),
+    nowMs,
+    decision: output.decision,
+    parallelismOverrides: plan.parallelismOverrides,
+    ...(output.memoryPlan ? { memoryPlan: output.memoryPlan } : {}),
+    preview: { ...preview, patch: preview.patch },
+  });
+  return reviewProposal(hook, proposal);
+}
+
+function policyOutcome(hook: PolicyHook, review: PolicyResolution): PolicyOutcome {
+  return {
+    verdict: review.verdict,
+    hook: hook.name,
+    ...(review.reason ? { reason: review.reason } : {}),
+    ...(review.patch ? { patch: review.patch } : {}),
+    ...(review.failure ? { failure: review.failure } : {}),
+  };
+}
+
+function policySentence(policy: PolicyOutcome): string {
+  const why = policy.reason ? `: ${policy.reason}` : '';
+  switch (policy.verdict) {
+    case 'deny':
+      return `Policy hook ${policy.hook} denied the change${why}; nothing was applied.`;
+    case 'modify':
+      return `Policy hook ${policy.hook} modified the change${why}.`;
+    default:
+      return policy.failure
+        ? `Policy hook ${policy.hook} failed; applied anyway (fail-open)${why}.`
+        : `Policy hook ${policy.hook} allowed the change.`;
+  }
+}
+
+/** The decision as reported: a denied scaling is `blocked` by the `policy` guard. */
+function withPolicyGuard(decision: ScalingDecision, policy: PolicyOutcome): ScalingDecision {
+  const guard: GuardOutcome = {
+    guard: 'policy',
+    passed: policy.verdict !== 'deny',
+    detail: policySentence(policy),
+  };
+  return {
+    ...decision,
+    ...(policy.verdict === 'deny' && decision.action === 'scale' ? { action: 'blocked' as const } : {}),
+    guards: [...decision.guards, guard],
+  };
+}
+
+/**
+ * Deny, modify and hook failures become events, de-duplicated by `scaling.event.interval`, so a
+ * change the policy keeps denying is reported once per interval with a count, not every cycle.
+ */
+async function emitPolicyEvent(
+  deps: CycleDependencies,
+  key: JobKey,
+  policy: PolicyOutcome,
+  options: AutoscalerOptions,
+): Promise<void> {
+  const dedupeIntervalMs = options.scalingEventIntervalMs;
+  if (policy.verdict === 'deny') {
+    await emit(deps, key, {
+      reason: 'ScalingVetoed',
+      type: 'Warning',
+      message: policySentence(policy),
+      messageKey: `policy-deny:${policy.failure ? 'failure' : (policy.reason ?? '')}`,
+      dedupeIntervalMs,
+    });
+  } else if (policy.verdict === 'modify') {
+    await emit(deps, key, {
+      reason: 'ScalingLimited',
+      type: 'Normal',
+      message: `${policySentence(policy)} Applied patch: ${JSON.stringify(policy.patch)}`,
+      messageKey: `policy-modify:${JSON.stringify(policy.patch?.['spec'] ?? {})}`,
+      dedupeIntervalMs,
+    });
+  } else if (policy.failure) {
+    await emit(deps, key, {
+      reason: 'AutoscalerError',
+      type: 'Warning',
+      message: policySentence(policy),
+      messageKey: 'policy-failure',
+      dedupeIntervalMs,
+    });
+  }
+}
+
+/**
+ * The job is no longer managed (deleted, or the opt-in label removed): once, while it still has
+ * state, take our overrides back if the resource asks for it (`on-disable: restore`), remove the
+ * job's items and record an event that outlives them (TTL). Later ticks find nothing to do.
+ */
+async function retire(
+  deps: CycleDependencies,
+  key: JobKey,
+  nowMs: number,
+  log: CycleLogger,
+): Promise<CycleResult> {
+  const loaded = await deps.store.load(key, { sinceMs: nowMs });
+  if (loaded.revision === 0 && !loaded.discarded) {
+    return { outcome: 'gone', reason: 'the resource no longer exists or lost the opt-in label' };
+  }
+  const owned: OwnedChanges = {
+    vertices: Object.keys(loaded.state.parallelismOverrides),
+    memoryKeys: [
+      ...Object.keys(loaded.state.configOverrides.overrides),
+      ...loaded.state.configOverrides.removals,
+    ],
+  };
+  const withdrawn: WithdrawResult = deps.realizer.withdraw
+    ? await deps.realizer.withdraw(key, owned)
+    : { outcome: 'kept', reason: 'the realizer cannot withdraw; the resource was left as it is' };
+  if (withdrawn.outcome === 'still-managed') {
+    return { outcome: 'skipped', reason: `not cleaned up: ${withdrawn.reason}` };
+  }
+  const forgotten = await deps.store.forgetJob(key);
+  const what =
+    withdrawn.outcome === 'deleted'
+      ? 'The resource was deleted'
+      : 'The resource no longer carries flink-serverless-autoscaler/enabled=true';
+  const overrides =
+    withdrawn.outcome === 'restored'
+      ? ` Restored: ${withdrawn.reason}${withdrawn.patch ? ` (patch ${JSON.stringify(withdrawn.patch)})` : ''}.`
+      : withdrawn.outcome === 'kept'
+        ? ` Kept: ${withdrawn.reason}; set the annotation flink-serverless-autoscaler/on-disable: restore before removing the label to have them removed.`
+        : '';
+  const message = `${what}; the autoscaler stopped managing it and removed its stored state (${forgotten.itemsDeleted} items; this event log stays until it expires).${overrides}`;
+  await emit(deps, key, { reason: 'AutoscalerDisabled', type: 'Normal', message });
+  log.info('job no longer managed; state removed', {
+    resource: withdrawn.outcome,
+    items: forgotten.itemsDeleted,
+  });
+  return {
+    outcome: 'gone',
+    reason: message,
+    cleanup: { resource: withdrawn.outcome, itemsDeleted: forgotten.itemsDeleted },
+  };
+}
+
+/**
+ * Keeps how this cycle ended for `fsa status`. Skipped cycles (another run acted) and retired jobs
+ * (state just removed) are not recorded; a failure to record is logged, never fails the cycle.
+ */
+async function recordRun(
+  deps: CycleDependencies,
+  key: JobKey,
+  nowMs: number,
+  result: CycleResult,
+  context: RunContext,
+  log: CycleLogger,
+): Promise<void> {
+  if (result.outcome === 'skipped' || result.outcome === 'gone') return;
+  const run: RunRecord = {
+    atMs: nowMs,
+    outcome: result.outcome,
+    reason: result.reason.slice(0, 2048),
+    ...(context.mode ? { mode: context.mode } : {}),
+    ...(result.decision ? { action: result.decision.action } : {}),
+    ...(result.realized
+      ? { realized: result.realized.outcome, upgradePath: result.realized.upgradePath }
+      : {}),
+    ...(result.policy
+      ? {
+          policy: {
+            verdict: result.policy.verdict,
+            ...(result.policy.reason ? { reason: result.policy.reason } : {}),
+          },
+        }
+      : {}),
+  };
+  await deps.store.recordRun(key, run).catch((error: unknown) => {
+    log.warn('could not record the run for status', { error: describeError(error) });
+  });
 }
 
 /** Builds the realizer's plan from the stored state; undefined when there is nothing of ours to apply. */
@@ -291,10 +542,13 @@ async function realize(
   job: DiscoveredJob,
   options: AutoscalerOptions,
   output: DecideOutput,
+  patchOverride: Record<string, unknown> | undefined,
 ): Promise<RealizeResult | undefined> {
   const plan = scalingPlanFor(output, options, job.memoryTuning);
   if (!plan) return undefined;
-  return deps.realizer.realize(key, plan);
+  return patchOverride
+    ? deps.realizer.realize(key, plan, { patchOverride })
+    : deps.realizer.realize(key, plan);
 }
 
 /** Reports to every sink; a failing sink is logged, never fails the cycle. */

@@ -14,7 +14,9 @@ export type AutoscalerEventReason =
   | 'ExcludedPeriod'
   | 'Configuration recommendation'
   | 'InvalidConfiguration'
-  | 'AutoscalerError';
+  | 'AutoscalerError'
+  /** This project: the job stopped being managed (deleted or opted out) and its state was removed. */
+  | 'AutoscalerDisabled';
 
 export type AutoscalerEventType = 'Normal' | 'Warning';
 

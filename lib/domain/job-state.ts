@@ -20,6 +20,13 @@ export interface ScalingSummary {
   readonly currentParallelism: number;
   readonly newParallelism: number;
   readonly metrics: ScalingSummaryMetrics;
+  /**
+   * Extension (catch-up settle): records/s of a scale-up's target capacity that were for catch-up
+   * (CATCH_UP_DATA_RATE plus the restart term), i.e. target capacity − TDR / utilization.target.
+   * Present only on scale-ups that had such a part and whose one right-sizing check is still due;
+   * the check removes it. Absent on entries written by older versions (no settle then).
+   */
+  readonly catchUpCapacity?: number;
 }
 
 /** One executed scaling of the job, for restart-time tracking (Java `ScalingRecord`, spec §6). */

@@ -23,7 +23,8 @@ export type VertexLimitReason =
   | 'ineffective-scaling' // a scale-up blocked because the previous one did not help
   | 'excluded' // in `vertex.exclude.ids`
   | 'finished' // FINISHED vertex
-  | 'observed-scalability'; // scale factor divided by the fitted coefficient
+  | 'observed-scalability' // scale factor divided by the fitted coefficient
+  | 'catch-up-settle'; // extension: one right-sizing scale-down once a scale-up's backlog is drained
 
 /**
  * Result of the per-vertex parallelism computation (Java `ParallelismChange`, spec §4.1). A "no

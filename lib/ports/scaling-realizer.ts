@@ -30,9 +30,85 @@ export interface RealizeResult {
 }
 
 /**
+ * The parts of the resource's current spec a policy needs to judge a change: only the keys the
+ * autoscaler owns plus the context they are read in (version, upgrade mode, job parallelism).
+ */
+export interface SpecExcerpt {
+  readonly flinkVersion?: string;
+  readonly upgradeMode?: string;
+  /** `spec.job.parallelism` (the user's default parallelism). */
+  readonly jobParallelism?: number;
+  /** Current values of the autoscaler-owned `flinkConfiguration` keys (flattened). */
+  readonly ownedConfiguration: Readonly<Record<string, string>>;
+  /** TaskManager memory as the spec states it (e.g. `4Gi`), when set. */
+  readonly taskManagerMemory?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/**
+ * {@link ScalingRealizer.preview}: what {@link ScalingRealizer.realize} would do now, without
+ * writing. `outcome: 'would-patch'` carries the exact merge patch a realize would send.
+ */
+export interface RealizePreview {
+  readonly outcome: 'would-patch' | 'unchanged' | 'refused';
+  readonly upgradePath: string;
+  readonly reason: string;
+  readonly patch?: Record<string, unknown>;
+  readonly resourceVersion?: string;
+  readonly generation?: number;
+  readonly current: SpecExcerpt;
+}
+
+/** Options of {@link ScalingRealizer.realize}. */
+export interface RealizeOptions {
+  /**
+   * Send this merge patch instead of the one built from the plan (a policy hook's modified patch,
+   * already checked to touch only the autoscaler's keys). It is sent as-is with the resource's
+   * current `resourceVersion`; a concurrent change fails the write instead of being rebuilt,
+   * because a rebuilt patch would no longer be what the policy approved.
+   */
+  readonly patchOverride?: Record<string, unknown>;
+}
+
+/** What the autoscaler wrote to a resource and may take back when the job is no longer managed. */
+export interface OwnedChanges {
+  /** Vertices whose entries in `pipeline.jobvertex-parallelism-overrides` the autoscaler set. */
+  readonly vertices: readonly VertexId[];
+  /** `taskmanager.memory.*` keys the autoscaler set. */
+  readonly memoryKeys: readonly string[];
+}
+
+/**
+ * {@link ScalingRealizer.withdraw}:
+ * - `deleted`: the resource no longer exists;
+ * - `still-managed`: it carries the opt-in label again (a race with the dispatcher): nothing done;
+ * - `kept`: opted out; the overrides stay in the spec (the default: no surprise redeploy);
+ * - `restored`: opted out with `flink-serverless-autoscaler/on-disable: restore`; the autoscaler's
+ *   overrides were removed so the user's own parallelism applies again (`patch` says how).
+ */
+export interface WithdrawResult {
+  readonly outcome: 'deleted' | 'still-managed' | 'kept' | 'restored';
+  readonly reason: string;
+  readonly patch?: Record<string, unknown>;
+}
+
+/**
  * Applies a scaling/memory plan to the job's Kubernetes resource (Java `ScalingRealizer`). Must
  * make no write when nothing changes and only touch the keys the autoscaler owns.
  */
 export interface ScalingRealizer {
-  realize(key: JobKey, plan: ScalingPlan): Promise<RealizeResult>;
+  realize(key: JobKey, plan: ScalingPlan, options?: RealizeOptions): Promise<RealizeResult>;
+  /**
+   * Builds the patch `realize` would send now, without writing (for the policy hook). Optional so
+   * test doubles that only realize keep working; without it a policy hook cannot be consulted and
+   * its failure mode applies.
+   */
+  preview?(key: JobKey, plan: ScalingPlan): Promise<RealizePreview>;
+  /**
+   * The job stopped being managed (label removed or resource deleted): finds out which, and on
+   * opt-out with `on-disable: restore` removes the {@link OwnedChanges} from the spec. Optional:
+   * without it the clean-up removes the stored state and leaves the resource alone (`kept`).
+   */
+  withdraw?(key: JobKey, owned: OwnedChanges): Promise<WithdrawResult>;
 }

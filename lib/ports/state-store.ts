@@ -129,6 +129,33 @@ export interface ListEventsOptions {
 }
 
 /**
+ * How the last cycle of a job ended, kept for `fsa status` (one small item per job, replaced
+ * every cycle that got past the lease). Plain JSON.
+ */
+export interface RunRecord {
+  /** Epoch ms the cycle ran. */
+  readonly atMs: number;
+  /** `CycleResult.outcome`: decided, not-ready, refused, failed, … */
+  readonly outcome: string;
+  readonly reason: string;
+  /** Whether autoscaling acts (`active`), only recommends (`recommendation-only`) or is refused. */
+  readonly mode?: 'active' | 'recommendation-only' | 'refused';
+  /** `ScalingDecision.action` of a decided cycle. */
+  readonly action?: string;
+  /** What the realizer did (`patched`, `unchanged`, `refused`) and the upgrade path. */
+  readonly realized?: string;
+  readonly upgradePath?: string;
+  /** The policy hook's effective verdict when it was asked. */
+  readonly policy?: { readonly verdict: string; readonly reason?: string };
+}
+
+/** What {@link StateStore.forgetJob} removed. */
+export interface ForgetResult {
+  /** Items deleted (state, samples, lease, run record, registry entry). The event log is kept. */
+  readonly itemsDeleted: number;
+}
+
+/**
  * Durable per-job memory of the autoscaler (design §5): the job state, the metric window's
  * samples, a run lease and the event log.
  *
@@ -153,6 +180,20 @@ export interface StateStore {
   appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission>;
   /** Lists the newest events, newest first. */
   listEvents(jobKey: JobKey, options?: ListEventsOptions): Promise<StoredEvent[]>;
+  /**
+   * Every job that has stored state (registered on its first save), so the dispatcher can find
+   * jobs that were deleted or opted out and clean them up.
+   */
+  listJobKeys(): Promise<JobKey[]>;
+  /**
+   * Removes a job's state, samples, lease, run record and registry entry (design §9.1 clean-up);
+   * the event log stays until its TTL so the clean-up itself remains visible. Idempotent.
+   */
+  forgetJob(jobKey: JobKey): Promise<ForgetResult>;
+  /** Replaces the job's last-run record. */
+  recordRun(jobKey: JobKey, run: RunRecord): Promise<void>;
+  /** The job's last-run record, if any. */
+  lastRun(jobKey: JobKey): Promise<RunRecord | undefined>;
 }
 
 /** Base of every state-store error; `cause` carries the underlying failure. */

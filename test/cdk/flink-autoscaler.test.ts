@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { FlinkAutoscaler, type FlinkAutoscalerProps } from '../../cdk/lib/flink-autoscaler.ts';
 import { awsSolutionsFindings, testStack } from './cdk-test-support.ts';
@@ -71,10 +72,36 @@ describe('FlinkAutoscaler', () => {
     });
   });
 
+  it('lets the dispatcher query only the job registry partition, for clean-up', () => {
+    const statements = statementsOf(template, dispatcherRole);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'dynamodb:Query',
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['JOBS'] } },
+      }),
+    );
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ FSA_QUEUE_URL: Match.anyValue(), FSA_TABLE_NAME: Match.anyValue() }),
+      },
+    });
+  });
+
+  it('sets no policy hook and grants no invoke by default', () => {
+    const actions = statementsOf(template, workerRole).flatMap((s) => [s['Action']].flat());
+    expect(actions).not.toContain('lambda:InvokeFunction');
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      { Environment: { Variables: Match.objectLike({ FSA_POLICY_FUNCTION: Match.anyValue() }) } },
+      0,
+    );
+  });
+
   it('lets the dispatcher describe the configured clusters and send to the queue, nothing else', () => {
     const statements = statementsOf(template, dispatcherRole);
     const actions = statements.flatMap((s) => [s['Action']].flat());
     expect(actions.sort()).toEqual([
+      'dynamodb:Query',
       'eks:DescribeCluster',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
@@ -178,5 +205,70 @@ describe('FlinkAutoscaler', () => {
     },
   ])('rejects $name at synth time', ({ props, error }) => {
     expect(() => build(props as Partial<FlinkAutoscalerProps>)).toThrow(error);
+  });
+});
+
+describe('FlinkAutoscaler policy hook', () => {
+  it('passes an ARN, failure mode and timeout to the worker and grants invoke on that function only', () => {
+    const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:scaling-policy';
+    const { stack, autoscaler, template } = build({
+      policyFunction: arn,
+      policyFailureMode: 'fail-open',
+      policyTimeout: Duration.seconds(3),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          FSA_POLICY_FUNCTION: arn,
+          FSA_POLICY_FAILURE_MODE: 'fail-open',
+          FSA_POLICY_TIMEOUT_MS: '3000',
+        }),
+      },
+    });
+    const workerRole = stack.getLogicalId(autoscaler.worker.role.node.defaultChild as never);
+    expect(statementsOf(template, workerRole)).toContainEqual(
+      expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: [arn, `${arn}:*`] }),
+    );
+    expect(awsSolutionsFindings(stack)).toEqual([]);
+  });
+
+  it('defaults to fail-closed and 5 s', () => {
+    const { stack, template } = build({ policyFunction: 'scaling-policy' });
+    expect(awsSolutionsFindings(stack)).toEqual([]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          FSA_POLICY_FAILURE_MODE: 'fail-closed',
+          FSA_POLICY_TIMEOUT_MS: '5000',
+        }),
+      },
+    });
+  });
+
+  it('accepts a Function construct and passes its ARN', () => {
+    const stack = testStack({ region: 'eu-west-1' });
+    const policy = LambdaFunction.fromFunctionArn(
+      stack,
+      'Policy',
+      'arn:aws:lambda:eu-west-1:123456789012:function:scaling-policy',
+    );
+    new FlinkAutoscaler(stack, 'Autoscaler', { clusters: [{ name: 'prod-eks' }], policyFunction: policy });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          FSA_POLICY_FUNCTION: 'arn:aws:lambda:eu-west-1:123456789012:function:scaling-policy',
+        }),
+      },
+    });
+    expect(awsSolutionsFindings(stack)).toEqual([]);
+  });
+
+  it.each([
+    { props: { policyFunction: 'not a name!' }, message: /policyFunction "not a name!"/ },
+    { props: { policyFunction: 'p', policyFailureMode: 'open' as never }, message: /policyFailureMode/ },
+    { props: { policyFunction: 'p', policyTimeout: Duration.minutes(3) }, message: /policyTimeout/ },
+    { props: { policyTimeout: Duration.seconds(2) }, message: /need policyFunction/ },
+  ])('rejects invalid policy props: $message', ({ props, message }) => {
+    expect(() => build(props)).toThrow(message);
   });
 });

@@ -414,6 +414,77 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
       });
     });
 
+    describe('job registry, clean-up and run records', () => {
+      it('lists every job with state once, and forgets a job but keeps its event log', async () => {
+        // Prepare: two jobs saved (one twice), events and a run record for the first.
+        const store = await createStore();
+        const a = aJobKey();
+        const b: ReturnType<typeof aJobKey> = { ...aJobKey(), kind: 'FlinkSessionJob' };
+        const sample: MetricSample = { tsMs: T0, vertices: {}, global: {} };
+        const first = await store.load(a, { sinceMs: 0 });
+        await store.save(a, first, { state: emptyJobState(), sample, windowMs: WINDOW_MS });
+        const second = await store.load(a, { sinceMs: 0 });
+        await store.save(a, second, {
+          state: { ...emptyJobState(), lastEvaluationMs: T0 },
+          windowMs: WINDOW_MS,
+        });
+        await store.save(b, await store.load(b, { sinceMs: 0 }), {
+          state: emptyJobState(),
+          windowMs: WINDOW_MS,
+        });
+        await store.appendEvent(a, { reason: 'ScalingReport', type: 'Normal', message: 'scaled' }, T0);
+        await store.acquireLease(a, { owner: 'run-1', nowMs: T0, ttlMs: MIN });
+        await store.recordRun(a, { atMs: T0, outcome: 'decided', reason: 'balanced', action: 'balanced' });
+
+        // Act
+        const listed = await store.listJobKeys();
+        const forgotten = await store.forgetJob(a);
+        const again = await store.forgetJob(a);
+
+        // Assess: state, sample, lease, run record and registry entry went (5 items); events stay.
+        expect(listed).toHaveLength(2);
+        expect(listed).toEqual(expect.arrayContaining([a, b]));
+        expect(forgotten.itemsDeleted).toBe(5);
+        expect(again.itemsDeleted).toBe(0);
+        expect(await store.listJobKeys()).toEqual([b]);
+        const reloaded = await store.load(a, { sinceMs: 0 });
+        expect(reloaded.revision).toBe(0);
+        expect(reloaded.samples).toEqual([]);
+        expect(await store.lastRun(a)).toBeUndefined();
+        expect((await store.listEvents(a)).map((e) => e.message)).toEqual(['scaled']);
+        await expect(store.acquireLease(a, { owner: 'run-2', nowMs: T0, ttlMs: MIN })).resolves.toBeDefined();
+      });
+
+      it('replaces the run record on every cycle', async () => {
+        const store = await createStore();
+        const key = aJobKey();
+        expect(await store.lastRun(key)).toBeUndefined();
+        await store.recordRun(key, { atMs: T0, outcome: 'not-ready', reason: 'stabilizing' });
+        await store.recordRun(key, {
+          atMs: T0 + MIN,
+          outcome: 'decided',
+          reason: 'scaled',
+          mode: 'active',
+          action: 'scale',
+          realized: 'patched',
+          upgradePath: 'in-place',
+          policy: { verdict: 'modify', reason: 'ceiling 4' },
+        });
+        expect(await store.lastRun(key)).toEqual({
+          atMs: T0 + MIN,
+          outcome: 'decided',
+          reason: 'scaled',
+          mode: 'active',
+          action: 'scale',
+          realized: 'patched',
+          upgradePath: 'in-place',
+          policy: { verdict: 'modify', reason: 'ceiling 4' },
+        });
+        // The run record is not part of what a cycle loads.
+        expect((await store.load(key, { sinceMs: 0 })).revision).toBe(0);
+      });
+    });
+
     describe('bad input', () => {
       it.each([
         { field: 'jobKey.name', key: { ...aJobKey(), name: 'a#b' } },

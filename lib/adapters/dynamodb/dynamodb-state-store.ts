@@ -10,12 +10,14 @@ import {
 import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/index.ts';
 import type { EventEmission } from '../../ports/event-sink.ts';
 import {
+  type ForgetResult,
   type Lease,
   LeaseHeldError,
   type LeaseRequest,
   type ListEventsOptions,
   type LoadedJob,
   type LoadOptions,
+  type RunRecord,
   type SaveRequest,
   type SaveResult,
   StateConflictError,
@@ -42,14 +44,31 @@ import {
   validateEpochMs,
 } from './item-keys.ts';
 import { decodeJobItems, defaultItemLimits, type ItemLimits, planSave, type TableItem } from './job-items.ts';
-import { ATTR, ITEM_SCHEMA_VERSION, SORT_KEYS, STATE_TABLE } from './table-schema.ts';
+import {
+  decodeRunItem,
+  isForgottenOnCleanup,
+  jobKeyOfPartitionKey,
+  registryItem,
+  runItem,
+} from './job-registry.ts';
+import { ATTR, ITEM_SCHEMA_VERSION, REGISTRY_PARTITION_KEY, SORT_KEYS, STATE_TABLE } from './table-schema.ts';
 
 /** The only client capability the adapter needs; a `DynamoDBDocumentClient` satisfies it. */
 export type DocumentClient = Pick<DynamoDBDocumentClient, 'send'>;
 
 /** Capacity consumed by one DynamoDB request (reported when a listener is set). */
 export interface CapacityReport {
-  readonly operation: 'load' | 'save-state' | 'save-sample' | 'lease' | 'release' | 'event' | 'list-events';
+  readonly operation:
+    | 'load'
+    | 'save-state'
+    | 'save-sample'
+    | 'lease'
+    | 'release'
+    | 'event'
+    | 'list-events'
+    | 'registry'
+    | 'forget'
+    | 'run';
   readonly capacityUnits: number;
 }
 
@@ -122,6 +141,18 @@ export class DynamoDbStateStore implements StateStore {
     const pk = partitionKeyOf(jobKey);
     const plan = planSave(pk, loaded, request, this.#limits);
     const expected = loaded.basis.revision;
+    if (expected === 0) {
+      // First save of this job (or of replaced state): register it before the state exists, so a
+      // job with state is always listed for clean-up. A repeat is an idempotent overwrite.
+      try {
+        const out = await this.#client.send(
+          new PutCommand({ TableName: this.#table, Item: registryItem(pk), ...this.#capacityRequest() }),
+        );
+        this.#report('registry', out.ConsumedCapacity?.CapacityUnits);
+      } catch (error) {
+        throw this.#wrap(error, 'register job', jobKey);
+      }
+    }
     try {
       const out = await this.#client.send(
         new PutCommand({
@@ -275,6 +306,96 @@ export class DynamoDbStateStore implements StateStore {
       limit,
     );
     return items.flatMap((item) => decodeEventItem(item) ?? []).slice(0, limit);
+  }
+
+  async listJobKeys(): Promise<JobKey[]> {
+    const items: TableItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const out = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey },
+            ExpressionAttributeValues: { ':pk': REGISTRY_PARTITION_KEY },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            ...this.#capacityRequest(),
+          }),
+        );
+        this.#report('registry', out.ConsumedCapacity?.CapacityUnits);
+        items.push(...(out.Items ?? []));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new StateStoreError(`DynamoDB list job keys failed: ${message}`, { cause: error });
+    }
+    return items.flatMap((item) => jobKeyOfPartitionKey(String(item[STATE_TABLE.sortKey])) ?? []);
+  }
+
+  async forgetJob(jobKey: JobKey): Promise<ForgetResult> {
+    const pk = partitionKeyOf(jobKey);
+    const items = await this.#queryAll(jobKey, 'forget', {
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#sk': STATE_TABLE.sortKey },
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: '#pk, #sk',
+      ConsistentRead: true,
+    });
+    const keys = items
+      .map((item) => String(item[STATE_TABLE.sortKey]))
+      .filter(isForgottenOnCleanup)
+      .map((sk) => ({ pk, sk }));
+    keys.push({ pk: REGISTRY_PARTITION_KEY, sk: pk });
+    let deleted = 0;
+    // Plain deletes (the worker's role already has DeleteItem); a job has a window of samples,
+    // tens of items, and this runs once per job.
+    for (const key of keys) {
+      try {
+        const out = await this.#client.send(
+          new DeleteCommand({
+            TableName: this.#table,
+            Key: { [STATE_TABLE.partitionKey]: key.pk, [STATE_TABLE.sortKey]: key.sk },
+            ReturnValues: 'ALL_OLD',
+            ...this.#capacityRequest(),
+          }),
+        );
+        this.#report('forget', out.ConsumedCapacity?.CapacityUnits);
+        if (out.Attributes) deleted += 1;
+      } catch (error) {
+        throw this.#wrap(error, 'forget job', jobKey);
+      }
+    }
+    return { itemsDeleted: deleted };
+  }
+
+  async recordRun(jobKey: JobKey, run: RunRecord): Promise<void> {
+    const pk = partitionKeyOf(jobKey);
+    validateEpochMs('run.atMs', run?.atMs);
+    try {
+      const out = await this.#client.send(
+        new PutCommand({ TableName: this.#table, Item: runItem(pk, run), ...this.#capacityRequest() }),
+      );
+      this.#report('run', out.ConsumedCapacity?.CapacityUnits);
+    } catch (error) {
+      throw this.#wrap(error, 'record run', jobKey);
+    }
+  }
+
+  async lastRun(jobKey: JobKey): Promise<RunRecord | undefined> {
+    const pk = partitionKeyOf(jobKey);
+    try {
+      const out = await this.#client.send(
+        new GetCommand({
+          TableName: this.#table,
+          Key: { [STATE_TABLE.partitionKey]: pk, [STATE_TABLE.sortKey]: SORT_KEYS.run },
+        }),
+      );
+      return decodeRunItem(out.Item);
+    } catch (error) {
+      throw this.#wrap(error, 'read run', jobKey);
+    }
   }
 
   /** Folds `event` into the newest same-key entry first emitted within its interval, if any. */

@@ -22,6 +22,9 @@ export class CorruptItemError extends Error {
  * - `d`: delayed scale-down `[vertexIndex, firstTriggerMs, [[triggerMs, parallelism, 0|1], …]]`
  * - `o`: parallelism overrides `[vertexIndex, parallelism]`
  * - `c`: config overrides `{o: {key: value}, r: [key]}`; `m`: memory history; `e`: last evaluation ms
+ * - `u` (optional, catch-up settle): catch-up capacity of history entries `[vertexIndex, tsMs, rec/s]`.
+ *   A separate field rather than a 7th element of `h`, so items stay readable both ways: a
+ *   decoder that predates it ignores `u`, and items without it decode as before (no settle due).
  */
 interface StateBody {
   vx: string[];
@@ -32,6 +35,7 @@ interface StateBody {
   c: { o: Record<string, string>; r: string[] };
   m?: unknown;
   e?: number;
+  u?: [number, number, number][];
 }
 
 /** Every vertex id the state refers to, in first-seen order. */
@@ -76,6 +80,13 @@ export function encodeStateBody(state: JobState, vertexIds: readonly VertexId[])
     o: Object.entries(state.parallelismOverrides).map(([id, p]) => [indexOf(id), p]),
     c: { o: { ...state.configOverrides.overrides }, r: [...state.configOverrides.removals] },
   };
+  const catchUp: [number, number, number][] = [];
+  for (const [id, entries] of Object.entries(state.scalingHistory)) {
+    for (const s of entries) {
+      if (s.catchUpCapacity !== undefined) catchUp.push([indexOf(id), s.tsMs, roundMetric(s.catchUpCapacity)]);
+    }
+  }
+  if (catchUp.length > 0) body.u = catchUp;
   if (state.memoryHistory !== undefined) body.m = state.memoryHistory;
   if (state.lastEvaluationMs !== undefined) body.e = state.lastEvaluationMs;
   return toTaggedJson(body);
@@ -117,6 +128,19 @@ export function decodeStateBody(text: string): DecodedStateBody {
       };
     });
   });
+
+  if (body['u'] !== undefined) {
+    asArray(body['u'], 'u').forEach((entry, i) => {
+      const [v, ts, capacity] = asTuple(entry, 3, `u[${i}]`);
+      const id = vertex(v, `u[${i}][0]`);
+      const tsMs = asNumber(ts, `u[${i}][1]`);
+      const catchUpCapacity = asNumber(capacity, `u[${i}][2]`);
+      const list = scalingHistory[id] ?? [];
+      const j = list.findIndex((s) => s.tsMs === tsMs);
+      // An entry trimmed away since (history.max.count) leaves nothing to attach to.
+      if (j >= 0) list[j] = { ...(list[j] as ScalingSummary), catchUpCapacity };
+    });
+  }
 
   const scalingTracking: ScalingRecord[] = asArray(body['t'], 't').map((r, i) => {
     const [start, duration] = asTuple(r, 2, `t[${i}]`);

@@ -10,6 +10,9 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | `SAMPLE#<13-digit epoch ms>`         | one compact metric sample per cycle     |
  * | `EVENT#<13-digit epoch ms>#<reason>#<key hash>` | event log entry              |
  * | `LEASE`                              | per-job run lease                       |
+ * | `RUN`                                | last cycle's outcome (`fsa status`)     |
+ *
+ * Plus the registry partition `JOBS` (sk = a job's pk), see {@link REGISTRY_PARTITION_KEY}.
  */
 export const STATE_TABLE = {
   /** Partition key: `JOB#cluster#namespace#kind#name` (string). */
@@ -25,6 +28,8 @@ export const STATE_TABLE = {
 export const SORT_KEYS = {
   state: 'STATE',
   lease: 'LEASE',
+  /** Last-run record for `fsa status`; sorts between LEASE and SAMPLE#, outside the load query. */
+  run: 'RUN',
   samplePrefix: 'SAMPLE#',
   eventPrefix: 'EVENT#',
 } as const;
@@ -56,7 +61,16 @@ export const ATTR = {
   eventMessageKey: 'mk',
   eventCount: 'cnt',
   eventLastMs: 'last',
+  /** Run record body (JSON text). */
+  run: 'run',
 } as const;
+
+/**
+ * Partition of the job registry: one item per job with state (`sk` = the job's partition key),
+ * written on a job's first save and removed by its clean-up. Lets the dispatcher list managed
+ * jobs with one Query instead of a Scan over every sample.
+ */
+export const REGISTRY_PARTITION_KEY = 'JOBS';
 
 /**
  * `CreateTable` input for local use (dynalite, DynamoDB Local, tests). TTL is enabled separately

@@ -1,9 +1,23 @@
 import { flattenConfiguration } from '../../config/flatten-configuration.ts';
 import type { JobKey } from '../../domain/job-key.ts';
-import type { RealizeResult, ScalingPlan, ScalingRealizer } from '../../ports/scaling-realizer.ts';
-import type { FlinkResource } from './flink-resource.ts';
+import type {
+  OwnedChanges,
+  RealizeOptions,
+  RealizePreview,
+  RealizeResult,
+  ScalingPlan,
+  ScalingRealizer,
+  WithdrawResult,
+} from '../../ports/scaling-realizer.ts';
+import { type FlinkResource, MANAGED_LABEL } from './flink-resource.ts';
 import type { KubernetesClient } from './kubernetes-client.ts';
 import { KubernetesApiError, ScalingPatchError } from './kubernetes-errors.ts';
+import {
+  buildRestorePatch,
+  ON_DISABLE_ANNOTATION,
+  plannedChangeOfPatch,
+  specExcerptOf,
+} from './owned-spec.ts';
 import { flinkResourcePath } from './resource-names.ts';
 import { buildScalingPatch } from './scaling-patch.ts';
 import { decideUpgradePath } from './upgrade-path.ts';
@@ -25,30 +39,92 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
     this.#client = client;
   }
 
-  async realize(key: JobKey, plan: ScalingPlan): Promise<RealizeResult> {
+  async preview(key: JobKey, plan: ScalingPlan): Promise<RealizePreview> {
+    const resource = await this.#client.get<FlinkResource>(
+      flinkResourcePath(key.kind, key.namespace, key.name),
+    );
+    const inspected = inspect(resource, plan, undefined);
+    const base = { ...inspected.current, current: specExcerptOf(resource) };
+    if (!inspected.patch)
+      return { outcome: 'unchanged', upgradePath: 'none', reason: inspected.unchangedReason, ...base };
+    if (inspected.upgrade.path === 'refused') {
+      return {
+        outcome: 'refused',
+        upgradePath: 'refused',
+        reason: inspected.upgrade.reason,
+        patch: inspected.patch,
+        ...base,
+      };
+    }
+    return {
+      outcome: 'would-patch',
+      upgradePath: inspected.upgrade.path,
+      reason: inspected.upgrade.reason,
+      patch: inspected.patch,
+      ...base,
+    };
+  }
+
+  async withdraw(key: JobKey, owned: OwnedChanges): Promise<WithdrawResult> {
     const path = flinkResourcePath(key.kind, key.namespace, key.name);
     for (let attempt = 0; ; attempt += 1) {
+      let resource: FlinkResource;
+      try {
+        resource = await this.#client.get<FlinkResource>(path);
+      } catch (error) {
+        if (error instanceof KubernetesApiError && error.status === 404)
+          return { outcome: 'deleted', reason: `${key.kind} ${key.namespace}/${key.name} no longer exists` };
+        throw error;
+      }
+      if (resource.metadata.labels?.[MANAGED_LABEL] === 'true')
+        return { outcome: 'still-managed', reason: `${MANAGED_LABEL}=true is set again` };
+      const mode = resource.metadata.annotations?.[ON_DISABLE_ANNOTATION]?.trim().toLowerCase() ?? 'keep';
+      if (mode !== 'restore') {
+        return {
+          outcome: 'kept',
+          reason: `opted out; the overrides the autoscaler wrote stay in the spec (${ON_DISABLE_ANNOTATION}: ${mode === 'keep' ? 'keep, the default' : `'${mode}' is not 'restore'`})`,
+        };
+      }
+      const patch = buildRestorePatch(resource, owned);
+      if (!patch)
+        return {
+          outcome: 'restored',
+          reason: 'opted out with on-disable: restore; no autoscaler override was left in the spec',
+        };
+      try {
+        await this.#client.patch<FlinkResource>(path, patch, undefined, { fieldManager: FIELD_MANAGER });
+        return {
+          outcome: 'restored',
+          reason:
+            "opted out with on-disable: restore; the autoscaler overrides were removed, so the spec's own parallelism applies again",
+          patch,
+        };
+      } catch (error) {
+        if (error instanceof KubernetesApiError && error.status === 409 && attempt === 0) continue;
+        throw new ScalingPatchError(
+          'api',
+          `restoring ${key.kind} ${key.namespace}/${key.name} failed: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+  }
+
+  async realize(key: JobKey, plan: ScalingPlan, options: RealizeOptions = {}): Promise<RealizeResult> {
+    const path = flinkResourcePath(key.kind, key.namespace, key.name);
+    const override = options.patchOverride;
+    for (let attempt = 0; ; attempt += 1) {
       const resource = await this.#client.get<FlinkResource>(path);
-      const built = buildScalingPatch(resource, plan);
-      const upgrade = decideUpgradePath({
-        flinkVersion: resource.spec.flinkVersion ?? resource.status?.clusterInfo?.['flink-version'],
-        flinkConfiguration: flattenConfiguration(resource.spec.flinkConfiguration ?? {}),
-        upgradeMode: resource.spec.job?.upgradeMode,
-        annotations: resource.metadata.annotations ?? {},
-        change: built.change,
-      });
-      const current = {
-        ...(resource.metadata.resourceVersion ? { resourceVersion: resource.metadata.resourceVersion } : {}),
-        ...(resource.metadata.generation !== undefined ? { generation: resource.metadata.generation } : {}),
-      };
-      const ignoredNote = built.memoryIgnored
-        ? ' (memory plan ignored: session jobs have no TaskManagers of their own)'
-        : '';
-      if (!built.patch)
+      const inspected = inspect(resource, plan, override);
+      const { current, upgrade } = inspected;
+      const ignoredNote = inspected.ignoredNote;
+      if (!inspected.patch)
         return {
           outcome: 'unchanged',
           upgradePath: 'none',
-          reason: `nothing changes${ignoredNote}`,
+          reason: inspected.unchangedReason,
           ...current,
         };
       if (upgrade.path === 'refused') {
@@ -56,10 +132,11 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
           outcome: 'refused',
           upgradePath: 'refused',
           reason: upgrade.reason,
-          patch: built.patch,
+          patch: inspected.patch,
           ...current,
         };
       }
+      const built = { patch: inspected.patch };
       try {
         const updated = await this.#client.patch<FlinkResource>(path, built.patch, undefined, {
           fieldManager: FIELD_MANAGER,
@@ -74,7 +151,8 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
         };
       } catch (error) {
         if (!(error instanceof KubernetesApiError)) throw error;
-        if (error.status === 409 && attempt === 0) continue;
+        // A policy-approved patch is not rebuilt against a changed resource; the next cycle asks again.
+        if (error.status === 409 && attempt === 0 && !override) continue;
         if (error.status === 409) {
           throw new ScalingPatchError(
             'conflict',
@@ -103,4 +181,37 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
       }
     }
   }
+}
+
+/** Builds (or takes the override) patch and decides the upgrade path for `resource`. Pure. */
+function inspect(resource: FlinkResource, plan: ScalingPlan, override: Record<string, unknown> | undefined) {
+  const built = override
+    ? {
+        // The resourceVersion the policy saw (from the proposal) keeps the write conditional on it.
+        patch: { metadata: { resourceVersion: resource.metadata.resourceVersion }, ...override },
+        change: plannedChangeOfPatch(resource, override),
+        memoryIgnored: false,
+      }
+    : buildScalingPatch(resource, plan);
+  const upgrade = decideUpgradePath({
+    flinkVersion: resource.spec.flinkVersion ?? resource.status?.clusterInfo?.['flink-version'],
+    flinkConfiguration: flattenConfiguration(resource.spec.flinkConfiguration ?? {}),
+    upgradeMode: resource.spec.job?.upgradeMode,
+    annotations: resource.metadata.annotations ?? {},
+    change: built.change,
+  });
+  const current = {
+    ...(resource.metadata.resourceVersion ? { resourceVersion: resource.metadata.resourceVersion } : {}),
+    ...(resource.metadata.generation !== undefined ? { generation: resource.metadata.generation } : {}),
+  };
+  const ignoredNote = built.memoryIgnored
+    ? ' (memory plan ignored: session jobs have no TaskManagers of their own)'
+    : '';
+  return {
+    patch: built.patch,
+    upgrade,
+    current,
+    ignoredNote,
+    unchangedReason: `nothing changes${ignoredNote}`,
+  };
 }

@@ -25,7 +25,7 @@ export interface ScalingPatch {
 type Obj = Record<string, unknown>;
 
 /** Where a key lives in a possibly nested configuration: its path segments, or undefined if absent. */
-function locateKey(config: unknown, key: string): string[] | undefined {
+export function locateKey(config: unknown, key: string): string[] | undefined {
   if (config === null || typeof config !== 'object') return undefined;
   const obj = config as Obj;
   if (Object.hasOwn(obj, key)) return [key];

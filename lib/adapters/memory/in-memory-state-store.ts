@@ -1,12 +1,14 @@
 import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/index.ts';
 import type { EventEmission } from '../../ports/event-sink.ts';
 import {
+  type ForgetResult,
   type Lease,
   LeaseHeldError,
   type LeaseRequest,
   type ListEventsOptions,
   type LoadedJob,
   type LoadOptions,
+  type RunRecord,
   type SaveRequest,
   type SaveResult,
   StateConflictError,
@@ -39,7 +41,14 @@ import {
   planSave,
   type TableItem,
 } from '../dynamodb/job-items.ts';
-import { ATTR, SORT_KEYS, STATE_TABLE } from '../dynamodb/table-schema.ts';
+import {
+  decodeRunItem,
+  isForgottenOnCleanup,
+  jobKeyOfPartitionKey,
+  registryItem,
+  runItem,
+} from '../dynamodb/job-registry.ts';
+import { ATTR, REGISTRY_PARTITION_KEY, SORT_KEYS, STATE_TABLE } from '../dynamodb/table-schema.ts';
 
 /** Options of {@link InMemoryStateStore}. */
 export interface InMemoryStateStoreOptions {
@@ -87,6 +96,7 @@ export class InMemoryStateStore implements StateStore {
         ? storedRevision === expected
         : storedRevision === undefined || typeof storedRevision !== 'number';
     if (!matches) throw new StateConflictError(formatJobKey(jobKey), expected);
+    if (expected === 0) this.#put(registryItem(pk));
     this.#put(plan.stateItem);
     if (plan.sampleItem) this.#put(plan.sampleItem);
     return {
@@ -174,6 +184,32 @@ export class InMemoryStateStore implements StateStore {
       .reverse()
       .slice(0, limit)
       .flatMap((item) => decodeEventItem(item) ?? []);
+  }
+
+  async listJobKeys(): Promise<JobKey[]> {
+    const registry = this.#tables.get(REGISTRY_PARTITION_KEY);
+    return [...(registry?.keys() ?? [])].sort().flatMap((sk) => jobKeyOfPartitionKey(sk) ?? []);
+  }
+
+  async forgetJob(jobKey: JobKey): Promise<ForgetResult> {
+    const pk = partitionKeyOf(jobKey);
+    let deleted = 0;
+    const table = this.#tables.get(pk);
+    for (const sk of [...(table?.keys() ?? [])]) {
+      if (isForgottenOnCleanup(sk) && table?.delete(sk)) deleted += 1;
+    }
+    if (this.#tables.get(REGISTRY_PARTITION_KEY)?.delete(pk)) deleted += 1;
+    return { itemsDeleted: deleted };
+  }
+
+  async recordRun(jobKey: JobKey, run: RunRecord): Promise<void> {
+    const pk = partitionKeyOf(jobKey);
+    validateEpochMs('run.atMs', run?.atMs);
+    this.#put(runItem(pk, run));
+  }
+
+  async lastRun(jobKey: JobKey): Promise<RunRecord | undefined> {
+    return decodeRunItem(this.#get(partitionKeyOf(jobKey), SORT_KEYS.run));
   }
 
   /** Items of `pk` with `from ≤ sk ≤ to`, in sort-key order (copies). */

@@ -1,0 +1,59 @@
+/**
+ * What `fsa status` shows per managed job, from stored data only (pure): mode, last evaluation,
+ * last decision, pending scale-downs and the health of the last run.
+ */
+import { formatJobKey, type JobKey, type JobState } from '../domain/index.ts';
+import type { RunRecord } from '../ports/state-store.ts';
+
+/** One job's status. Times are epoch ms; absent = unknown (never evaluated, no run recorded). */
+export interface JobStatus {
+  /** `cluster/namespace/kind/name`. */
+  readonly job: string;
+  /** `active`, `recommendation-only`, `refused: <reason>`, or `unknown` before the first run. */
+  readonly mode: string;
+  readonly lastEvaluationMs?: number;
+  /** Last decision: the action and, for a decided cycle, its summary. */
+  readonly lastDecision?: string;
+  /** Vertices with a delayed scale-down waiting: vertex → {since, parallelism it would go to}. */
+  readonly pendingScaleDown: Readonly<
+    Record<string, { readonly sinceMs: number; readonly parallelism: number }>
+  >;
+  /** `ok` (decided, not-ready), `refused` or `failed: <reason>`; `unknown` without a run record. */
+  readonly health: string;
+  readonly lastRun?: RunRecord;
+}
+
+/** Builds a job's status from its stored state and last-run record. */
+export function jobStatusOf(key: JobKey, state: JobState, run: RunRecord | undefined): JobStatus {
+  const pendingScaleDown: Record<string, { sinceMs: number; parallelism: number }> = {};
+  for (const [vertex, delayed] of Object.entries(state.delayedScaleDown)) {
+    const latest = delayed.recommendations.at(-1);
+    if (latest)
+      pendingScaleDown[vertex] = { sinceMs: delayed.firstTriggerTimeMs, parallelism: latest.parallelism };
+  }
+  const mode = !run?.mode ? 'unknown' : run.mode === 'refused' ? `refused: ${run.reason}` : run.mode;
+  const health = !run
+    ? 'unknown'
+    : run.outcome === 'failed'
+      ? `failed: ${run.reason}`
+      : run.outcome === 'refused'
+        ? 'refused'
+        : 'ok';
+  const policy = run?.policy
+    ? ` (policy: ${run.policy.verdict}${run.policy.reason ? ` – ${run.policy.reason}` : ''})`
+    : '';
+  const lastDecision = run?.action
+    ? `${run.action}${run.realized ? `, ${run.realized}${run.upgradePath && run.upgradePath !== 'none' ? ` ${run.upgradePath}` : ''}` : ''}${policy}`
+    : run
+      ? run.outcome
+      : undefined;
+  return {
+    job: formatJobKey(key),
+    mode,
+    ...(state.lastEvaluationMs !== undefined ? { lastEvaluationMs: state.lastEvaluationMs } : {}),
+    ...(lastDecision ? { lastDecision } : {}),
+    pendingScaleDown,
+    health,
+    ...(run ? { lastRun: run } : {}),
+  };
+}
