@@ -128,7 +128,7 @@ export function closedLoopTable(results: readonly ClosedLoopResult[], wallMs: nu
     rows,
     notes: [
       'Each scenario runs the autoscaler’s real cycle (run-cycle over the Flink REST and Kubernetes adapters, against the Flink simulator and the Kubernetes emulator on 127.0.0.1) every simulated minute; the baseline (×2 after 15 min at ≥ 75 % CPU, ÷2 after 6 h below 10 %, CPU = busiest subtask’s busy time) runs on a copy of the same simulated job in the same process. ' +
-        'The oracle is the smallest aligned per-vertex parallelism at ≤ the utilization target from the simulator’s true capacities. Converged = no vertex below the oracle and Σp ≤ 1.10 × Σ oracle. Lag target = `catch-up.duration`.',
+        'The oracle is the smallest aligned per-vertex parallelism at ≤ the utilization target from the simulator’s true capacities. Converged = no vertex below the oracle and Σp ≤ 1.10 × Σ oracle, measured from the last change of the oracle (the scenarios start balanced and change load after the first window; `backlog` and `steady` never change it). Lag target = `catch-up.duration`.',
       `${results.length} scenarios, ${cycles} cycles in ${(wallMs / 1000).toFixed(1)} s wall-clock (in-memory state store; \`npm start\` runs the same on dynalite).`,
     ],
   };

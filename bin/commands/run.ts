@@ -12,6 +12,7 @@ import type { CycleResult } from '../../lib/autoscaler/cycle-result.ts';
 import { type CycleLogger, runCycle } from '../../lib/autoscaler/run-cycle.ts';
 import { parseDurationMs } from '../../lib/config/index.ts';
 import { formatJobKey } from '../../lib/domain/index.ts';
+import { loadModulePolicyHook } from '../../lib/policy/module-policy-hook.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import { toJsonText } from '../format/json-text.ts';
 import { textTable } from '../format/text-table.ts';
@@ -30,6 +31,8 @@ interface RunOptions {
   readonly endpoint?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
+  readonly policyModule?: string;
+  readonly policyFailureMode: string;
 }
 
 /**
@@ -65,6 +68,12 @@ export function registerRunCommand(program: Command): void {
       process.env['FSA_TABLE'],
     )
     .option('--endpoint <url>', 'DynamoDB endpoint for a local table, e.g. http://127.0.0.1:8000')
+    .option('--policy-module <file>', 'policy hook module reviewing every change before it is applied')
+    .option(
+      '--policy-failure-mode <mode>',
+      'fail-closed (default) or fail-open when the hook errors or times out',
+      'fail-closed',
+    )
     .option('--json', 'print the cycle results as JSON')
     .option('--verbose', 'log every cycle step to stderr')
     .action(async (options: RunOptions) => {
@@ -88,6 +97,14 @@ export function registerRunCommand(program: Command): void {
         clock: systemClock,
         reportingInstance: 'fsa-cli',
       });
+      if (options.policyFailureMode !== 'fail-closed' && options.policyFailureMode !== 'fail-open') {
+        throw new Error(
+          `--policy-failure-mode must be fail-closed or fail-open, got '${options.policyFailureMode}'`,
+        );
+      }
+      const policy = options.policyModule
+        ? await loadModulePolicyHook(options.policyModule, { failureMode: options.policyFailureMode })
+        : undefined;
       const metrics = new FlinkRestMetricsSource();
       const logger = options.verbose ? stderrLogger() : undefined;
       try {
@@ -106,6 +123,7 @@ export function registerRunCommand(program: Command): void {
                 restTarget: (j) => adapters.restTarget(j),
                 capacity: adapters.capacity,
                 ...(logger ? { logger } : {}),
+                ...(policy ? { policy } : {}),
                 runId: `fsa-cli-${process.pid}-${round}`,
               },
               job.key,

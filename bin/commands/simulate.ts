@@ -5,6 +5,7 @@ import { ScenarioError } from '../../lib/local/flink-simulator/parse-scenario.ts
 import type { ActorMetrics } from '../../lib/local/world/run-metrics.ts';
 import { runWorldReport } from '../../lib/local/world/run-world-report.ts';
 import { loadWorldScenario } from '../../lib/local/world/world-scenario.ts';
+import { loadModulePolicyHook } from '../../lib/policy/module-policy-hook.ts';
 
 /** Options shared by `fsa start` and `fsa simulate`. */
 export interface SimulationOptions {
@@ -13,6 +14,8 @@ export interface SimulationOptions {
   readonly hours?: number;
   readonly tickMs?: number;
   readonly store: 'dynamodb' | 'memory';
+  /** Policy hook module (default export or `review`), as in `fsa run --policy-module`. */
+  readonly policyModule?: string;
 }
 
 export function parseHours(value: string): number {
@@ -75,6 +78,7 @@ export async function runSimulation(options: SimulationOptions): Promise<void> {
     durationMs,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
     store: options.store,
+    ...(options.policyModule ? { policy: await loadModulePolicyHook(options.policyModule) } : {}),
     print: (line) => console.log(line),
     tty: process.stdout.isTTY === true,
     writeRaw: (text) => process.stdout.write(text),
@@ -99,6 +103,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--out <dir>', 'output directory', 'out')
     .option('--tick <duration>', 'virtual time between autoscaler cycles', parseTick, 60_000)
     .option('--store <kind>', 'state store: dynamodb (dynalite) or memory', parseStore, 'dynamodb')
+    .option('--policy-module <file>', 'policy hook module reviewing every change (see examples/policy-hook/)')
     .action(
       async (opts: {
         scenario: string;
@@ -106,6 +111,7 @@ export function registerSimulateCommand(program: Command): void {
         out: string;
         tick: number;
         store: 'dynamodb' | 'memory';
+        policyModule?: string;
       }) => {
         await runSimulation({
           scenarioPath: resolve(opts.scenario),
@@ -113,6 +119,7 @@ export function registerSimulateCommand(program: Command): void {
           ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
           tickMs: opts.tick,
           store: opts.store,
+          ...(opts.policyModule ? { policyModule: opts.policyModule } : {}),
         });
       },
     );

@@ -27,12 +27,16 @@ export function registerStartCommand(program: Command): void {
     .option('--hours <n>', 'simulated hours (default 6)', parseHours)
     .option('--out <dir>', 'output directory', 'out')
     .option('--store <kind>', 'state store: dynamodb (dynalite) or memory', parseStore, 'dynamodb')
-    .action(async (opts: { hours?: number; out: string; store: 'dynamodb' | 'memory' }) => {
-      await runSimulation({
-        scenarioPath: DEFAULT_SCENARIO,
-        outDir: resolve(opts.out),
-        ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
-        store: opts.store,
-      });
-    });
+    .option('--policy-module <file>', 'policy hook module reviewing every change (see examples/policy-hook/)')
+    .action(
+      async (opts: { hours?: number; out: string; store: 'dynamodb' | 'memory'; policyModule?: string }) => {
+        await runSimulation({
+          scenarioPath: DEFAULT_SCENARIO,
+          outDir: resolve(opts.out),
+          ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
+          store: opts.store,
+          ...(opts.policyModule ? { policyModule: opts.policyModule } : {}),
+        });
+      },
+    );
 }

@@ -1,3 +1,4 @@
+export * from './backlog-drained.ts';
 export * from './evaluate-metrics.ts';
 export * from './evaluation-error.ts';
 export * from './global-metrics.ts';

@@ -34,6 +34,22 @@ export function targetProcessingCapacity(
   return roundHalfUp(catchUp + restartCatchUp + tdr / u);
 }
 
+/**
+ * Extension (catch-up settle): the capacity a vertex needs once nothing is left to catch up,
+ * `round(TDR / clamp(utilization.target, 0, 1))`: the capacity formula without the catch-up term
+ * (no backlog left) and without the restart term (that term pays for the lag of the restart a
+ * scaling causes; a settle's own restart is drained by the headroom between the target and 100 %).
+ */
+export function steadyStateCapacity(targetDataRateAvg: number, utilizationTarget: number): number {
+  return targetProcessingCapacity(
+    { targetDataRateAvg, catchUpDataRate: 0 },
+    { catchUpDurationMs: 0 },
+    0,
+    utilizationTarget,
+    false,
+  );
+}
+
 /** Java `Math.round`: half-up rounding to an integer (also for negative values). */
 export function roundHalfUp(value: number): number {
   return Math.floor(value + 0.5);

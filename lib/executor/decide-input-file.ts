@@ -233,6 +233,9 @@ function jobState(value: unknown, path: string): JobState {
           ),
           targetDataRateAvg: metricNumber(m['targetDataRateAvg'], `${p}.metrics.targetDataRateAvg`),
         },
+        ...(e['catchUpCapacity'] === undefined
+          ? {}
+          : { catchUpCapacity: finite(e['catchUpCapacity'], `${p}.catchUpCapacity`) }),
       };
     });
   }

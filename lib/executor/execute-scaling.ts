@@ -22,6 +22,8 @@ import type {
   VertexInfo,
   VertexLimitReason,
 } from '../domain/index.ts';
+import { isBacklogDrained } from '../evaluate/backlog-drained.ts';
+import { steadyStateCapacity } from '../evaluate/target-capacity.ts';
 import { computeVertexParallelism } from '../scale/compute-vertex-parallelism.ts';
 import { estimateSlotsAfterRescale } from '../tuning/slot-estimate.ts';
 import { checkClusterCapacity } from './cluster-capacity-guard.ts';
@@ -96,6 +98,8 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
   const changes: Record<VertexId, ParallelismChange> = {};
   const decisions = new Map<VertexId, VertexDecision>();
   const updatedDelayed: Record<VertexId, DelayedScaleDownState> = { ...input.delayedScaleDown };
+  const backlogDrained = isBacklogDrained(evaluated, topology, options);
+  const history: Record<VertexId, readonly ScalingSummary[]> = { ...input.scalingHistory };
 
   for (const vertex of topology.vertices) {
     const metrics = evaluated.vertices[vertex.id];
@@ -113,7 +117,10 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
       options,
       restartTimeMs: input.restartTimeMs,
       nowMs,
+      processingBacklog: evaluated.processingBacklog,
+      backlogDrained,
     });
+    if (result.settleCheckSpent) history[vertex.id] = withoutPendingSettle(history[vertex.id] ?? []);
     changes[vertex.id] = result.change;
     decisions.set(vertex.id, result.decision);
     events.push(...result.events);
@@ -138,7 +145,7 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
     events,
     summaries,
     evaluated: withRecommendation,
-    scalingHistory: { ...input.scalingHistory },
+    scalingHistory: history,
     taskManagers: { current: currentTms, next: nextTms },
   };
   const guards: GuardOutcome[] = [];
@@ -195,8 +202,10 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
   if (quota.outcome?.passed === false) return { ...base, ...notApplied, action: 'blocked', guards };
 
   events.push(scalingReportEvent(entries, undefined, options));
-  const scalingHistory: Record<VertexId, readonly ScalingSummary[]> = { ...input.scalingHistory };
+  const scalingHistory: Record<VertexId, readonly ScalingSummary[]> = { ...history };
+  const decisionOf = new Map(vertices.map((v) => [v.vertexId, v]));
   for (const entry of entries) {
+    const catchUpCapacity = catchUpPart(entry, decisionOf.get(entry.vertexId), options);
     scalingHistory[entry.vertexId] = [
       ...(scalingHistory[entry.vertexId] ?? []),
       {
@@ -208,6 +217,7 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
           expectedProcessingRate: entry.expectedProcessingRate,
           targetDataRateAvg: entry.targetDataRateAvg,
         },
+        ...(catchUpCapacity > 0 ? { catchUpCapacity } : {}),
       },
     ];
   }
@@ -224,6 +234,30 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
     // Spec §4.6: every pending scale-down is void once a scaling is executed.
     delayedScaleDown: {},
   };
+}
+
+/**
+ * Catch-up settle: the part of a scale-up's target capacity that was for catch-up (backlog and
+ * restart), target capacity − round(TDR / utilization.target). 0 for scale-downs, when the
+ * feature is off, or when a rate is unknown, so that no settle can follow.
+ */
+function catchUpPart(
+  entry: ScalingReportEntry,
+  decision: VertexDecision | undefined,
+  options: AutoscalerOptions,
+): number {
+  if (!options.catchUpSettleEnabled || entry.newParallelism <= entry.currentParallelism) return 0;
+  const target = decision?.targetCapacity ?? Number.NaN;
+  const part = target - steadyStateCapacity(entry.targetDataRateAvg, options.utilizationTarget);
+  return Number.isFinite(part) ? part : 0;
+}
+
+/** The history with the newest entry's pending settle spent (its `catchUpCapacity` removed). */
+function withoutPendingSettle(history: readonly ScalingSummary[]): readonly ScalingSummary[] {
+  const last = history.at(-1);
+  if (last?.catchUpCapacity === undefined) return history;
+  const { catchUpCapacity: _spent, ...rest } = last;
+  return [...history.slice(0, -1), rest];
 }
 
 const PARALLELISM_INDEX = new WeakMap<JobTopology, Map<VertexId, number>>();

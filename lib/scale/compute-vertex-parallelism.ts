@@ -24,6 +24,7 @@ import {
   targetProcessingCapacity,
 } from '../evaluate/target-capacity.ts';
 import { resolveAlignmentMode } from './align-parallelism.ts';
+import { type CatchUpSettleOutcome, evaluateCatchUpSettle } from './catch-up-settle.ts';
 import { applyDelayedScaleDown } from './delayed-scale-down.ts';
 import {
   describeBand,
@@ -52,6 +53,13 @@ export interface VertexParallelismInput {
   readonly restartTimeMs: number;
   /** The cycle's time, epoch ms. */
   readonly nowMs: number;
+  /** The job's processing-backlog flag (spec §3.1), for catch-up settle. @default false */
+  readonly processingBacklog?: boolean;
+  /**
+   * Whether the job's backlog is drained (`isBacklogDrained`), for catch-up settle; undefined =
+   * unknown, which never settles.
+   */
+  readonly backlogDrained?: boolean;
 }
 
 /** Output of {@link computeVertexParallelism}. */
@@ -62,6 +70,11 @@ export interface VertexParallelismResult {
   readonly delayedScaleDown: DelayedScaleDownState | undefined;
   /** IneffectiveScaling and ScalingLimited events raised while deciding. */
   readonly events: AutoscalerEvent[];
+  /**
+   * True when this cycle made the one catch-up settle check of the vertex's last scale-up and
+   * found nothing to settle: the caller drops `catchUpCapacity` from that history entry.
+   */
+  readonly settleCheckSpent?: boolean;
 }
 
 /**
@@ -73,6 +86,10 @@ export interface VertexParallelismResult {
  *     new == cur            → clear delayed scale-down, no change
  *     new > cur             → clear delayed scale-down; blocked if the last scale-up was ineffective
  *     new < cur             → through the delayed scale-down window (§4.6)
+ *
+ * Extension, before the last three rules: a due catch-up settle (see `evaluateCatchUpSettle`)
+ * scales down to the steady-state target at once, marked outside the utilization bound so that it
+ * triggers a scaling on its own.
  *
  * The current parallelism, key groups and partitions come from the evaluated metrics (the
  * operator reads them there) and fall back to the topology's {@link VertexInfo}.
@@ -187,18 +204,20 @@ export function computeVertexParallelism(input: VertexParallelismInput): VertexP
   const lowerLimit = Math.min(cur, options.vertexMinParallelism);
   const upperLimit = Math.max(cur, options.vertexMaxParallelism);
   const alignmentMode = resolveAlignmentMode(options);
-  const scaled = scaleParallelism({
-    vertexId: vertex.id,
-    currentParallelism: cur,
-    scaleFactor: factor,
-    lowerLimit,
-    upperLimit,
-    maxParallelism,
-    numSourcePartitions,
-    inputShipStrategies: input.inputShipStrategies,
-    alignmentMode,
-    eventIntervalMs: options.scalingEventIntervalMs,
-  });
+  const scaleWith = (scaleFactor: number) =>
+    scaleParallelism({
+      vertexId: vertex.id,
+      currentParallelism: cur,
+      scaleFactor,
+      lowerLimit,
+      upperLimit,
+      maxParallelism,
+      numSourcePartitions,
+      inputShipStrategies: input.inputShipStrategies,
+      alignmentMode,
+      eventIntervalMs: options.scalingEventIntervalMs,
+    });
+  const scaled = scaleWith(factor);
   const limitContext: LimitContext = {
     currentParallelism: cur,
     lowerLimit,
@@ -219,6 +238,21 @@ export function computeVertexParallelism(input: VertexParallelismInput): VertexP
   ].join(', ');
   const events: AutoscalerEvent[] = [...scaled.events];
   const newParallelism = scaled.parallelism;
+  const settle = evaluateCatchUpSettle({
+    currentParallelism: cur,
+    trueProcessingRateAvg: tpr,
+    targetDataRateAvg: capacityInputs.targetDataRateAvg,
+    history: input.history,
+    options,
+    nowMs: input.nowMs,
+    processingBacklog: input.processingBacklog ?? false,
+    backlogDrained: input.backlogDrained,
+    scalabilityCoefficient: options.observedScalabilityEnabled
+      ? observedScalabilityCoefficient(input.history, options)
+      : 1,
+    scale: scaleWith,
+  });
+  const settleNote = settle.kind === 'waiting' || settle.kind === 'not-needed' ? `; ${settle.text}` : '';
   const decide = (
     change: ParallelismChange,
     outcome: string,
@@ -235,12 +269,20 @@ export function computeVertexParallelism(input: VertexParallelismInput): VertexP
       // Expected rate at the parallelism actually recommended (Java uses the pre-delay target).
       expectedProcessingRate: change.noChange ? Number.NaN : (tpr / cur) * change.newParallelism,
       reasons,
-      why: `${band}; ${numberText}; ${outcome}`,
+      why: `${band}; ${numberText}; ${outcome}${settleNote}`,
     },
     delayedScaleDown,
     events,
+    ...(settle.kind === 'not-needed' ? { settleCheckSpent: true } : {}),
   });
 
+  if (settle.kind === 'settle') {
+    return settleDecision(
+      settle,
+      { base, cur, inBandOutside, targetCapacity, band, numberText, limitContext, tpr },
+      input,
+    );
+  }
   if (newParallelism === cur) {
     return decide(noChange, `no change from ${cur}`, undefined);
   }
@@ -308,6 +350,67 @@ export function computeVertexParallelism(input: VertexParallelismInput): VertexP
     `scale-down ${cur} → ${newParallelism}`,
     delayed.state,
   );
+}
+
+/** What {@link settleDecision} reuses of the main computation. */
+interface SettleContext {
+  readonly base: Omit<
+    VertexDecision,
+    | 'recommendedParallelism'
+    | 'changed'
+    | 'outsideUtilizationBound'
+    | 'targetCapacity'
+    | 'scaleFactor'
+    | 'expectedProcessingRate'
+    | 'reasons'
+    | 'why'
+  >;
+  readonly cur: number;
+  readonly inBandOutside: boolean;
+  readonly targetCapacity: number;
+  readonly band: string;
+  readonly numberText: string;
+  readonly limitContext: LimitContext;
+  readonly tpr: number;
+}
+
+/**
+ * The decision of a catch-up settle. The change counts as outside the utilization bound: the
+ * settle is a decided right-sizing, and inside the band nothing else would ever trigger it. A
+ * pending delayed scale-down is left as it is (an executed scaling clears it anyway, a blocked
+ * one must not lose it).
+ */
+function settleDecision(
+  settle: Extract<CatchUpSettleOutcome, { kind: 'settle' }>,
+  context: SettleContext,
+  input: VertexParallelismInput,
+): VertexParallelismResult {
+  const { cur, tpr } = context;
+  const limits = settle.scaled.steps.map((step) =>
+    describeLimit(step.reason, step.parallelism, context.limitContext),
+  );
+  const settleText = [settle.text, ...limits].join(', ');
+  return {
+    change: {
+      currentParallelism: cur,
+      newParallelism: settle.parallelism,
+      outsideUtilizationBound: true,
+      noChange: false,
+    },
+    decision: {
+      ...context.base,
+      recommendedParallelism: settle.parallelism,
+      changed: true,
+      outsideUtilizationBound: context.inBandOutside,
+      targetCapacity: context.targetCapacity,
+      scaleFactor: settle.scaleFactor,
+      expectedProcessingRate: (tpr / cur) * settle.parallelism,
+      reasons: ['scale-down', 'catch-up-settle', ...settle.scaled.steps.map((step) => step.reason)],
+      why: `${context.band}; ${context.numberText}; ${settleText}`,
+    },
+    delayedScaleDown: input.delayedScaleDown,
+    events: [...settle.scaled.events],
+  };
 }
 
 /** The `current` value of a count metric when present, else the topology's value. */

@@ -83,7 +83,8 @@ export function encodeStateBody(state: JobState, vertexIds: readonly VertexId[])
   const catchUp: [number, number, number][] = [];
   for (const [id, entries] of Object.entries(state.scalingHistory)) {
     for (const s of entries) {
-      if (s.catchUpCapacity !== undefined) catchUp.push([indexOf(id), s.tsMs, roundMetric(s.catchUpCapacity)]);
+      if (s.catchUpCapacity !== undefined)
+        catchUp.push([indexOf(id), s.tsMs, roundMetric(s.catchUpCapacity)]);
     }
   }
   if (catchUp.length > 0) body.u = catchUp;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { flattenConfiguration } from '../../config/flatten-configuration.ts';
 import type { JobKey } from '../../domain/job-key.ts';
 import type {
@@ -10,6 +11,7 @@ import type {
   WithdrawResult,
 } from '../../ports/scaling-realizer.ts';
 import { type FlinkResource, MANAGED_LABEL } from './flink-resource.ts';
+import { applyMergePatch } from './json-merge-patch.ts';
 import type { KubernetesClient } from './kubernetes-client.ts';
 import { KubernetesApiError, ScalingPatchError } from './kubernetes-errors.ts';
 import {
@@ -184,11 +186,22 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
 }
 
 /** Builds (or takes the override) patch and decides the upgrade path for `resource`. Pure. */
+/** Whether applying `patch` (a merge patch) would change the resource's spec. */
+function specChangedBy(resource: FlinkResource, patch: Record<string, unknown>): boolean {
+  const spec = patch['spec'];
+  if (spec === undefined) return false;
+  return !isDeepStrictEqual(applyMergePatch(resource.spec, spec), resource.spec);
+}
+
 function inspect(resource: FlinkResource, plan: ScalingPlan, override: Record<string, unknown> | undefined) {
   const built = override
     ? {
         // The resourceVersion the policy saw (from the proposal) keeps the write conditional on it.
-        patch: { metadata: { resourceVersion: resource.metadata.resourceVersion }, ...override },
+        // A policy's patch that leaves the spec as it is (e.g. the same ceiling as last cycle) is
+        // not sent: no change, no write.
+        patch: specChangedBy(resource, override)
+          ? { metadata: { resourceVersion: resource.metadata.resourceVersion }, ...override }
+          : undefined,
         change: plannedChangeOfPatch(resource, override),
         memoryIgnored: false,
       }

@@ -10,16 +10,8 @@ function isObject(value: unknown): value is Record<string, Json> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** RFC 7386: objects merge recursively, `null` deletes, everything else (arrays too) replaces. */
-export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return structuredClone(patch);
-  const result: Record<string, unknown> = isObject(target) ? { ...structuredClone(target) } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
-    else result[key] = applyMergePatch(result[key], value);
-  }
-  return result;
-}
+/** RFC 7386 merge patch: the same implementation the realizer uses (the json-merge-patch library). */
+export { applyMergePatch } from '../../adapters/kubernetes/json-merge-patch.ts';
 
 /** A JSON patch operation failed; `test` failures and bad paths are both 422 on the server. */
 export class JsonPatchError extends Error {

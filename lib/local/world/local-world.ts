@@ -15,6 +15,9 @@
  * every tick, so one run yields the autoscaler, the baseline and the optimum side by side.
  */
 import { randomUUID } from 'node:crypto';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { createDispatcherHandler } from '../../../functions/dispatcher/dispatcher-handler.ts';
+import { createScaleJobHandler } from '../../../functions/scale-job/scale-job-handler.ts';
 import { DynamoDbStateStore } from '../../adapters/dynamodb/dynamodb-state-store.ts';
 import { StateStoreEventSink } from '../../adapters/dynamodb/state-store-event-sink.ts';
 import { FlinkRestMetricsSource } from '../../adapters/flink-rest/index.ts';
@@ -26,12 +29,16 @@ import { readTaskManagerResources } from '../../adapters/kubernetes/task-manager
 import { StaticTokenProvider } from '../../adapters/kubernetes/token-providers.ts';
 import { InMemoryStateStore } from '../../adapters/memory/in-memory-state-store.ts';
 import { ManualClock } from '../../adapters/memory/manual-clock.ts';
+import { encodeJobMessage } from '../../adapters/sqs/job-message-codec.ts';
+import { InMemoryJobQueue } from '../../adapters/sqs/sqs-job-queue.ts';
 import type { CycleResult } from '../../autoscaler/cycle-result.ts';
-import { type CycleDependencies, type CycleLogger, runCycle } from '../../autoscaler/run-cycle.ts';
+import type { CycleDependencies, CycleLogger } from '../../autoscaler/run-cycle.ts';
 import { resolveOptions } from '../../config/index.ts';
 import { parseMap } from '../../config/value-parsers.ts';
-import type { AutoscalerEvent, JobKey } from '../../domain/index.ts';
+import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/index.ts';
 import type { EventEmission, EventSink } from '../../ports/event-sink.ts';
+import type { JobMessage } from '../../ports/job-queue.ts';
+import type { PolicyHook } from '../../ports/policy-hook.ts';
 import type { StateStore } from '../../ports/state-store.ts';
 import { type FlinkSimulator, startFlinkSimulator } from '../flink-simulator/flink-simulator.ts';
 import type { NormalizedScenario } from '../flink-simulator/parse-scenario.ts';
@@ -64,6 +71,8 @@ export interface LocalWorldOptions {
   readonly baselineRule?: Partial<BaselineRule>;
   /** Called after every tick (progress output). */
   readonly onTick?: (tick: TickRecord, decisions: readonly DecisionLogEntry[]) => void;
+  /** A policy hook reviewing every change before it is stored or applied (e.g. a module hook). */
+  readonly policy?: PolicyHook;
 }
 
 /** A running local world. */
@@ -195,8 +204,9 @@ class RecordingEventSink implements EventSink {
  * scenario's FlinkDeployment, and the adapters of a scale-job run. Call `run()` or `tick()`, then
  * `close()`.
  *
- * The functions/scale-job handler is not wired to run-cycle yet, so the world calls `runCycle`
- * with the same adapters the handler will build; every step after `observe` is the same code.
+ * Every tick goes through the real Lambda handlers: the dispatcher lists the emulator's opted-in
+ * resources and queues one message per job; the scale-job worker decodes the SQS-shaped records
+ * and runs the cycle with the adapters above. Only the queue is in process.
  */
 export async function startLocalWorld(options: LocalWorldOptions): Promise<LocalWorld> {
   const scenario = options.scenario;
@@ -272,6 +282,35 @@ export async function startLocalWorld(options: LocalWorldOptions): Promise<Local
       restTarget: (job) => ({ restBaseUrl: job.rest.baseUrl, headers: { authorization: `Bearer ${TOKEN}` } }),
       logger,
       runId: `local-world-${randomUUID()}`,
+      ...(options.policy ? { policy: options.policy } : {}),
+    };
+    const queue = new InMemoryJobQueue();
+    const dispatch = createDispatcherHandler({
+      clusters: [{ name: 'local', discovery: async () => deps.discovery }],
+      queue,
+      managedState: store,
+      logger,
+      nowMs: () => clock.nowMs(),
+    });
+    const work = createScaleJobHandler({
+      cycleDependencies: async (_cluster, runId) => ({ ...deps, runId }),
+      logger,
+      nowMs: () => clock.nowMs(),
+      concurrency: 1,
+    });
+    /** One schedule tick through both handlers; the job's cycle result. */
+    const runHandlers = async (nowMs: number, tickNumber: number): Promise<CycleResult> => {
+      await dispatch({ time: new Date(nowMs).toISOString() });
+      const messages = queue.drain();
+      const response = await work(sqsRecords(messages, tickNumber), {
+        awsRequestId: `local-world-${tickNumber}`,
+      } as Context);
+      const own = response.results.find((r) => r.job === formatJobKey(key));
+      if (own?.result) return own.result;
+      return {
+        outcome: 'failed',
+        reason: own?.error ?? `the dispatcher queued no message for ${formatJobKey(key)}`,
+      };
     };
     const key: JobKey = { cluster: 'local', namespace: NAMESPACE, kind: 'FlinkDeployment', name };
 
@@ -331,6 +370,17 @@ export async function startLocalWorld(options: LocalWorldOptions): Promise<Local
     const recordDecision = (result: CycleResult, tMs: number): DecisionLogEntry | undefined => {
       const decision = result.decision;
       if (!decision) return undefined;
+      // A policy hook may have stopped or limited the change: log what actually happened.
+      if (result.policy?.verdict === 'deny') {
+        return {
+          tMs,
+          actor: 'autoscaler',
+          action: 'denied',
+          summary: `Denied by the policy hook (${result.policy.hook}): ${result.policy.reason ?? 'no reason given'}`,
+          changes: [],
+        };
+      }
+      if (result.policy?.verdict === 'modify' && result.realized?.outcome !== 'patched') return undefined;
       const changed = decision.vertices.filter((v) => v.changed);
       if (decision.action !== 'scale' && decision.action !== 'blocked') {
         if (result.realized?.outcome !== 'patched') return undefined;
@@ -374,7 +424,7 @@ export async function startLocalWorld(options: LocalWorldOptions): Promise<Local
       simulator.setTime(nowMs);
       stepBaselineJob(nowMs);
       const cycleStart = performance.now();
-      const result = await runCycle(deps, key);
+      const result = await runHandlers(nowMs, ticks.length + 1);
       const cycleWallMs = performance.now() - cycleStart;
       const tMs = nowMs - startMs;
       const newDecisions: DecisionLogEntry[] = [];
@@ -499,4 +549,26 @@ export async function startLocalWorld(options: LocalWorldOptions): Promise<Local
     await closeAll();
     throw error;
   }
+}
+
+/** Queue messages as the SQS event the scale-job Lambda receives. */
+function sqsRecords(messages: readonly JobMessage[], tickNumber: number): SQSEvent {
+  return {
+    Records: messages.map((message, index) => ({
+      messageId: `tick-${tickNumber}-${index}`,
+      receiptHandle: `local-${tickNumber}-${index}`,
+      body: encodeJobMessage(message),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(message.tickMs),
+        SenderId: 'local-dispatcher',
+        ApproximateFirstReceiveTimestamp: String(message.tickMs),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:local:000000000000:fsa-jobs',
+      awsRegion: 'local',
+    })),
+  };
 }

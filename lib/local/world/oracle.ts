@@ -63,11 +63,10 @@ export function oracleParallelism(
       }
       return input;
     };
-    const sized = minimalParallelism(vertex, required, options);
-    if (!sized.feasible) infeasible.push(vertex.key);
-    const aligned = alignOracle(vertex, sized.parallelism, options.alignmentMode ?? 'BALANCED');
-    parallelism[vertex.key] = aligned;
-    const rate = required(aligned);
+    const aligned = minimalAlignedParallelism(vertex, required, options);
+    if (!aligned.feasible) infeasible.push(vertex.key);
+    parallelism[vertex.key] = aligned.parallelism;
+    const rate = required(aligned.parallelism);
     requiredRate[vertex.key] = rate;
     outputRate.set(vertex.key, rate * vertex.selectivity);
   }
@@ -92,6 +91,32 @@ function minimalParallelism(
     if (headroom > best.headroom) best = { parallelism: p, headroom };
   }
   return { parallelism: best.parallelism, feasible: false };
+}
+
+/**
+ * The smallest parallelism the autoscaler's alignment can produce that fits the load. Aligning
+ * the smallest fitting p is not enough: alignment is not monotone (BALANCED on 120 key groups
+ * turns a target of 16 into 18 but 18 into 20, since 18 is not a divisor yet lowers the share
+ * ⌊120/p⌋ below that of 16), so the oracle would call 20 minimal while the autoscaler reaches 18,
+ * which fits. Every target t is aligned and the smallest fitting result wins; as align(t) ≥ t the
+ * scan stops at the best found. Without any fitting value, the aligned minimal-headroom p.
+ */
+function minimalAlignedParallelism(
+  vertex: NormalizedVertex,
+  required: (p: number) => number,
+  options: OracleOptions,
+): { parallelism: number; feasible: boolean } {
+  const limit = Math.min(vertex.maxParallelism, options.searchLimit ?? DEFAULT_SEARCH_LIMIT);
+  const mode = options.alignmentMode ?? 'BALANCED';
+  const fits = (p: number) => options.utilizationTarget * trueCapacity(vertex, p) - required(p) >= 0;
+  let best: number | undefined;
+  for (let target = 1; target <= limit && (best === undefined || target < best); target++) {
+    const aligned = alignOracle(vertex, target, mode);
+    if (aligned <= limit && fits(aligned) && (best === undefined || aligned < best)) best = aligned;
+  }
+  if (best !== undefined) return { parallelism: best, feasible: true };
+  const sized = minimalParallelism(vertex, required, options);
+  return { parallelism: alignOracle(vertex, sized.parallelism, mode), feasible: false };
 }
 
 /**

@@ -8,11 +8,14 @@ import type { DecisionLogEntry, TickRecord, WorldRun } from './world-timeline.ts
 export interface ActorMetrics {
   /** Parallelism changes applied during the run. */
   readonly rescales: number;
-  /** Rescales up to and including the first converged tick; undefined if never converged. */
+  /**
+   * Rescales from the last load change ({@link RunMetrics.lastLoadChangeMs}) up to the first
+   * converged tick after it; undefined if never converged after it.
+   */
   readonly rescalesToConverge: number | undefined;
-  /** Simulated ms of the first converged tick. */
+  /** Simulated ms of the first converged tick at or after the last load change. */
   readonly convergedAtMs: number | undefined;
-  /** Rescales after the first converged tick. */
+  /** Rescales after that converged tick. */
   readonly rescalesAfterConvergence: number;
   /** Σ over vertices of the parallelism at the last tick. */
   readonly finalParallelism: number;
@@ -37,6 +40,11 @@ export interface RunMetrics {
   readonly baseline: ActorMetrics;
   /** Tolerance used for convergence: Σ parallelism ≤ tolerance × Σ oracle. */
   readonly convergenceTolerance: number;
+  /**
+   * Simulated ms of the last tick at which the oracle changed (the load moved enough to need a
+   * different parallelism); the first tick's time when it never changed.
+   */
+  readonly lastLoadChangeMs: number;
 }
 
 /** Σ parallelism within this factor of Σ oracle (and no vertex below it) counts as converged. */
@@ -61,7 +69,25 @@ export function isConverged(tick: TickRecord, actor: Actor, tolerance = CONVERGE
   return total <= tolerance * oracle;
 }
 
-function actorMetrics(run: WorldRun, actor: Actor): ActorMetrics {
+/**
+ * Time of the last tick whose oracle differs from the previous tick's (any vertex). Convergence is
+ * measured from there: a job that starts balanced is "converged" at its first tick, and what
+ * matters is how it meets the load change that follows; with several changes (spikes, a diurnal
+ * curve) the last one is the one the run can show the outcome of.
+ */
+export function lastLoadChangeMs(run: WorldRun): number {
+  let last = run.ticks[0]?.tMs ?? 0;
+  for (let i = 1; i < run.ticks.length; i++) {
+    const before = run.ticks[i - 1]?.vertices ?? {};
+    const tick = run.ticks[i] as TickRecord;
+    if (Object.entries(tick.vertices).some(([key, point]) => before[key]?.oracle !== point.oracle)) {
+      last = tick.tMs;
+    }
+  }
+  return last;
+}
+
+function actorMetrics(run: WorldRun, actor: Actor, loadChangeMs: number): ActorMetrics {
   const tickHours = run.tickMs / 3_600_000;
   const rescaleTimes = rescaleTimesOf(run.decisions, actor);
   let convergedAtMs: number | undefined;
@@ -70,7 +96,9 @@ function actorMetrics(run: WorldRun, actor: Actor): ActorMetrics {
   let lagTicks = 0;
   let maxLag = 0;
   for (const tick of run.ticks) {
-    if (convergedAtMs === undefined && isConverged(tick, actor)) convergedAtMs = tick.tMs;
+    if (convergedAtMs === undefined && tick.tMs >= loadChangeMs && isConverged(tick, actor)) {
+      convergedAtMs = tick.tMs;
+    }
     for (const point of Object.values(tick.vertices)) {
       parallelismHours +=
         (actor === 'autoscaler' ? point.parallelism : point.baselineParallelism) * tickHours;
@@ -87,9 +115,12 @@ function actorMetrics(run: WorldRun, actor: Actor): ActorMetrics {
     finalParallelism += actor === 'autoscaler' ? point.parallelism : point.baselineParallelism;
     finalOracle += point.oracle;
   }
-  // A rescale decided at the converged tick's cycle happens after it was observed.
+  // A rescale decided at the converged tick's cycle happens after it was observed. Rescales that
+  // answered an earlier load (before the last change) do not count towards this convergence.
   const before =
-    convergedAtMs === undefined ? undefined : rescaleTimes.filter((t) => t < convergedAtMs).length;
+    convergedAtMs === undefined
+      ? undefined
+      : rescaleTimes.filter((t) => t >= loadChangeMs && t < convergedAtMs).length;
   return {
     rescales: rescaleTimes.length,
     rescalesToConverge: before,
@@ -116,9 +147,11 @@ function rescaleTimesOf(decisions: readonly DecisionLogEntry[], actor: Actor): n
 
 /** The figures of both actors. */
 export function runMetrics(run: WorldRun): RunMetrics {
+  const loadChangeMs = lastLoadChangeMs(run);
   return {
-    autoscaler: actorMetrics(run, 'autoscaler'),
-    baseline: actorMetrics(run, 'baseline'),
+    autoscaler: actorMetrics(run, 'autoscaler', loadChangeMs),
+    baseline: actorMetrics(run, 'baseline', loadChangeMs),
     convergenceTolerance: CONVERGENCE_TOLERANCE,
+    lastLoadChangeMs: loadChangeMs,
   };
 }

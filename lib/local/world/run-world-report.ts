@@ -2,8 +2,10 @@
  * Runs a scenario in the local world and writes `report.html` and `summary.json`: what
  * `fsa start` and `fsa simulate` do, without the command-line parsing.
  */
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PolicyHook } from '../../ports/policy-hook.ts';
 import { startLocalWorld } from './local-world.ts';
 import { formatProgress, wantsProgressLine } from './progress-line.ts';
 import { renderReportHtml, reportSummary } from './report-html.ts';
@@ -20,6 +22,8 @@ export interface RunWorldReportOptions {
   readonly durationMs?: number;
   readonly tickMs?: number;
   readonly store?: 'dynamodb' | 'memory';
+  /** A policy hook reviewing every change (e.g. `fsa simulate --policy-module`). */
+  readonly policy?: PolicyHook;
   /** Receives progress lines (without newline). */
   readonly print: (line: string) => void;
   /**
@@ -46,6 +50,7 @@ export async function runWorldReport(options: RunWorldReportOptions): Promise<Wo
     scenario: options.scenario,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
     ...(options.store !== undefined ? { store: options.store } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
     onTick: (tick, decisions) => {
       const lines = formatProgress(tick, decisions);
       if (live) clearLine();

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('collector + decide() on the simulator (closed loop over HTTP)', () => {
-  it('an under-provisioned linear job is rescaled once, drains its lag and then stays put', async () => {
+  it('an under-provisioned linear job scales up once, settles once its lag is drained, then stays put', async () => {
     sim = await startFlinkSimulator({
       scenario: {
         name: 'closed-loop',
@@ -46,7 +46,8 @@ describe('collector + decide() on the simulator (closed loop over HTTP)', () => 
     let state: JobState = emptyJobState();
     let samples: MetricSample[] = [];
     const actions: string[] = [];
-    for (let cycle = 0; cycle < 30; cycle++) {
+    const scalings: { cycle: number; reasons: string[] }[] = [];
+    for (let cycle = 0; cycle < 40; cycle++) {
       sim.advance(60_000);
       try {
         const raw = await source.collect({ restBaseUrl: sim.url }, options, sim.nowMs());
@@ -54,15 +55,24 @@ describe('collector + decide() on the simulator (closed loop over HTTP)', () => 
         state = output.state;
         samples = output.samples;
         actions.push(output.decision.action);
-        if (output.decision.action === 'scale') sim.applyParallelism(output.decision.parallelismOverrides);
+        if (output.decision.action === 'scale') {
+          scalings.push({
+            cycle,
+            reasons: output.decision.vertices.filter((v) => v.changed).flatMap((v) => v.reasons),
+          });
+          sim.applyParallelism(output.decision.parallelismOverrides);
+        }
       } catch (error) {
         if (!(error instanceof MetricsNotReadyError)) throw error;
         actions.push(`collector:${error.reason}`);
       }
     }
     // work needs 6000 / 500 = 12 subtasks at 100 % busy; with the utilization target and the
-    // backlog to catch up the decision must be at least that, within max parallelism.
-    expect(actions.filter((action) => action === 'scale')).toHaveLength(1);
+    // backlog to catch up the scale-up must be at least that, within max parallelism. Once the
+    // backlog is drained, one catch-up settle hands back the catch-up part (and nothing else).
+    expect(scalings).toHaveLength(2);
+    expect(scalings[0]?.reasons).toContain('scale-up');
+    expect(scalings[1]?.reasons).toContain('catch-up-settle');
     expect(sim.cluster.parallelismOf('work')).toBeGreaterThanOrEqual(6000 / sim.trueCapacity('work', 1));
     expect(sim.cluster.parallelismOf('work')).toBeLessThanOrEqual(120);
     expect(sim.cluster.lagOf('src')).toBe(0);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalWorld, startLocalWorld } from '../../../lib/local/world/local-world.ts';
+import { runMetrics } from '../../../lib/local/world/run-metrics.ts';
 import { loadWorldScenario } from '../../../lib/local/world/world-scenario.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -22,7 +23,8 @@ afterEach(async () => {
 
 describe('the local world (simulator + emulator + dynalite + run-cycle on one virtual clock)', () => {
   it('scales an under-provisioned job end to end: decision → merge patch → operator rollout → simulator', async () => {
-    const scenario = await loadWorldScenario(join(SCENARIOS, 'linear.yaml'));
+    // backlog.yaml is the scenario that starts under-provisioned (the others start balanced)
+    const scenario = await loadWorldScenario(join(SCENARIOS, 'backlog.yaml'));
     world = await startLocalWorld({ scenario, store: 'dynamodb' });
     const run = await world.run(40 * 60_000);
 
@@ -52,6 +54,27 @@ describe('the local world (simulator + emulator + dynalite + run-cycle on one vi
     expect(run.ticks.every((t) => t.outcome === 'decided' || t.outcome === 'not-ready')).toBe(true);
   });
 
+  it('linear: one scale-up after the load step, at most one catch-up settle, then ≤ 1.10 × the oracle', async () => {
+    const scenario = await loadWorldScenario(join(SCENARIOS, 'linear.yaml'));
+    world = await startLocalWorld({ scenario, store: 'memory' });
+    const run = await world.run();
+    expect(run.problems).toEqual([]);
+    const scalings = run.decisions.filter((d) => d.actor === 'autoscaler' && d.action === 'scale');
+    const ups = scalings.filter((d) => d.changes.some((c) => c.to > c.from));
+    const downs = scalings.filter((d) => d.changes.some((c) => c.to < c.from));
+    expect(ups).toHaveLength(1);
+    // the step is at 45 min: nothing happens before it on the balanced job
+    expect(ups[0]?.tMs).toBeGreaterThan(45 * 60_000);
+    expect(downs.length).toBeLessThanOrEqual(1);
+    for (const down of downs) expect(down.changes.map((c) => c.why).join(' ')).toContain('catch-up settle');
+    const metrics = runMetrics(run).autoscaler;
+    expect(metrics.finalRatio).toBeLessThanOrEqual(1.1);
+    const last = run.ticks.at(-1);
+    for (const point of Object.values(last?.vertices ?? {})) {
+      expect(point.parallelism).toBeGreaterThanOrEqual(point.oracle);
+    }
+  });
+
   it('keeps a right-sized job under steady load where it is', async () => {
     const scenario = await loadWorldScenario(join(SCENARIOS, 'steady.yaml'));
     world = await startLocalWorld({ scenario, store: 'memory' });
@@ -69,7 +92,7 @@ describe('the local world (simulator + emulator + dynalite + run-cycle on one vi
         join(ROOT, 'bin', 'fsa.js'),
         'simulate',
         '--scenario',
-        join(SCENARIOS, 'linear.yaml'),
+        join(SCENARIOS, 'backlog.yaml'),
         '--hours',
         '0.5',
         '--out',
@@ -82,11 +105,11 @@ describe('the local world (simulator + emulator + dynalite + run-cycle on one vi
     // not a terminal: plain lines, no carriage returns or escape sequences
     expect(stdout.includes('\r')).toBe(false);
     expect(stdout.includes('\u001b')).toBe(false);
-    expect(stdout).toContain('[00:15] load  6000 rec/s');
+    expect(stdout).toContain('[00:15] load  3000 rec/s');
     expect(stdout).toMatch(/autoscaler scale: .*work 4→\d+/);
     expect(stdout).toContain(`Report:  ${join(outDir, 'report.html')}`);
     const summary = JSON.parse(await readFile(join(outDir, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ scenario: 'linear', cycles: 30, store: 'memory' });
+    expect(summary).toMatchObject({ scenario: 'backlog', cycles: 30, store: 'memory' });
     expect(summary.metrics.autoscaler.rescales).toBe(1);
     const html = await readFile(join(outDir, 'report.html'), 'utf8');
     expect(html).toContain('Parallelism per vertex vs the oracle');

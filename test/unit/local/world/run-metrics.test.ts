@@ -64,3 +64,29 @@ describe('runMetrics', () => {
     expect(isConverged(t, 'autoscaler')).toBe(converged);
   });
 });
+
+describe('runMetrics after the last load change', () => {
+  it('measures convergence from the last change of the oracle, not from a balanced start', () => {
+    // minutes 1–2 balanced at oracle 5; the load steps at minute 3 (oracle 10); the autoscaler
+    // decides 5 → 8 at minute 3 and 8 → 10 at minute 4: converged at minute 5 after 2 rescales.
+    const run = aRun(
+      [
+        tick(1, { work: point(5, 5) }),
+        tick(2, { work: point(5, 5) }),
+        tick(3, { work: point(5, 10, 5) }),
+        tick(4, { work: point(8, 10, 5) }),
+        tick(5, { work: point(10, 10, 5) }),
+      ],
+      [rescale(3, 'autoscaler', 'work', 5, 8), rescale(4, 'autoscaler', 'work', 8, 10)],
+    );
+    const metrics = runMetrics(run);
+    expect(metrics.lastLoadChangeMs).toBe(3 * 60_000);
+    expect(metrics.autoscaler).toMatchObject({
+      rescalesToConverge: 2,
+      convergedAtMs: 5 * 60_000,
+      rescalesAfterConvergence: 0,
+    });
+    // the baseline stays at 5: converged before the change, never after it
+    expect(metrics.baseline).toMatchObject({ rescalesToConverge: undefined, convergedAtMs: undefined });
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CorruptItemError,
+  decodeStateBody,
+  encodeStateBody,
+  vertexIdsOfState,
+} from '../../../../lib/adapters/dynamodb/state-codec.ts';
+import { emptyJobState, type JobState, type ScalingSummary } from '../../../../lib/domain/index.ts';
+
+const A = 'a'.repeat(32);
+const B = 'b'.repeat(32);
+const summary = (tsMs: number, cur: number, next: number, catchUp?: number): ScalingSummary => ({
+  tsMs,
+  currentParallelism: cur,
+  newParallelism: next,
+  metrics: { trueProcessingRateAvg: 100, expectedProcessingRate: 200, targetDataRateAvg: 150 },
+  ...(catchUp === undefined ? {} : { catchUpCapacity: catchUp }),
+});
+
+describe('STATE body: catch-up capacity of scaling history entries (catch-up settle)', () => {
+  it('round-trips catchUpCapacity in the separate `u` field', () => {
+    const state: JobState = {
+      ...emptyJobState(),
+      scalingHistory: {
+        [A]: [summary(1000, 2, 4), summary(2000, 4, 8, 1234.5)],
+        [B]: [summary(2000, 1, 2, 7)],
+      },
+    };
+    const text = encodeStateBody(state, vertexIdsOfState(state));
+    // [vertexIndex, tsMs, rec/s]; the 6-element `h` tuples are unchanged for older readers
+    expect(JSON.parse(text).u).toEqual([
+      [0, 2000, 1234.5],
+      [1, 2000, 7],
+    ]);
+    expect(JSON.parse(text).h[0][1][1]).toHaveLength(6);
+    expect(decodeStateBody(text).state.scalingHistory).toEqual(state.scalingHistory);
+  });
+
+  it('writes no `u` without catch-up parts, and reads bodies written before it', () => {
+    const state: JobState = { ...emptyJobState(), scalingHistory: { [A]: [summary(1000, 2, 4)] } };
+    const text = encodeStateBody(state, [A]);
+    expect(JSON.parse(text)).not.toHaveProperty('u');
+    expect(decodeStateBody(text).state.scalingHistory[A]?.[0]).not.toHaveProperty('catchUpCapacity');
+  });
+
+  it('ignores a catch-up part whose entry is gone and rejects a malformed one', () => {
+    const base = JSON.parse(
+      encodeStateBody({ ...emptyJobState(), scalingHistory: { [A]: [summary(1000, 2, 4)] } }, [A]),
+    );
+    const orphan = decodeStateBody(JSON.stringify({ ...base, u: [[0, 999, 5]] }));
+    expect(orphan.state.scalingHistory[A]).toEqual([summary(1000, 2, 4)]);
+    expect(() => decodeStateBody(JSON.stringify({ ...base, u: [[0, 1000]] }))).toThrow(CorruptItemError);
+    expect(() => decodeStateBody(JSON.stringify({ ...base, u: [[0, 1000, 'x']] }))).toThrow(/u\[0\]\[2\]/);
+  });
+});
