@@ -24,10 +24,7 @@ import { InMemoryJobQueue } from '../../../lib/adapters/sqs/sqs-job-queue.ts';
 import type { CycleLogger } from '../../../lib/autoscaler/run-cycle.ts';
 import type { JobKey } from '../../../lib/domain/index.ts';
 import type { FlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
-import {
-  type KubernetesEmulator,
-  startKubernetesEmulator,
-} from '../../../lib/local/kubernetes-emulator/index.ts';
+import type { KubernetesEmulator } from '../../../lib/local/kubernetes-emulator/index.ts';
 import type { JobMessage } from '../../../lib/ports/job-queue.ts';
 import { createLocalStateTable, type DynaliteHandle, startDynalite } from '../../support/dynalite.ts';
 import {
