@@ -4,6 +4,7 @@ import { registerEventsCommand } from './events.ts';
 import { registerRecommendCommand } from './recommend.ts';
 import { registerRecordCommand } from './record.ts';
 import { registerRedeployFromSavepointCommand } from './redeploy-from-savepoint.ts';
+import { registerResetCommand } from './reset.ts';
 import { registerRunCommand } from './run.ts';
 import { registerSimulateCommand } from './simulate.ts';
 import { registerStartCommand } from './start.ts';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerEventsCommand(program);
   registerRecordCommand(program);
   registerRedeployFromSavepointCommand(program);
+  registerResetCommand(program);
   registerRunCommand(program);
   registerRecommendCommand(program);
 }

@@ -34,7 +34,6 @@ import {
 } from '../ports/metrics-source.ts';
 import type { PolicyHook } from '../ports/policy-hook.ts';
 import type {
-  OwnedChanges,
   RealizeResult,
   ScalingPlan,
   ScalingRealizer,
@@ -48,6 +47,7 @@ import {
   StateStoreError,
 } from '../ports/state-store.ts';
 import type { CycleResult, PolicyOutcome } from './cycle-result.ts';
+import { ownedChangesOf } from './owned-changes.ts';
 
 /** Minimal structured logger (Powertools' Logger fits). */
 export interface CycleLogger {
@@ -439,13 +439,7 @@ async function retire(
   if (loaded.revision === 0 && !loaded.discarded) {
     return { outcome: 'gone', reason: 'the resource no longer exists or lost the opt-in label' };
   }
-  const owned: OwnedChanges = {
-    vertices: Object.keys(loaded.state.parallelismOverrides),
-    memoryKeys: [
-      ...Object.keys(loaded.state.configOverrides.overrides),
-      ...loaded.state.configOverrides.removals,
-    ],
-  };
+  const owned = ownedChangesOf(loaded.state);
   const withdrawn: WithdrawResult = deps.realizer.withdraw
     ? await deps.realizer.withdraw(key, owned)
     : { outcome: 'kept', reason: 'the realizer cannot withdraw; the resource was left as it is' };
