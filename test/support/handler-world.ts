@@ -5,6 +5,7 @@
  * test/integration/functions/handlers-end-to-end.test.ts, packaged so each test gets a fresh
  * world (one simulated job per world, so patches of one test never reach another's job).
  */
+
 import type { Context, SQSEvent } from 'aws-lambda';
 import {
   createDispatcherHandler,
@@ -24,7 +25,7 @@ import {
 import { KubernetesClient } from '../../lib/adapters/kubernetes/kubernetes-client.ts';
 import { StaticTokenProvider } from '../../lib/adapters/kubernetes/token-providers.ts';
 import { ManualClock } from '../../lib/adapters/memory/manual-clock.ts';
-import { encodeJobMessage } from '../../lib/adapters/sqs/job-message-codec.ts';
+import { sqsEventOf } from '../../lib/adapters/sqs/sqs-event.ts';
 import { InMemoryJobQueue } from '../../lib/adapters/sqs/sqs-job-queue.ts';
 import type { CycleLogger } from '../../lib/autoscaler/run-cycle.ts';
 import { parseMap } from '../../lib/config/value-parsers.ts';
@@ -39,21 +40,9 @@ import type { PolicyHook } from '../../lib/ports/policy-hook.ts';
 import { aFlinkDeployment } from '../integration/kubernetes/flink-fixtures.ts';
 import { createLocalStateTable, type DynaliteHandle, startDynalite } from './dynalite.ts';
 
-/** One Kafka source that cannot keep up (1 subtask × 1.5 ms/record ≈ 667 rec/s < 1000 rec/s). */
-export const LAGGING_SOURCE_SCENARIO = `
-name: orders-enrichment
-restart: { downtimeMs: 20 s, mode: in-place }
-job:
-  vertices:
-    - id: src
-      parallelism: 1
-      maxParallelism: 128
-      costMsPerRecord: 1.5
-      source: { type: kafka, topic: orders, partitions: 8, load: { type: constant, recordsPerSecond: 1000 } }
-    - { id: sink, parallelism: 1, maxParallelism: 128, costMsPerRecord: 0.3 }
-  edges:
-    - { from: src, to: sink }
-`;
+import { LAGGING_SOURCE_SCENARIO } from './local-cluster.ts';
+
+export { LAGGING_SOURCE_SCENARIO };
 
 export const WORLD_NAMESPACE = 'flink-jobs';
 export const WORLD_JOB = 'orders-enrichment';
@@ -237,22 +226,5 @@ export async function startHandlerWorld(options: HandlerWorldOptions = {}): Prom
 }
 
 function sqsEvent(messages: readonly JobMessage[], prefix: string): SQSEvent {
-  return {
-    Records: messages.map((message, index) => ({
-      messageId: `${prefix}-${index}`,
-      receiptHandle: `rh-${prefix}-${index}`,
-      body: encodeJobMessage(message),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(message.tickMs),
-        SenderId: 'dispatcher',
-        ApproximateFirstReceiveTimestamp: String(message.tickMs),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:fsa-jobs',
-      awsRegion: 'eu-west-1',
-    })),
-  };
+  return sqsEventOf(messages, { messageIdPrefix: prefix });
 }

@@ -12,8 +12,8 @@ import {
 import { aFlinkDeployment } from '../integration/kubernetes/flink-fixtures.ts';
 
 /** One Kafka source that cannot keep up (1 subtask × 1.5 ms/record ≈ 667 rec/s < 1000 rec/s). */
-export const LAGGING_SOURCE_SCENARIO = `
-name: orders-enrichment
+export const laggingSourceScenario = (name = 'orders-enrichment') => `
+name: ${name}
 restart: { downtimeMs: 20 s, mode: in-place }
 job:
   vertices:
@@ -26,6 +26,8 @@ job:
   edges:
     - { from: src, to: sink }
 `;
+
+export const LAGGING_SOURCE_SCENARIO = laggingSourceScenario();
 
 /** Autoscaler settings that make a decision possible after a few simulated minutes. */
 export const FAST_AUTOSCALER_CONFIG: Readonly<Record<string, string>> = {

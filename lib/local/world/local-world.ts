@@ -15,7 +15,7 @@
  * every tick, so one run yields the autoscaler, the baseline and the optimum side by side.
  */
 import { randomUUID } from 'node:crypto';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { createDispatcherHandler } from '../../../functions/dispatcher/dispatcher-handler.ts';
 import { createScaleJobHandler } from '../../../functions/scale-job/scale-job-handler.ts';
 import { DynamoDbStateStore } from '../../adapters/dynamodb/dynamodb-state-store.ts';
@@ -29,7 +29,7 @@ import { readTaskManagerResources } from '../../adapters/kubernetes/task-manager
 import { StaticTokenProvider } from '../../adapters/kubernetes/token-providers.ts';
 import { InMemoryStateStore } from '../../adapters/memory/in-memory-state-store.ts';
 import { ManualClock } from '../../adapters/memory/manual-clock.ts';
-import { encodeJobMessage } from '../../adapters/sqs/job-message-codec.ts';
+import { sqsEventOf } from '../../adapters/sqs/sqs-event.ts';
 import { InMemoryJobQueue } from '../../adapters/sqs/sqs-job-queue.ts';
 import type { CycleResult } from '../../autoscaler/cycle-result.ts';
 import type { CycleDependencies, CycleLogger } from '../../autoscaler/run-cycle.ts';
@@ -37,7 +37,6 @@ import { resolveOptions } from '../../config/index.ts';
 import { parseMap } from '../../config/value-parsers.ts';
 import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/index.ts';
 import type { EventEmission, EventSink } from '../../ports/event-sink.ts';
-import type { JobMessage } from '../../ports/job-queue.ts';
 import type { PolicyHook } from '../../ports/policy-hook.ts';
 import type { StateStore } from '../../ports/state-store.ts';
 import { type FlinkSimulator, startFlinkSimulator } from '../flink-simulator/flink-simulator.ts';
@@ -302,9 +301,12 @@ export async function startLocalWorld(options: LocalWorldOptions): Promise<Local
     const runHandlers = async (nowMs: number, tickNumber: number): Promise<CycleResult> => {
       await dispatch({ time: new Date(nowMs).toISOString() });
       const messages = queue.drain();
-      const response = await work(sqsRecords(messages, tickNumber), {
-        awsRequestId: `local-world-${tickNumber}`,
-      } as Context);
+      const response = await work(
+        sqsEventOf(messages, { messageIdPrefix: `tick-${tickNumber}`, region: 'local' }),
+        {
+          awsRequestId: `local-world-${tickNumber}`,
+        } as Context,
+      );
       const own = response.results.find((r) => r.job === formatJobKey(key));
       if (own?.result) return own.result;
       return {
@@ -549,26 +551,4 @@ export async function startLocalWorld(options: LocalWorldOptions): Promise<Local
     await closeAll();
     throw error;
   }
-}
-
-/** Queue messages as the SQS event the scale-job Lambda receives. */
-function sqsRecords(messages: readonly JobMessage[], tickNumber: number): SQSEvent {
-  return {
-    Records: messages.map((message, index) => ({
-      messageId: `tick-${tickNumber}-${index}`,
-      receiptHandle: `local-${tickNumber}-${index}`,
-      body: encodeJobMessage(message),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(message.tickMs),
-        SenderId: 'local-dispatcher',
-        ApproximateFirstReceiveTimestamp: String(message.tickMs),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:local:000000000000:fsa-jobs',
-      awsRegion: 'local',
-    })),
-  };
 }

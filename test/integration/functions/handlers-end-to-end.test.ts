@@ -5,6 +5,7 @@
  * proxy, keep state in dynalite and patch the FlinkDeployment; the emulator's operator model
  * applies the overrides to the simulator. Only the queue is in-process (SQS cannot run here).
  */
+
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcherHandler } from '../../../functions/dispatcher/dispatcher-handler.ts';
@@ -19,7 +20,7 @@ import {
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
 import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/token-providers.ts';
 import { ManualClock } from '../../../lib/adapters/memory/manual-clock.ts';
-import { encodeJobMessage } from '../../../lib/adapters/sqs/job-message-codec.ts';
+import { sqsEventOf } from '../../../lib/adapters/sqs/sqs-event.ts';
 import { InMemoryJobQueue } from '../../../lib/adapters/sqs/sqs-job-queue.ts';
 import type { CycleLogger } from '../../../lib/autoscaler/run-cycle.ts';
 import type { JobKey } from '../../../lib/domain/index.ts';
@@ -58,24 +59,7 @@ let metrics: FlinkRestMetricsSource;
 const queue = new InMemoryJobQueue();
 
 function sqsEvent(messages: readonly JobMessage[], prefix: string): SQSEvent {
-  return {
-    Records: messages.map((message, index) => ({
-      messageId: `${prefix}-${index}`,
-      receiptHandle: `rh-${prefix}-${index}`,
-      body: encodeJobMessage(message),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(message.tickMs),
-        SenderId: 'dispatcher',
-        ApproximateFirstReceiveTimestamp: String(message.tickMs),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:fsa-jobs',
-      awsRegion: 'eu-west-1',
-    })),
-  };
+  return sqsEventOf(messages, { messageIdPrefix: prefix });
 }
 
 function scheduleEvent(timeMs: number) {

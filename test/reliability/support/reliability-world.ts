@@ -32,7 +32,7 @@ import {
 import type { BearerTokenProvider } from '../../../lib/adapters/kubernetes/eks-token.ts';
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
 import { ManualClock } from '../../../lib/adapters/memory/manual-clock.ts';
-import { encodeJobMessage } from '../../../lib/adapters/sqs/job-message-codec.ts';
+import { sqsEventOf } from '../../../lib/adapters/sqs/sqs-event.ts';
 import { InMemoryJobQueue } from '../../../lib/adapters/sqs/sqs-job-queue.ts';
 import { parseMap } from '../../../lib/config/value-parsers.ts';
 import type { JobKey } from '../../../lib/domain/index.ts';
@@ -44,26 +44,14 @@ import {
 import type { JobMessage } from '../../../lib/ports/job-queue.ts';
 import type { ScalingRealizer } from '../../../lib/ports/scaling-realizer.ts';
 import { aFlinkDeployment } from '../../integration/kubernetes/flink-fixtures.ts';
+import { laggingSourceScenario } from '../../support/local-cluster.ts';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from './dynamo-fault-proxy.ts';
 
 export const MINUTE = 60_000;
 export const OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
 
-/** One Kafka source that cannot keep up (1 subtask × 1.5 ms/record ≈ 667 rec/s < 1000 rec/s). */
-export const LAGGING_SCENARIO = (name: string) => `
-name: ${name}
-restart: { downtimeMs: 20 s, mode: in-place }
-job:
-  vertices:
-    - id: src
-      parallelism: 1
-      maxParallelism: 128
-      costMsPerRecord: 1.5
-      source: { type: kafka, topic: orders, partitions: 8, load: { type: constant, recordsPerSecond: 1000 } }
-    - { id: sink, parallelism: 1, maxParallelism: 128, costMsPerRecord: 0.3 }
-  edges:
-    - { from: src, to: sink }
-`;
+/** One Kafka source that cannot keep up, named per job. */
+export const LAGGING_SCENARIO = laggingSourceScenario;
 
 export const AUTOSCALER_CONFIG: Readonly<Record<string, string>> = {
   'taskmanager.numberOfTaskSlots': '2',
@@ -167,24 +155,7 @@ export interface ReliabilityWorld {
 const lambdaContext = (requestId: string) => ({ awsRequestId: requestId }) as unknown as Context;
 
 export function sqsEvent(messages: readonly JobMessage[], prefix: string): SQSEvent {
-  return {
-    Records: messages.map((message, index) => ({
-      messageId: `${prefix}-${index}`,
-      receiptHandle: `rh-${prefix}-${index}`,
-      body: encodeJobMessage(message),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(message.tickMs),
-        SenderId: 'dispatcher',
-        ApproximateFirstReceiveTimestamp: String(message.tickMs),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:fsa-jobs',
-      awsRegion: 'eu-west-1',
-    })),
-  };
+  return sqsEventOf(messages, { messageIdPrefix: prefix });
 }
 
 export function scheduleEvent(timeMs: number) {
