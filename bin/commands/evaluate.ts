@@ -22,13 +22,16 @@ export function registerEvaluateCommand(program: Command): void {
       } catch (error) {
         throw new Error(
           `cannot read --input ${opts.input}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+          { cause: error },
         );
       }
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch (error) {
-        throw new Error(`--input ${opts.input} is not valid JSON: ${(error as Error).message}`);
+        throw new Error(`--input ${opts.input} is not valid JSON: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       const output = decide(parseDecideInputFile(json));
       console.log(opts.json ? toJsonText(output) : decisionText(output));

@@ -62,7 +62,7 @@ export async function runSimulation(options: SimulationOptions): Promise<void> {
     scenario = await loadWorldScenario(options.scenarioPath);
   } catch (error) {
     if (error instanceof ScenarioError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`${options.scenarioPath}: ${(error as Error).message}`);
+      throw new Error(`${options.scenarioPath}: ${(error as Error).message}`, { cause: error });
     }
     throw error;
   }

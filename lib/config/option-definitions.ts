@@ -350,6 +350,37 @@ export const OPTION_DEFINITIONS = [
     range: { min: 0 },
     description: 'Catch-up settle: a source lag at or below this much time of its input counts as drained.',
   }),
+  autoscaler('target-data-rate.step-aware.enabled', {
+    name: 'stepAwareTargetRateEnabled',
+    type: 'boolean',
+    default: true,
+    group: 'Backlog, catch-up and restart',
+    extension: true,
+    description:
+      "Step-aware target rate: when a source's target data rate (input + lag growth) over the recent part of the window (`target-data-rate.step-aware.recent-fraction`, at least 2 samples) exceeds its full-window rate by more than `target-data-rate.step-aware.threshold`, a scale-up of that source and of the vertices downstream of it is sized for the recent rate, so the first scale-up after an upward load step is not sized for a window average that still mixes in the old load. Never used for a scale-down or for the utilization band (what triggers a scaling is unchanged). False = as the Flink operator (the full-window average).",
+  }),
+  autoscaler('target-data-rate.step-aware.recent-fraction', {
+    name: 'stepAwareTargetRateRecentFraction',
+    type: 'double',
+    default: 0.5,
+    unit: 'fraction',
+    group: 'Backlog, catch-up and restart',
+    extension: true,
+    range: { min: 0, max: 1 },
+    description:
+      "Step-aware target rate: the recent part of the window is the samples in this last fraction of the window's time span (0.5 of a 15 min window = its last 7.5 min). A longer part honours a short spike only in part: a spike must last that long to count in full.",
+  }),
+  autoscaler('target-data-rate.step-aware.threshold', {
+    name: 'stepAwareTargetRateThreshold',
+    type: 'double',
+    default: 0.1,
+    unit: 'fraction',
+    group: 'Backlog, catch-up and restart',
+    extension: true,
+    range: { min: 0 },
+    description:
+      'Step-aware target rate: the recent rate is used only when it is above the full-window rate × (1 + this threshold).',
+  }),
   // ---- §1.5 effectiveness, history, scalability
   autoscaler('scaling.effectiveness.detection.enabled', {
     name: 'scalingEffectivenessDetectionEnabled',

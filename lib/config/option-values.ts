@@ -43,6 +43,12 @@ export interface AutoscalerOptionValues {
   readonly catchUpSettleEnabled: boolean;
   /** Extension: source lag (time of input, ms) below which the backlog counts as drained. */
   readonly catchUpSettleLagThresholdMs: number;
+  /** Extension: size scale-ups for a source's recent input rate after an upward load step. */
+  readonly stepAwareTargetRateEnabled: boolean;
+  /** Extension: the recent part of the window, as a fraction of the window's span. */
+  readonly stepAwareTargetRateRecentFraction: number;
+  /** Extension: relative excess of the recent over the full-window rate that counts as a step. */
+  readonly stepAwareTargetRateThreshold: number;
   // §1.5 effectiveness, history, scalability
   readonly scalingEffectivenessDetectionEnabled: boolean;
   readonly scalingEffectivenessThreshold: number;

@@ -20,4 +20,32 @@ export interface EvaluatedMetrics {
   readonly global: Partial<Record<EvaluatedGlobalMetricName, EvaluatedMetric>>;
   /** Job-level backlog flag (spec §3.1): widens the no-scaling band. */
   readonly processingBacklog: boolean;
+  /**
+   * Extension (step-aware target rate): the vertices whose scale-up may be sized for a recent
+   * target data rate above their TARGET_DATA_RATE average. Absent when no source shows a step.
+   */
+  readonly stepTargetDataRates?: Readonly<Record<VertexId, StepTargetDataRate>>;
+}
+
+/**
+ * Extension: a vertex's target data rate from the recent part of the window, used only to size a
+ * scale-up (see `lib/evaluate/step-target-rate.ts`).
+ */
+export interface StepTargetDataRate {
+  /** The step-aware target data rate, records/s (> the TARGET_DATA_RATE average). */
+  readonly rate: number;
+  /** The TARGET_DATA_RATE window average it replaces, records/s. */
+  readonly windowRate: number;
+  /** The sources whose recent rate showed the step (the vertex itself for a source). */
+  readonly sources: readonly StepSourceRate[];
+}
+
+/** One source's step: its recent and full-window target data rates. */
+export interface StepSourceRate {
+  readonly vertexId: VertexId;
+  readonly recentRate: number;
+  readonly windowRate: number;
+  /** Time span of the recent part, ms, and its number of samples. */
+  readonly recentSpanMs: number;
+  readonly recentSamples: number;
 }

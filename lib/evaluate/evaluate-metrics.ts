@@ -9,6 +9,7 @@ import type {
   EvaluatedVertexMetrics,
   JobTopology,
   MetricSample,
+  StepTargetDataRate,
   VertexId,
   VertexInfo,
 } from '../domain/index.ts';
@@ -22,6 +23,12 @@ import {
   computeTprInputRate,
   computeTrueProcessingRate,
 } from './processing-rate.ts';
+import {
+  downstreamStepTargetDataRate,
+  type StepRateInput,
+  sourceStepRate,
+  sourceStepTargetDataRate,
+} from './step-target-rate.ts';
 import { computeScaleThresholds } from './target-capacity.ts';
 import { indexTopology, topologicalOrder } from './topology-order.ts';
 
@@ -49,6 +56,8 @@ export interface EvaluateMetricsInput {
  * - sources: TARGET_DATA_RATE (avg) = max(0, rate(NUM_RECORDS_IN) + rate(LAG)), LAG (cur) and
  *   CATCH_UP_DATA_RATE (cur) = LAG / catch-up seconds (0 when catch-up is 0);
  * - non-sources: both rates summed over inputs × edge output ratio;
+ * - extension: the step-aware target data rate of sources whose recent rate is a step above the
+ *   window average, and of the vertices downstream of them (`step-target-rate.ts`);
  * - LOAD (avg), TRUE_PROCESSING_RATE (avg), PARALLELISM, RECOMMENDED_PARALLELISM (= current),
  *   MAX_PARALLELISM, NUM_SOURCE_PARTITIONS (cur) and the two rate thresholds (cur).
  * Unused halves of an {@link EvaluatedMetric} are NaN; every value goes through `roundMetric`,
@@ -73,6 +82,7 @@ export function evaluateMetrics(input: EvaluateMetricsInput): EvaluatedMetrics {
   const index = indexTopology(topology);
 
   const vertices: Record<VertexId, EvaluatedVertexMetrics> = {};
+  const steps: Record<VertexId, StepTargetDataRate> = {};
   for (const vertex of topologicalOrder(topology)) {
     const out: EvaluatedVertexMetrics = {};
     if (vertex.inputs.length === 0) {
@@ -86,17 +96,24 @@ export function evaluateMetrics(input: EvaluateMetricsInput): EvaluatedMetrics {
       out.TARGET_DATA_RATE = averageOnly(targetDataRate);
       out.LAG = currentOnly(lag);
       out.CATCH_UP_DATA_RATE = currentOnly(catchUpSeconds === 0 ? 0 : lag / catchUpSeconds);
+      const step = sourceStepRate(samples, vertex.id, out.TARGET_DATA_RATE.average, options);
+      if (step) steps[vertex.id] = sourceStepTargetDataRate(step);
     } else {
       let targetDataRate = 0;
       let catchUpDataRate = 0;
+      const stepInputs: StepRateInput[] = [];
       for (const inputId of new Set(vertex.inputs.map((edge) => edge.id))) {
         const upstream = vertices[inputId] ?? {};
         const ratio = computeOutputRatio(samples, topology, inputId, vertex.id, index);
-        targetDataRate += (upstream.TARGET_DATA_RATE?.average ?? Number.NaN) * ratio;
+        const upstreamRate = upstream.TARGET_DATA_RATE?.average ?? Number.NaN;
+        targetDataRate += upstreamRate * ratio;
         catchUpDataRate += (upstream.CATCH_UP_DATA_RATE?.current ?? Number.NaN) * ratio;
+        stepInputs.push({ windowRate: upstreamRate, step: steps[inputId], ratio });
       }
       out.TARGET_DATA_RATE = averageOnly(targetDataRate);
       out.CATCH_UP_DATA_RATE = currentOnly(catchUpDataRate);
+      const step = downstreamStepTargetDataRate(stepInputs, out.TARGET_DATA_RATE.average);
+      if (step) steps[vertex.id] = step;
     }
 
     const busyTimeMsPerSecond = computeBusyTimeMsPerSecond(samples, vertex.id, vertex.parallelism, options);
@@ -121,7 +138,13 @@ export function evaluateMetrics(input: EvaluateMetricsInput): EvaluatedMetrics {
     vertices[vertex.id] = out;
   }
 
-  return { vertices, global: evaluateGlobalMetrics(samples), processingBacklog };
+  return {
+    vertices,
+    global: evaluateGlobalMetrics(samples),
+    processingBacklog,
+    // Only present when a source shows a step, so a steady window evaluates exactly as before.
+    ...(Object.keys(steps).length > 0 ? { stepTargetDataRates: steps } : {}),
+  };
 }
 
 /** Metrics read from the topology rather than the window (spec §3.4). */

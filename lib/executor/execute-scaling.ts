@@ -119,6 +119,7 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
       nowMs,
       processingBacklog: evaluated.processingBacklog,
       backlogDrained,
+      stepTargetDataRate: evaluated.stepTargetDataRates?.[vertex.id],
     });
     if (result.settleCheckSpent) history[vertex.id] = withoutPendingSettle(history[vertex.id] ?? []);
     changes[vertex.id] = result.change;

@@ -13,6 +13,7 @@ import type {
   ParallelismChange,
   ScalingSummary,
   ShipStrategy,
+  StepTargetDataRate,
   VertexDecision,
   VertexInfo,
   VertexLimitReason,
@@ -60,6 +61,11 @@ export interface VertexParallelismInput {
    * unknown, which never settles.
    */
   readonly backlogDrained?: boolean;
+  /**
+   * Extension (step-aware target rate): the vertex's recent target data rate after a source's load
+   * step (`EvaluatedMetrics.stepTargetDataRates`); only ever used to size a scale-up.
+   */
+  readonly stepTargetDataRate?: StepTargetDataRate;
 }
 
 /** Output of {@link computeVertexParallelism}. */
@@ -91,23 +97,70 @@ export interface VertexParallelismResult {
  * scales down to the steady-state target at once, marked outside the utilization bound so that it
  * triggers a scaling on its own.
  *
+ * Extension (step-aware target rate): with a step rate above TARGET_DATA_RATE the decision is
+ * computed a second time with TDR = the step rate (the utilization band, which decides whether the
+ * job scales at all, stays the full-window one). That decision is taken only when it is a
+ * scale-up to more than the full-window decision recommends; otherwise the full-window decision
+ * stands and its `why` says the step rate was not used. So a step never causes, enlarges or
+ * delays a scale-down, and a constant load never reaches this path.
+ *
  * The current parallelism, key groups and partitions come from the evaluated metrics (the
  * operator reads them there) and fall back to the topology's {@link VertexInfo}.
  */
 export function computeVertexParallelism(input: VertexParallelismInput): VertexParallelismResult {
+  const full = decideVertex(input, undefined);
+  const step = input.stepTargetDataRate;
+  const windowRate = input.metrics.TARGET_DATA_RATE?.average ?? Number.NaN;
+  if (step === undefined || !(step.rate > windowRate)) return full;
+  const stepped = decideVertex(input, step);
+  const cur = full.change.currentParallelism;
+  const fullNew = full.change.newParallelism;
+  if (stepped.change.newParallelism > Math.max(cur, fullNew)) return stepped;
+  const would =
+    stepped.change.newParallelism === cur
+      ? `keeps ${cur}`
+      : `recommends ${stepped.change.newParallelism}, not a larger scale-up`;
+  return {
+    ...full,
+    decision: {
+      ...full.decision,
+      why: `${full.decision.why}; step-aware target rate ${formatRate(step.rate)} rec/s (${describeStepSources(step)}) not used: sized for it the vertex ${would}`,
+    },
+  };
+}
+
+/** `source src: last 5m 4000 rec/s vs window 3200 rec/s`, for each source with a step. */
+export function describeStepSources(step: StepTargetDataRate): string {
+  return step.sources
+    .map(
+      (source) =>
+        `source ${source.vertexId}: last ${formatDurationMs(source.recentSpanMs)} (${source.recentSamples} samples) ` +
+        `${formatRate(source.recentRate)} rec/s vs window ${formatRate(source.windowRate)} rec/s`,
+    )
+    .join('; ');
+}
+
+/** The decision of one vertex, with TDR replaced by `step.rate` when a step is given. */
+function decideVertex(
+  input: VertexParallelismInput,
+  step: StepTargetDataRate | undefined,
+): VertexParallelismResult {
   const { vertex, metrics, options } = input;
   const cur = currentOr(metrics, 'PARALLELISM', vertex.parallelism);
   const maxParallelism = currentOr(metrics, 'MAX_PARALLELISM', vertex.maxParallelism);
   const numSourcePartitions = currentOr(metrics, 'NUM_SOURCE_PARTITIONS', vertex.numSourcePartitions);
   const tpr = metrics.TRUE_PROCESSING_RATE?.average ?? Number.NaN;
-  const capacityInputs = {
+  const windowInputs = {
     targetDataRateAvg: metrics.TARGET_DATA_RATE?.average ?? Number.NaN,
     catchUpDataRate: metrics.CATCH_UP_DATA_RATE?.current ?? Number.NaN,
   };
-  const thresholds = scaleThresholds(metrics, capacityInputs, options, input.restartTimeMs);
+  // The band always comes from the full-window rate; a step rate only sizes the capacity.
+  const thresholds = scaleThresholds(metrics, windowInputs, options, input.restartTimeMs);
+  const capacityInputs =
+    step === undefined ? windowInputs : { ...windowInputs, targetDataRateAvg: step.rate };
   const band = describeBand(
     tpr,
-    capacityInputs.targetDataRateAvg,
+    windowInputs.targetDataRateAvg,
     thresholds.scaleUpRateThreshold,
     thresholds.scaleDownRateThreshold,
   );
@@ -176,9 +229,14 @@ export function computeVertexParallelism(input: VertexParallelismInput): VertexP
   }
 
   // Factor, observed scalability and the max factors (spec §4.1, §4.3).
-  const reasons: VertexLimitReason[] = [];
+  const reasons: VertexLimitReason[] = step === undefined ? [] : ['step-target-rate'];
   let factor = unclampedFactor;
-  let factorText = `target capacity ${formatRate(targetCapacity)} → factor ${factor.toFixed(2)}`;
+  const stepText =
+    step === undefined
+      ? ''
+      : `step-aware target rate ${formatRate(step.rate)} rec/s instead of ${formatRate(windowInputs.targetDataRateAvg)} ` +
+        `(${describeStepSources(step)}; recent > window × (1 + ${options.stepAwareTargetRateThreshold})), used to size this scale-up: `;
+  let factorText = `${stepText}target capacity ${formatRate(targetCapacity)} → factor ${factor.toFixed(2)}`;
   if (options.observedScalabilityEnabled) {
     const coefficient = observedScalabilityCoefficient(input.history, options);
     if (coefficient !== 1) {

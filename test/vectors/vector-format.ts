@@ -7,11 +7,11 @@ export interface VectorCase {
   readonly source: string;
   readonly kind: string;
   readonly description: string;
-  // biome-ignore lint/suspicious/noExplicitAny: vector inputs are free-form JSON checked per kind
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- vector inputs are free-form JSON checked per kind
   readonly inputs: any;
-  // biome-ignore lint/suspicious/noExplicitAny: vector expectations are free-form JSON checked per kind
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- vector expectations are free-form JSON checked per kind
   readonly expected: any;
-  // biome-ignore lint/suspicious/noExplicitAny: optional derived values
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- optional derived values
   readonly derived?: any;
   readonly notes?: string;
 }

@@ -99,7 +99,7 @@ export function buildScalingPatch(resource: FlinkResource, plan: ScalingPlan): S
       );
     }
   }
-  let userOverrides: Record<string, string> = {};
+  let userOverrides: Record<string, string>;
   try {
     userOverrides = flat[PARALLELISM_OVERRIDES_KEY] ? parseMap(flat[PARALLELISM_OVERRIDES_KEY]) : {};
   } catch (error) {

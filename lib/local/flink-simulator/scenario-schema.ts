@@ -148,7 +148,7 @@ export const SCENARIO_SCHEMA = {
                   initialLagRecords: { type: 'number', minimum: 0 },
                   load: {
                     if: { type: 'array' },
-                    // biome-ignore lint/suspicious/noThenProperty: JSON-schema keyword, not a thenable
+                    // JSON-schema keyword, not a thenable
                     then: { type: 'array', minItems: 1, items: loadComponent },
                     else: loadComponent,
                   },

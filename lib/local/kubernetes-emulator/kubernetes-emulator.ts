@@ -60,7 +60,7 @@ export interface KubernetesEmulatorOptions {
 /** Hook run when the operator model makes a spec effective; may report the job id it now runs under. */
 export type SpecAppliedHook = (
   resource: StoredObject,
-  // biome-ignore lint/suspicious/noConfusingVoidType: most hooks return nothing; `void` lets them
+  // most hooks return nothing; `void` lets them
 ) => void | SpecAppliedResult | Promise<void | SpecAppliedResult>;
 
 /** What a {@link SpecAppliedHook} may report back. */

@@ -3,6 +3,7 @@
  * handlers): allow, deny (reported once per `scaling.event.interval`), modify (restricted to our
  * keys), a hook that times out (fail-closed and fail-open) and a patch outside our keys.
  */
+import type { CycleResult } from '../../../lib/autoscaler/cycle-result.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FunctionPolicyHook, type PolicyReviewFunction } from '../../../lib/policy/module-policy-hook.ts';
 import type { ScalingProposal } from '../../../lib/ports/policy-hook.ts';
@@ -37,7 +38,7 @@ function recordingPolicy(
 }
 
 const resultOf = (tick: { results: readonly { result?: unknown }[] }) =>
-  tick.results[0]?.result as import('../../../lib/autoscaler/cycle-result.ts').CycleResult | undefined;
+  tick.results[0]?.result as CycleResult | undefined;
 
 describe('policy hook', () => {
   it('allow: the proposal carries identity, decision, spec excerpt and the exact patch, which is applied', async () => {

@@ -5,7 +5,7 @@ import { InvalidOptionError } from '../../../lib/config/index.ts';
 import { decide } from '../../../lib/executor/decide.ts';
 import { DecideInputFileError, parseDecideInputFile } from '../../../lib/executor/decide-input-file.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: test edits of free-form JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test edits of free-form JSON
 type Json = any;
 
 const example = JSON.parse(

@@ -26,7 +26,7 @@ import {
 import { countTaskManagers } from '../../../lib/executor/task-manager-count.ts';
 import { type KindHandler, type VectorCase, vectorDurationMs, vectorNumber } from '../vector-format.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: vector JSON is free-form
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- vector JSON is free-form
 type Json = any;
 
 /**

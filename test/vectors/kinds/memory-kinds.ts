@@ -20,7 +20,7 @@ import { planMemory } from '../../../lib/tuning/plan-memory.ts';
 import { estimateSlotsAfterRescale } from '../../../lib/tuning/slot-estimate.ts';
 import { type KindHandler, type VectorCase, vectorConfig, vectorNumber } from '../vector-format.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: free-form vector JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form vector JSON
 type Json = any;
 
 const FALLBACK_PLACEHOLDER = '<fallback key of taskmanager.memory.managed.size>';

@@ -71,7 +71,7 @@ function optionsFrom(config: Record<string, unknown> | undefined) {
   return resolveOptions(vectorConfig(config)).options;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: free-form vector JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form vector JSON
 type Json = any;
 
 /** README "Vertex state" → topology entry + evaluated metrics (thresholds left to the scaler). */
