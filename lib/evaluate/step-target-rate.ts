@@ -73,8 +73,17 @@ export function sourceStepRate(
   if (!options.stepAwareTargetRateEnabled) return undefined;
   const recent = recentWindowPart(samples, options.stepAwareTargetRateRecentFraction);
   if (recent.length < 2 || recent.length >= samples.length) return undefined;
-  const recentRate = roundMetric(sourceTargetDataRate(recent, vertexId));
-  if (!isStep(recentRate, windowRate, options.stepAwareTargetRateThreshold)) return undefined;
+  const candidateRate = roundMetric(sourceTargetDataRate(recent, vertexId));
+  if (!isStep(candidateRate, windowRate, options.stepAwareTargetRateThreshold)) return undefined;
+  // Confirmation: the newer half of the recent part must show the step too. A single odd sample
+  // at the start of the recent part (e.g. LAG recorded as 0 while pendingRecords was briefly
+  // missing, spec §2.4) would otherwise read as a jump in lag growth and fake a step.
+  const newer = recentWindowPart(recent, 0.5);
+  if (newer.length < 2 || newer.length >= recent.length) return undefined;
+  const newerRate = roundMetric(sourceTargetDataRate(newer, vertexId));
+  if (!isStep(newerRate, windowRate, options.stepAwareTargetRateThreshold)) return undefined;
+  // Size for the lower of the two: both measure the new load, the lower one overshoots less.
+  const recentRate = Math.min(candidateRate, newerRate);
   const first = recent[0] as MetricSample;
   const last = recent.at(-1) as MetricSample;
   return {

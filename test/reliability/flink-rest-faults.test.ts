@@ -106,7 +106,7 @@ describe('Flink REST faults on one job of three', () => {
           const stopped = outcome?.outcome === 'failed' || outcome?.outcome === 'not-ready';
           const notReadyDecision = outcome?.outcome === 'decided' && outcome.decision?.action === 'not-ready';
           expect(stopped || notReadyDecision, JSON.stringify(outcome)).toBe(true);
-          expect(outcome?.reason).toMatch(reason);
+          expect(outcome?.reason, JSON.stringify(outcome?.reason)).toMatch(reason);
         }
       } finally {
         sim.clearFaults();

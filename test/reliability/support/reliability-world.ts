@@ -62,6 +62,9 @@ export const AUTOSCALER_CONFIG: Readonly<Record<string, string>> = {
   'job.autoscaler.restart.time': '30 s',
   'job.autoscaler.catch-up.duration': '10 min',
   'job.autoscaler.flink.rest-client.timeout': '800 ms',
+  // Fault runs need jobs that stay put after their first scaling, so that every fault meets a
+  // RUNNING job; the settle's second rescale belongs to the decision-quality tests.
+  'job.autoscaler.catch-up.settle.enabled': 'false',
 };
 
 /**

@@ -98,12 +98,13 @@ describe('sourceStepRate', () => {
       recent: undefined,
       full: 1500,
     },
-    // fraction 0.1: from 540 s → 540, 600 (2 samples): (1.5M − 1.38M) / 60 = 2000
+    // fraction 0.1: from 540 s → 540, 600 (2 samples): a step of 2000, but its newer half has
+    // a single sample, so it cannot be confirmed → no step
     {
-      name: 'two recent samples',
+      name: 'two recent samples (unconfirmable)',
       window: stepWindow(1000, 2000),
       config: { stepAwareTargetRateRecentFraction: 0.1 },
-      recent: 2000,
+      recent: undefined,
       full: 1500,
     },
   ])('$name', ({ window, config, recent, full }) => {
@@ -114,6 +115,18 @@ describe('sourceStepRate', () => {
       expect(step).toMatchObject({ vertexId: 'src', windowRate: full });
       expect(step.recentSamples).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it('ignores a one-sample lag dip at the start of the recent part (pendingRecords briefly missing)', () => {
+    // Constant 1000 rec/s with a steady lag of 5000; the sample at 300 s recorded LAG 0 (spec §2.4:
+    // a missing pendingRecords counts as 0). Recent part (300–600 s): (1000·300 + 5000 − 0)/300
+    // ≈ 1016.7, not a step; with the dip at 300 s alone a naive recent rate would read higher.
+    const window = Array.from({ length: 11 }, (_, i) =>
+      aSample(i * 60_000, { src: { NUM_RECORDS_IN: 1000 * i * 60, LAG: i === 5 ? 0 : 5000, LOAD: 0.5 } }),
+    );
+    const full = sourceTargetDataRate(window, 'src');
+    // The newer half (450–600 s) has a steady lag: 1000 rec/s, no step; so none is reported.
+    expect(sourceStepRate(window, 'src', full, { ...options, stepAwareTargetRateThreshold: 0 })).toBeUndefined();
   });
 
   it('has no step when the lag counter is missing (NaN rate)', () => {
