@@ -7,7 +7,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EmfMetricsReporter } from '../../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
 import { DynamoDbStateStore } from '../../lib/adapters/dynamodb/dynamodb-state-store.ts';
@@ -108,7 +107,7 @@ export function createSharedWiring(
     clusterAdapters: eksClusterAdaptersFactory(config, clock),
     deploymentDefaults: config.deploymentDefaults,
     ...(policyEnvironment
-      ? { policy: new LambdaPolicyHook(lambdaClientInvoker(new LambdaClient({})), policyEnvironment) }
+      ? { policy: new LambdaPolicyHook(lambdaClientInvoker(), policyEnvironment) }
       : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { PolicyFailureMode, PolicyHook, PolicyVerdict, ScalingProposal } from '../ports/policy-hook.ts';
 import {
   PolicyConfigError,
@@ -19,12 +19,25 @@ export interface LambdaInvoker {
   }): Promise<{ readonly functionError?: string; readonly payload?: string; readonly statusCode?: number }>;
 }
 
-/** Wraps a `LambdaClient` as a {@link LambdaInvoker} (RequestResponse invocation). */
-export function lambdaClientInvoker(client: Pick<LambdaClient, 'send'>): LambdaInvoker {
+/**
+ * A {@link LambdaInvoker} over the AWS SDK (RequestResponse invocation). The SDK's Lambda client
+ * is loaded on the first invocation, not at module load: most deployments have no policy
+ * function, and loading the client would add to every cold start.
+ */
+export function lambdaClientInvoker(client?: Pick<LambdaClient, 'send'>): LambdaInvoker {
+  let sdk: Promise<{ client: Pick<LambdaClient, 'send'>; InvokeCommand: typeof InvokeCommand }> | undefined;
+  const loadSdk = () => {
+    sdk ??= import('@aws-sdk/client-lambda').then((module) => ({
+      client: client ?? new module.LambdaClient({}),
+      InvokeCommand: module.InvokeCommand,
+    }));
+    return sdk;
+  };
   return {
     async invoke({ functionName, payload, abortSignal }) {
-      const out = await client.send(
-        new InvokeCommand({
+      const { client: lambda, InvokeCommand: Invoke } = await loadSdk();
+      const out = await lambda.send(
+        new Invoke({
           FunctionName: functionName,
           InvocationType: 'RequestResponse',
           Payload: new TextEncoder().encode(payload),
