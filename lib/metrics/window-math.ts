@@ -21,6 +21,33 @@ const DECIMAL_PATTERN = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
 export function roundHalfUpToDecimals(x: number, places: number): number {
   // Integers (counters, lags, byte counts) have no decimals to round: skip the text path.
   if (!Number.isFinite(x) || Number.isInteger(x)) return x;
+  const fast = roundAwayFromTie(x, places);
+  if (fast !== undefined) return fast;
+  return roundOnDecimalText(x, places);
+}
+
+/** Largest |x| × 10^places for the arithmetic path: its float error stays below 2^-16. */
+const FAST_PATH_LIMIT = 2 ** 36;
+
+/**
+ * Arithmetic rounding when it provably agrees with the decimal-text rounding: the scaled value is
+ * small enough that the product's float error (≤ one ulp, < 2^-16 here) cannot cross a rounding
+ * boundary, and its fraction is more than 10^-3 away from the half-way point. Undefined when the
+ * exact (text) path is needed. Division by 10^places is correctly rounded, as is parsing `ne-p`.
+ */
+function roundAwayFromTie(x: number, places: number): number | undefined {
+  const factor = 10 ** places;
+  const scaled = Math.abs(x) * factor;
+  if (!(scaled < FAST_PATH_LIMIT)) return undefined;
+  const fraction = scaled - Math.floor(scaled);
+  if (Math.abs(fraction - 0.5) <= 1e-3) return undefined;
+  const magnitude = Math.floor(scaled + 0.5) / factor;
+  return x < 0 ? -magnitude : magnitude;
+}
+
+/** Exact half-up rounding on the value's shortest decimal text (see {@link roundHalfUpToDecimals}). */
+export function roundOnDecimalText(x: number, places: number): number {
+  if (x === 0) return x;
   const match = DECIMAL_PATTERN.exec(Math.abs(x).toString());
   if (!match) return x;
   const [, intPart = '', fracPart = '', expPart] = match;

@@ -6,6 +6,7 @@ import {
   globalMetricAverage,
   metricAverage,
   roundHalfUpToDecimals,
+  roundOnDecimalText,
   roundMetric,
 } from '../../../lib/metrics/window-math.ts';
 import { aSample } from './sample-builders.ts';
@@ -162,5 +163,41 @@ describe('metricAverage', () => {
         },
       ),
     );
+  });
+});
+
+describe('roundHalfUpToDecimals fast path', () => {
+  it('agrees with the exact decimal-text rounding for any double', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 6 }), (x, places) => {
+        expect(roundHalfUpToDecimals(x, places)).toBe(roundOnDecimalText(x, places));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('agrees on metric-like values near rounding boundaries', () => {
+    // n / 10^k and n / 7: decimals that end right at, or just around, the half-way point.
+    const values = fc.oneof(
+      fc.tuple(fc.integer({ min: -1e10, max: 1e10 }), fc.integer({ min: 1, max: 6 })).map(([n, k]) => n / 10 ** k),
+      fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 7),
+      fc.integer({ min: 0, max: 1e6 }).map((n) => n + 0.0005),
+    );
+    fc.assert(
+      fc.property(values, fc.integer({ min: 0, max: 4 }), (x, places) => {
+        expect(roundHalfUpToDecimals(x, places)).toBe(roundOnDecimalText(x, places));
+      }),
+      { numRuns: 50_000 },
+    );
+  });
+
+  it.each([
+    [1.0005, 3, 1.001], // prints as 1.0005: half-up on the text, although 1.0005 × 1000 < 1000.5
+    [2.675, 2, 2.68],
+    [-2.675, 2, -2.68],
+    [1234.56749, 3, 1234.567],
+    [0.0004, 3, 0],
+  ])('%d to %d places → %d', (x, places, expected) => {
+    expect(roundHalfUpToDecimals(x, places)).toBe(expected);
   });
 });
