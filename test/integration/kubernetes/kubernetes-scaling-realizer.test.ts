@@ -157,4 +157,20 @@ describe('KubernetesScalingRealizer against the emulator', () => {
       jobManagerDeploymentStatus: 'READY',
     });
   });
+
+  it('writes a policy-capped change once, then nothing while the cap stays the same', async () => {
+    // Prepare: the autoscaler wants 8/2 every cycle, a policy hook caps the source at 4.
+    emulator.apply(aFlinkDeployment());
+    await emulator.advance(10_000);
+    const plan = { parallelismOverrides: { [SOURCE]: 8, [SINK]: 2 } };
+    const capped = { spec: { flinkConfiguration: { [OV]: `${SINK}:2,${SOURCE}:4` } } };
+    // Act: the same proposal and the same cap, three cycles in a row.
+    const outcomes = [];
+    for (let cycle = 0; cycle < 3; cycle++) {
+      outcomes.push((await realizer.realize(KEY, plan, { patchOverride: capped })).outcome);
+    }
+    // Assess: one write, then nothing (a policy patch that changes nothing is not sent).
+    expect(outcomes).toEqual(['patched', 'unchanged', 'unchanged']);
+    expect(patches()).toHaveLength(1);
+  });
 });
