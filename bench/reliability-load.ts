@@ -200,7 +200,7 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
           metrics,
           store,
           clock,
-          reporter: reporter as never,
+          reporter,
           logger: silent,
           deploymentDefaults: {},
         },

@@ -24,6 +24,8 @@ import { LambdaPolicyHook, lambdaClientInvoker } from '../../lib/policy/lambda-p
 import { readPolicyEnvironment } from '../../lib/policy/policy-environment.ts';
 import type { Clock } from '../../lib/ports/clock.ts';
 import type { PolicyHook } from '../../lib/ports/policy-hook.ts';
+import type { MetricsReporter } from '../../lib/ports/metrics-reporter.ts';
+import type { MetricsSource } from '../../lib/ports/metrics-source.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
@@ -121,12 +123,23 @@ export function cycleLogger(logger: Logger): CycleLogger {
 }
 
 /** The run-cycle dependencies of one cluster and run. */
+/**
+ * What {@link cycleDependenciesFor} needs: the process-wide parts, typed by their ports so the
+ * Lambda, the local world and tests pass the same shape (a reporter is optional).
+ */
+export interface CycleWiring {
+  readonly clusterAdapters: ClusterAdaptersFactory;
+  readonly metrics: MetricsSource;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly logger: CycleLogger;
+  readonly deploymentDefaults: Readonly<Record<string, string>>;
+  readonly reporter?: MetricsReporter;
+  readonly policy?: PolicyHook;
+}
+
 export async function cycleDependenciesFor(
-  wiring: Pick<
-    SharedWiring,
-    'clusterAdapters' | 'metrics' | 'store' | 'clock' | 'reporter' | 'logger' | 'deploymentDefaults'
-  > &
-    Partial<Pick<SharedWiring, 'policy'>>,
+  wiring: CycleWiring,
   cluster: string,
   runId: string,
 ): Promise<CycleDependencies> {
@@ -139,7 +152,7 @@ export async function cycleDependenciesFor(
     eventSinks: [new StateStoreEventSink(wiring.store, wiring.clock), adapters.events],
     clock: wiring.clock,
     restTarget: (job) => adapters.restTarget(job),
-    reporter: wiring.reporter,
+    ...(wiring.reporter ? { reporter: wiring.reporter } : {}),
     capacity: adapters.capacity,
     logger: wiring.logger,
     deploymentDefaults: wiring.deploymentDefaults,

@@ -145,7 +145,6 @@ export async function startHandlerWorld(options: HandlerWorldOptions = {}): Prom
           metrics,
           store,
           clock,
-          reporter: { reportEvaluation: () => {}, reportJobError: () => {} } as never,
           logger: silent,
           deploymentDefaults: {},
           ...(options.policy ? { policy: options.policy } : {}),

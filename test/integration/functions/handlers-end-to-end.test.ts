@@ -85,7 +85,6 @@ const worker = () =>
           metrics,
           store,
           clock,
-          reporter: { reportEvaluation: () => {}, reportJobError: () => {} } as never,
           logger: silent,
           deploymentDefaults: {},
         },

@@ -281,7 +281,7 @@ export async function startReliabilityWorld(options: WorldOptions): Promise<Reli
               metrics,
               store,
               clock,
-              reporter: reporter as never,
+              reporter,
               logger,
               deploymentDefaults: {},
             },
