@@ -399,6 +399,27 @@ export const OPTION_DEFINITIONS = [
     validateWhen: 'scalingEffectivenessDetectionEnabled',
     description: 'Minimum fraction of the expected processing-rate increase that must materialise.',
   }),
+  autoscaler('scale-up.shortfall.enabled', {
+    name: 'scaleUpShortfallEnabled',
+    type: 'boolean',
+    default: true,
+    group: 'Effectiveness, history and scalability',
+    extension: true,
+    description:
+      "Scale-up shortfall correction: a scale-up is sized by assuming the true processing rate grows linearly with parallelism. One `metrics.window` after it (backlog drained), the vertex's rates at the new parallelism are checked once: when its true processing rate fell short of the expected one by more than `scale-up.shortfall.tolerance` and its utilization (TDR / TPR) is above `utilization.target` × (1 + the tolerance), one further scale-up to TDR / `utilization.target` at the measured rate is made, without waiting for the vertex to reach `utilization.max`. That scale-up is checked the same way. False = as the Flink operator (a vertex that scales sub-linearly stays inside the band above its target).",
+  }),
+  autoscaler('scale-up.shortfall.tolerance', {
+    name: 'scaleUpShortfallTolerance',
+    type: 'double',
+    default: 0.05,
+    unit: 'fraction',
+    group: 'Effectiveness, history and scalability',
+    extension: true,
+    range: { min: 0, max: 1 },
+    validateWhen: 'scaleUpShortfallEnabled',
+    description:
+      'Scale-up shortfall correction: how far the measured rate may fall below the expected one, and the utilization rise above its target, before a correction is made (0.05 = 5 %).',
+  }),
   autoscaler('history.max.count', {
     name: 'historyMaxCount',
     type: 'integer',

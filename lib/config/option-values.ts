@@ -52,6 +52,10 @@ export interface AutoscalerOptionValues {
   // §1.5 effectiveness, history, scalability
   readonly scalingEffectivenessDetectionEnabled: boolean;
   readonly scalingEffectivenessThreshold: number;
+  /** Extension: one corrective scale-up when a scale-up's measured rate fell short of the expected one. */
+  readonly scaleUpShortfallEnabled: boolean;
+  /** Extension: relative shortfall (rate) and excess (utilization) that trigger the correction. */
+  readonly scaleUpShortfallTolerance: number;
   readonly historyMaxCount: number;
   readonly historyMaxAgeMs: number;
   readonly observedScalabilityEnabled: boolean;

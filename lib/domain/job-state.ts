@@ -27,6 +27,12 @@ export interface ScalingSummary {
    * the check removes it. Absent on entries written by older versions (no settle then).
    */
   readonly catchUpCapacity?: number;
+  /**
+   * Extension (scale-up shortfall correction): true on a scale-up whose one check of the rate
+   * reached at the new parallelism is still due; the check removes it. Absent on scale-downs,
+   * when the feature is off, and on entries written by older versions (no check then).
+   */
+  readonly shortfallCheckDue?: boolean;
 }
 
 /** One executed scaling of the job, for restart-time tracking (Java `ScalingRecord`, spec §6). */

@@ -236,6 +236,9 @@ function jobState(value: unknown, path: string): JobState {
         ...(e['catchUpCapacity'] === undefined
           ? {}
           : { catchUpCapacity: finite(e['catchUpCapacity'], `${p}.catchUpCapacity`) }),
+        ...(e['shortfallCheckDue'] === undefined
+          ? {}
+          : { shortfallCheckDue: boolean(e['shortfallCheckDue'], `${p}.shortfallCheckDue`) }),
       };
     });
   }

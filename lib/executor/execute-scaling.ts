@@ -121,7 +121,10 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
       backlogDrained,
       stepTargetDataRate: evaluated.stepTargetDataRates?.[vertex.id],
     });
-    if (result.settleCheckSpent) history[vertex.id] = withoutPendingSettle(history[vertex.id] ?? []);
+    if (result.settleCheckSpent) history[vertex.id] = withoutNewestMark(history[vertex.id] ?? [], 'catchUpCapacity');
+    if (result.shortfallCheckSpent) {
+      history[vertex.id] = withoutNewestMark(history[vertex.id] ?? [], 'shortfallCheckDue');
+    }
     changes[vertex.id] = result.change;
     decisions.set(vertex.id, result.decision);
     events.push(...result.events);
@@ -219,6 +222,9 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
           targetDataRateAvg: entry.targetDataRateAvg,
         },
         ...(catchUpCapacity > 0 ? { catchUpCapacity } : {}),
+        ...(options.scaleUpShortfallEnabled && entry.newParallelism > entry.currentParallelism
+          ? { shortfallCheckDue: true }
+          : {}),
       },
     ];
   }
@@ -253,11 +259,18 @@ function catchUpPart(
   return Number.isFinite(part) ? part : 0;
 }
 
-/** The history with the newest entry's pending settle spent (its `catchUpCapacity` removed). */
-function withoutPendingSettle(history: readonly ScalingSummary[]): readonly ScalingSummary[] {
+/**
+ * The history with a one-time check of its newest entry spent: the mark of that check
+ * (`catchUpCapacity` for catch-up settle, `shortfallCheckDue` for the shortfall correction) removed.
+ */
+function withoutNewestMark(
+  history: readonly ScalingSummary[],
+  mark: 'catchUpCapacity' | 'shortfallCheckDue',
+): readonly ScalingSummary[] {
   const last = history.at(-1);
-  if (last?.catchUpCapacity === undefined) return history;
-  const { catchUpCapacity: _spent, ...rest } = last;
+  if (last?.[mark] === undefined) return history;
+  const rest = { ...last };
+  delete rest[mark];
   return [...history.slice(0, -1), rest];
 }
 

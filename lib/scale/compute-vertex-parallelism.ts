@@ -37,6 +37,7 @@ import {
 import { detectIneffectiveScaleUp } from './ineffective-scaling.ts';
 import { observedScalabilityCoefficient } from './scalability-coefficient.ts';
 import { scaleParallelism } from './scale-parallelism.ts';
+import { evaluateScaleUpShortfall, type ScaleUpShortfallOutcome } from './scale-up-shortfall.ts';
 
 /** Input of {@link computeVertexParallelism}. */
 export interface VertexParallelismInput {
@@ -81,6 +82,11 @@ export interface VertexParallelismResult {
    * found nothing to settle: the caller drops `catchUpCapacity` from that history entry.
    */
   readonly settleCheckSpent?: boolean;
+  /**
+   * True when this cycle made the one shortfall check of the vertex's last scale-up and found
+   * nothing to correct: the caller drops `shortfallCheckDue` from that history entry.
+   */
+  readonly shortfallCheckSpent?: boolean;
 }
 
 /**
@@ -96,6 +102,10 @@ export interface VertexParallelismResult {
  * Extension, before the last three rules: a due catch-up settle (see `evaluateCatchUpSettle`)
  * scales down to the steady-state target at once, marked outside the utilization bound so that it
  * triggers a scaling on its own.
+ *
+ * Extension, after catch-up settle: a due scale-up shortfall correction (see
+ * `evaluateScaleUpShortfall`) scales up to the steady-state target at the measured rate when that
+ * is above what the rules below recommend, marked outside the utilization bound as well.
  *
  * Extension (step-aware target rate): with a step rate above TARGET_DATA_RATE the decision is
  * computed a second time with TDR = the step rate (the utilization band, which decides whether the
@@ -310,7 +320,23 @@ function decideVertex(
       : 1,
     scale: scaleWith,
   });
-  const settleNote = settle.kind === 'waiting' || settle.kind === 'not-needed' ? `; ${settle.text}` : '';
+  const shortfall = evaluateScaleUpShortfall({
+    currentParallelism: cur,
+    trueProcessingRateAvg: tpr,
+    targetDataRateAvg: windowInputs.targetDataRateAvg,
+    history: input.history,
+    options,
+    nowMs: input.nowMs,
+    processingBacklog: input.processingBacklog ?? false,
+    backlogDrained: input.backlogDrained,
+    scalabilityCoefficient: options.observedScalabilityEnabled
+      ? observedScalabilityCoefficient(input.history, options)
+      : 1,
+    scale: scaleWith,
+  });
+  const settleNote = [settle, shortfall]
+    .map((check) => (check.kind === 'waiting' || check.kind === 'not-needed' ? `; ${check.text}` : ''))
+    .join('');
   const decide = (
     change: ParallelismChange,
     outcome: string,
@@ -332,11 +358,19 @@ function decideVertex(
     delayedScaleDown,
     events,
     ...(settle.kind === 'not-needed' ? { settleCheckSpent: true } : {}),
+    ...(shortfall.kind === 'not-needed' ? { shortfallCheckSpent: true } : {}),
   });
 
   if (settle.kind === 'settle') {
     return settleDecision(
       settle,
+      { base, cur, inBandOutside, targetCapacity, band, numberText, limitContext, tpr },
+      input,
+    );
+  }
+  if (shortfall.kind === 'correct' && shortfall.parallelism >= newParallelism) {
+    return shortfallDecision(
+      shortfall,
       { base, cur, inBandOutside, targetCapacity, band, numberText, limitContext, tpr },
       input,
     );
@@ -371,6 +405,16 @@ function decideVertex(
         noChange,
         `scale-up ${cur} → ${newParallelism} blocked: the last scale-up was ineffective ` +
           `(expected +${formatRate(ineffective.expectedIncrease)} rec/s, got +${formatRate(ineffective.actualIncrease)})`,
+        undefined,
+      );
+    }
+    if (shortfall.kind === 'correct') {
+      // The regular rule sizes above the correction (restart catch-up included): take its
+      // recommendation, which the band alone would not have let through.
+      reasons.push('shortfall-correction');
+      return decide(
+        build(newParallelism, true),
+        `${shortfall.text}; scale-up ${cur} → ${newParallelism} (${shortfall.sizing}, the regular rule recommends more)`,
         undefined,
       );
     }
@@ -410,7 +454,7 @@ function decideVertex(
   );
 }
 
-/** What {@link settleDecision} reuses of the main computation. */
+/** What {@link settleDecision} and {@link shortfallDecision} reuse of the main computation. */
 interface SettleContext {
   readonly base: Omit<
     VertexDecision,
@@ -468,6 +512,77 @@ function settleDecision(
     },
     delayedScaleDown: input.delayedScaleDown,
     events: [...settle.scaled.events],
+  };
+}
+
+/**
+ * The decision of a scale-up shortfall correction: a scale-up outside the utilization bound (inside
+ * the band nothing else would trigger it), through the same ineffective-scaling block as any
+ * scale-up, clearing a pending scale-down as every scale-up does (spec §4.6).
+ */
+function shortfallDecision(
+  shortfall: Extract<ScaleUpShortfallOutcome, { kind: 'correct' }>,
+  context: SettleContext,
+  input: VertexParallelismInput,
+): VertexParallelismResult {
+  const { cur, tpr } = context;
+  const limits = shortfall.scaled.steps.map((step) =>
+    describeLimit(step.reason, step.parallelism, context.limitContext),
+  );
+  const shortfallText = `${shortfall.text}; scale-up ${cur} → ${shortfall.parallelism}: ${[shortfall.sizing, ...limits].join(', ')}`;
+  const reasons: VertexLimitReason[] = [
+    'scale-up',
+    'shortfall-correction',
+    ...shortfall.scaled.steps.map((step) => step.reason),
+  ];
+  const ineffective = detectIneffectiveScaleUp({
+    vertexId: input.vertex.id,
+    currentParallelism: cur,
+    trueProcessingRateAvg: tpr,
+    history: input.history,
+    options: input.options,
+  });
+  const events = [...shortfall.scaled.events, ...ineffective.events];
+  const decision = {
+    ...context.base,
+    outsideUtilizationBound: context.inBandOutside,
+    targetCapacity: context.targetCapacity,
+    scaleFactor: shortfall.scaleFactor,
+  };
+  if (ineffective.blockScaleUp) {
+    return {
+      change: { currentParallelism: cur, newParallelism: cur, outsideUtilizationBound: false, noChange: true },
+      decision: {
+        ...decision,
+        recommendedParallelism: cur,
+        changed: false,
+        expectedProcessingRate: Number.NaN,
+        reasons: [...reasons, 'ineffective-scaling'],
+        why:
+          `${context.band}; ${context.numberText}; ${shortfallText}; blocked: the last scale-up was ineffective ` +
+          `(expected +${formatRate(ineffective.expectedIncrease)} rec/s, got +${formatRate(ineffective.actualIncrease)})`,
+      },
+      delayedScaleDown: undefined,
+      events,
+    };
+  }
+  return {
+    change: {
+      currentParallelism: cur,
+      newParallelism: shortfall.parallelism,
+      outsideUtilizationBound: true,
+      noChange: false,
+    },
+    decision: {
+      ...decision,
+      recommendedParallelism: shortfall.parallelism,
+      changed: true,
+      expectedProcessingRate: (tpr / cur) * shortfall.parallelism,
+      reasons,
+      why: `${context.band}; ${context.numberText}; ${shortfallText}`,
+    },
+    delayedScaleDown: undefined,
+    events,
   };
 }
 

@@ -25,6 +25,8 @@ export class CorruptItemError extends Error {
  * - `u` (optional, catch-up settle): catch-up capacity of history entries `[vertexIndex, tsMs, rec/s]`.
  *   A separate field rather than a 7th element of `h`, so items stay readable both ways: a
  *   decoder that predates it ignores `u`, and items without it decode as before (no settle due).
+ * - `s` (optional, scale-up shortfall correction): history entries whose check is still due
+ *   `[vertexIndex, tsMs]`, separate for the same reason.
  */
 interface StateBody {
   vx: string[];
@@ -36,6 +38,8 @@ interface StateBody {
   m?: unknown;
   e?: number;
   u?: [number, number, number][];
+  /** Scale-up shortfall checks still due: [vertex index, history entry tsMs]. */
+  s?: [number, number][];
 }
 
 /** Every vertex id the state refers to, in first-seen order. */
@@ -81,13 +85,16 @@ export function encodeStateBody(state: JobState, vertexIds: readonly VertexId[])
     c: { o: { ...state.configOverrides.overrides }, r: [...state.configOverrides.removals] },
   };
   const catchUp: [number, number, number][] = [];
+  const shortfallDue: [number, number][] = [];
   for (const [id, entries] of Object.entries(state.scalingHistory)) {
     for (const s of entries) {
       if (s.catchUpCapacity !== undefined)
         catchUp.push([indexOf(id), s.tsMs, roundMetric(s.catchUpCapacity)]);
+      if (s.shortfallCheckDue === true) shortfallDue.push([indexOf(id), s.tsMs]);
     }
   }
   if (catchUp.length > 0) body.u = catchUp;
+  if (shortfallDue.length > 0) body.s = shortfallDue;
   if (state.memoryHistory !== undefined) body.m = state.memoryHistory;
   if (state.lastEvaluationMs !== undefined) body.e = state.lastEvaluationMs;
   return toTaggedJson(body);
@@ -140,6 +147,15 @@ export function decodeStateBody(text: string): DecodedStateBody {
       const j = list.findIndex((s) => s.tsMs === tsMs);
       // An entry trimmed away since (history.max.count) leaves nothing to attach to.
       if (j >= 0) list[j] = { ...(list[j] as ScalingSummary), catchUpCapacity };
+    });
+  }
+  if (body['s'] !== undefined) {
+    asArray(body['s'], 's').forEach((entry, i) => {
+      const [v, ts] = asTuple(entry, 2, `s[${i}]`);
+      const list = scalingHistory[vertex(v, `s[${i}][0]`)] ?? [];
+      const tsMs = asNumber(ts, `s[${i}][1]`);
+      const j = list.findIndex((s) => s.tsMs === tsMs);
+      if (j >= 0) list[j] = { ...(list[j] as ScalingSummary), shortfallCheckDue: true };
     });
   }
 

@@ -19,12 +19,14 @@ function componentRate(component: NormalizedLoadComponent, tMs: number): number 
       for (const step of component.steps) if (step.atMs <= tMs) rate = step.recordsPerSecond;
       return rate;
     }
-    case 'diurnal':
+    case 'diurnal': {
+      const atMs = Math.min(tMs, component.holdFromMs);
       return (
         component.meanRecordsPerSecond +
         component.amplitudeRecordsPerSecond *
-          Math.cos((2 * Math.PI * (tMs - component.peakAtMs)) / component.periodMs)
+          Math.cos((2 * Math.PI * (atMs - component.peakAtMs)) / component.periodMs)
       );
+    }
     case 'spikes': {
       let rate = 0;
       for (const spike of component.spikes) {

@@ -29,6 +29,8 @@ export type NormalizedLoadComponent =
       readonly amplitudeRecordsPerSecond: number;
       readonly periodMs: number;
       readonly peakAtMs: number;
+      /** +∞ when the rate never holds. */
+      readonly holdFromMs: number;
     }
   | {
       readonly type: 'spikes';
@@ -169,6 +171,8 @@ function normalizeLoad(component: LoadComponent): NormalizedLoadComponent {
         amplitudeRecordsPerSecond: component.amplitudeRecordsPerSecond,
         periodMs: durationMs(component.periodMs ?? '1 d'),
         peakAtMs: durationMs(component.peakAtMs ?? 0),
+        holdFromMs:
+          component.holdFromMs === undefined ? Number.POSITIVE_INFINITY : durationMs(component.holdFromMs),
       };
     case 'spikes':
       return {

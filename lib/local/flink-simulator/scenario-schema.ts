@@ -55,6 +55,7 @@ const loadComponent = {
         amplitudeRecordsPerSecond: rate,
         periodMs: duration,
         peakAtMs: duration,
+        holdFromMs: duration,
       },
     },
     {

@@ -150,6 +150,11 @@ export type LoadComponent =
       readonly periodMs?: DurationInput;
       /** Time of the first peak. @default 0 */
       readonly peakAtMs?: DurationInput;
+      /**
+       * From this time on the rate stays at its value then (a night after a compressed day: put
+       * it at a trough). @default never
+       */
+      readonly holdFromMs?: DurationInput;
     }
   | {
       readonly type: 'spikes';

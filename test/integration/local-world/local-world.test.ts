@@ -75,6 +75,38 @@ describe('the local world (simulator + emulator + dynalite + run-cycle on one vi
     }
   });
 
+  it('non-linear: the scale-up shortfall correction reaches the oracle that the band alone never reaches', async () => {
+    const scenario = await loadWorldScenario(join(SCENARIOS, 'non-linear.yaml'));
+    const runWith = async (enabled: boolean) => {
+      world = await startLocalWorld({
+        scenario,
+        store: 'memory',
+        flinkConfiguration: { 'job.autoscaler.scale-up.shortfall.enabled': String(enabled) },
+      });
+      const run = await world.run();
+      await world.close();
+      world = undefined;
+      return run;
+    };
+    const corrected = await runWith(true);
+    expect(corrected.problems).toEqual([]);
+    const ups = corrected.decisions.filter(
+      (d) => d.actor === 'autoscaler' && d.action === 'scale' && d.changes.some((c) => c.to > c.from),
+    );
+    // 6 → 14 sized linearly after the load step, then one correction at the measured rate
+    expect(ups.map((d) => d.changes.find((c) => c.vertex === 'work')?.to)).toEqual([14, 18]);
+    expect(ups[1]?.changes.find((c) => c.vertex === 'work')?.why).toContain('scale-up shortfall correction');
+    const metrics = runMetrics(corrected).autoscaler;
+    expect(metrics.finalRatio).toBeLessThanOrEqual(1.1);
+    for (const point of Object.values(corrected.ticks.at(-1)?.vertices ?? {})) {
+      expect(point.parallelism).toBeGreaterThanOrEqual(point.oracle);
+    }
+
+    // As the Flink operator: the first scale-up lands inside the band, below the oracle, and stays.
+    const operatorLike = await runWith(false);
+    expect(operatorLike.ticks.at(-1)?.vertices['work']).toMatchObject({ parallelism: 14, oracle: 18 });
+  });
+
   it('keeps a right-sized job under steady load where it is', async () => {
     const scenario = await loadWorldScenario(join(SCENARIOS, 'steady.yaml'));
     world = await startLocalWorld({ scenario, store: 'memory' });

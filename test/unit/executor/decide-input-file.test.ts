@@ -85,6 +85,29 @@ describe('parseDecideInputFile', () => {
     }
   });
 
+  it('reads the one-time check marks of scaling history entries', () => {
+    const entry = {
+      tsMs: '2026-03-02T08:40:00Z',
+      currentParallelism: 1,
+      newParallelism: 2,
+      metrics: { trueProcessingRateAvg: 100, expectedProcessingRate: 200, targetDataRateAvg: 150 },
+      catchUpCapacity: 40,
+      shortfallCheckDue: true,
+    };
+    const input = parseDecideInputFile(
+      variant((j) => (j.state.scalingHistory = { cbc357ccb763df2852fee8c4fc7d55f2: [entry] })),
+    );
+    expect(input.state.scalingHistory['cbc357ccb763df2852fee8c4fc7d55f2']?.[0]).toMatchObject({
+      catchUpCapacity: 40,
+      shortfallCheckDue: true,
+    });
+    const bad = variant(
+      (j) =>
+        (j.state.scalingHistory = { cbc357ccb763df2852fee8c4fc7d55f2: [{ ...entry, shortfallCheckDue: 'yes' }] }),
+    );
+    expect(() => parseDecideInputFile(bad)).toThrow(/shortfallCheckDue/);
+  });
+
   it('rejects a bad option value with the option error', () => {
     const json = variant((j) => {
       j.flinkConfiguration['job.autoscaler.excluded.periods'] = '25:00:00-26:00:00';

@@ -53,3 +53,31 @@ describe('STATE body: catch-up capacity of scaling history entries (catch-up set
     expect(() => decodeStateBody(JSON.stringify({ ...base, u: [[0, 1000, 'x']] }))).toThrow(/u\[0\]\[2\]/);
   });
 });
+
+describe('STATE body: scale-up shortfall checks still due', () => {
+  const due = (entry: ScalingSummary): ScalingSummary => ({ ...entry, shortfallCheckDue: true });
+
+  it('round-trips shortfallCheckDue in the separate `s` field', () => {
+    const state: JobState = {
+      ...emptyJobState(),
+      scalingHistory: { [A]: [summary(1000, 2, 4), due(summary(2000, 4, 8, 12))], [B]: [due(summary(3000, 1, 2))] },
+    };
+    const text = encodeStateBody(state, vertexIdsOfState(state));
+    expect(JSON.parse(text).s).toEqual([
+      [0, 2000],
+      [1, 3000],
+    ]);
+    expect(decodeStateBody(text).state.scalingHistory).toEqual(state.scalingHistory);
+  });
+
+  it('writes no `s` without due checks, ignores orphans and rejects a malformed entry', () => {
+    const state: JobState = { ...emptyJobState(), scalingHistory: { [A]: [summary(1000, 2, 4)] } };
+    const base = JSON.parse(encodeStateBody(state, [A]));
+    expect(base).not.toHaveProperty('s');
+    expect(decodeStateBody(JSON.stringify({ ...base, s: [[0, 999]] })).state.scalingHistory[A]).toEqual([
+      summary(1000, 2, 4),
+    ]);
+    expect(() => decodeStateBody(JSON.stringify({ ...base, s: [[0]] }))).toThrow(CorruptItemError);
+    expect(() => decodeStateBody(JSON.stringify({ ...base, s: [[7, 1000]] }))).toThrow(/s\[0\]\[0\]/);
+  });
+});

@@ -89,6 +89,37 @@ describe('load profiles', () => {
     );
     expect(loadRateAt([{ type: 'constant', recordsPerSecond: -5 }], 0)).toBe(0);
   });
+
+  it('holds a diurnal rate from holdFromMs on (a night after a compressed day)', () => {
+    const load = parseScenario({
+      job: {
+        vertices: [
+          {
+            id: 's',
+            parallelism: 1,
+            costMsPerRecord: 1,
+            source: {
+              load: {
+                type: 'diurnal',
+                meanRecordsPerSecond: 4000,
+                amplitudeRecordsPerSecond: 3000,
+                periodMs: '6 h',
+                peakAtMs: '3 h',
+                holdFromMs: '6 h',
+              },
+            },
+          },
+        ],
+      },
+    }).vertices[0]!.source!.load;
+    const hourMs = 3_600_000;
+    expect(loadRateAt(load, 3 * hourMs)).toBeCloseTo(7000, 9);
+    expect(loadRateAt(load, 4.5 * hourMs)).toBeCloseTo(4000, 6);
+    // The trough at 6 h, then held instead of rising again.
+    expect(loadRateAt(load, 6 * hourMs)).toBeCloseTo(1000, 9);
+    expect(loadRateAt(load, 7.5 * hourMs)).toBeCloseTo(1000, 9);
+    expect(loadRateAt(load, 9 * hourMs)).toBeCloseTo(1000, 9);
+  });
 });
 
 describe('SimulatedFlinkCluster', () => {

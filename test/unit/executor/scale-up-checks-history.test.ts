@@ -43,3 +43,37 @@ describe('decide records and spends the catch-up part of scale-ups (catch-up set
     expect(out.state.scalingHistory[MAP]?.at(-1)).toEqual(withoutCatchUp);
   });
 });
+
+describe('decide marks and spends the scale-up shortfall check', () => {
+  it('marks every executed scale-up, and nothing with scale-up.shortfall.enabled false', () => {
+    const out = decide(decideInput());
+    expect(out.decision.action).toBe('scale');
+    const changed = out.decision.vertices.filter((v) => v.changed);
+    expect(changed.length).toBeGreaterThan(0);
+    for (const vertex of changed) {
+      const entry = out.state.scalingHistory[vertex.vertexId]?.at(-1);
+      expect(entry?.shortfallCheckDue).toBe(vertex.recommendedParallelism > vertex.currentParallelism ? true : undefined);
+    }
+    const off = decide(decideInput({ configuration: { 'job.autoscaler.scale-up.shortfall.enabled': 'false' } }));
+    expect(Object.values(off.state.scalingHistory).flat().every((e) => e.shortfallCheckDue === undefined)).toBe(true);
+  });
+
+  it('spends the one check when the scale-up reached its expected rate: the entry loses its mark', () => {
+    // MAP scaled up 1 → 2 twenty minutes ago expecting 5200 rec/s; it reaches TPR ≈ 5357 now.
+    const scaleUp: ScalingSummary = {
+      tsMs: T0 - 20 * MINUTE,
+      currentParallelism: 1,
+      newParallelism: 2,
+      metrics: { trueProcessingRateAvg: 2600, expectedProcessingRate: 5200, targetDataRateAvg: 3000 },
+      shortfallCheckDue: true,
+    };
+    const state = { ...emptyJobState(), scalingHistory: { [MAP]: [scaleUp] } };
+    const out = decide(decideInput({ state, lagGrowthPerSecond: 0, initialLag: 0 }));
+    const map = out.decision.vertices.find((v) => v.vertexId === MAP);
+    expect(map?.why).toContain('scale-up shortfall check');
+    expect(map?.why).toContain('within 0.05 of the expected rate');
+    expect(map?.reasons).not.toContain('shortfall-correction');
+    const { shortfallCheckDue: _spent, ...withoutMark } = scaleUp;
+    expect(out.state.scalingHistory[MAP]?.at(-1)).toEqual(withoutMark);
+  });
+});

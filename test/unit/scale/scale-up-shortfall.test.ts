@@ -1,0 +1,258 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { resolveOptions } from '../../../lib/config/index.ts';
+import type { EvaluatedVertexMetrics, ScalingSummary, VertexInfo } from '../../../lib/domain/index.ts';
+import { computeVertexParallelism } from '../../../lib/scale/compute-vertex-parallelism.ts';
+import { pendingShortfallCheck } from '../../../lib/scale/scale-up-shortfall.ts';
+
+const MIN = 60_000;
+/** Time of the scale-up the check follows. */
+const T0 = 1_700_000_000_000;
+const both = (value: number) => ({ current: value, average: value });
+/** The scale-up 4 → 20 measured 2000 rec/s at 4 subtasks: expected 2000 / 4 × 20 = 10 000 rec/s. */
+const FROM = 4;
+const TPR_BEFORE = 2000;
+
+interface Case {
+  /** Current parallelism (the scale-up's new parallelism unless `scaledTo` says otherwise). */
+  cur?: number;
+  tpr: number;
+  tdr: number;
+  catchUpDataRate?: number;
+  /** Minutes since the scale-up. */
+  minutes?: number;
+  drained?: boolean;
+  backlog?: boolean;
+  /** false = an entry without the mark (older versions, or the check already spent). */
+  due?: boolean;
+  /** The scale-up's new parallelism when it differs from `cur`. */
+  scaledTo?: number;
+  config?: Record<string, string>;
+}
+
+function scaleUp(c: Case): ScalingSummary {
+  const to = c.scaledTo ?? c.cur ?? 20;
+  return {
+    tsMs: T0,
+    currentParallelism: FROM,
+    newParallelism: to,
+    metrics: {
+      trueProcessingRateAvg: TPR_BEFORE,
+      expectedProcessingRate: (TPR_BEFORE / FROM) * to,
+      targetDataRateAvg: 4000,
+    },
+    ...(c.due === false ? {} : { shortfallCheckDue: true }),
+  };
+}
+
+function run(c: Case) {
+  const cur = c.cur ?? 20;
+  const vertex: VertexInfo = {
+    id: 'work',
+    parallelism: cur,
+    maxParallelism: 720,
+    numSourcePartitions: 0,
+    inputs: [{ id: 'src', shipStrategy: 'HASH' }],
+    finished: false,
+  };
+  const metrics: EvaluatedVertexMetrics = {
+    PARALLELISM: both(cur),
+    MAX_PARALLELISM: both(720),
+    NUM_SOURCE_PARTITIONS: both(0),
+    TARGET_DATA_RATE: both(c.tdr),
+    CATCH_UP_DATA_RATE: both(c.catchUpDataRate ?? 0),
+    TRUE_PROCESSING_RATE: both(c.tpr),
+  };
+  return computeVertexParallelism({
+    vertex,
+    metrics,
+    inputShipStrategies: ['HASH'],
+    history: [scaleUp(c)],
+    delayedScaleDown: undefined,
+    // Defaults: utilization.target 0.7 (band [0.4, 1.0]), metrics.window 15 min, BALANCED
+    // alignment, scale-up.shortfall.tolerance 0.05.
+    options: resolveOptions(c.config ?? {}).options,
+    restartTimeMs: 0,
+    nowMs: T0 + (c.minutes ?? 15) * MIN,
+    processingBacklog: c.backlog ?? false,
+    backlogDrained: c.drained ?? true,
+  });
+}
+
+describe('scale-up shortfall correction (computeVertexParallelism)', () => {
+  it.each<{
+    name: string;
+    c: Case;
+    expected: number;
+    corrected: boolean;
+    spent?: boolean;
+    text: string;
+  }>([
+    // 8000 < 10 000 × 0.95 and 6000 / 8000 = 0.75 > 0.7 × 1.05 = 0.735 → steady = round(6000 / 0.7) = 8571,
+    // f = 8571 / 8000 = 1.071 → ⌈21.4⌉ = 22; BALANCED: ⌊720/22⌋ = 32, first p with ⌊720/p⌋ < 32 is 23
+    {
+      name: 'corrects a scale-up that fell short, one window after it, at the measured rate',
+      c: { tpr: 8000, tdr: 6000 },
+      expected: 23,
+      corrected: true,
+      text: 'scale-up shortfall correction: the scale-up 4 → 20',
+    },
+    {
+      name: 'waits for one metrics.window after the scale-up',
+      c: { tpr: 8000, tdr: 6000, minutes: 14 },
+      expected: 20,
+      corrected: false,
+      text: 'one metrics.window (15 min)',
+    },
+    {
+      name: 'waits while the backlog is not drained',
+      c: { tpr: 8000, tdr: 6000, drained: false },
+      expected: 20,
+      corrected: false,
+      text: 'the backlog is not drained yet',
+    },
+    {
+      name: 'never while the job processes backlog',
+      c: { tpr: 8000, tdr: 6000, backlog: true },
+      expected: 20,
+      corrected: false,
+      text: 'the backlog is not drained yet',
+    },
+    // 9600 ≥ 10 000 × 0.95: the linear model held; a load that rose since is the band's business
+    {
+      name: 'spends the check when the rate reached the expected one within the tolerance',
+      c: { tpr: 9600, tdr: 7400 },
+      expected: 20,
+      corrected: false,
+      spent: true,
+      text: 'within 0.05 of the expected rate',
+    },
+    // 5600 / 8000 = 0.7: short of the expected rate, but the vertex meets its target
+    {
+      name: 'spends the check when the shortfall still meets the utilization target',
+      c: { tpr: 8000, tdr: 5600 },
+      expected: 20,
+      corrected: false,
+      spent: true,
+      text: 'at or below utilization.target × (1 + 0.05) = 0.735',
+    },
+    // the correction is limited like any scale-up: alignment may not go above vertex.max-parallelism 22
+    {
+      name: 'respects vertex.max-parallelism',
+      c: { tpr: 8000, tdr: 6000, config: { 'job.autoscaler.vertex.max-parallelism': '22' } },
+      expected: 22,
+      corrected: true,
+      text: 'scale-up 20 → 22',
+    },
+    {
+      name: 'needs the mark on the newest entry (older versions, or already checked)',
+      c: { tpr: 8000, tdr: 6000, due: false },
+      expected: 20,
+      corrected: false,
+      text: 'within [6000, 15000]',
+    },
+    {
+      name: 'not when the parallelism changed since the scale-up',
+      c: { tpr: 8000, tdr: 6000, scaledTo: 24 },
+      expected: 20,
+      corrected: false,
+      text: 'within [6000, 15000]',
+    },
+    {
+      name: 'is off with scale-up.shortfall.enabled false',
+      c: { tpr: 8000, tdr: 6000, config: { 'job.autoscaler.scale-up.shortfall.enabled': 'false' } },
+      expected: 20,
+      corrected: false,
+      text: 'within [6000, 15000]',
+    },
+  ])('$name', ({ c, expected, corrected, spent, text }) => {
+    const result = run(c);
+    const executed = result.change.outsideUtilizationBound ? result.change.newParallelism : 20;
+    expect(executed).toBe(expected);
+    expect(result.decision.reasons.includes('shortfall-correction')).toBe(corrected);
+    // A correction must trigger a scaling on its own: it counts as outside the utilization bound.
+    if (corrected) expect(result.change.outsideUtilizationBound).toBe(true);
+    expect(result.shortfallCheckSpent ?? false).toBe(spent ?? false);
+    expect(result.decision.why).toContain(text);
+    // No check due at all: the decision does not mention one.
+    if (text.startsWith('within [')) expect(result.decision.why).not.toContain('shortfall');
+  });
+
+  it('takes the regular rule’s larger recommendation (restart catch-up included) and lets it through the band', () => {
+    // capacity = 8571 + 2000 catch-up = 10 571 → f = 1.32 → ⌈26.4⌉ = 27 → BALANCED 28 (⌊720/28⌋ = 25 < 26)
+    const result = run({ tpr: 8000, tdr: 6000, catchUpDataRate: 2000 });
+    expect(result.change).toMatchObject({ newParallelism: 28, outsideUtilizationBound: true, noChange: false });
+    expect(result.decision.reasons).toContain('shortfall-correction');
+    expect(result.decision.why).toContain('the regular rule recommends more');
+  });
+
+  it('is blocked like any scale-up when the last scale-up was ineffective', () => {
+    // 2000 → 2100 rec/s for an expected +8000: 1.25 % < scaling.effectiveness.threshold 10 %
+    const result = run({
+      tpr: 2100,
+      tdr: 1800,
+      config: { 'job.autoscaler.scaling.effectiveness.detection.enabled': 'true' },
+    });
+    expect(result.change.noChange).toBe(true);
+    expect(result.decision.reasons).toEqual(expect.arrayContaining(['shortfall-correction', 'ineffective-scaling']));
+    expect(result.events.map((e) => e.reason)).toContain('IneffectiveScaling');
+  });
+});
+
+describe('pendingShortfallCheck', () => {
+  it('is the newest entry only, a scale-up still at its parallelism', () => {
+    const up = scaleUp({ tpr: 0, tdr: 0 });
+    const later: ScalingSummary = { ...up, tsMs: T0 + 20 * MIN, currentParallelism: 20, newParallelism: 23 };
+    expect(pendingShortfallCheck([up], 20)).toBe(up);
+    expect(pendingShortfallCheck([up], 23)).toBeUndefined();
+    const { shortfallCheckDue: _mark, ...laterUnmarked } = later;
+    expect(pendingShortfallCheck([up, laterUnmarked], 23)).toBeUndefined();
+    expect(pendingShortfallCheck([up, later], 23)).toBe(later);
+    const down: ScalingSummary = { ...up, currentParallelism: 30, newParallelism: 20 };
+    expect(pendingShortfallCheck([down], 20)).toBeUndefined();
+  });
+});
+
+const shortfallCase = fc.record({
+  cur: fc.integer({ min: 5, max: 300 }),
+  reachedFraction: fc.double({ min: 0.05, max: 1.2, noNaN: true }),
+  utilization: fc.double({ min: 0.01, max: 1.5, noNaN: true }),
+  minutes: fc.integer({ min: 0, max: 120 }),
+  drained: fc.boolean(),
+  backlog: fc.boolean(),
+  tolerance: fc.double({ min: 0, max: 0.5, noNaN: true }),
+  target: fc.double({ min: 0.1, max: 1, noNaN: true }),
+});
+
+describe('scale-up shortfall properties', () => {
+  it('corrects only one window after the scale-up, drained, short of the expected rate and above the target', () => {
+    fc.assert(
+      fc.property(shortfallCase, (s) => {
+        const expectedRate = (TPR_BEFORE / FROM) * s.cur;
+        const tpr = expectedRate * s.reachedFraction;
+        const result = run({
+          cur: s.cur,
+          tpr,
+          tdr: tpr * s.utilization,
+          minutes: s.minutes,
+          drained: s.drained,
+          backlog: s.backlog,
+          config: {
+            'job.autoscaler.scale-up.shortfall.tolerance': String(s.tolerance),
+            'job.autoscaler.utilization.target': String(s.target),
+          },
+        });
+        if (!result.decision.reasons.includes('shortfall-correction')) return;
+        expect(s.minutes).toBeGreaterThanOrEqual(15);
+        expect(s.drained && !s.backlog).toBe(true);
+        expect(tpr).toBeLessThan(expectedRate * (1 - s.tolerance));
+        expect(s.utilization).toBeGreaterThan(s.target * (1 + s.tolerance) * (1 - 1e-9));
+        // always a scale-up that triggers on its own (unless an ineffective scale-up blocks it)
+        if (!result.change.noChange) {
+          expect(result.change.newParallelism).toBeGreaterThan(s.cur);
+          expect(result.change.outsideUtilizationBound).toBe(true);
+        }
+      }),
+    );
+  });
+});
