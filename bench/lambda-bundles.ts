@@ -1,8 +1,9 @@
 /**
  * Lambda bundle size and module init time (design §8: ≤ 1 MB minified per function, init ≤ 150 ms).
  * Bundles each handler with the same esbuild settings as the CDK `AutoscalerFunction` (ESM,
- * node24, minified, the AWS SDK v3 left to the Lambda runtime), then imports each bundle in a
- * fresh Node process with the environment the construct sets, timing the import.
+ * node24, minified with names kept, the AWS SDK v3 left to the Lambda runtime), then imports each
+ * bundle in a fresh Node process with the environment the construct sets (no run-time source maps,
+ * the construct's default), timing the import.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -40,6 +41,7 @@ export async function bundleHandler(name: (typeof HANDLERS)[number]): Promise<st
     format: 'esm',
     target: 'node24',
     minify: true,
+    keepNames: true,
     external: ['@aws-sdk/*'],
     mainFields: ['module', 'main'],
     banner: {

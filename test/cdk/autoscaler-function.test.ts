@@ -24,7 +24,8 @@ describe('AutoscalerFunction', () => {
       Environment: {
         Variables: {
           POWERTOOLS_SERVICE_NAME: 'flink-serverless-autoscaler',
-          NODE_OPTIONS: '--enable-source-maps',
+          // run-time source maps cost cold-start time: off unless asked for
+          NODE_OPTIONS: Match.absent(),
           FSA_TABLE_NAME: 'table',
         },
       },
@@ -37,6 +38,14 @@ describe('AutoscalerFunction', () => {
       ManagedPolicyArns: Match.absent(),
     });
     expect(awsSolutionsFindings(stack)).toEqual([]);
+  });
+
+  it('maps stack traces to the sources at run time only when asked to', () => {
+    const stack = testStack();
+    new AutoscalerFunction(stack, 'Worker', { entry: TEST_ENTRY, sourceMapsInStackTraces: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+    });
   });
 
   it('places the function in private subnets of a VPC when given one', () => {
@@ -66,6 +75,12 @@ describe('AutoscalerFunction', () => {
       true,
     );
     expect(statSync(join(dir, 'index.mjs')).size).toBeLessThan(1024 * 1024); // design §8 budget
+    // Only the undici modules the adapters use (lib/adapters/http/undici-core.ts), not its index
+    // with fetch, WebSocket, mocks and the SQLite cache store.
+    expect(bundle).not.toContain('SqliteCacheStore');
+    expect(bundle).not.toContain('EventSource');
+    // names survive minification for readable stack traces
+    expect(bundle).toContain('FlinkRestClient');
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
+import { Agent, type Dispatcher, dispatchRequest, undiciErrors } from '../http/undici-core.ts';
 import { type FlinkJobTarget, FlinkRestError, JobNotFoundError } from '../../ports/metrics-source.ts';
 import { flinkErrorMessages } from './parse-metric-responses.ts';
 
@@ -60,9 +60,8 @@ export class FlinkRestClient {
     let status: number;
     let text: string;
     try {
-      const response = await request(url, {
+      const response = await dispatchRequest(dispatcher, url, {
         method: 'GET',
-        dispatcher,
         headers: { accept: 'application/json', ...target.headers },
         headersTimeout: get.timeoutMs,
         bodyTimeout: get.timeoutMs,

@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher, dispatchRequest, type HttpMethod } from '../http/undici-core.ts';
 import type { BearerTokenProvider } from './eks-token.ts';
 import {
   InvalidKubernetesInputError,
@@ -58,7 +58,7 @@ const IS_LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
  */
 export class KubernetesClient {
   readonly #baseUrl: string;
-  readonly #dispatcher: Dispatcher | undefined;
+  readonly #dispatcher: Dispatcher;
   readonly #token: BearerTokenProvider | undefined;
   readonly #retry: RetryPolicy;
   readonly #timeoutMs: number;
@@ -81,16 +81,18 @@ export class KubernetesClient {
       );
     }
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
-    if (url.protocol === 'https:') {
-      this.#dispatcher = new Agent({
-        connect: {
-          ...(options.caPem ? { ca: options.caPem } : {}),
-          ...(options.clientCertificate
-            ? { cert: options.clientCertificate.certPem, key: options.clientCertificate.keyPem }
-            : {}),
-        },
-      });
-    }
+    // One keep-alive pool per client (plain HTTP reaches only the loopback emulator).
+    this.#dispatcher =
+      url.protocol === 'https:'
+        ? new Agent({
+            connect: {
+              ...(options.caPem ? { ca: options.caPem } : {}),
+              ...(options.clientCertificate
+                ? { cert: options.clientCertificate.certPem, key: options.clientCertificate.keyPem }
+                : {}),
+            },
+          })
+        : new Agent();
     this.#token = options.token;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
@@ -151,11 +153,10 @@ export class KubernetesClient {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (this.#token) headers['authorization'] = `Bearer ${await this.#token.getToken()}`;
       if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-      const response = await request(url, {
-        method: method as Dispatcher.HttpMethod,
+      const response = await dispatchRequest(this.#dispatcher, url, {
+        method: method as HttpMethod,
         headers,
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
       });
@@ -188,13 +189,13 @@ export class KubernetesClient {
 
   /**
    * What another HTTP client needs to call through this API server (the Flink REST API via the
-   * service proxy, spec/flink-rest.md §1): a fresh `authorization` header and the dispatcher
-   * that trusts the cluster CA (undefined = the default, for plain-HTTP loopback emulators).
+   * service proxy, spec/flink-rest.md §1): a fresh `authorization` header and this client's
+   * dispatcher, which trusts the cluster CA.
    */
-  async proxyAccess(): Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }> {
+  async proxyAccess(): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher }> {
     const headers: Record<string, string> = {};
     if (this.#token) headers['authorization'] = `Bearer ${await this.#token.getToken()}`;
-    return { headers, ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}) };
+    return { headers, dispatcher: this.#dispatcher };
   }
 
   /** The API server URL (scheme, host, port), without a trailing slash. */
@@ -204,7 +205,7 @@ export class KubernetesClient {
 
   /** Releases the TLS connection pool. */
   async close(): Promise<void> {
-    await this.#dispatcher?.close();
+    await this.#dispatcher.close();
   }
 }
 
