@@ -28,6 +28,7 @@ export class AutoscalerStack extends Stack {
       scheduleRate: config.scheduleRate,
       workerConcurrency: config.workerConcurrency,
       serviceName: config.serviceName,
+      sourceMapsInStackTraces: config.sourceMapsInStackTraces,
       deploymentDefaults: config.deploymentDefaults,
       tableProps: { removalPolicy: config.removalPolicy },
       alarmTopic: this.alarmTopic?.topic,

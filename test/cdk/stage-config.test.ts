@@ -17,6 +17,7 @@ describe('readStageConfig', () => {
       deploymentDefaults: {},
       removalPolicy: RemovalPolicy.RETAIN,
       staleEvaluationPeriods: 3,
+      sourceMapsInStackTraces: false,
     });
     expect(config.scheduleRate.toMinutes()).toBe(1);
   });
@@ -36,6 +37,7 @@ describe('readStageConfig', () => {
           '{"job.autoscaler.target.utilization":0.6,"job.autoscaler.scaling.enabled":false}',
         removalPolicy: 'destroy',
         staleEvaluationPeriods: '0',
+        sourceMapsInStackTraces: 'true',
       }),
     );
     expect(config).toMatchObject({
@@ -51,6 +53,7 @@ describe('readStageConfig', () => {
       },
       removalPolicy: RemovalPolicy.DESTROY,
       staleEvaluationPeriods: 0,
+      sourceMapsInStackTraces: true,
     });
     expect(config.scheduleRate.toMinutes()).toBe(Duration.minutes(5).toMinutes());
   });
@@ -82,6 +85,11 @@ describe('readStageConfig', () => {
       name: 'removal policy',
       values: { clusters: ['a'], removalPolicy: 'snapshot' },
       error: /"retain" or "destroy"/,
+    },
+    {
+      name: 'source-map switch',
+      values: { clusters: ['a'], sourceMapsInStackTraces: 'yes' },
+      error: /"sourceMapsInStackTraces" must be true or false/,
     },
     {
       name: 'deployment defaults',
