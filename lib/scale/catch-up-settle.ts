@@ -11,7 +11,8 @@
 import type { AutoscalerOptions } from '../config/index.ts';
 import type { ScalingSummary } from '../domain/index.ts';
 import { steadyStateCapacity } from '../evaluate/target-capacity.ts';
-import { formatDurationMs, formatRate } from './describe-vertex-decision.ts';
+import { newestScaleUpStillInEffect, waitAfterScaleUp } from './after-scale-up.ts';
+import { formatRate } from './describe-vertex-decision.ts';
 import type { ScaleParallelismResult } from './scale-parallelism.ts';
 
 /** Input of {@link evaluateCatchUpSettle}. */
@@ -66,10 +67,8 @@ export function pendingSettleScaleUp(
   history: readonly ScalingSummary[],
   currentParallelism: number,
 ): ScalingSummary | undefined {
-  const last = history.at(-1);
-  if (last === undefined || last.newParallelism <= last.currentParallelism) return undefined;
-  if (!(last.catchUpCapacity !== undefined && last.catchUpCapacity > 0)) return undefined;
-  return last.newParallelism === currentParallelism ? last : undefined;
+  const last = newestScaleUpStillInEffect(history, currentParallelism);
+  return last?.catchUpCapacity !== undefined && last.catchUpCapacity > 0 ? last : undefined;
 }
 
 /**
@@ -92,15 +91,13 @@ export function evaluateCatchUpSettle(input: CatchUpSettleInput): CatchUpSettleO
   const scaleUp = pendingSettleScaleUp(input.history, cur);
   if (scaleUp === undefined) return { kind: 'none' };
   const since = `the scale-up ${scaleUp.currentParallelism} → ${scaleUp.newParallelism} at ${new Date(scaleUp.tsMs).toISOString()} included ${formatRate(scaleUp.catchUpCapacity ?? 0)} rec/s of catch-up capacity`;
-  if (input.nowMs - scaleUp.tsMs < options.metricsWindowMs) {
-    return {
-      kind: 'waiting',
-      text: `catch-up settle waits: ${since}; rates on the new parallelism need one metrics.window (${formatDurationMs(options.metricsWindowMs)})`,
-    };
-  }
-  if (input.processingBacklog || input.backlogDrained !== true) {
-    return { kind: 'waiting', text: `catch-up settle waits: ${since} and the backlog is not drained yet` };
-  }
+  const wait = waitAfterScaleUp(
+    scaleUp,
+    { ...input, metricsWindowMs: options.metricsWindowMs },
+    'catch-up settle',
+    since,
+  );
+  if (wait !== undefined) return { kind: 'waiting', text: wait };
   const steady = steadyStateCapacity(input.targetDataRateAvg, options.utilizationTarget);
   const minFactor = Math.max(0, 1 - options.scaleDownMaxFactor);
   const unclamped = steady / input.trueProcessingRateAvg / input.scalabilityCoefficient;

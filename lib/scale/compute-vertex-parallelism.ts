@@ -306,10 +306,10 @@ function decideVertex(
   ].join(', ');
   const events: AutoscalerEvent[] = [...scaled.events];
   const newParallelism = scaled.parallelism;
-  const settle = evaluateCatchUpSettle({
+  // The one-time checks after a scale-up (extensions) see the same cycle.
+  const afterScaleUp = {
     currentParallelism: cur,
     trueProcessingRateAvg: tpr,
-    targetDataRateAvg: capacityInputs.targetDataRateAvg,
     history: input.history,
     options,
     nowMs: input.nowMs,
@@ -319,21 +319,10 @@ function decideVertex(
       ? observedScalabilityCoefficient(input.history, options)
       : 1,
     scale: scaleWith,
-  });
-  const shortfall = evaluateScaleUpShortfall({
-    currentParallelism: cur,
-    trueProcessingRateAvg: tpr,
-    targetDataRateAvg: windowInputs.targetDataRateAvg,
-    history: input.history,
-    options,
-    nowMs: input.nowMs,
-    processingBacklog: input.processingBacklog ?? false,
-    backlogDrained: input.backlogDrained,
-    scalabilityCoefficient: options.observedScalabilityEnabled
-      ? observedScalabilityCoefficient(input.history, options)
-      : 1,
-    scale: scaleWith,
-  });
+  };
+  const settle = evaluateCatchUpSettle({ ...afterScaleUp, targetDataRateAvg: capacityInputs.targetDataRateAvg });
+  // The shortfall is judged on the window rate: a step rate only ever sizes a scale-up.
+  const shortfall = evaluateScaleUpShortfall({ ...afterScaleUp, targetDataRateAvg: windowInputs.targetDataRateAvg });
   const settleNote = [settle, shortfall]
     .map((check) => (check.kind === 'waiting' || check.kind === 'not-needed' ? `; ${check.text}` : ''))
     .join('');

@@ -15,7 +15,8 @@
 import type { AutoscalerOptions } from '../config/index.ts';
 import type { ScalingSummary } from '../domain/index.ts';
 import { steadyStateCapacity } from '../evaluate/target-capacity.ts';
-import { formatDurationMs, formatRate } from './describe-vertex-decision.ts';
+import { newestScaleUpStillInEffect, waitAfterScaleUp } from './after-scale-up.ts';
+import { formatRate } from './describe-vertex-decision.ts';
 import type { ScaleParallelismResult } from './scale-parallelism.ts';
 
 /** Input of {@link evaluateScaleUpShortfall}. */
@@ -76,9 +77,8 @@ export function pendingShortfallCheck(
   history: readonly ScalingSummary[],
   currentParallelism: number,
 ): ScalingSummary | undefined {
-  const last = history.at(-1);
-  if (last?.shortfallCheckDue !== true || last.newParallelism <= last.currentParallelism) return undefined;
-  return last.newParallelism === currentParallelism ? last : undefined;
+  const last = newestScaleUpStillInEffect(history, currentParallelism);
+  return last?.shortfallCheckDue === true ? last : undefined;
 }
 
 /**
@@ -108,15 +108,13 @@ export function evaluateScaleUpShortfall(input: ScaleUpShortfallInput): ScaleUpS
   if (scaleUp === undefined) return { kind: 'none' };
   const expected = scaleUp.metrics.expectedProcessingRate;
   const since = `the scale-up ${scaleUp.currentParallelism} → ${scaleUp.newParallelism} at ${new Date(scaleUp.tsMs).toISOString()} expected ${formatRate(expected)} rec/s`;
-  if (input.nowMs - scaleUp.tsMs < options.metricsWindowMs) {
-    return {
-      kind: 'waiting',
-      text: `scale-up shortfall check waits: ${since}; rates on the new parallelism need one metrics.window (${formatDurationMs(options.metricsWindowMs)})`,
-    };
-  }
-  if (input.processingBacklog || input.backlogDrained !== true) {
-    return { kind: 'waiting', text: `scale-up shortfall check waits: ${since} and the backlog is not drained yet` };
-  }
+  const wait = waitAfterScaleUp(
+    scaleUp,
+    { ...input, metricsWindowMs: options.metricsWindowMs },
+    'scale-up shortfall check',
+    since,
+  );
+  if (wait !== undefined) return { kind: 'waiting', text: wait };
   const tpr = input.trueProcessingRateAvg;
   const tdr = input.targetDataRateAvg;
   const tolerance = options.scaleUpShortfallTolerance;

@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../../lib/config/index.ts';
-import type { EvaluatedVertexMetrics, ScalingSummary, VertexInfo } from '../../../lib/domain/index.ts';
+import type { ScalingSummary } from '../../../lib/domain/index.ts';
 import { pendingSettleScaleUp } from '../../../lib/scale/catch-up-settle.ts';
-import { computeVertexParallelism } from '../../../lib/scale/compute-vertex-parallelism.ts';
-
-const MIN = 60_000;
-/** Time of the scale-up the settle follows. */
-const T0 = 1_700_000_000_000;
-const both = (value: number) => ({ current: value, average: value });
+import { decideAfterScaleUp, MIN, T0 } from './after-scale-up-fixture.ts';
 
 interface Case {
   /** Current parallelism (the scale-up's new parallelism unless `scaledTo` says otherwise). */
@@ -49,36 +43,7 @@ function scaleUp(c: Case): ScalingSummary {
 }
 
 function run(c: Case) {
-  const vertex: VertexInfo = {
-    id: 'work',
-    parallelism: c.cur,
-    maxParallelism: 720,
-    numSourcePartitions: 0,
-    inputs: [{ id: 'src', shipStrategy: 'HASH' }],
-    finished: false,
-  };
-  const metrics: EvaluatedVertexMetrics = {
-    PARALLELISM: both(c.cur),
-    MAX_PARALLELISM: both(720),
-    NUM_SOURCE_PARTITIONS: both(0),
-    TARGET_DATA_RATE: both(c.tdr),
-    CATCH_UP_DATA_RATE: both(0),
-    TRUE_PROCESSING_RATE: both(c.tpr),
-  };
-  return computeVertexParallelism({
-    vertex,
-    metrics,
-    inputShipStrategies: ['HASH'],
-    history: [scaleUp(c)],
-    delayedScaleDown: undefined,
-    // Defaults: utilization.target 0.7, metrics.window 15 min, scale-down.interval 1 h,
-    // scale-down.max-factor 0.6, BALANCED alignment; catch-up settle on.
-    options: resolveOptions(c.config ?? {}).options,
-    restartTimeMs: 0,
-    nowMs: T0 + (c.minutes ?? 15) * MIN,
-    processingBacklog: c.backlog ?? false,
-    backlogDrained: c.drained ?? true,
-  });
+  return decideAfterScaleUp(c, [scaleUp(c)]);
 }
 
 describe('catch-up settle (computeVertexParallelism)', () => {

@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../../lib/config/index.ts';
-import type { EvaluatedVertexMetrics, ScalingSummary, VertexInfo } from '../../../lib/domain/index.ts';
-import { computeVertexParallelism } from '../../../lib/scale/compute-vertex-parallelism.ts';
+import type { ScalingSummary } from '../../../lib/domain/index.ts';
 import { pendingShortfallCheck } from '../../../lib/scale/scale-up-shortfall.ts';
-
-const MIN = 60_000;
-/** Time of the scale-up the check follows. */
-const T0 = 1_700_000_000_000;
-const both = (value: number) => ({ current: value, average: value });
+import { decideAfterScaleUp, MIN, T0 } from './after-scale-up-fixture.ts';
 /** The scale-up 4 → 20 measured 2000 rec/s at 4 subtasks: expected 2000 / 4 × 20 = 10 000 rec/s. */
 const FROM = 4;
 const TPR_BEFORE = 2000;
@@ -46,37 +40,7 @@ function scaleUp(c: Case): ScalingSummary {
 }
 
 function run(c: Case) {
-  const cur = c.cur ?? 20;
-  const vertex: VertexInfo = {
-    id: 'work',
-    parallelism: cur,
-    maxParallelism: 720,
-    numSourcePartitions: 0,
-    inputs: [{ id: 'src', shipStrategy: 'HASH' }],
-    finished: false,
-  };
-  const metrics: EvaluatedVertexMetrics = {
-    PARALLELISM: both(cur),
-    MAX_PARALLELISM: both(720),
-    NUM_SOURCE_PARTITIONS: both(0),
-    TARGET_DATA_RATE: both(c.tdr),
-    CATCH_UP_DATA_RATE: both(c.catchUpDataRate ?? 0),
-    TRUE_PROCESSING_RATE: both(c.tpr),
-  };
-  return computeVertexParallelism({
-    vertex,
-    metrics,
-    inputShipStrategies: ['HASH'],
-    history: [scaleUp(c)],
-    delayedScaleDown: undefined,
-    // Defaults: utilization.target 0.7 (band [0.4, 1.0]), metrics.window 15 min, BALANCED
-    // alignment, scale-up.shortfall.tolerance 0.05.
-    options: resolveOptions(c.config ?? {}).options,
-    restartTimeMs: 0,
-    nowMs: T0 + (c.minutes ?? 15) * MIN,
-    processingBacklog: c.backlog ?? false,
-    backlogDrained: c.drained ?? true,
-  });
+  return decideAfterScaleUp({ ...c, cur: c.cur ?? 20 }, [scaleUp(c)]);
 }
 
 describe('scale-up shortfall correction (computeVertexParallelism)', () => {
