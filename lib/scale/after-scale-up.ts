@@ -2,8 +2,31 @@
  * What the one-time checks that follow a scale-up (catch-up settle, scale-up shortfall
  * correction) share: which scale-up they follow and when its rates can be trusted.
  */
+import type { AutoscalerOptions } from '../config/index.ts';
 import type { ScalingSummary } from '../domain/index.ts';
 import { formatDurationMs } from './describe-vertex-decision.ts';
+import type { ScaleParallelismResult } from './scale-parallelism.ts';
+
+/** What every check after a scale-up reads; `O` are the options it needs. */
+export interface AfterScaleUpCheckInput<O extends keyof AutoscalerOptions> {
+  readonly currentParallelism: number;
+  /** TRUE_PROCESSING_RATE window average at the current parallelism. */
+  readonly trueProcessingRateAvg: number;
+  /** TARGET_DATA_RATE window average. */
+  readonly targetDataRateAvg: number;
+  /** Executed scalings of the vertex, oldest first. */
+  readonly history: readonly ScalingSummary[];
+  readonly options: Pick<AutoscalerOptions, O | 'metricsWindowMs' | 'utilizationTarget'>;
+  readonly nowMs: number;
+  /** The job's processing-backlog flag this cycle (spec §3.1): a check waits while it is set. */
+  readonly processingBacklog: boolean;
+  /** Whether the job's backlog is drained this cycle (see `isBacklogDrained`); undefined = unknown. */
+  readonly backlogDrained: boolean | undefined;
+  /** Observed scalability coefficient the main factor is divided by (1 = linear or disabled). */
+  readonly scalabilityCoefficient: number;
+  /** The vertex's factor → parallelism step (limits, caps, alignment), shared with the main path. */
+  readonly scale: (factor: number) => ScaleParallelismResult;
+}
 
 /**
  * The vertex's newest history entry when it is a scale-up and the vertex still runs at its

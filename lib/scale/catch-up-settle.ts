@@ -8,36 +8,14 @@
  * utilization 0.58 the vertex is inside [0.4, 1.0] and only a load drop ever brings it down,
  * after `scale-down.interval` (spec §11; users-and-peers: "over-provisioning after catch-up").
  */
-import type { AutoscalerOptions } from '../config/index.ts';
 import type { ScalingSummary } from '../domain/index.ts';
 import { steadyStateCapacity } from '../evaluate/target-capacity.ts';
-import { newestScaleUpStillInEffect, waitAfterScaleUp } from './after-scale-up.ts';
+import { type AfterScaleUpCheckInput, newestScaleUpStillInEffect, waitAfterScaleUp } from './after-scale-up.ts';
 import { formatRate } from './describe-vertex-decision.ts';
 import type { ScaleParallelismResult } from './scale-parallelism.ts';
 
 /** Input of {@link evaluateCatchUpSettle}. */
-export interface CatchUpSettleInput {
-  readonly currentParallelism: number;
-  /** TRUE_PROCESSING_RATE window average at the current parallelism. */
-  readonly trueProcessingRateAvg: number;
-  /** TARGET_DATA_RATE window average. */
-  readonly targetDataRateAvg: number;
-  /** Executed scalings of the vertex, oldest first. */
-  readonly history: readonly ScalingSummary[];
-  readonly options: Pick<
-    AutoscalerOptions,
-    'catchUpSettleEnabled' | 'metricsWindowMs' | 'utilizationTarget' | 'scaleDownMaxFactor'
-  >;
-  readonly nowMs: number;
-  /** The job's processing-backlog flag this cycle (spec §3.1): a settle never happens while set. */
-  readonly processingBacklog: boolean;
-  /** Whether the job's backlog is drained this cycle (see `isBacklogDrained`); undefined = unknown. */
-  readonly backlogDrained: boolean | undefined;
-  /** Observed scalability coefficient the main factor is divided by (1 = linear or disabled). */
-  readonly scalabilityCoefficient: number;
-  /** The vertex's factor → parallelism step (limits, caps, alignment), shared with the main path. */
-  readonly scale: (factor: number) => ScaleParallelismResult;
-}
+export type CatchUpSettleInput = AfterScaleUpCheckInput<'catchUpSettleEnabled' | 'scaleDownMaxFactor'>;
 
 /**
  * - `none`: no settle is due for this vertex (no such scale-up, feature off, parallelism changed since);

@@ -12,40 +12,16 @@
  * The observed-scalability coefficient (spec §4.3) addresses the same problem but needs several
  * scalings of history first.
  */
-import type { AutoscalerOptions } from '../config/index.ts';
 import type { ScalingSummary } from '../domain/index.ts';
 import { steadyStateCapacity } from '../evaluate/target-capacity.ts';
-import { newestScaleUpStillInEffect, waitAfterScaleUp } from './after-scale-up.ts';
+import { type AfterScaleUpCheckInput, newestScaleUpStillInEffect, waitAfterScaleUp } from './after-scale-up.ts';
 import { formatRate } from './describe-vertex-decision.ts';
 import type { ScaleParallelismResult } from './scale-parallelism.ts';
 
 /** Input of {@link evaluateScaleUpShortfall}. */
-export interface ScaleUpShortfallInput {
-  readonly currentParallelism: number;
-  /** TRUE_PROCESSING_RATE window average at the current parallelism. */
-  readonly trueProcessingRateAvg: number;
-  /** TARGET_DATA_RATE window average. */
-  readonly targetDataRateAvg: number;
-  /** Executed scalings of the vertex, oldest first. */
-  readonly history: readonly ScalingSummary[];
-  readonly options: Pick<
-    AutoscalerOptions,
-    | 'scaleUpShortfallEnabled'
-    | 'scaleUpShortfallTolerance'
-    | 'metricsWindowMs'
-    | 'utilizationTarget'
-    | 'scaleUpMaxFactor'
-  >;
-  readonly nowMs: number;
-  /** The job's processing-backlog flag this cycle (spec §3.1): the check waits while it is set. */
-  readonly processingBacklog: boolean;
-  /** Whether the job's backlog is drained this cycle (see `isBacklogDrained`); undefined = unknown. */
-  readonly backlogDrained: boolean | undefined;
-  /** Observed scalability coefficient the main factor is divided by (1 = linear or disabled). */
-  readonly scalabilityCoefficient: number;
-  /** The vertex's factor → parallelism step (limits, caps, alignment), shared with the main path. */
-  readonly scale: (factor: number) => ScaleParallelismResult;
-}
+export type ScaleUpShortfallInput = AfterScaleUpCheckInput<
+  'scaleUpShortfallEnabled' | 'scaleUpShortfallTolerance' | 'scaleUpMaxFactor'
+>;
 
 /**
  * - `none`: no check is due (feature off, no such scale-up, parallelism changed since);
