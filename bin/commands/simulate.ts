@@ -44,10 +44,16 @@ export function parseStore(value: string): 'dynamodb' | 'memory' {
   return value;
 }
 
-function actorLine(label: string, m: ActorMetrics): string {
+/**
+ * One actor's result line. "Not converged" says how long the run went on after the oracle's last
+ * change: a load that falls shortly before the end leaves a scaler that waits `scale-down.interval`
+ * (1 h by default) no time to follow it, which is not the same as never following it.
+ */
+function actorLine(label: string, m: ActorMetrics, lastLoadChangeMs: number, endMs: number): string {
+  const sinceMinutes = Math.round((endMs - lastLoadChangeMs) / 60_000);
   const converge =
     m.rescalesToConverge === undefined
-      ? 'never converged'
+      ? `not converged in the ${sinceMinutes} min after the oracle last changed (at ${clockOf(lastLoadChangeMs)})`
       : `converged after ${m.rescalesToConverge} rescale(s)`;
   return `  ${label.padEnd(11)} ${String(m.rescales).padStart(2)} rescales, ${converge}, final ${m.finalParallelism}/${m.finalOracle} of the oracle, ${m.parallelismHours.toFixed(1)} parallelism-hours (${m.parallelismHoursRatio.toFixed(2)}× oracle), ${m.minutesLagAboveTarget} min lag above target`;
 }
@@ -87,8 +93,9 @@ export async function runSimulation(options: SimulationOptions): Promise<void> {
   console.log(
     `\nDone: ${run.ticks.length} cycles in ${(run.wallMs / 1000).toFixed(1)} s wall-clock (${(run.wallMs / Math.max(1, run.ticks.length)).toFixed(1)} ms per cycle).`,
   );
-  console.log(actorLine('autoscaler', metrics.autoscaler));
-  console.log(actorLine('baseline', metrics.baseline));
+  const endMs = run.ticks.at(-1)?.tMs ?? 0;
+  console.log(actorLine('autoscaler', metrics.autoscaler, metrics.lastLoadChangeMs, endMs));
+  console.log(actorLine('baseline', metrics.baseline, metrics.lastLoadChangeMs, endMs));
   if (run.problems.length > 0) console.log(`  ${run.problems.length} problem(s) logged; see the report.`);
   console.log(`Report:  ${result.reportPath}\nSummary: ${result.summaryPath}`);
 }
@@ -123,4 +130,10 @@ export function registerSimulateCommand(program: Command): void {
         });
       },
     );
+}
+
+/** Scenario time as h:mm. */
+function clockOf(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
 }
