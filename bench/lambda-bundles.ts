@@ -64,7 +64,7 @@ function importTimeMs(file: string): number {
   return Number(output.trim().split('\n').at(-1));
 }
 
-export async function benchLambdaBundles(runs = 7): Promise<BenchTable> {
+export async function benchLambdaBundles(runs = 11): Promise<BenchTable> {
   const rows: string[][] = [];
   for (const name of HANDLERS) {
     const file = await bundleHandler(name);
