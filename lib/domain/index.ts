@@ -8,3 +8,4 @@ export * from './metric-sample.ts';
 export * from './resources.ts';
 export * from './scaling-decision.ts';
 export * from './topology.ts';
+export * from './topology-graph.ts';
