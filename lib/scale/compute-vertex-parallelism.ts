@@ -37,7 +37,7 @@ import {
 import { detectIneffectiveScaleUp } from './ineffective-scaling.ts';
 import { observedScalabilityCoefficient } from './scalability-coefficient.ts';
 import { scaleParallelism } from './scale-parallelism.ts';
-import { evaluateScaleUpShortfall, type ScaleUpShortfallOutcome } from './scale-up-shortfall.ts';
+import { evaluateScaleUpShortfall } from './scale-up-shortfall.ts';
 
 /** Input of {@link computeVertexParallelism}. */
 export interface VertexParallelismInput {
@@ -104,8 +104,8 @@ export interface VertexParallelismResult {
  * triggers a scaling on its own.
  *
  * Extension, after catch-up settle: a due scale-up shortfall correction (see
- * `evaluateScaleUpShortfall`) scales up to the steady-state target at the measured rate when that
- * is above what the rules below recommend, marked outside the utilization bound as well.
+ * `evaluateScaleUpShortfall`) is a scale-up marked outside the utilization bound, sized by the
+ * larger of its steady-state target and the rules below, and blocked like any scale-up.
  *
  * Extension (step-aware target rate): with a step rate above TARGET_DATA_RATE the decision is
  * computed a second time with TDR = the step rate (the utilization band, which decides whether the
@@ -330,6 +330,7 @@ function decideVertex(
     change: ParallelismChange,
     outcome: string,
     delayedScaleDown: DelayedScaleDownState | undefined,
+    scaleFactor = factor,
   ): VertexParallelismResult => ({
     change,
     decision: {
@@ -338,7 +339,7 @@ function decideVertex(
       changed: !change.noChange,
       outsideUtilizationBound: inBandOutside,
       targetCapacity,
-      scaleFactor: factor,
+      scaleFactor,
       // Expected rate at the parallelism actually recommended (Java uses the pre-delay target).
       expectedProcessingRate: change.noChange ? Number.NaN : (tpr / cur) * change.newParallelism,
       reasons,
@@ -357,14 +358,13 @@ function decideVertex(
       input,
     );
   }
-  if (shortfall.kind === 'correct' && shortfall.parallelism >= newParallelism) {
-    return shortfallDecision(
-      shortfall,
-      { base, cur, inBandOutside, targetCapacity, band, numberText, limitContext, tpr },
-      input,
-    );
-  }
-  if (newParallelism === cur) {
+  // A due shortfall correction is a scale-up that the band alone would not let through. It takes
+  // the path of every scale-up below, sized by whichever of it and the regular rule recommends
+  // more (the regular capacity adds the restart's catch-up, so it usually does).
+  const correction = shortfall.kind === 'correct' ? shortfall : undefined;
+  const correctionSizes = correction !== undefined && correction.parallelism >= newParallelism;
+  const target = correctionSizes ? correction.parallelism : newParallelism;
+  if (target === cur) {
     return decide(noChange, `no change from ${cur}`, undefined);
   }
   const outside = isOutsideUtilizationBound(tpr, thresholds);
@@ -378,8 +378,25 @@ function decideVertex(
           noChange: false,
         };
 
-  if (newParallelism > cur) {
+  if (target > cur) {
     // A scale-up is never delayed and supersedes any pending scale-down (spec §4.6).
+    let scaleFactor = factor;
+    let scaleUpText = `scale-up ${cur} → ${target}`;
+    if (correction !== undefined) {
+      reasons.push('shortfall-correction');
+      if (correctionSizes) {
+        reasons[0] = 'scale-up';
+        reasons.push(...correction.scaled.steps.map((step) => step.reason));
+        events.splice(0, events.length, ...correction.scaled.events);
+        scaleFactor = correction.scaleFactor;
+        const limits = correction.scaled.steps.map((step) =>
+          describeLimit(step.reason, step.parallelism, limitContext),
+        );
+        scaleUpText = `${correction.text}; ${scaleUpText}: ${[correction.sizing, ...limits].join(', ')}`;
+      } else {
+        scaleUpText = `${correction.text}; ${scaleUpText} (${correction.sizing}, the regular rule recommends more)`;
+      }
+    }
     const ineffective = detectIneffectiveScaleUp({
       vertexId: vertex.id,
       currentParallelism: cur,
@@ -392,22 +409,13 @@ function decideVertex(
       reasons.push('ineffective-scaling');
       return decide(
         noChange,
-        `scale-up ${cur} → ${newParallelism} blocked: the last scale-up was ineffective ` +
+        `${scaleUpText} blocked: the last scale-up was ineffective ` +
           `(expected +${formatRate(ineffective.expectedIncrease)} rec/s, got +${formatRate(ineffective.actualIncrease)})`,
         undefined,
+        scaleFactor,
       );
     }
-    if (shortfall.kind === 'correct') {
-      // The regular rule sizes above the correction (restart catch-up included): take its
-      // recommendation, which the band alone would not have let through.
-      reasons.push('shortfall-correction');
-      return decide(
-        build(newParallelism, true),
-        `${shortfall.text}; scale-up ${cur} → ${newParallelism} (${shortfall.sizing}, the regular rule recommends more)`,
-        undefined,
-      );
-    }
-    return decide(build(newParallelism, outside), `scale-up ${cur} → ${newParallelism}`, undefined);
+    return decide(build(target, outside || correction !== undefined), scaleUpText, undefined, scaleFactor);
   }
 
   const delayed = applyDelayedScaleDown({
@@ -443,7 +451,7 @@ function decideVertex(
   );
 }
 
-/** What {@link settleDecision} and {@link shortfallDecision} reuse of the main computation. */
+/** What {@link settleDecision} reuses of the main computation. */
 interface SettleContext {
   readonly base: Omit<
     VertexDecision,
@@ -501,77 +509,6 @@ function settleDecision(
     },
     delayedScaleDown: input.delayedScaleDown,
     events: [...settle.scaled.events],
-  };
-}
-
-/**
- * The decision of a scale-up shortfall correction: a scale-up outside the utilization bound (inside
- * the band nothing else would trigger it), through the same ineffective-scaling block as any
- * scale-up, clearing a pending scale-down as every scale-up does (spec §4.6).
- */
-function shortfallDecision(
-  shortfall: Extract<ScaleUpShortfallOutcome, { kind: 'correct' }>,
-  context: SettleContext,
-  input: VertexParallelismInput,
-): VertexParallelismResult {
-  const { cur, tpr } = context;
-  const limits = shortfall.scaled.steps.map((step) =>
-    describeLimit(step.reason, step.parallelism, context.limitContext),
-  );
-  const shortfallText = `${shortfall.text}; scale-up ${cur} → ${shortfall.parallelism}: ${[shortfall.sizing, ...limits].join(', ')}`;
-  const reasons: VertexLimitReason[] = [
-    'scale-up',
-    'shortfall-correction',
-    ...shortfall.scaled.steps.map((step) => step.reason),
-  ];
-  const ineffective = detectIneffectiveScaleUp({
-    vertexId: input.vertex.id,
-    currentParallelism: cur,
-    trueProcessingRateAvg: tpr,
-    history: input.history,
-    options: input.options,
-  });
-  const events = [...shortfall.scaled.events, ...ineffective.events];
-  const decision = {
-    ...context.base,
-    outsideUtilizationBound: context.inBandOutside,
-    targetCapacity: context.targetCapacity,
-    scaleFactor: shortfall.scaleFactor,
-  };
-  if (ineffective.blockScaleUp) {
-    return {
-      change: { currentParallelism: cur, newParallelism: cur, outsideUtilizationBound: false, noChange: true },
-      decision: {
-        ...decision,
-        recommendedParallelism: cur,
-        changed: false,
-        expectedProcessingRate: Number.NaN,
-        reasons: [...reasons, 'ineffective-scaling'],
-        why:
-          `${context.band}; ${context.numberText}; ${shortfallText}; blocked: the last scale-up was ineffective ` +
-          `(expected +${formatRate(ineffective.expectedIncrease)} rec/s, got +${formatRate(ineffective.actualIncrease)})`,
-      },
-      delayedScaleDown: undefined,
-      events,
-    };
-  }
-  return {
-    change: {
-      currentParallelism: cur,
-      newParallelism: shortfall.parallelism,
-      outsideUtilizationBound: true,
-      noChange: false,
-    },
-    decision: {
-      ...decision,
-      recommendedParallelism: shortfall.parallelism,
-      changed: true,
-      expectedProcessingRate: (tpr / cur) * shortfall.parallelism,
-      reasons,
-      why: `${context.band}; ${context.numberText}; ${shortfallText}`,
-    },
-    delayedScaleDown: undefined,
-    events,
   };
 }
 
