@@ -127,7 +127,7 @@ export class DynamoDbStateStore implements StateStore {
       throw new StateStoreInputError('options.sinceMs', `${options?.sinceMs} is not a number`);
     }
     const since = Math.max(0, Math.ceil(options.sinceMs));
-    const items = await this.#queryAll(jobKey, 'load', {
+    const items = await this.#queryAll(forJob('load', jobKey), 'load', {
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
       ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#sk': STATE_TABLE.sortKey },
       ExpressionAttributeValues: { ':pk': pk, ':from': sampleSortKey(since), ':to': SORT_KEYS.state },
@@ -290,7 +290,7 @@ export class DynamoDbStateStore implements StateStore {
     if (!Number.isSafeInteger(limit) || limit <= 0)
       throw new StateStoreInputError('options.limit', `${limit}`);
     const items = await this.#queryAll(
-      jobKey,
+      forJob('list-events', jobKey),
       'list-events',
       {
         KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
@@ -309,34 +309,17 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async listJobKeys(): Promise<JobKey[]> {
-    const items: TableItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    try {
-      do {
-        const out = await this.#client.send(
-          new QueryCommand({
-            TableName: this.#table,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey },
-            ExpressionAttributeValues: { ':pk': REGISTRY_PARTITION_KEY },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-            ...this.#capacityRequest(),
-          }),
-        );
-        this.#report('registry', out.ConsumedCapacity?.CapacityUnits);
-        items.push(...(out.Items ?? []));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
-    } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new StateStoreError(`DynamoDB list job keys failed: ${message}`, { cause: error });
-    }
+    const items = await this.#queryAll('list job keys', 'registry', {
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey },
+      ExpressionAttributeValues: { ':pk': REGISTRY_PARTITION_KEY },
+    });
     return items.flatMap((item) => jobKeyOfPartitionKey(String(item[STATE_TABLE.sortKey])) ?? []);
   }
 
   async forgetJob(jobKey: JobKey): Promise<ForgetResult> {
     const pk = partitionKeyOf(jobKey);
-    const items = await this.#queryAll(jobKey, 'forget', {
+    const items = await this.#queryAll(forJob('forget', jobKey), 'forget', {
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#sk': STATE_TABLE.sortKey },
       ExpressionAttributeValues: { ':pk': pk },
@@ -406,7 +389,7 @@ export class DynamoDbStateStore implements StateStore {
     nowMs: number,
   ): Promise<EventEmission | undefined> {
     const recent = await this.#queryAll(
-      jobKey,
+      forJob('event', jobKey),
       'event',
       {
         KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
@@ -478,9 +461,12 @@ export class DynamoDbStateStore implements StateStore {
     }
   }
 
-  /** Runs a Query to the end (or until `stopAfter` items), following LastEvaluatedKey. */
+  /**
+   * Runs a Query to the end (or until `stopAfter` items), following LastEvaluatedKey; a failure
+   * names `what` ("load for <job>").
+   */
   async #queryAll(
-    jobKey: JobKey,
+    what: string,
     operation: CapacityReport['operation'],
     input: Omit<QueryCommandInput, 'TableName'>,
     stopAfter = Number.POSITIVE_INFINITY,
@@ -502,7 +488,7 @@ export class DynamoDbStateStore implements StateStore {
         startKey = out.LastEvaluatedKey;
       } while (startKey && items.length < stopAfter);
     } catch (error) {
-      throw this.#wrap(error, operation, jobKey);
+      throw failed(error, what);
     }
     return items;
   }
@@ -516,11 +502,19 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   #wrap(error: unknown, operation: string, jobKey: JobKey): StateStoreError {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return new StateStoreError(`DynamoDB ${operation} for ${formatJobKey(jobKey)} failed: ${message}`, {
-      cause: error,
-    });
+    return failed(error, forJob(operation, jobKey));
   }
+}
+
+/** "load for cluster/namespace/Kind/name". */
+function forJob(operation: string, jobKey: JobKey): string {
+  return `${operation} for ${formatJobKey(jobKey)}`;
+}
+
+/** The StateStoreError of a failed DynamoDB call, naming what was attempted. */
+function failed(error: unknown, what: string): StateStoreError {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new StateStoreError(`DynamoDB ${what} failed: ${message}`, { cause: error });
 }
 
 function isConditionFailure(error: unknown): boolean {
