@@ -15,9 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { createDispatcherHandler } from '../functions/dispatcher/dispatcher-handler.ts';
-import { createScaleJobHandler, type WorkerRecordResult } from '../functions/scale-job/scale-job-handler.ts';
-import { cycleDependenciesFor } from '../functions/shared/wiring.ts';
+import type { WorkerRecordResult } from '../functions/scale-job/scale-job-handler.ts';
+import { localHandlers } from '../test/support/local-handlers.ts';
 import { EmfMetricsReporter } from '../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
 import { createStateTable } from '../lib/adapters/dynamodb/create-state-table.ts';
 import { DynamoDbStateStore } from '../lib/adapters/dynamodb/dynamodb-state-store.ts';
@@ -192,29 +191,14 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
 
   let inFlight = 0;
   let maxInFlight = 0;
-  const worker = createScaleJobHandler({
-    cycleDependencies: (cluster, runId) =>
-      cycleDependenciesFor(
-        {
-          clusterAdapters: async () => adapters,
-          metrics,
-          store,
-          clock,
-          reporter,
-          logger: silent,
-          deploymentDefaults: {},
-        },
-        cluster,
-        runId,
-      ),
-    logger: silent,
-    nowMs: () => clock.nowMs(),
-  });
-  const dispatcher = createDispatcherHandler({
-    clusters: [{ name: 'local', discovery: async () => adapters.discovery }],
+  const { worker, dispatcher } = localHandlers({
+    adapters,
+    metrics,
+    store,
+    clock,
     queue,
     logger: silent,
-    nowMs: () => clock.nowMs(),
+    reporter,
   });
 
   const results: WorkerRecordResult[] = [];

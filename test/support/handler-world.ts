@@ -7,15 +7,8 @@
  */
 
 import type { Context, SQSEvent } from 'aws-lambda';
-import {
-  createDispatcherHandler,
-  type DispatchSummary,
-} from '../../functions/dispatcher/dispatcher-handler.ts';
-import {
-  createScaleJobHandler,
-  type WorkerRecordResult,
-} from '../../functions/scale-job/scale-job-handler.ts';
-import { cycleDependenciesFor } from '../../functions/shared/wiring.ts';
+import type { DispatchSummary } from '../../functions/dispatcher/dispatcher-handler.ts';
+import type { WorkerRecordResult } from '../../functions/scale-job/scale-job-handler.ts';
 import { DynamoDbStateStore } from '../../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import {
@@ -41,6 +34,7 @@ import { aFlinkDeployment } from '../integration/kubernetes/flink-fixtures.ts';
 import { createLocalStateTable, type DynaliteHandle, startDynalite } from './dynalite.ts';
 
 import { LAGGING_SOURCE_SCENARIO } from './local-cluster.ts';
+import { localHandlers } from './local-handlers.ts';
 
 export { LAGGING_SOURCE_SCENARIO };
 
@@ -137,30 +131,15 @@ export async function startHandlerWorld(options: HandlerWorldOptions = {}): Prom
     }),
   );
 
-  const worker = createScaleJobHandler({
-    cycleDependencies: (_cluster, runId) =>
-      cycleDependenciesFor(
-        {
-          clusterAdapters: async () => adapters,
-          metrics,
-          store,
-          clock,
-          logger: silent,
-          deploymentDefaults: {},
-          ...(options.policy ? { policy: options.policy } : {}),
-        },
-        'local',
-        runId,
-      ),
-    logger: silent,
-    nowMs: () => clock.nowMs(),
-  });
-  const dispatcher = createDispatcherHandler({
-    clusters: [{ name: 'local', discovery: async () => adapters.discovery }],
+  const { worker, dispatcher } = localHandlers({
+    adapters,
+    metrics,
+    store,
+    clock,
     queue,
-    managedState: store,
     logger: silent,
-    nowMs: () => clock.nowMs(),
+    managedState: store,
+    ...(options.policy ? { policy: options.policy } : {}),
   });
 
   let batch = 0;

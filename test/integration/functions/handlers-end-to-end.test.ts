@@ -9,8 +9,7 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcherHandler } from '../../../functions/dispatcher/dispatcher-handler.ts';
-import { createScaleJobHandler } from '../../../functions/scale-job/scale-job-handler.ts';
-import { cycleDependenciesFor } from '../../../functions/shared/wiring.ts';
+import { localHandlers } from '../../support/local-handlers.ts';
 import { DynamoDbStateStore } from '../../../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { FlinkRestMetricsSource } from '../../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import {
@@ -76,32 +75,9 @@ function scheduleEvent(timeMs: number) {
   };
 }
 
-const worker = () =>
-  createScaleJobHandler({
-    cycleDependencies: (_cluster, runId) =>
-      cycleDependenciesFor(
-        {
-          clusterAdapters: async () => adapters,
-          metrics,
-          store,
-          clock,
-          logger: silent,
-          deploymentDefaults: {},
-        },
-        'local',
-        runId,
-      ),
-    logger: silent,
-    nowMs: () => clock.nowMs(),
-  });
-
-const dispatcher = () =>
-  createDispatcherHandler({
-    clusters: [{ name: 'local', discovery: async () => adapters.discovery }],
-    queue,
-    logger: silent,
-    nowMs: () => clock.nowMs(),
-  });
+const handlers = () => localHandlers({ adapters, metrics, store, clock, queue, logger: silent });
+const worker = () => handlers().worker;
+const dispatcher = () => handlers().dispatcher;
 
 /** Moves every virtual clock forward together. */
 async function advance(ms: number): Promise<void> {

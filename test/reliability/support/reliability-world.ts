@@ -15,12 +15,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { createDispatcherHandler } from '../../../functions/dispatcher/dispatcher-handler.ts';
-import {
-  createScaleJobHandler,
-  type WorkerRecordResult,
-} from '../../../functions/scale-job/scale-job-handler.ts';
-import { cycleDependenciesFor, cycleLogger } from '../../../functions/shared/wiring.ts';
+import type { WorkerRecordResult } from '../../../functions/scale-job/scale-job-handler.ts';
+import { cycleLogger } from '../../../functions/shared/wiring.ts';
+import { localHandlers } from '../../support/local-handlers.ts';
 import { EmfMetricsReporter } from '../../../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
 import { createStateTable } from '../../../lib/adapters/dynamodb/create-state-table.ts';
 import { DynamoDbStateStore } from '../../../lib/adapters/dynamodb/dynamodb-state-store.ts';
@@ -261,40 +258,35 @@ export async function startReliabilityWorld(options: WorldOptions): Promise<Reli
     keyOf: (job) => ({ cluster: 'local', namespace: 'flink-jobs', kind: 'FlinkDeployment', name: job }),
     advance,
     async dispatch() {
-      const dispatcher = createDispatcherHandler({
-        clusters: [{ name: 'local', discovery: async () => adapters.discovery }],
+      const { dispatcher } = localHandlers({
+        adapters,
+        metrics,
+        store,
+        clock,
         queue,
         logger,
-        nowMs: () => clock.nowMs(),
-        reportRun: (run) => reporter.reportRun(run),
+        reporter,
+        reportDispatch: (run) => reporter.reportRun(run),
       });
       await dispatcher(scheduleEvent(clock.nowMs()));
       reporter.flush();
       return queue.drain();
     },
     async runWorker(messages, requestId, concurrency = 4) {
-      const worker = createScaleJobHandler({
-        cycleDependencies: async (cluster, runId) => {
-          const deps = await cycleDependenciesFor(
-            {
-              clusterAdapters: async () => adapters,
-              metrics,
-              store,
-              clock,
-              reporter,
-              logger,
-              deploymentDefaults: {},
-            },
-            cluster,
-            runId,
-          );
+      const { worker } = localHandlers({
+        adapters,
+        metrics,
+        store,
+        clock,
+        queue,
+        logger,
+        reporter,
+        reportWork: (run) => reporter.reportRun({ kind: 'worker', ...run }),
+        concurrency,
+        wrapDependencies: (deps) => {
           const wrap = world.wrapRealizer;
           return wrap ? { ...deps, realizer: wrap(deps.realizer) } : deps;
         },
-        logger,
-        reportRun: (run) => reporter.reportRun({ kind: 'worker', ...run }),
-        nowMs: () => clock.nowMs(),
-        concurrency,
       });
       const response = await worker(sqsEvent(messages, requestId), lambdaContext(requestId));
       reporter.flush();
