@@ -15,6 +15,7 @@
  * rejects, so a configuration the operator accepts behaves the same here.
  */
 import { Cron } from 'croner';
+import { FieldError } from '../domain/field-error.ts';
 
 const PERIODS_KEY = 'job.autoscaler.excluded.periods';
 const TIME_ZONE_KEY = 'job.autoscaler.excluded.periods.time-zone';
@@ -23,20 +24,12 @@ const TIME_ZONE_KEY = 'job.autoscaler.excluded.periods.time-zone';
  * An excluded-period entry or time zone that cannot be used. Names the configuration key, the
  * offending value and what is allowed.
  */
-export class InvalidExcludedPeriodError extends Error {
+export class InvalidExcludedPeriodError extends FieldError {
   override readonly name = 'InvalidExcludedPeriodError';
-  /** Configuration key the value came from. */
-  readonly field: string;
-  /** The offending entry (or part of it) as written. */
-  readonly value: string;
-  /** What would have been accepted. */
-  readonly allowed: string;
 
+  /** `field` is the configuration key; `value` the offending entry (or part of it) as written. */
   constructor(field: string, value: string, allowed: string, options?: { cause?: unknown }) {
-    super(`Invalid ${field} entry '${value}': ${allowed}`, options);
-    this.field = field;
-    this.value = value;
-    this.allowed = allowed;
+    super(`Invalid ${field} entry '${value}': ${allowed}`, { field, value, allowed }, options);
   }
 }
 

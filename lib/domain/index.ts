@@ -9,3 +9,4 @@ export * from './resources.ts';
 export * from './scaling-decision.ts';
 export * from './topology.ts';
 export * from './topology-graph.ts';
+export * from './field-error.ts';

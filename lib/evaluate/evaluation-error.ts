@@ -2,15 +2,11 @@
  * Errors of the evaluation stage. Each names the field, the bad value and what is allowed.
  */
 
+import { FieldError } from '../domain/field-error.ts';
+
 /** An input of the evaluation that cannot be used (too few samples, a broken topology…). */
-export class EvaluationInputError extends Error {
+export class EvaluationInputError extends FieldError {
   override readonly name: string = 'EvaluationInputError';
-  /** Name of the offending input field (e.g. `samples`). */
-  readonly field: string;
-  /** The offending value, rendered as text. */
-  readonly value: string;
-  /** What would have been accepted. */
-  readonly allowed: string;
 
   constructor(
     field: string,
@@ -20,11 +16,9 @@ export class EvaluationInputError extends Error {
   ) {
     super(
       options?.message ?? `Invalid ${field}: ${String(value)}; allowed: ${allowed}`,
-      options?.cause === undefined ? undefined : { cause: options.cause },
+      { field, value: String(value), allowed },
+      options,
     );
-    this.field = field;
-    this.value = String(value);
-    this.allowed = allowed;
   }
 }
 

@@ -23,6 +23,7 @@ import { resolveOptions } from '../config/index.ts';
 import {
   type ClusterCapacitySnapshot,
   emptyJobState,
+  FieldError,
   type JobState,
   type JobTopology,
   type MetricAggregates,
@@ -38,21 +39,13 @@ import {
 import type { DecideInput } from './decide.ts';
 
 /** A decide input file that does not have the documented shape; names the field and what is allowed. */
-export class DecideInputFileError extends Error {
+export class DecideInputFileError extends FieldError {
   override readonly name = 'DecideInputFileError';
-  /** JSON path of the bad field, e.g. `raw.topology.vertices[1].parallelism`. */
-  readonly field: string;
-  /** The value found, as JSON (shortened). */
-  readonly value: string;
-  /** What the field must be. */
-  readonly allowed: string;
 
+  /** `field` is a JSON path (`raw.topology.vertices[1].parallelism`); the value is kept as shortened JSON. */
   constructor(field: string, value: unknown, allowed: string, options?: { cause?: unknown }) {
     const shown = show(value);
-    super(`Invalid decide input: ${field} is ${shown}; expected ${allowed}`, options);
-    this.field = field;
-    this.value = shown;
-    this.allowed = allowed;
+    super(`Invalid decide input: ${field} is ${shown}; expected ${allowed}`, { field, value: shown, allowed }, options);
   }
 }
 

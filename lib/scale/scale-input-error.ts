@@ -1,24 +1,14 @@
+import { FieldError } from '../domain/field-error.ts';
+
 /**
  * An input of the parallelism computation that cannot be used. Names the field, the value as
  * given and what is allowed, so a log line or event is enough to find the caller's mistake.
  */
-export class ScaleInputError extends Error {
+export class ScaleInputError extends FieldError {
   override readonly name: string = 'ScaleInputError';
-  /** Name of the offending input field (e.g. `lowerLimit`). */
-  readonly field: string;
-  /** The offending value, rendered as text. */
-  readonly value: string;
-  /** What would have been accepted. */
-  readonly allowed: string;
 
   constructor(field: string, value: unknown, allowed: string, options?: { cause?: unknown }) {
-    super(
-      `Invalid ${field}: ${String(value)}; allowed: ${allowed}`,
-      options?.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.field = field;
-    this.value = String(value);
-    this.allowed = allowed;
+    super(`Invalid ${field}: ${String(value)}; allowed: ${allowed}`, { field, value: String(value), allowed }, options);
   }
 }
 

@@ -3,41 +3,34 @@
  * the event and log line are enough for a user to fix the configuration.
  */
 
+import { FieldError } from '../domain/field-error.ts';
+
 /**
  * The TaskManager memory configuration is inconsistent: Flink itself would refuse to start a
  * TaskManager with it (Flink's `IllegalConfigurationException`, spec §7.1).
  */
-export class InvalidMemoryConfigurationError extends Error {
+export class InvalidMemoryConfigurationError extends FieldError {
   override readonly name = 'InvalidMemoryConfigurationError';
-  /** The configuration key (or keys, joined with ` + `) at fault. */
-  readonly field: string;
-  /** The offending value, as Flink renders it. */
-  readonly value: string;
-  /** What would be accepted. */
-  readonly allowed: string;
 
+  /** `field` is the configuration key (or keys, joined with ` + `); `value` as Flink renders it. */
   constructor(field: string, value: string, allowed: string, options?: { cause?: unknown }) {
     super(
       `Invalid TaskManager memory configuration ${field} = ${value}: allowed ${allowed}`,
-      options?.cause === undefined ? undefined : { cause: options.cause },
+      { field, value, allowed },
+      options,
     );
-    this.field = field;
-    this.value = value;
-    this.allowed = allowed;
   }
 }
 
 /** An argument of a tuning function is outside its domain (a programming or data error). */
-export class InvalidTuningInputError extends Error {
+export class InvalidTuningInputError extends FieldError {
   override readonly name = 'InvalidTuningInputError';
-  readonly field: string;
-  readonly value: string;
-  readonly allowed: string;
 
   constructor(field: string, value: unknown, allowed: string) {
-    super(`Invalid memory-tuning input ${field} = ${String(value)}: allowed ${allowed}`);
-    this.field = field;
-    this.value = String(value);
-    this.allowed = allowed;
+    super(`Invalid memory-tuning input ${field} = ${String(value)}: allowed ${allowed}`, {
+      field,
+      value: String(value),
+      allowed,
+    });
   }
 }
