@@ -231,7 +231,9 @@ async function leasedCycle(
 
   // 5. decide: the pure core.
   const capacity =
-    deps.capacity && options.resourceViewRefreshIntervalMs > 0 ? await deps.capacity.snapshot() : undefined;
+    deps.capacity && options.resourceViewRefreshIntervalMs > 0
+      ? await deps.capacity.snapshot({ nowMs, maxAgeMs: options.resourceViewRefreshIntervalMs })
+      : undefined;
   const output: DecideOutput = decide({
     options,
     raw,

@@ -5,7 +5,7 @@ import {
   type ListNodegroupsCommandOutput,
 } from '@aws-sdk/client-eks';
 import type { ClusterCapacitySnapshot } from '../../domain/resources.ts';
-import type { ClusterCapacitySource } from '../../ports/cluster-capacity-source.ts';
+import type { CapacityFreshness, ClusterCapacitySource } from '../../ports/cluster-capacity-source.ts';
 import {
   expandableGroups,
   freeNodeCapacity,
@@ -49,13 +49,33 @@ interface NodePoolView {
 export class KubernetesClusterCapacity implements ClusterCapacitySource {
   readonly #client: KubernetesClient;
   readonly #options: KubernetesClusterCapacityOptions;
+  /** The last snapshot asked for with a freshness, and when: reused by the cycles that follow. */
+  #cached: { readonly atMs: number; readonly snapshot: Promise<ClusterCapacitySnapshot> } | undefined;
 
   constructor(client: KubernetesClient, options: KubernetesClusterCapacityOptions = {}) {
     this.#client = client;
     this.#options = options;
   }
 
-  async snapshot(): Promise<ClusterCapacitySnapshot> {
+  /**
+   * Lists every node and pod of the cluster (and the node groups), so jobs evaluated one after the
+   * other in a container share one read per refresh interval; concurrent cycles share the read in
+   * flight. A failed read is not kept.
+   */
+  snapshot(freshness?: CapacityFreshness): Promise<ClusterCapacitySnapshot> {
+    const cached = this.#cached;
+    if (freshness && cached && freshness.nowMs - cached.atMs < freshness.maxAgeMs) return cached.snapshot;
+    const snapshot = this.#read();
+    if (freshness) {
+      this.#cached = { atMs: freshness.nowMs, snapshot };
+      snapshot.catch(() => {
+        if (this.#cached?.snapshot === snapshot) this.#cached = undefined;
+      });
+    }
+    return snapshot;
+  }
+
+  async #read(): Promise<ClusterCapacitySnapshot> {
     const [nodes, pods, eksGroups, pools] = await Promise.all([
       this.#client.list<NodeView>('/api/v1/nodes'),
       // only pods holding node resources matter; the field selector keeps the list small

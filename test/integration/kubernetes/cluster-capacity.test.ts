@@ -124,6 +124,32 @@ describe('KubernetesClusterCapacity', () => {
     });
   });
 
+  it('reuses a snapshot within the refresh interval, shares one in flight, and reads again after it', async () => {
+    const capacity = new KubernetesClusterCapacity(client, { karpenter: false });
+    const nodeLists = () => emulator.requests.filter((r) => r.path.startsWith('/api/v1/nodes')).length;
+    const T = 1_700_000_000_000;
+    const fresh = { nowMs: T, maxAgeMs: 60_000 };
+    const [a, b] = await Promise.all([capacity.snapshot(fresh), capacity.snapshot(fresh)]);
+    expect(b).toBe(a);
+    expect(nodeLists()).toBe(1);
+    expect(await capacity.snapshot({ nowMs: T + 59_999, maxAgeMs: 60_000 })).toBe(a);
+    expect(nodeLists()).toBe(1);
+    // a new pod is seen once the interval has passed
+    emulator.apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'tm-2', namespace: 'flink-jobs' },
+      spec: { nodeName: 'w1', containers: [{ name: 'tm', resources: { requests: { cpu: '1' } } }] },
+      status: { phase: 'Running' },
+    });
+    const later = await capacity.snapshot({ nowMs: T + 60_000, maxAgeMs: 60_000 });
+    expect(nodeLists()).toBe(2);
+    expect(later.nodes).toEqual([{ name: 'w1', freeCpu: expect.closeTo(0.92, 10), freeMemoryBytes: 11 * GiB }]);
+    // without a freshness every call reads
+    await capacity.snapshot();
+    expect(nodeLists()).toBe(3);
+  });
+
   it('accepts a real EKSClient as its node-group client (type check)', () => {
     const real: NodegroupClient = new EKSClient({ region: 'eu-west-1' });
     expect(typeof real.send).toBe('function');
