@@ -4,11 +4,12 @@ import { createClusterAdapters } from '../../lib/adapters/kubernetes/cluster-ada
 import { parseNamespacedName } from '../../lib/adapters/kubernetes/resource-names.ts';
 import { systemClock } from '../../lib/adapters/system-clock.ts';
 import { parseDurationMs, resolveOptions } from '../../lib/config/index.ts';
-import { emptyJobState, type JobKey, type MetricSample, type ResourceKind } from '../../lib/domain/index.ts';
+import { emptyJobState, type JobKey, type MetricSample } from '../../lib/domain/index.ts';
 import { decide } from '../../lib/executor/decide.ts';
 import type { Clock } from '../../lib/ports/clock.ts';
 import { decisionText } from '../format/decision-text.ts';
 import { toJsonText } from '../format/json-text.ts';
+import { parseResourceKindOption } from './resource-kind-option.ts';
 import { connect } from './run.ts';
 import { openTableStore } from './state.ts';
 
@@ -26,10 +27,6 @@ interface RecommendOptions {
   readonly json?: boolean;
 }
 
-const KINDS: Record<string, ResourceKind> = {
-  flinkdeployment: 'FlinkDeployment',
-  flinksessionjob: 'FlinkSessionJob',
-};
 
 /**
  * `fsa recommend <ns/name>`: what the autoscaler would decide for a live job now — a dry run that
@@ -60,11 +57,7 @@ export function registerRecommendCommand(
     .option('--interval <duration>', 'time between collected observations', '15 s')
     .option('--json', 'print the decision, report and memory plan as JSON')
     .action(async (resource: string, options: RecommendOptions) => {
-      if (!options.kubeconfig === !options.eksCluster) {
-        throw new Error('give exactly one of --kubeconfig <file> or --eks-cluster <name>');
-      }
-      const kind = KINDS[options.kind.toLowerCase()];
-      if (!kind) throw new Error(`--kind must be FlinkDeployment or FlinkSessionJob, got '${options.kind}'`);
+      const kind = parseResourceKindOption(options.kind);
       const sampleCount = Number(options.samples);
       if (!Number.isInteger(sampleCount) || sampleCount < 2 || sampleCount > 60) {
         throw new Error(`--samples must be a whole number from 2 to 60, got '${options.samples}'`);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { kubernetesClientFromKubeconfig } from '../../lib/adapters/kubernetes/kubeconfig.ts';
 import { parseNamespacedName } from '../../lib/adapters/kubernetes/resource-names.ts';
 import { redeployFromSavepoint } from '../../lib/adapters/kubernetes/savepoint-redeploy.ts';
-import type { ResourceKind } from '../../lib/domain/job-key.ts';
+import { parseResourceKindOption } from './resource-kind-option.ts';
 
 /** Where the command writes its report (stdout by default; tests collect it). */
 export interface RedeployOutput {
@@ -10,7 +10,6 @@ export interface RedeployOutput {
 }
 
 const stdout: RedeployOutput = { write: (text) => process.stdout.write(text) };
-const KINDS: readonly ResourceKind[] = ['FlinkDeployment', 'FlinkSessionJob'];
 
 /**
  * `fsa redeploy-from-savepoint <namespace/name> --path <uri> --kubeconfig <file>`: sets
@@ -41,8 +40,7 @@ export function registerRedeployFromSavepointCommand(
         opts: { path: string; kubeconfig: string; context?: string; kind: string },
       ) => {
         const { namespace, name } = parseNamespacedName(resource);
-        if (!KINDS.includes(opts.kind as ResourceKind))
-          throw new Error(`--kind ${opts.kind} must be one of ${KINDS.join(', ')}`);
+        const kind = parseResourceKindOption(opts.kind);
         const { client } = await kubernetesClientFromKubeconfig(
           opts.kubeconfig,
           opts.context ? { context: opts.context } : {},
@@ -50,11 +48,11 @@ export function registerRedeployFromSavepointCommand(
         try {
           const result = await redeployFromSavepoint(
             client,
-            { kind: opts.kind as ResourceKind, namespace, name },
+            { kind, namespace, name },
             opts.path,
           );
           output.write(
-            `${opts.kind} ${namespace}/${name}: redeploy from ${opts.path} requested ` +
+            `${kind} ${namespace}/${name}: redeploy from ${opts.path} requested ` +
               `(savepointRedeployNonce ${result.previousNonce ?? 'unset'} -> ${result.nonce}, generation ${result.generation ?? '?'})\n`,
           );
         } finally {

@@ -3,8 +3,9 @@ import type { FLINK_PLURALS, FlinkResource } from '../../lib/adapters/kubernetes
 import { buildRestorePatch } from '../../lib/adapters/kubernetes/owned-spec.ts';
 import { flinkResourcePath, parseNamespacedName } from '../../lib/adapters/kubernetes/resource-names.ts';
 import { ownedChangesOf } from '../../lib/autoscaler/owned-changes.ts';
-import type { JobKey, ResourceKind } from '../../lib/domain/index.ts';
+import type { JobKey } from '../../lib/domain/index.ts';
 import { toJsonText } from '../format/json-text.ts';
+import { parseResourceKindOption } from './resource-kind-option.ts';
 import { connect } from './run.ts';
 import { openTableStore } from './state.ts';
 
@@ -20,10 +21,6 @@ interface ResetOptions {
   readonly dryRun?: boolean;
 }
 
-const KINDS: Record<string, ResourceKind> = {
-  flinkdeployment: 'FlinkDeployment',
-  flinksessionjob: 'FlinkSessionJob',
-};
 
 /**
  * `fsa reset <ns/name>`: removes what the autoscaler wrote into the resource (its entries in
@@ -50,11 +47,7 @@ export function registerResetCommand(program: Command): void {
     .option('--endpoint <url>', 'DynamoDB endpoint for a local table')
     .option('--dry-run', 'print the patch and what would be forgotten; change nothing')
     .action(async (resource: string, options: ResetOptions) => {
-      if (!options.kubeconfig === !options.eksCluster) {
-        throw new Error('give exactly one of --kubeconfig <file> or --eks-cluster <name>');
-      }
-      const kind = KINDS[options.kind.toLowerCase()];
-      if (!kind) throw new Error(`--kind must be FlinkDeployment or FlinkSessionJob, got '${options.kind}'`);
+      const kind = parseResourceKindOption(options.kind);
       const { namespace, name } = parseNamespacedName(resource);
       const { client, cluster } = await connect(options);
       try {

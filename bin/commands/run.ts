@@ -77,9 +77,6 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'print the cycle results as JSON')
     .option('--verbose', 'log every cycle step to stderr')
     .action(async (options: RunOptions) => {
-      if (!options.kubeconfig === !options.eksCluster) {
-        throw new Error('give exactly one of --kubeconfig <file> or --eks-cluster <name>');
-      }
       const intervalMs = parseDurationMs(options.interval);
       if (!(intervalMs > 0))
         throw new Error(`--interval must be a positive duration, got '${options.interval}'`);
@@ -145,6 +142,9 @@ export function registerRunCommand(program: Command): void {
 export async function connect(
   options: Pick<RunOptions, 'kubeconfig' | 'context' | 'eksCluster' | 'region' | 'clusterName'>,
 ): Promise<{ client: KubernetesClient; cluster: string }> {
+  if (!options.kubeconfig === !options.eksCluster) {
+    throw new Error('give exactly one of --kubeconfig <file> or --eks-cluster <name>');
+  }
   if (options.kubeconfig) {
     const { client, connection } = await kubernetesClientFromKubeconfig(options.kubeconfig, {
       ...(options.context ? { context: options.context } : {}),
