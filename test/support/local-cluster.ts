@@ -3,9 +3,9 @@
  * Kubernetes emulator's service proxy, a FlinkDeployment opted in to the autoscaler, and the
  * operator model applying parallelism overrides to the simulator after its restart delay.
  */
-import { parseMap } from '../../lib/config/value-parsers.ts';
 import { type FlinkSimulator, startFlinkSimulator } from '../../lib/local/flink-simulator/index.ts';
 import {
+  parallelismOverridesOf,
   type KubernetesEmulator,
   startKubernetesEmulator,
 } from '../../lib/local/kubernetes-emulator/index.ts';
@@ -60,11 +60,8 @@ export async function startLocalCluster(
     restartDelayMs: 20_000,
     startTimeMs: sim.nowMs(),
     onSpecApplied: (resource) => {
-      const config = (resource.spec?.['flinkConfiguration'] ?? {}) as Record<string, string>;
-      const text = config['pipeline.jobvertex-parallelism-overrides'];
-      if (!text) return { jobId: sim.jobId };
-      const overrides = Object.fromEntries(Object.entries(parseMap(text)).map(([v, p]) => [v, Number(p)]));
-      return { jobId: sim.applyParallelism(overrides).jobId };
+      const overrides = parallelismOverridesOf(resource);
+      return { jobId: overrides ? sim.applyParallelism(overrides).jobId : sim.jobId };
     },
   });
   emulator.setProxyTarget('flink-jobs', 'orders-enrichment-rest', sim.url);

@@ -34,7 +34,6 @@ import { InMemoryJobQueue } from '../../adapters/sqs/sqs-job-queue.ts';
 import type { CycleResult } from '../../autoscaler/cycle-result.ts';
 import type { CycleDependencies, CycleLogger } from '../../autoscaler/run-cycle.ts';
 import { resolveOptions } from '../../config/index.ts';
-import { parseMap } from '../../config/value-parsers.ts';
 import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/index.ts';
 import type { EventEmission, EventSink } from '../../ports/event-sink.ts';
 import type { PolicyHook } from '../../ports/policy-hook.ts';
@@ -42,7 +41,11 @@ import type { StateStore } from '../../ports/state-store.ts';
 import { type FlinkSimulator, startFlinkSimulator } from '../flink-simulator/flink-simulator.ts';
 import type { NormalizedScenario } from '../flink-simulator/parse-scenario.ts';
 import { SimulatedFlinkCluster } from '../flink-simulator/simulated-cluster.ts';
-import { type KubernetesEmulator, startKubernetesEmulator } from '../kubernetes-emulator/index.ts';
+import {
+  type KubernetesEmulator,
+  parallelismOverridesOf,
+  startKubernetesEmulator,
+} from '../kubernetes-emulator/index.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import {
   type BaselineRule,
@@ -95,7 +98,6 @@ export interface LocalWorld {
 
 const NAMESPACE = 'flink-jobs';
 const TOKEN = 'local-world-token';
-const OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
 
 /**
  * The FlinkDeployment's configuration before the scenario's keys: the adaptive scheduler (so
@@ -236,13 +238,8 @@ export async function startLocalWorld(options: LocalWorldOptions): Promise<Local
           deployed = true;
           return { jobId: simulator.jobId };
         }
-        const config = (resource.spec?.['flinkConfiguration'] ?? {}) as Record<string, string>;
-        const text = config[OVERRIDES_KEY];
-        const overrides = text
-          ? Object.fromEntries(Object.entries(parseMap(text)).map(([v, p]) => [v, Number(p)]))
-          : {};
         // Any effective spec change (parallelism or memory) restarts the job.
-        return { jobId: simulator.applyParallelism(overrides).jobId };
+        return { jobId: simulator.applyParallelism(parallelismOverridesOf(resource) ?? {}).jobId };
       },
     });
     closers.push(() => emulator.close());

@@ -3,9 +3,9 @@ import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-cl
 import { KubernetesJobDiscovery } from '../../../lib/adapters/kubernetes/kubernetes-job-discovery.ts';
 import { KubernetesScalingRealizer } from '../../../lib/adapters/kubernetes/kubernetes-scaling-realizer.ts';
 import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/token-providers.ts';
-import { parseMap } from '../../../lib/config/value-parsers.ts';
 import { type FlinkSimulator, startFlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
 import {
+  parallelismOverridesOf,
   type KubernetesEmulator,
   startKubernetesEmulator,
 } from '../../../lib/local/kubernetes-emulator/index.ts';
@@ -42,11 +42,8 @@ beforeEach(async () => {
     restartDelayMs: 10_000,
     // the operator model hands the effective overrides to the simulated cluster
     onSpecApplied: (resource) => {
-      const config = (resource.spec?.['flinkConfiguration'] ?? {}) as Record<string, string>;
-      const text = config['pipeline.jobvertex-parallelism-overrides'];
-      if (!text) return { jobId: sim.jobId };
-      const overrides = Object.fromEntries(Object.entries(parseMap(text)).map(([v, p]) => [v, Number(p)]));
-      return { jobId: sim.applyParallelism(overrides).jobId };
+      const overrides = parallelismOverridesOf(resource);
+      return { jobId: overrides ? sim.applyParallelism(overrides).jobId : sim.jobId };
     },
   });
   emulator.setProxyTarget('flink-jobs', 'orders-enrichment-rest', sim.url);

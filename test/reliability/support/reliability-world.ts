@@ -31,10 +31,10 @@ import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-cl
 import { ManualClock } from '../../../lib/adapters/memory/manual-clock.ts';
 import { sqsEventOf } from '../../../lib/adapters/sqs/sqs-event.ts';
 import { InMemoryJobQueue } from '../../../lib/adapters/sqs/sqs-job-queue.ts';
-import { parseMap } from '../../../lib/config/value-parsers.ts';
 import type { JobKey } from '../../../lib/domain/index.ts';
 import { type FlinkSimulator, startFlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
 import {
+  parallelismOverridesOf,
   type KubernetesEmulator,
   startKubernetesEmulator,
 } from '../../../lib/local/kubernetes-emulator/index.ts';
@@ -188,11 +188,8 @@ export async function startReliabilityWorld(options: WorldOptions): Promise<Reli
     onSpecApplied: (resource) => {
       const sim = sims.get(String((resource.metadata as { name?: string }).name));
       if (!sim) return {};
-      const config = (resource.spec?.['flinkConfiguration'] ?? {}) as Record<string, string>;
-      const text = config[OVERRIDES_KEY];
-      if (!text) return { jobId: sim.jobId };
-      const overrides = Object.fromEntries(Object.entries(parseMap(text)).map(([v, p]) => [v, Number(p)]));
-      return { jobId: sim.applyParallelism(overrides).jobId };
+      const overrides = parallelismOverridesOf(resource);
+      return { jobId: overrides ? sim.applyParallelism(overrides).jobId : sim.jobId };
     },
   });
   for (const [job, sim] of sims) emulator.setProxyTarget('flink-jobs', `${job}-rest`, sim.url);
