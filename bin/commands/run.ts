@@ -47,7 +47,11 @@ export function registerRunCommand(program: Command): void {
       'Run autoscaler cycles for every opted-in job of a cluster (the Lambda worker, from the CLI)',
     )
     .option('--once', 'run one cycle per job and exit (default: repeat every --interval until interrupted)')
-    .option('--interval <duration>', 'time between cycles when not --once', '1 min')
+    .option(
+      '--interval <duration>',
+      'time between cycles; with --once, how often you run it (the metric window may start up to 3 intervals before its nominal start)',
+      '1 min',
+    )
     .option('--kubeconfig <file>', 'kubeconfig of the cluster (token, client certificate or exec plugin)')
     .option('--context <name>', 'kubeconfig context (default: current-context)')
     .option('--eks-cluster <name>', 'EKS cluster name: endpoint and CA from DescribeCluster, IAM token')
@@ -117,6 +121,7 @@ export function registerRunCommand(program: Command): void {
                 realizer: adapters.realizer,
                 eventSinks: [new StateStoreEventSink(store, systemClock), adapters.events],
                 clock: systemClock,
+                cadenceMs: intervalMs,
                 restTarget: (j) => adapters.restTarget(j),
                 capacity: adapters.capacity,
                 ...(logger ? { logger } : {}),

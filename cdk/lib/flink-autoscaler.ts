@@ -175,6 +175,10 @@ export class FlinkAutoscaler extends Construct {
         [RUNTIME_ENV.tableName]: this.stateTable.table.tableName,
       },
     });
+    // EventBridge Scheduler invokes the dispatcher asynchronously; Lambda would retry a failed tick
+    // twice, up to minutes later, next to the following ticks. The next tick does the same work with
+    // fresher data, so a failed tick is only reported (errors metric and alarm), never retried.
+    this.dispatcher.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     this.worker = new AutoscalerFunction(this, 'Worker', {
       ...common,
       entry: props.entries?.worker ?? defaults.workerEntry,
@@ -184,6 +188,7 @@ export class FlinkAutoscaler extends Construct {
         ...sharedEnvironment,
         [RUNTIME_ENV.tableName]: this.stateTable.table.tableName,
         [RUNTIME_ENV.deploymentDefaults]: deploymentDefaults,
+        [RUNTIME_ENV.cadenceMs]: String((props.scheduleRate ?? defaults.scheduleRate).toMilliseconds()),
         ...policyEnvironment,
       },
     });

@@ -40,7 +40,11 @@ export interface DispatcherDependencies {
   }) => void;
 }
 
-/** The EventBridge Scheduler event as it reaches the function (only `time` is used). */
+/**
+ * The schedule's input as it reaches the function. EventBridge Scheduler sends no event of its
+ * own: the CDK schedule passes `{"time": "<aws.scheduler.scheduled-time>"}`, which Scheduler
+ * replaces with the tick's scheduled time (ISO-8601). Without it the invocation time is used.
+ */
 export interface ScheduleTickEvent {
   readonly time?: string;
 }
@@ -113,7 +117,9 @@ export function createDispatcherHandler(deps: DispatcherDependencies) {
       errors,
     });
     deps.logger.info('tick dispatched', { tickMs, dispatched, cleanups, clusters });
-    if (queueError) throw queueError; // the schedule's retry policy runs the tick again
+    // Failing the invocation makes the tick visible (Lambda Errors metric and alarm); neither the
+    // schedule nor Lambda retries it (cdk/lib/constructs/schedule.ts): the next tick does the work.
+    if (queueError) throw queueError;
     return { tickMs, dispatched, cleanups, clusters };
   };
 }

@@ -6,6 +6,8 @@ export interface RuntimeConfig {
   readonly queueUrl?: string;
   readonly clusters: readonly ClusterEnvironmentEntry[];
   readonly deploymentDefaults: Readonly<Record<string, string>>;
+  /** Interval of the dispatcher's schedule (ms). @default 60 000 */
+  readonly cadenceMs: number;
 }
 
 /** A missing or malformed environment variable; names it and says what is expected. */
@@ -56,8 +58,16 @@ export function readRuntimeConfig(
       `${RUNTIME_ENV.deploymentDefaults} must be a JSON object of flinkConfiguration keys`,
     );
   }
+  const cadenceText = env[RUNTIME_ENV.cadenceMs] ?? '60000';
+  const cadenceMs = Number(cadenceText);
+  if (!Number.isInteger(cadenceMs) || cadenceMs < 1000) {
+    throw new RuntimeConfigError(
+      `${RUNTIME_ENV.cadenceMs} must be the schedule interval in whole milliseconds (at least 1000), got '${cadenceText}'`,
+    );
+  }
   return {
     tableName,
+    cadenceMs,
     ...(queueUrl ? { queueUrl } : {}),
     clusters: clusters as ClusterEnvironmentEntry[],
     deploymentDefaults: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, String(v)])),

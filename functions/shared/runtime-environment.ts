@@ -11,6 +11,8 @@ export const RUNTIME_ENV = {
   clusters: 'FSA_CLUSTERS',
   /** JSON object of deployment-wide `flinkConfiguration` defaults (design §3 precedence). */
   deploymentDefaults: 'FSA_DEPLOYMENT_DEFAULTS',
+  /** Interval of the dispatcher's schedule in ms (the cycles' cadence; sizes the window's look-back). */
+  cadenceMs: 'FSA_CADENCE_MS',
   /** CloudWatch namespace of the EMF metrics. */
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;

@@ -44,6 +44,8 @@ export interface SharedWiring {
   readonly metrics: FlinkRestMetricsSource;
   readonly clusterAdapters: ClusterAdaptersFactory;
   readonly deploymentDefaults: Readonly<Record<string, string>>;
+  /** Interval of the dispatcher's schedule (ms). */
+  readonly cadenceMs: number;
   /** The policy hook (`FSA_POLICY_FUNCTION`), when one is configured. */
   readonly policy?: PolicyHook;
 }
@@ -108,6 +110,7 @@ export function createSharedWiring(
     metrics: new FlinkRestMetricsSource(),
     clusterAdapters: eksClusterAdaptersFactory(config, clock),
     deploymentDefaults: config.deploymentDefaults,
+    cadenceMs: config.cadenceMs,
     ...(policyEnvironment
       ? { policy: new LambdaPolicyHook(lambdaClientInvoker(), policyEnvironment) }
       : {}),
@@ -134,6 +137,8 @@ export interface CycleWiring {
   readonly clock: Clock;
   readonly logger: CycleLogger;
   readonly deploymentDefaults: Readonly<Record<string, string>>;
+  /** Interval of the schedule that runs the cycles (ms). @default 60 000 */
+  readonly cadenceMs?: number;
   readonly reporter?: MetricsReporter;
   readonly policy?: PolicyHook;
 }
@@ -156,6 +161,7 @@ export async function cycleDependenciesFor(
     capacity: adapters.capacity,
     logger: wiring.logger,
     deploymentDefaults: wiring.deploymentDefaults,
+    ...(wiring.cadenceMs !== undefined ? { cadenceMs: wiring.cadenceMs } : {}),
     runId,
     ...(wiring.policy ? { policy: wiring.policy } : {}),
   };

@@ -15,7 +15,8 @@ import {
 } from '../config/index.ts';
 import type { AutoscalerEvent, GuardOutcome, JobKey, ScalingDecision } from '../domain/index.ts';
 import { formatJobKey } from '../domain/index.ts';
-import { type DecideOutput, decide } from '../executor/decide.ts';
+import { DEFAULT_CADENCE_MS, type DecideOutput, decide } from '../executor/decide.ts';
+import { windowLookbackMs } from '../metrics/metric-window.ts';
 import { buildProposal } from '../policy/build-proposal.ts';
 import { type PolicyResolution, resolveFailure, reviewProposal } from '../policy/review-proposal.ts';
 import { stateAfterDeny, stateAfterModify } from '../policy/state-after-review.ts';
@@ -74,6 +75,12 @@ export interface CycleDependencies {
   readonly logger?: CycleLogger;
   /** Deployment-wide option defaults (below each resource's own flinkConfiguration). */
   readonly deploymentDefaults?: Readonly<Record<string, string>>;
+  /**
+   * Interval of the schedule that runs the cycles (EventBridge rate, `fsa run --interval`). The
+   * window's samples are loaded from `now − window − 3 × cadence`, so the window can start at a
+   * sample taken before `now − window` on any real cadence. @default 60 000
+   */
+  readonly cadenceMs?: number;
   /** Unique id of this run (Lambda request id): the lease owner. */
   readonly runId: string;
   /** How long a lease is held unless released (a crashed run's lease lapses). @default 5 min */
@@ -212,8 +219,12 @@ async function leasedCycle(
     throw error;
   }
 
-  // 4. load: state and the window's samples in one query.
-  const loaded = await deps.store.load(key, { sinceMs: nowMs - options.metricsWindowMs });
+  // 4. load: state and the window's samples in one query, from the window's possible anchor on
+  // (the newest sample at or before `now − window`, see lib/metrics/metric-window.ts).
+  const cadenceMs = deps.cadenceMs ?? DEFAULT_CADENCE_MS;
+  const loaded = await deps.store.load(key, {
+    sinceMs: nowMs - options.metricsWindowMs - windowLookbackMs(cadenceMs),
+  });
   const lastEvaluationMs = loaded.state.lastEvaluationMs;
   if (request.tickMs !== undefined && lastEvaluationMs !== undefined && lastEvaluationMs >= request.tickMs) {
     return {
@@ -240,6 +251,7 @@ async function leasedCycle(
     samples: loaded.samples,
     state: loaded.state,
     nowMs,
+    cadenceMs,
     ...(job.taskManager ? { taskManager: job.taskManager } : {}),
     ...(capacity ? { clusterCapacity: capacity } : {}),
     memoryTuning: job.memoryTuning,
@@ -302,7 +314,8 @@ async function leasedCycle(
   }
   deps.reporter?.reportEvaluation(key, output.report.evaluated, output.decision, {
     ...(output.memoryPlan ? { memoryPlan: output.memoryPlan } : {}),
-    evaluationAgeSeconds: (nowMs - raw.collectedAtMs) / 1000,
+    // Time since the job's previous evaluation: the cadence it really gets (jitter, missed ticks).
+    ...(lastEvaluationMs !== undefined ? { evaluationAgeSeconds: (nowMs - lastEvaluationMs) / 1000 } : {}),
   });
   const decision = policy ? withPolicyGuard(output.decision, policy) : output.decision;
   log.info('cycle decided', {

@@ -23,6 +23,7 @@ import {
   computeSample,
   updateMetricWindow,
   verticesWithoutBusyTime,
+  windowLookbackMs,
 } from '../metrics/index.ts';
 import {
   computeRestartTimeMs,
@@ -33,6 +34,9 @@ import {
 import { type PlanMemoryResult, planMemory } from '../tuning/plan-memory.ts';
 import { type ExecuteScalingOutput, executeScaling } from './execute-scaling.ts';
 import { hashText } from './scaling-report.ts';
+
+/** The deployed schedule's interval (design §1: EventBridge Scheduler, rate 1 minute). */
+export const DEFAULT_CADENCE_MS = 60_000;
 
 /** Everything one decision needs. Plain data: the caller loads it, `decide` never does I/O. */
 export interface DecideInput {
@@ -45,6 +49,12 @@ export interface DecideInput {
   readonly state: JobState;
   /** The cycle's time, epoch ms (from the Clock port). */
   readonly nowMs: number;
+  /**
+   * Interval of the schedule that runs the cycles (the EventBridge rate, `fsa run --interval`):
+   * the window may start up to {@link windowLookbackMs} of it before `now − window`, so jitter and
+   * a missed tick never leave the window short of full. @default 60 000 (the deployed schedule)
+   */
+  readonly cadenceMs?: number;
   /** TaskManager CPU and memory from the resource spec (quota and capacity guards). */
   readonly taskManager?: TaskManagerResources;
   /** Cluster capacity for the capacity guard; absent = check disabled. */
@@ -107,6 +117,7 @@ export function decide(input: DecideInput): DecideOutput {
     jobRunningTsMs: topology.jobRunningTsMs,
     options,
     nowMs,
+    lookbackMs: windowLookbackMs(input.cadenceMs ?? DEFAULT_CADENCE_MS),
   });
   const scalingTracking =
     recordRestartDuration({ records: trimmedRecords, scalingHistory, topology }) ?? trimmedRecords;

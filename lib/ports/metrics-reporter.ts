@@ -4,7 +4,7 @@ import type { EvaluatedMetrics, JobKey, MemoryPlan, ScalingDecision } from '../d
 export interface EvaluationReportExtras {
   /** The memory plan of this cycle (recommended or applied). */
   readonly memoryPlan?: MemoryPlan;
-  /** Seconds between the newest sample of the window and now. */
+  /** Seconds since the job's previous evaluation (the cadence it really gets: jitter, missed ticks). */
   readonly evaluationAgeSeconds?: number;
 }
 

@@ -62,6 +62,8 @@ describe('FlinkAutoscaler', () => {
             { name: 'other', region: 'us-east-1' },
           ]),
           FSA_DEPLOYMENT_DEFAULTS: '{"job.autoscaler.target.utilization":"0.6"}',
+          // The worker sizes the metric window's look-back from the schedule's interval.
+          FSA_CADENCE_MS: '60000',
           FSA_TABLE_NAME: Match.anyValue(),
           POWERTOOLS_METRICS_NAMESPACE: 'FlinkServerlessAutoscaler',
         }),
@@ -70,6 +72,24 @@ describe('FlinkAutoscaler', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FSA_QUEUE_URL: Match.anyValue() }) },
     });
+  });
+
+  it('never retries a failed dispatcher tick asynchronously: the next tick does the work', () => {
+    const dispatcher = stack.getLogicalId(autoscaler.dispatcher.function.node.defaultChild as never);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: dispatcher },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+  });
+
+  it('passes a 5-minute schedule interval on as the cycles\' cadence', () => {
+    const five = build({ scheduleRate: Duration.minutes(5) }).template;
+    five.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FSA_CADENCE_MS: '300000' }) },
+    });
+    five.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
   });
 
   it('lets the dispatcher query only the job registry partition, for clean-up', () => {

@@ -28,6 +28,8 @@ describe('Schedule', () => {
         Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Target'), 'Arn'] },
         RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TickRole'), 'Arn'] },
         RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+        // EventBridge Scheduler sends no event: the scheduled time is the tick's identity.
+        Input: '{"time":"<aws.scheduler.scheduled-time>"}',
       },
     });
     template.hasResourceProperties('AWS::IAM::Role', {

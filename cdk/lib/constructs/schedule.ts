@@ -70,6 +70,9 @@ export class Schedule extends Construct {
         arn: props.target.functionArn,
         roleArn: this.role.roleArn,
         retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+        // Scheduler sends no event of its own; the tick's identity is its scheduled time, so a
+        // late or repeated invocation is recognised as the same tick (dispatcher-handler.ts).
+        input: JSON.stringify({ time: '<aws.scheduler.scheduled-time>' }),
       },
     });
   }

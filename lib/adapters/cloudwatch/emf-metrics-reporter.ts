@@ -46,7 +46,7 @@ export interface EmfMetricsReporterOptions {
 export interface EvaluationExtras {
   /** The memory plan of this cycle (recommended or applied). */
   readonly memoryPlan?: MemoryPlan;
-  /** Seconds between the newest sample of the window and now. */
+  /** Seconds since the job's previous evaluation. */
   readonly evaluationAgeSeconds?: number;
 }
 

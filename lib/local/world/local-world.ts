@@ -275,6 +275,7 @@ export async function startLocalWorld(options: LocalWorldOptions): Promise<Local
       realizer: new KubernetesScalingRealizer(client),
       eventSinks: [recorder, new KubernetesEventSink(client, clock)],
       clock,
+      cadenceMs: tickMs,
       restTarget: (job) => ({ restBaseUrl: job.rest.baseUrl, headers: { authorization: `Bearer ${TOKEN}` } }),
       logger,
       runId: `local-world-${randomUUID()}`,

@@ -15,7 +15,9 @@ describe('readRuntimeConfig', () => {
       queueUrl: VALID.FSA_QUEUE_URL,
       clusters: [{ name: 'prod', region: 'eu-west-1', namespaces: ['flink'] }],
       deploymentDefaults: { 'job.autoscaler.utilization.target': '0.6' },
+      cadenceMs: 60_000,
     });
+    expect(readRuntimeConfig({ ...VALID, FSA_CADENCE_MS: '300000' }, true).cadenceMs).toBe(300_000);
   });
 
   it('refuses to run with TLS verification switched off', () => {
@@ -31,6 +33,8 @@ describe('readRuntimeConfig', () => {
     [{ FSA_CLUSTERS: '[{"name":"prod"}]' }, /FSA_CLUSTERS\[0\] needs string fields name and region/],
     [{ FSA_CLUSTERS: 'prod' }, /FSA_CLUSTERS is not valid JSON/],
     [{ FSA_DEPLOYMENT_DEFAULTS: '[1]' }, /must be a JSON object/],
+    [{ FSA_CADENCE_MS: '1 minute' }, /FSA_CADENCE_MS must be the schedule interval in whole milliseconds/],
+    [{ FSA_CADENCE_MS: '10' }, /at least 1000\), got '10'/],
   ])('names the variable that is wrong: %j', (change, message) => {
     expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(RuntimeConfigError);
     expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(message);

@@ -421,6 +421,9 @@ export const evaluateKinds: Record<string, KindHandler> = {
         jobRunningTsMs: inputs.job_running_ms,
         options,
         nowMs,
+        // The Java collector's trimming: no anchor before `now − window` (our cycles pass
+        // 3 cadences; lib/metrics/metric-window.ts explains why).
+        lookbackMs: 0,
       });
       samples = update.samples;
       sizes.push(samples.length);
