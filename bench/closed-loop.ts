@@ -6,10 +6,10 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LocalWorld, startLocalWorld } from '../lib/local/world/local-world.ts';
-import { type ActorMetrics, type RunMetrics, runMetrics } from '../lib/local/world/run-metrics.ts';
-import { loadWorldScenario } from '../lib/local/world/world-scenario.ts';
-import type { WorldRun } from '../lib/local/world/world-timeline.ts';
+import { type LocalWorld, startLocalWorld } from '../sim/world/local-world.ts';
+import { type ActorMetrics, type RunMetrics, runMetrics } from '../sim/world/run-metrics.ts';
+import { loadWorldScenario } from '../sim/world/world-scenario.ts';
+import type { WorldRun } from '../sim/world/world-timeline.ts';
 import type { BenchTable } from './bench-table.ts';
 
 /** The scenario files of the suite, in table order (the default demo is `npm start`'s). */
@@ -26,7 +26,7 @@ export const BENCH_SCENARIOS = [
   'slow-restarts',
 ] as const;
 
-const SCENARIO_DIR = join(import.meta.dirname, '..', 'lib', 'local', 'scenarios');
+const SCENARIO_DIR = join(import.meta.dirname, '..', 'sim', 'scenarios');
 
 /** One scenario's outcome with the pass/fail of the issue's "done" criteria. */
 export interface ClosedLoopResult {

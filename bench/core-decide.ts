@@ -4,7 +4,7 @@
  */
 import { resolveOptions } from '../lib/config/index.ts';
 import { emptyJobState, type MetricSample } from '../lib/domain/index.ts';
-import { type DecideInput, decide } from '../lib/executor/decide.ts';
+import { type DecideInput, decide } from '../lib/decide/decide.ts';
 import { syntheticRawMetrics, syntheticTopology } from '../test/builders/synthetic-job.ts';
 import { type BenchTable, median } from './bench-table.ts';
 

@@ -3,11 +3,11 @@
  * 6 simulated hours at 1-minute cycles, on dynalite and on the in-memory store.
  */
 import { join } from 'node:path';
-import { startLocalWorld } from '../lib/local/world/local-world.ts';
-import { loadWorldScenario } from '../lib/local/world/world-scenario.ts';
+import { startLocalWorld } from '../sim/world/local-world.ts';
+import { loadWorldScenario } from '../sim/world/world-scenario.ts';
 import { type BenchTable, median } from './bench-table.ts';
 
-const DEFAULT_SCENARIO = join(import.meta.dirname, '..', 'lib', 'local', 'scenarios', 'default.yaml');
+const DEFAULT_SCENARIO = join(import.meta.dirname, '..', 'sim', 'scenarios', 'default.yaml');
 
 async function measure(store: 'dynamodb' | 'memory'): Promise<string[]> {
   const scenario = await loadWorldScenario(DEFAULT_SCENARIO);

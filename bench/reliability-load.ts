@@ -16,7 +16,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { WorkerRecordResult } from '../functions/scale-job/scale-job-handler.ts';
-import { localHandlers } from '../test/support/local-handlers.ts';
+import { localHandlers } from '../sim/world/local-handlers.ts';
 import { EmfMetricsReporter } from '../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
 import { createStateTable } from '../lib/adapters/dynamodb/create-state-table.ts';
 import { DynamoDbStateStore } from '../lib/adapters/dynamodb/dynamodb-state-store.ts';
@@ -24,13 +24,13 @@ import { FlinkRestMetricsSource } from '../lib/adapters/flink-rest/flink-rest-me
 import { createClusterAdapters } from '../lib/adapters/kubernetes/cluster-adapters.ts';
 import { REST_URL_ANNOTATION } from '../lib/adapters/kubernetes/flink-resource.ts';
 import { KubernetesClient } from '../lib/adapters/kubernetes/kubernetes-client.ts';
-import { StaticTokenProvider } from '../lib/adapters/kubernetes/token-providers.ts';
-import { ManualClock } from '../lib/adapters/memory/manual-clock.ts';
+import { StaticTokenProvider } from '../lib/adapters/kubernetes/auth/token-providers.ts';
+import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
 import { InMemoryJobQueue } from '../lib/adapters/sqs/sqs-job-queue.ts';
-import type { CycleLogger } from '../lib/autoscaler/run-cycle.ts';
+import type { CycleLogger } from '../lib/cycle/run-cycle.ts';
 import { parseMap } from '../lib/config/value-parsers.ts';
-import { answerGet, parseScenario, SimulatedFlinkCluster } from '../lib/local/flink-simulator/index.ts';
-import { startKubernetesEmulator } from '../lib/local/kubernetes-emulator/index.ts';
+import { answerGet, parseScenario, SimulatedFlinkCluster } from '../sim/flink-simulator/index.ts';
+import { startKubernetesEmulator } from '../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment } from '../test/integration/kubernetes/flink-fixtures.ts';
 import {
   AUTOSCALER_CONFIG,

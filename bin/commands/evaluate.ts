@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { decide } from '../../lib/executor/decide.ts';
-import { parseDecideInputFile } from '../../lib/executor/decide-input-file.ts';
+import { decide } from '../../lib/decide/decide.ts';
+import { parseDecideInputFile } from '../../lib/decide/decide-input-file.ts';
 import { decisionText } from '../format/decision-text.ts';
 import { toJsonText } from '../format/json-text.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { kubernetesClientFromKubeconfig } from '../../lib/adapters/kubernetes/kubeconfig.ts';
+import { kubernetesClientFromKubeconfig } from '../../lib/adapters/kubernetes/auth/kubeconfig.ts';
 import { parseNamespacedName } from '../../lib/adapters/kubernetes/resource-names.ts';
 import { redeployFromSavepoint } from '../../lib/adapters/kubernetes/savepoint-redeploy.ts';
 import { parseResourceKindOption } from './resource-kind-option.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { FLINK_PLURALS, FlinkResource } from '../../lib/adapters/kubernetes/index.ts';
 import { buildRestorePatch } from '../../lib/adapters/kubernetes/owned-spec.ts';
 import { flinkResourcePath, parseNamespacedName } from '../../lib/adapters/kubernetes/resource-names.ts';
-import { ownedChangesOf } from '../../lib/autoscaler/owned-changes.ts';
+import { ownedChangesOf } from '../../lib/cycle/owned-changes.ts';
 import type { JobKey } from '../../lib/domain/index.ts';
 import { toJsonText } from '../format/json-text.ts';
 import { parseResourceKindOption } from './resource-kind-option.ts';

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatDuration, parseDurationMs } from '../../lib/config/value-parsers.ts';
-import { ScenarioError } from '../../lib/local/flink-simulator/parse-scenario.ts';
-import type { ActorMetrics } from '../../lib/local/world/run-metrics.ts';
-import { runWorldReport } from '../../lib/local/world/run-world-report.ts';
-import { loadWorldScenario } from '../../lib/local/world/world-scenario.ts';
-import { loadModulePolicyHook } from '../../lib/policy/module-policy-hook.ts';
+import { ScenarioError } from '../../sim/flink-simulator/parse-scenario.ts';
+import type { ActorMetrics } from '../../sim/world/run-metrics.ts';
+import { runWorldReport } from '../../sim/world/run-world-report.ts';
+import { loadWorldScenario } from '../../sim/world/world-scenario.ts';
+import { loadModulePolicyHook } from '../../lib/adapters/policy/module-policy-hook.ts';
 
 /** Options shared by `fsa start` and `fsa simulate`. */
 export interface SimulationOptions {
@@ -105,7 +105,7 @@ export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description('Run a scenario in the local world and write report.html + summary.json')
-    .requiredOption('--scenario <file>', 'scenario file (YAML or JSON; see lib/local/scenarios/)')
+    .requiredOption('--scenario <file>', 'scenario file (YAML or JSON; see sim/scenarios/)')
     .option('--hours <n>', 'simulated hours (default: the scenario’s duration)', parseHours)
     .option('--out <dir>', 'output directory', 'out')
     .option('--tick <duration>', 'virtual time between autoscaler cycles', parseTick, 60_000)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type JobStatus, jobStatusOf } from '../../lib/autoscaler/job-status.ts';
+import { type JobStatus, jobStatusOf } from '../../lib/report/job-status.ts';
 import type { JobKey } from '../../lib/domain/index.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import { textTable } from '../format/text-table.ts';

@@ -1,4 +1,4 @@
-import type { DecideOutput } from '../../lib/executor/decide.ts';
+import type { DecideOutput } from '../../lib/decide/decide.ts';
 import { formatNumber, textTable } from './text-table.ts';
 
 /** The decision of one cycle as terminal text: summary, guards, per-vertex table, events. */

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { type ClusterEnvironmentEntry, RUNTIME_ENV } from '../../functions/shared/runtime-environment.ts';
 import { METRICS_NAMESPACE } from '../../lib/adapters/cloudwatch/metric-catalog.ts';
 import { REGISTRY_PARTITION_KEY } from '../../lib/adapters/dynamodb/table-schema.ts';
-import { POLICY_ENV } from '../../lib/policy/policy-environment.ts';
+import { POLICY_ENV } from '../../lib/adapters/policy/policy-environment.ts';
 import type { PolicyFailureMode } from '../../lib/ports/policy-hook.ts';
 import { AutoscalerAlarms, type AutoscalerAlarmsProps } from './constructs/autoscaler-alarms.ts';
 import { AutoscalerDashboard } from './constructs/autoscaler-dashboard.ts';

@@ -8,8 +8,8 @@
  * §9.1), after which they are no longer in the store's registry.
  */
 
-import type { CycleLogger } from '../../lib/autoscaler/run-cycle.ts';
-import { describeError } from '../../lib/autoscaler/run-cycle.ts';
+import type { CycleLogger } from '../../lib/cycle/run-cycle.ts';
+import { describeError } from '../../lib/cycle/run-cycle.ts';
 import { formatJobKey } from '../../lib/domain/index.ts';
 import type { JobDiscovery } from '../../lib/ports/job-discovery.ts';
 import type { JobMessage, JobQueue } from '../../lib/ports/job-queue.ts';

@@ -5,9 +5,9 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { decodeJobMessage } from '../../lib/adapters/sqs/job-message-codec.ts';
-import type { CycleResult } from '../../lib/autoscaler/cycle-result.ts';
-import type { CycleDependencies, CycleLogger } from '../../lib/autoscaler/run-cycle.ts';
-import { describeError, runCycle } from '../../lib/autoscaler/run-cycle.ts';
+import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
+import type { CycleDependencies, CycleLogger } from '../../lib/cycle/run-cycle.ts';
+import { describeError, runCycle } from '../../lib/cycle/run-cycle.ts';
 import { formatJobKey } from '../../lib/domain/index.ts';
 import type { DeadlineContext } from '../shared/middleware.ts';
 

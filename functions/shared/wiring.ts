@@ -16,12 +16,12 @@ import {
   type ClusterAdapters,
   createClusterAdapters,
 } from '../../lib/adapters/kubernetes/cluster-adapters.ts';
-import { EksClusterInfoSource } from '../../lib/adapters/kubernetes/eks-cluster-info.ts';
-import { createEksKubernetesClient } from '../../lib/adapters/kubernetes/eks-kubernetes-client.ts';
-import { systemClock } from '../../lib/adapters/system-clock.ts';
-import type { CycleDependencies, CycleLogger } from '../../lib/autoscaler/run-cycle.ts';
-import { LambdaPolicyHook, lambdaClientInvoker } from '../../lib/policy/lambda-policy-hook.ts';
-import { readPolicyEnvironment } from '../../lib/policy/policy-environment.ts';
+import { EksClusterInfoSource } from '../../lib/adapters/kubernetes/auth/eks-cluster-info.ts';
+import { createEksKubernetesClient } from '../../lib/adapters/kubernetes/auth/eks-kubernetes-client.ts';
+import { systemClock } from '../../lib/adapters/clock/system-clock.ts';
+import type { CycleDependencies, CycleLogger } from '../../lib/cycle/run-cycle.ts';
+import { LambdaPolicyHook, lambdaClientInvoker } from '../../lib/adapters/policy/lambda-policy-hook.ts';
+import { readPolicyEnvironment } from '../../lib/adapters/policy/policy-environment.ts';
 import type { Clock } from '../../lib/ports/clock.ts';
 import type { PolicyHook } from '../../lib/ports/policy-hook.ts';
 import type { MetricsReporter } from '../../lib/ports/metrics-reporter.ts';

@@ -68,7 +68,7 @@ export interface AutoscalerOptionValues {
   readonly memoryTuningScaleDownCompensationEnabled: boolean;
   readonly memoryTuningOverhead: number;
   readonly memoryTuningMaximizeManagedMemory: boolean;
-  /** Extension: size heap and metaspace from the decaying history of peaks (lib/tuning/memory-history.ts). */
+  /** Extension: size heap and metaspace from the decaying history of peaks (lib/tune/memory-history.ts). */
   readonly memoryTuningHistoryEnabled: boolean;
   /** Extension: length of one peak bucket of the memory history (ms). */
   readonly memoryTuningHistoryIntervalMs: number;

@@ -87,7 +87,7 @@ export interface JobState {
   readonly configOverrides: ConfigChanges;
   /**
    * Memory usage history for the decaying-peak memory model (issue: memory tuning). Opaque to
-   * everything but lib/tuning.
+   * everything but lib/tune.
    */
   readonly memoryHistory?: unknown;
   /** Epoch ms of the last completed evaluation. */

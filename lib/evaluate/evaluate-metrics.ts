@@ -13,7 +13,8 @@ import type {
   VertexId,
   VertexInfo,
 } from '../domain/index.ts';
-import { counterRate, roundMetric, vertexMetricValue } from '../metrics/window-math.ts';
+import { counterRate, vertexMetricValue } from '../domain/sample-series.ts';
+import { roundMetric } from '../domain/metric-rounding.ts';
 import { EvaluationInputError, MissingIngestionRateError } from './evaluation-error.ts';
 import { evaluateGlobalMetrics } from './global-metrics.ts';
 import { computeOutputRatio } from './output-ratio.ts';

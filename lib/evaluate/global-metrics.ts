@@ -2,7 +2,8 @@
  * Evaluated job-level metrics (spec §3.7).
  */
 import type { EvaluatedGlobalMetricName, EvaluatedMetric, MetricSample } from '../domain/index.ts';
-import { globalMetricAverage, globalMetricValue, roundMetric } from '../metrics/window-math.ts';
+import { globalMetricAverage, globalMetricValue } from '../domain/sample-series.ts';
+import { roundMetric } from '../domain/metric-rounding.ts';
 
 const WITH_AVERAGE: readonly EvaluatedGlobalMetricName[] = [
   'HEAP_MAX_USAGE_RATIO',

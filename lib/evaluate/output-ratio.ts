@@ -3,7 +3,7 @@
  * propagate target data rates down the DAG.
  */
 import type { JobTopology, MetricSample, VertexId } from '../domain/index.ts';
-import { counterRate } from '../metrics/window-math.ts';
+import { counterRate } from '../domain/sample-series.ts';
 import { EvaluationInputError } from './evaluation-error.ts';
 import { indexTopology, type TopologyIndex } from './topology-order.ts';
 

@@ -3,7 +3,7 @@
  */
 import type { AutoscalerOptions } from '../config/index.ts';
 import type { JobTopology, MetricSample } from '../domain/index.ts';
-import { counterRate, vertexMetricValue } from '../metrics/window-math.ts';
+import { counterRate, vertexMetricValue } from '../domain/sample-series.ts';
 
 /**
  * True when some source needs more than `backlog-processing.lag-threshold` (whole seconds) to

@@ -3,7 +3,7 @@
  */
 import type { AutoscalerOptions } from '../config/index.ts';
 import type { MetricSample, VertexId } from '../domain/index.ts';
-import { counterRate, metricAverage } from '../metrics/window-math.ts';
+import { counterRate, metricAverage } from '../domain/sample-series.ts';
 
 /**
  * Busy milliseconds per second of a vertex over the window (spec §3.3). With the AVG aggregator

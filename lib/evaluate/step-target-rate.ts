@@ -22,7 +22,8 @@
  */
 import type { AutoscalerOptions } from '../config/index.ts';
 import type { MetricSample, StepSourceRate, StepTargetDataRate, VertexId } from '../domain/index.ts';
-import { counterRate, roundMetric } from '../metrics/window-math.ts';
+import { counterRate } from '../domain/sample-series.ts';
+import { roundMetric } from '../domain/metric-rounding.ts';
 
 /** The options of the step-aware target rate. */
 export type StepTargetRateOptions = Pick<

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runWorldReport } from '../../lib/local/world/run-world-report.ts';
-import { loadWorldScenario } from '../../lib/local/world/world-scenario.ts';
+import { runWorldReport } from '../../sim/world/run-world-report.ts';
+import { loadWorldScenario } from '../../sim/world/world-scenario.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 // The report and the screenshot stay in out/ for a human to look at.
@@ -20,7 +20,7 @@ beforeAll(async () => {
       `${CHROMIUM} is missing: the report's browser test needs Debian's chromium (apt-get install -y chromium).`,
     );
   }
-  const scenario = await loadWorldScenario(join(ROOT, 'lib', 'local', 'scenarios', 'default.yaml'));
+  const scenario = await loadWorldScenario(join(ROOT, 'sim', 'scenarios', 'default.yaml'));
   const result = await runWorldReport({
     scenario,
     outDir: OUT,

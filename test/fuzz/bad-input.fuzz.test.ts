@@ -17,7 +17,7 @@ import { InvalidKubernetesInputError } from '../../lib/adapters/kubernetes/kuber
 import { toDiscoveredJob } from '../../lib/adapters/kubernetes/kubernetes-job-discovery.ts';
 import { decodeJobMessage, InvalidJobMessageError } from '../../lib/adapters/sqs/job-message-codec.ts';
 import { InvalidOptionError, OPTION_DEFINITIONS, resolveOptions } from '../../lib/config/index.ts';
-import { parseScenario, ScenarioError } from '../../lib/local/flink-simulator/index.ts';
+import { parseScenario, ScenarioError } from '../../sim/flink-simulator/index.ts';
 import { FlinkResponseFormatError } from '../../lib/ports/metrics-source.ts';
 
 const RUNS = { numRuns: 300, seed: 271 } as const;

@@ -6,8 +6,8 @@
  * two keep being evaluated, and the faulted job decides again once the fault is gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulatorFault } from '../../lib/local/flink-simulator/index.ts';
-import { hexId } from '../../lib/local/flink-simulator/index.ts';
+import type { SimulatorFault } from '../../sim/flink-simulator/index.ts';
+import { hexId } from '../../sim/flink-simulator/index.ts';
 import { InvariantChecker } from './support/invariants.ts';
 import { type ReliabilityWorld, startReliabilityWorld } from './support/reliability-world.ts';
 

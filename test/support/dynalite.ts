@@ -1,13 +1,13 @@
 /**
- * dynalite for tests: the shared starter from lib/local, plus a fresh table per call so tests
+ * dynalite for tests: the shared starter from sim, plus a fresh table per call so tests
  * that share one server stay independent.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createStateTable } from '../../lib/adapters/dynamodb/create-state-table.ts';
-import { localDynamoClients } from '../../lib/local/dynalite-server.ts';
+import { localDynamoClients } from '../../sim/dynalite-server.ts';
 
-export { type DynaliteHandle, localDynamoClients, startDynalite } from '../../lib/local/dynalite-server.ts';
+export { type DynaliteHandle, localDynamoClients, startDynalite } from '../../sim/dynalite-server.ts';
 
 let tableCounter = 0;
 

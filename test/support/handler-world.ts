@@ -16,25 +16,25 @@ import {
   createClusterAdapters,
 } from '../../lib/adapters/kubernetes/cluster-adapters.ts';
 import { KubernetesClient } from '../../lib/adapters/kubernetes/kubernetes-client.ts';
-import { StaticTokenProvider } from '../../lib/adapters/kubernetes/token-providers.ts';
-import { ManualClock } from '../../lib/adapters/memory/manual-clock.ts';
+import { StaticTokenProvider } from '../../lib/adapters/kubernetes/auth/token-providers.ts';
+import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
 import { sqsEventOf } from '../../lib/adapters/sqs/sqs-event.ts';
 import { InMemoryJobQueue } from '../../lib/adapters/sqs/sqs-job-queue.ts';
-import type { CycleLogger } from '../../lib/autoscaler/run-cycle.ts';
+import type { CycleLogger } from '../../lib/cycle/run-cycle.ts';
 import { parseMap } from '../../lib/config/value-parsers.ts';
 import type { JobKey } from '../../lib/domain/index.ts';
-import { type FlinkSimulator, startFlinkSimulator } from '../../lib/local/flink-simulator/index.ts';
+import { type FlinkSimulator, startFlinkSimulator } from '../../sim/flink-simulator/index.ts';
 import {
   type KubernetesEmulator,
   startKubernetesEmulator,
-} from '../../lib/local/kubernetes-emulator/index.ts';
+} from '../../sim/kubernetes-emulator/index.ts';
 import type { JobMessage } from '../../lib/ports/job-queue.ts';
 import type { PolicyHook } from '../../lib/ports/policy-hook.ts';
 import { aFlinkDeployment } from '../integration/kubernetes/flink-fixtures.ts';
 import { createLocalStateTable, type DynaliteHandle, startDynalite } from './dynalite.ts';
 
 import { LAGGING_SOURCE_SCENARIO } from './local-cluster.ts';
-import { localHandlers } from './local-handlers.ts';
+import { localHandlers } from '../../sim/world/local-handlers.ts';
 
 export { LAGGING_SOURCE_SCENARIO };
 

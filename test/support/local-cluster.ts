@@ -3,12 +3,12 @@
  * Kubernetes emulator's service proxy, a FlinkDeployment opted in to the autoscaler, and the
  * operator model applying parallelism overrides to the simulator after its restart delay.
  */
-import { type FlinkSimulator, startFlinkSimulator } from '../../lib/local/flink-simulator/index.ts';
+import { type FlinkSimulator, startFlinkSimulator } from '../../sim/flink-simulator/index.ts';
 import {
   parallelismOverridesOf,
   type KubernetesEmulator,
   startKubernetesEmulator,
-} from '../../lib/local/kubernetes-emulator/index.ts';
+} from '../../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment } from '../integration/kubernetes/flink-fixtures.ts';
 
 /** One Kafka source that cannot keep up (1 subtask × 1.5 ms/record ≈ 667 rec/s < 1000 rec/s). */

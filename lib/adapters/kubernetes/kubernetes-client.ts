@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, dispatchRequest, type HttpMethod } from '../http/undici-core.ts';
-import type { BearerTokenProvider } from './eks-token.ts';
+import type { BearerTokenProvider } from './auth/eks-token.ts';
 import {
   InvalidKubernetesInputError,
   KubernetesApiError,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerRecommendCommand } from '../../../bin/commands/recommend.ts';
-import { ManualClock } from '../../../lib/adapters/memory/manual-clock.ts';
+import { ManualClock } from '../../../lib/adapters/clock/manual-clock.ts';
 import { LOCAL_TOKEN, type LocalCluster, startLocalCluster } from '../../support/local-cluster.ts';
 
 let local: LocalCluster;

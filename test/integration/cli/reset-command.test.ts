@@ -9,9 +9,9 @@ import { StateStoreEventSink } from '../../../lib/adapters/dynamodb/state-store-
 import { FlinkRestMetricsSource } from '../../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import { createClusterAdapters } from '../../../lib/adapters/kubernetes/cluster-adapters.ts';
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
-import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/token-providers.ts';
-import { ManualClock } from '../../../lib/adapters/memory/manual-clock.ts';
-import { runCycle } from '../../../lib/autoscaler/run-cycle.ts';
+import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/auth/token-providers.ts';
+import { ManualClock } from '../../../lib/adapters/clock/manual-clock.ts';
+import { runCycle } from '../../../lib/cycle/run-cycle.ts';
 import type { JobKey } from '../../../lib/domain/index.ts';
 import { createLocalStateTable, type DynaliteHandle, startDynalite } from '../../support/dynalite.ts';
 import { LOCAL_TOKEN, type LocalCluster, startLocalCluster } from '../../support/local-cluster.ts';

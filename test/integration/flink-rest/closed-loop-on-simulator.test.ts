@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FlinkRestMetricsSource } from '../../../lib/adapters/flink-rest/index.ts';
 import { resolveOptions } from '../../../lib/config/index.ts';
 import { emptyJobState, type JobState, type MetricSample } from '../../../lib/domain/index.ts';
-import { decide } from '../../../lib/executor/index.ts';
-import { type FlinkSimulator, startFlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
+import { decide } from '../../../lib/decide/index.ts';
+import { type FlinkSimulator, startFlinkSimulator } from '../../../sim/flink-simulator/index.ts';
 import { MetricsNotReadyError } from '../../../lib/ports/metrics-source.ts';
 
 let sim: FlinkSimulator | undefined;

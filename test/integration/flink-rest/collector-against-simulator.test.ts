@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlinkRestMetricsSource } from '../../../lib/adapters/flink-rest/index.ts';
 import { resolveOptions } from '../../../lib/config/index.ts';
-import { type FlinkSimulator, startFlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
-import type { FlinkSimulatorScenario } from '../../../lib/local/flink-simulator/scenario.ts';
+import { type FlinkSimulator, startFlinkSimulator } from '../../../sim/flink-simulator/index.ts';
+import type { FlinkSimulatorScenario } from '../../../sim/flink-simulator/scenario.ts';
 import {
   FlinkResponseFormatError,
   FlinkRestError,

@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerRecordCommand } from '../../../bin/commands/record.ts';
 import { parseJobDetails, parseMetricIdList } from '../../../lib/adapters/flink-rest/index.ts';
-import { type FlinkSimulator, startFlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
+import { type FlinkSimulator, startFlinkSimulator } from '../../../sim/flink-simulator/index.ts';
 
 let sim: FlinkSimulator;
 let outDir: string;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeMetricIds } from '../../../lib/adapters/flink-rest/index.ts';
-import { type FlinkSimulator, startFlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
+import { type FlinkSimulator, startFlinkSimulator } from '../../../sim/flink-simulator/index.ts';
 import { loadFlinkRestValidators } from './flink-rest-openapi.ts';
 
 const ORDERS_YAML = readFileSync(

@@ -9,7 +9,7 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcherHandler } from '../../../functions/dispatcher/dispatcher-handler.ts';
-import { localHandlers } from '../../support/local-handlers.ts';
+import { localHandlers } from '../../../sim/world/local-handlers.ts';
 import { DynamoDbStateStore } from '../../../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { FlinkRestMetricsSource } from '../../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import {
@@ -17,14 +17,14 @@ import {
   createClusterAdapters,
 } from '../../../lib/adapters/kubernetes/cluster-adapters.ts';
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
-import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/token-providers.ts';
-import { ManualClock } from '../../../lib/adapters/memory/manual-clock.ts';
+import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/auth/token-providers.ts';
+import { ManualClock } from '../../../lib/adapters/clock/manual-clock.ts';
 import { sqsEventOf } from '../../../lib/adapters/sqs/sqs-event.ts';
 import { InMemoryJobQueue } from '../../../lib/adapters/sqs/sqs-job-queue.ts';
-import type { CycleLogger } from '../../../lib/autoscaler/run-cycle.ts';
+import type { CycleLogger } from '../../../lib/cycle/run-cycle.ts';
 import type { JobKey } from '../../../lib/domain/index.ts';
-import type { FlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
-import type { KubernetesEmulator } from '../../../lib/local/kubernetes-emulator/index.ts';
+import type { FlinkSimulator } from '../../../sim/flink-simulator/index.ts';
+import type { KubernetesEmulator } from '../../../sim/kubernetes-emulator/index.ts';
 import type { JobMessage } from '../../../lib/ports/job-queue.ts';
 import { createLocalStateTable, type DynaliteHandle, startDynalite } from '../../support/dynalite.ts';
 import {

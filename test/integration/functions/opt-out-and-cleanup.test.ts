@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerStatusCommand } from '../../../bin/commands/status.ts';
 import { flinkResourcePath } from '../../../lib/adapters/kubernetes/resource-names.ts';
-import type { CycleResult } from '../../../lib/autoscaler/cycle-result.ts';
+import type { CycleResult } from '../../../lib/cycle/cycle-result.ts';
 import { type HandlerWorld, startHandlerWorld, WORLD_JOB, WORLD_KEY } from '../../support/handler-world.ts';
 
 let world: HandlerWorld | undefined;

@@ -3,9 +3,9 @@
  * handlers): allow, deny (reported once per `scaling.event.interval`), modify (restricted to our
  * keys), a hook that times out (fail-closed and fail-open) and a patch outside our keys.
  */
-import type { CycleResult } from '../../../lib/autoscaler/cycle-result.ts';
+import type { CycleResult } from '../../../lib/cycle/cycle-result.ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FunctionPolicyHook, type PolicyReviewFunction } from '../../../lib/policy/module-policy-hook.ts';
+import { FunctionPolicyHook, type PolicyReviewFunction } from '../../../lib/adapters/policy/module-policy-hook.ts';
 import type { ScalingProposal } from '../../../lib/ports/policy-hook.ts';
 import {
   type HandlerWorld,

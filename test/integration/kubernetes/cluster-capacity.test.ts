@@ -11,11 +11,11 @@ import {
   type NodegroupClient,
 } from '../../../lib/adapters/kubernetes/cluster-capacity.ts';
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
-import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/token-providers.ts';
+import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/auth/token-providers.ts';
 import {
   type KubernetesEmulator,
   startKubernetesEmulator,
-} from '../../../lib/local/kubernetes-emulator/index.ts';
+} from '../../../sim/kubernetes-emulator/index.ts';
 
 const GiB = 1024 ** 3;
 let emulator: KubernetesEmulator;

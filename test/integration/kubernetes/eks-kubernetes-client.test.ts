@@ -1,13 +1,13 @@
 import type { DescribeClusterCommand, DescribeClusterCommandOutput } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EksClusterInfoSource } from '../../../lib/adapters/kubernetes/eks-cluster-info.ts';
-import { createEksKubernetesClient } from '../../../lib/adapters/kubernetes/eks-kubernetes-client.ts';
+import { EksClusterInfoSource } from '../../../lib/adapters/kubernetes/auth/eks-cluster-info.ts';
+import { createEksKubernetesClient } from '../../../lib/adapters/kubernetes/auth/eks-kubernetes-client.ts';
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
-import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/token-providers.ts';
+import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/auth/token-providers.ts';
 import {
   type KubernetesEmulator,
   startKubernetesEmulator,
-} from '../../../lib/local/kubernetes-emulator/index.ts';
+} from '../../../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment } from './flink-fixtures.ts';
 import { createTestCertificates, type TestCertificates } from './test-certificates.ts';
 

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
 import { KubernetesJobDiscovery } from '../../../lib/adapters/kubernetes/kubernetes-job-discovery.ts';
 import { KubernetesScalingRealizer } from '../../../lib/adapters/kubernetes/kubernetes-scaling-realizer.ts';
-import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/token-providers.ts';
-import { type FlinkSimulator, startFlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
+import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/auth/token-providers.ts';
+import { type FlinkSimulator, startFlinkSimulator } from '../../../sim/flink-simulator/index.ts';
 import {
   parallelismOverridesOf,
   type KubernetesEmulator,
   startKubernetesEmulator,
-} from '../../../lib/local/kubernetes-emulator/index.ts';
+} from '../../../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment } from './flink-fixtures.ts';
 
 const SCENARIO = `

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
 import { KubernetesJobDiscovery } from '../../../lib/adapters/kubernetes/kubernetes-job-discovery.ts';
-import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/token-providers.ts';
+import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/auth/token-providers.ts';
 import {
   type KubernetesEmulator,
   startKubernetesEmulator,
-} from '../../../lib/local/kubernetes-emulator/index.ts';
+} from '../../../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment, aFlinkSessionJob } from './flink-fixtures.ts';
 
 let emulator: KubernetesEmulator;

@@ -2,14 +2,14 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BearerTokenProvider } from '../../../lib/adapters/kubernetes/eks-token.ts';
-import { kubernetesClientFromKubeconfig } from '../../../lib/adapters/kubernetes/kubeconfig.ts';
+import type { BearerTokenProvider } from '../../../lib/adapters/kubernetes/auth/eks-token.ts';
+import { kubernetesClientFromKubeconfig } from '../../../lib/adapters/kubernetes/auth/kubeconfig.ts';
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
 import { KubernetesApiError } from '../../../lib/adapters/kubernetes/kubernetes-errors.ts';
 import {
   type KubernetesEmulator,
   startKubernetesEmulator,
-} from '../../../lib/local/kubernetes-emulator/index.ts';
+} from '../../../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment } from './flink-fixtures.ts';
 
 const PATH = '/apis/flink.apache.org/v1beta1/namespaces/flink-jobs/flinkdeployments/orders-enrichment';

@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aggregatedEventName } from '../../../lib/adapters/kubernetes/event-naming.ts';
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
 import { KubernetesEventSink } from '../../../lib/adapters/kubernetes/kubernetes-event-sink.ts';
-import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/token-providers.ts';
+import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/auth/token-providers.ts';
 import type { AutoscalerEvent } from '../../../lib/domain/autoscaler-event.ts';
 import {
   type KubernetesEmulator,
   startKubernetesEmulator,
-} from '../../../lib/local/kubernetes-emulator/index.ts';
+} from '../../../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment } from './flink-fixtures.ts';
 
 const KEY = {

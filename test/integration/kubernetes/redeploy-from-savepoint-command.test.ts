@@ -7,7 +7,7 @@ import { registerRedeployFromSavepointCommand } from '../../../bin/commands/rede
 import {
   type KubernetesEmulator,
   startKubernetesEmulator,
-} from '../../../lib/local/kubernetes-emulator/index.ts';
+} from '../../../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment } from './flink-fixtures.ts';
 
 let emulator: KubernetesEmulator;

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LocalWorld, startLocalWorld } from '../../../lib/local/world/local-world.ts';
-import { runMetrics } from '../../../lib/local/world/run-metrics.ts';
-import { loadWorldScenario } from '../../../lib/local/world/world-scenario.ts';
+import { type LocalWorld, startLocalWorld } from '../../../sim/world/local-world.ts';
+import { runMetrics } from '../../../sim/world/run-metrics.ts';
+import { loadWorldScenario } from '../../../sim/world/world-scenario.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const SCENARIOS = join(ROOT, 'lib', 'local', 'scenarios');
+const SCENARIOS = join(ROOT, 'sim', 'scenarios');
 const OVERRIDES = 'pipeline.jobvertex-parallelism-overrides';
 
 let world: LocalWorld | undefined;

@@ -17,7 +17,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { WorkerRecordResult } from '../../../functions/scale-job/scale-job-handler.ts';
 import { cycleLogger } from '../../../functions/shared/wiring.ts';
-import { localHandlers } from '../../support/local-handlers.ts';
+import { localHandlers } from '../../../sim/world/local-handlers.ts';
 import { EmfMetricsReporter } from '../../../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
 import { createStateTable } from '../../../lib/adapters/dynamodb/create-state-table.ts';
 import { DynamoDbStateStore } from '../../../lib/adapters/dynamodb/dynamodb-state-store.ts';
@@ -26,18 +26,18 @@ import {
   type ClusterAdapters,
   createClusterAdapters,
 } from '../../../lib/adapters/kubernetes/cluster-adapters.ts';
-import type { BearerTokenProvider } from '../../../lib/adapters/kubernetes/eks-token.ts';
+import type { BearerTokenProvider } from '../../../lib/adapters/kubernetes/auth/eks-token.ts';
 import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
-import { ManualClock } from '../../../lib/adapters/memory/manual-clock.ts';
+import { ManualClock } from '../../../lib/adapters/clock/manual-clock.ts';
 import { sqsEventOf } from '../../../lib/adapters/sqs/sqs-event.ts';
 import { InMemoryJobQueue } from '../../../lib/adapters/sqs/sqs-job-queue.ts';
 import type { JobKey } from '../../../lib/domain/index.ts';
-import { type FlinkSimulator, startFlinkSimulator } from '../../../lib/local/flink-simulator/index.ts';
+import { type FlinkSimulator, startFlinkSimulator } from '../../../sim/flink-simulator/index.ts';
 import {
   parallelismOverridesOf,
   type KubernetesEmulator,
   startKubernetesEmulator,
-} from '../../../lib/local/kubernetes-emulator/index.ts';
+} from '../../../sim/kubernetes-emulator/index.ts';
 import type { JobMessage } from '../../../lib/ports/job-queue.ts';
 import type { ScalingRealizer } from '../../../lib/ports/scaling-realizer.ts';
 import { aFlinkDeployment } from '../../integration/kubernetes/flink-fixtures.ts';

@@ -10,7 +10,7 @@ import {
 } from '../../../lib/evaluate/evaluate-metrics.ts';
 import { EvaluationInputError, MissingIngestionRateError } from '../../../lib/evaluate/evaluation-error.ts';
 import { topologicalOrder } from '../../../lib/evaluate/topology-order.ts';
-import { aSample, aTopology, aVertex } from '../metrics/sample-builders.ts';
+import { aSample, aTopology, aVertex } from '../../builders/sample-builders.ts';
 
 /**
  * s1 ─┐

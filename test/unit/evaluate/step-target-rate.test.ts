@@ -10,7 +10,7 @@ import {
   sourceStepRate,
   sourceTargetDataRate,
 } from '../../../lib/evaluate/step-target-rate.ts';
-import { aSample, aTopology, aVertex } from '../metrics/sample-builders.ts';
+import { aSample, aTopology, aVertex } from '../../builders/sample-builders.ts';
 
 /** Defaults: step-aware on, recent fraction 0.5, threshold 0.1. */
 const options: AutoscalerOptions = defaultOptions();

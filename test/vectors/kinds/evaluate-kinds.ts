@@ -26,15 +26,15 @@ import {
   isProcessingBacklog,
 } from '../../../lib/evaluate/evaluate-metrics.ts';
 import { computeScaleThresholds } from '../../../lib/evaluate/target-capacity.ts';
-import { computeSample } from '../../../lib/metrics/compute-sample.ts';
-import { updateMetricWindow } from '../../../lib/metrics/metric-window.ts';
-import { observedTprFromBackpressure } from '../../../lib/metrics/observed-tpr.ts';
+import { computeSample } from '../../../lib/collect/compute-sample.ts';
+import { updateMetricWindow } from '../../../lib/window/update-metric-window.ts';
+import { observedTprFromBackpressure } from '../../../lib/collect/observed-tpr.ts';
 import {
   computeRestartTimeMs,
   recordRestartDuration,
   trimScalingTracking,
-} from '../../../lib/metrics/scaling-tracking.ts';
-import { counterRate } from '../../../lib/metrics/window-math.ts';
+} from '../../../lib/evaluate/scaling-tracking.ts';
+import { counterRate } from '../../../lib/domain/sample-series.ts';
 import { type KindHandler, vectorConfig, vectorNumber } from '../vector-format.ts';
 
 type Json = Record<string, unknown>;
@@ -422,7 +422,7 @@ export const evaluateKinds: Record<string, KindHandler> = {
         options,
         nowMs,
         // The Java collector's trimming: no anchor before `now − window` (our cycles pass
-        // 3 cadences; lib/metrics/metric-window.ts explains why).
+        // 3 cadences; lib/window/update-metric-window.ts explains why).
         lookbackMs: 0,
       });
       samples = update.samples;

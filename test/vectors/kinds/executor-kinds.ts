@@ -16,14 +16,14 @@ import {
   type VertexInfo,
 } from '../../../lib/domain/index.ts';
 import { computeScaleThresholds } from '../../../lib/evaluate/target-capacity.ts';
-import { decide } from '../../../lib/executor/decide.ts';
-import { executeScaling } from '../../../lib/executor/execute-scaling.ts';
+import { decide } from '../../../lib/decide/decide.ts';
+import { executeScaling } from '../../../lib/decide/execute-scaling.ts';
 import {
   formatScalingReportEntry,
   SCALING_DISABLED_HEADER_PREFIX,
   SCALING_ENABLED_HEADER,
-} from '../../../lib/executor/scaling-report.ts';
-import { countTaskManagers } from '../../../lib/executor/task-manager-count.ts';
+} from '../../../lib/decide/scaling-report.ts';
+import { countTaskManagers } from '../../../lib/decide/task-manager-count.ts';
 import { type KindHandler, type VectorCase, vectorDurationMs, vectorNumber } from '../vector-format.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- vector JSON is free-form

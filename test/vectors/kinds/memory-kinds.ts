@@ -12,12 +12,12 @@ import type {
   VertexId,
 } from '../../../lib/domain/index.ts';
 import { emptyJobState } from '../../../lib/domain/index.ts';
-import { executeScaling } from '../../../lib/executor/execute-scaling.ts';
-import { MemoryBudget } from '../../../lib/tuning/memory-budget.ts';
-import { applyScaleDownCompensation, scaleDownCompensation } from '../../../lib/tuning/memory-scaling.ts';
-import { networkSegmentsPerGate } from '../../../lib/tuning/network-memory.ts';
-import { planMemory } from '../../../lib/tuning/plan-memory.ts';
-import { estimateSlotsAfterRescale } from '../../../lib/tuning/slot-estimate.ts';
+import { executeScaling } from '../../../lib/decide/execute-scaling.ts';
+import { MemoryBudget } from '../../../lib/tune/memory-budget.ts';
+import { applyScaleDownCompensation, scaleDownCompensation } from '../../../lib/tune/memory-scaling.ts';
+import { networkSegmentsPerGate } from '../../../lib/tune/network-memory.ts';
+import { planMemory } from '../../../lib/tune/plan-memory.ts';
+import { estimateSlotsAfterRescale } from '../../../lib/tune/slot-estimate.ts';
 import { type KindHandler, type VectorCase, vectorConfig, vectorNumber } from '../vector-format.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form vector JSON

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StateStoreEventSink } from '../../../../lib/adapters/dynamodb/state-store-event-sink.ts';
 import { InMemoryStateStore } from '../../../../lib/adapters/memory/in-memory-state-store.ts';
-import { ManualClock } from '../../../../lib/adapters/memory/manual-clock.ts';
+import { ManualClock } from '../../../../lib/adapters/clock/manual-clock.ts';
 import type { JobKey } from '../../../../lib/domain/index.ts';
 
 const key: JobKey = { cluster: 'c', namespace: 'n', kind: 'FlinkDeployment', name: 'j' };

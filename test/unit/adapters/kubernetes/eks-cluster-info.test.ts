@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EksClusterInfoSource,
   EksClusterUnavailableError,
-} from '../../../../lib/adapters/kubernetes/eks-cluster-info.ts';
+} from '../../../../lib/adapters/kubernetes/auth/eks-cluster-info.ts';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 

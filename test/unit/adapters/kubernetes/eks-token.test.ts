@@ -4,7 +4,7 @@ import {
   createEksToken,
   EKS_TOKEN_REFRESH_AFTER_MS,
   EksTokenProvider,
-} from '../../../../lib/adapters/kubernetes/eks-token.ts';
+} from '../../../../lib/adapters/kubernetes/auth/eks-token.ts';
 import { InvalidKubernetesInputError } from '../../../../lib/adapters/kubernetes/kubernetes-errors.ts';
 
 const credentials = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveKubeconfig } from '../../../../lib/adapters/kubernetes/kubeconfig.ts';
+import { resolveKubeconfig } from '../../../../lib/adapters/kubernetes/auth/kubeconfig.ts';
 import { InvalidKubernetesInputError } from '../../../../lib/adapters/kubernetes/kubernetes-errors.ts';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';

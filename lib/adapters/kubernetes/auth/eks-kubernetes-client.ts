@@ -1,0 +1,43 @@
+import type { EksClusterInfo, EksClusterInfoSource } from './eks-cluster-info.ts';
+import {
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+  EksTokenProvider,
+} from './eks-token.ts';
+import { KubernetesClient, type KubernetesClientOptions } from '../kubernetes-client.ts';
+
+export interface EksKubernetesClientOptions {
+  readonly clusterName: string;
+  /** Region of the cluster (the STS endpoint the token is signed for). */
+  readonly region: string;
+  /** DescribeCluster source (cached); endpoint and CA come from it. */
+  readonly clusterInfo: EksClusterInfoSource;
+  /** Injected credentials; the AWS default chain (the Lambda role) when absent. */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  readonly nowMs?: () => number;
+  readonly retry?: KubernetesClientOptions['retry'];
+}
+
+/**
+ * The production Kubernetes client of a Lambda (eks-kubernetes.md §1): endpoint and CA from
+ * DescribeCluster, bearer token from the Lambda's IAM identity, TLS verified against the
+ * cluster CA. Build once per cold start and reuse.
+ */
+export async function createEksKubernetesClient(
+  options: EksKubernetesClientOptions,
+): Promise<{ client: KubernetesClient; info: EksClusterInfo }> {
+  const info = await options.clusterInfo.get(options.clusterName);
+  const token = new EksTokenProvider({
+    clusterName: options.clusterName,
+    region: options.region,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.nowMs ? { nowMs: options.nowMs } : {}),
+  });
+  const client = new KubernetesClient({
+    baseUrl: info.endpoint,
+    caPem: info.caPem,
+    token,
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  return { client, info };
+}

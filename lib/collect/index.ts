@@ -1,0 +1,3 @@
+export * from './compute-sample.ts';
+export * from './global-sample-metrics.ts';
+export * from './observed-tpr.ts';

@@ -1,0 +1,84 @@
+import type { KubernetesStatusCause } from '../../lib/adapters/kubernetes/kubernetes-errors.ts';
+
+/** A Kubernetes `Status` answer (eks-kubernetes.md §8) with its HTTP code. */
+export interface StatusResponse {
+  readonly code: number;
+  readonly body: Record<string, unknown>;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Builds a failure `Status` the way the API server does. */
+export function failureStatus(
+  code: number,
+  reason: string,
+  message: string,
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: readonly KubernetesStatusCause[];
+    retryAfterSeconds?: number;
+  },
+  headers?: Readonly<Record<string, string>>,
+): StatusResponse {
+  return {
+    code,
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      ...(details ? { details } : {}),
+      code,
+    },
+    ...(headers ? { headers } : {}),
+  };
+}
+
+/** `<plural>.<group> "<name>"`, the resource phrase of API server messages. */
+export function resourcePhrase(plural: string, group: string, name: string): string {
+  return `${plural}${group ? `.${group}` : ''} "${name}"`;
+}
+
+export function notFound(plural: string, group: string, name: string): StatusResponse {
+  return failureStatus(404, 'NotFound', `${resourcePhrase(plural, group, name)} not found`, {
+    name,
+    group,
+    kind: plural,
+  });
+}
+
+export function conflict(plural: string, group: string, name: string): StatusResponse {
+  return failureStatus(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${resourcePhrase(plural, group, name)}: the object has been modified; please apply your changes to the latest version and try again`,
+    { name, group, kind: plural },
+  );
+}
+
+export function invalid(
+  kind: string,
+  group: string,
+  name: string,
+  causes: readonly KubernetesStatusCause[],
+): StatusResponse {
+  const summary = causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`).join(', ');
+  return failureStatus(
+    422,
+    'Invalid',
+    `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${summary}`,
+    {
+      name,
+      group,
+      kind,
+      causes,
+    },
+  );
+}
+
+export function badRequest(message: string): StatusResponse {
+  return failureStatus(400, 'BadRequest', message);
+}

@@ -1,0 +1,16 @@
+import { parseMap } from '../../lib/config/value-parsers.ts';
+import type { StoredObject } from './flink-operator-model.ts';
+
+const OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
+
+/**
+ * The per-vertex parallelism a FlinkDeployment's spec asks for
+ * (`pipeline.jobvertex-parallelism-overrides` as numbers), or undefined when it sets none: what
+ * the operator model hands to a simulated Flink cluster when a spec change rolls out.
+ */
+export function parallelismOverridesOf(resource: StoredObject): Record<string, number> | undefined {
+  const config = (resource.spec?.['flinkConfiguration'] ?? {}) as Record<string, string>;
+  const text = config[OVERRIDES_KEY];
+  if (!text) return undefined;
+  return Object.fromEntries(Object.entries(parseMap(text)).map(([vertex, p]) => [vertex, Number(p)]));
+}
