@@ -1,7 +1,7 @@
 // Every `docs/<file>.md §<number>` cited in the code and the repository's Markdown must name a
 // numbered heading of that document, and no reference may still point at the documents' old
 // locations outside the repository (run `node scripts/rewrite-doc-references.ts` to convert them).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { filesToScan, rewriteDocReferences } from '../../scripts/rewrite-doc-references.ts';
@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, '..', '..');
 const DOCS = ['algorithm', 'design', 'flink-resources', 'kubernetes-and-eks', 'flink-rest'] as const;
 
 /** Section numbers of a document: headings like `## 2. Metrics collection` or `### 2.5 Metric …`. */
-export function headingNumbers(markdown: string): Set<string> {
+function headingNumbers(markdown: string): Set<string> {
   const numbers = new Set<string>();
   let inFence = false;
   for (const line of markdown.split('\n')) {
@@ -35,7 +35,7 @@ const REFERENCE_RE = new RegExp(
   'g',
 );
 
-export interface CitedSection {
+interface CitedSection {
   readonly doc: string;
   readonly section: string;
   /** 1-based line of the reference. */
@@ -43,7 +43,7 @@ export interface CitedSection {
 }
 
 /** Every section of a docs/ document cited in `text`. */
-export function citedSections(text: string): CitedSection[] {
+function citedSections(text: string): CitedSection[] {
   const cited: CitedSection[] = [];
   for (const m of text.matchAll(REFERENCE_RE)) {
     const doc = m[1] ?? '';
@@ -58,6 +58,10 @@ const headings = new Map(
   DOCS.map((doc) => [doc, headingNumbers(readFileSync(join(root, 'docs', `${doc}.md`), 'utf8'))]),
 );
 const files = filesToScan(root).map((file) => ({ file, text: readFileSync(join(root, file), 'utf8') }));
+/** The docs cite each other too; they are checked for section numbers (not for old forms). */
+const docFiles = readdirSync(join(root, 'docs'))
+  .filter((name) => name.endsWith('.md'))
+  .map((name) => ({ file: `docs/${name}`, text: readFileSync(join(root, 'docs', name), 'utf8') }));
 
 describe('section references to docs/', () => {
   it('finds the numbered headings of every document', () => {
@@ -72,7 +76,7 @@ describe('section references to docs/', () => {
 
   it('cite only sections that exist as headings', () => {
     const missing: string[] = [];
-    for (const { file, text } of files) {
+    for (const { file, text } of [...files, ...docFiles]) {
       for (const ref of citedSections(text)) {
         if (!headings.get(ref.doc as (typeof DOCS)[number])?.has(ref.section)) {
           missing.push(`${file}:${ref.line}: docs/${ref.doc}.md §${ref.section} has no heading`);
