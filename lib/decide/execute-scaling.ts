@@ -72,7 +72,8 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
     });
   }
   if (!changed) {
-    return outputOf(job, { ...notApplied, action: 'balanced', guards: [memory.outcome], events: [...decided.events] });
+    const events = [...decided.events];
+    return outputOf(job, { ...notApplied, action: 'balanced', guards: [memory.outcome], events });
   }
 
   const entries = reportEntries(summaries, vertices);

@@ -71,7 +71,9 @@ export function decideVertices(input: ExecuteScalingInput): VertexDecisions {
       backlogDrained,
       stepTargetDataRate: evaluated.stepTargetDataRates?.[vertex.id],
     });
-    if (result.settleCheckSpent) history[vertex.id] = withoutNewestMark(history[vertex.id] ?? [], 'catchUpCapacity');
+    if (result.settleCheckSpent) {
+      history[vertex.id] = withoutNewestMark(history[vertex.id] ?? [], 'catchUpCapacity');
+    }
     if (result.shortfallCheckSpent) {
       history[vertex.id] = withoutNewestMark(history[vertex.id] ?? [], 'shortfallCheckDue');
     }
@@ -153,7 +155,10 @@ function excludedDecision(
  * A vertex decision as the job-level selection leaves it: a vertex whose change is not part of
  * the scaling (no vertex outside its band) is reported as unchanged, with the reason appended.
  */
-export function finalDecision(decision: VertexDecision, selected: ParallelismChange | undefined): VertexDecision {
+export function finalDecision(
+  decision: VertexDecision,
+  selected: ParallelismChange | undefined,
+): VertexDecision {
   if (selected) return { ...decision, changed: true, recommendedParallelism: selected.newParallelism };
   if (decision.recommendedParallelism === decision.currentParallelism) return { ...decision, changed: false };
   return {

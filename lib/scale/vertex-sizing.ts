@@ -164,8 +164,9 @@ export function sizeParallelism(
     scaled,
     limitContext,
     reasons: [direction, ...factor.reasons, ...scaled.steps.map((step) => step.reason)],
-    text: [`${factor.text} → ${scaled.rawParallelism}`, ...describeLimitSteps(scaled.steps, limitContext)].join(
-      ', ',
-    ),
+    text: [
+      `${factor.text} → ${scaled.rawParallelism}`,
+      ...describeLimitSteps(scaled.steps, limitContext),
+    ].join(', '),
   };
 }

@@ -108,7 +108,8 @@ export function targetCapacityOf(
   restartTimeMs: number,
 ): number {
   if (Number.isNaN(view.trueProcessingRateAvg)) return Number.NaN;
-  return targetProcessingCapacity(view.capacityRates, options, restartTimeMs, options.utilizationTarget, true);
+  const { capacityRates } = view;
+  return targetProcessingCapacity(capacityRates, options, restartTimeMs, options.utilizationTarget, true);
 }
 
 /** The change that keeps `currentParallelism`. */
