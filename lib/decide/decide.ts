@@ -19,7 +19,12 @@ import type {
 import { evaluateMetrics } from '../evaluate/evaluate-metrics.ts';
 import { MissingIngestionRateError } from '../evaluate/evaluation-error.ts';
 import { computeSample, verticesWithoutBusyTime } from '../collect/index.ts';
-import { clearHistoryIfRestarted, updateMetricWindow, windowLookbackMs } from '../window/index.ts';
+import {
+  clearHistoryIfRestarted,
+  type MetricWindowUpdate,
+  updateMetricWindow,
+  windowLookbackMs,
+} from '../window/index.ts';
 import {
   computeRestartTimeMs,
   recordRestartDuration,
@@ -97,6 +102,23 @@ export interface DecideOutput {
  * 5. Otherwise {@link executeScaling}: per-vertex decisions, summary, guards, scaling.
  */
 export function decide(input: DecideInput): DecideOutput {
+  const cycle = prepareCycle(input);
+  const readiness = evaluateWhenReady(input, cycle);
+  if ('notReady' in readiness) return notReadyOutput(cycle, readiness.notReady);
+  return decideScaling(input, cycle, readiness.evaluated);
+}
+
+/** What steps 1–2 of {@link decide} prepare: the state, sample and window the cycle decides on. */
+interface PreparedCycle {
+  /** The job state with trimmed history and scaling records and this cycle's bookkeeping. */
+  readonly state: JobState;
+  readonly sample: MetricSample;
+  readonly window: MetricWindowUpdate;
+  readonly restartTimeMs: number;
+}
+
+/** Steps 1–2 of {@link decide}: reset for a new job id, trim, sample, window, restart time. */
+function prepareCycle(input: DecideInput): PreparedCycle {
   const { options, raw, nowMs } = input;
   const topology = raw.topology;
   const reset = resetForJob(input.state, input.samples, topology);
@@ -116,7 +138,6 @@ export function decide(input: DecideInput): DecideOutput {
   });
   const scalingTracking =
     recordRestartDuration({ records: trimmedRecords, scalingHistory, topology }) ?? trimmedRecords;
-  const restartTimeMs = computeRestartTimeMs(scalingTracking, options);
   const state: JobState = {
     ...reset.state,
     jobId: topology.jobId,
@@ -125,34 +146,31 @@ export function decide(input: DecideInput): DecideOutput {
     scalingTracking,
     lastEvaluationMs: nowMs,
   };
-  const reportBase = {
-    restartTimeMs,
-    windowFull: window.windowFull,
-    windowSampleCount: window.samples.length,
-  };
-  const notReady = (
-    detail: string,
-    evaluated?: EvaluatedMetrics,
-    failed: GuardOutcome['guard'] = 'window',
-  ): DecideOutput => ({
-    decision: {
-      action: 'not-ready',
-      vertices: [],
-      guards: [
-        ...(failed === 'window'
-          ? []
-          : [{ guard: 'window' as const, passed: true, detail: windowDetail(window.samples) }]),
-        { guard: failed, passed: false, detail },
-      ],
-      parallelismOverrides: {},
-      summary: `Not ready: ${detail}. Nothing is scaled this cycle.`,
-    },
-    state,
-    sample,
-    samples: window.samples,
-    report: { ...reportBase, ...(evaluated ? { evaluated } : {}), events: [] },
-  });
+  return { state, sample, window, restartTimeMs: computeRestartTimeMs(scalingTracking, options) };
+}
 
+/** Why nothing is decided this cycle, the guard that says so, and the evaluation if one exists. */
+interface NotReady {
+  readonly detail: string;
+  readonly evaluated?: EvaluatedMetrics;
+  readonly failed: GuardOutcome['guard'];
+}
+
+function notReady(
+  detail: string,
+  evaluated?: EvaluatedMetrics,
+  failed: GuardOutcome['guard'] = 'window',
+): { readonly notReady: NotReady } {
+  return { notReady: { detail, ...(evaluated ? { evaluated } : {}), failed } };
+}
+
+/** Steps 3–4 of {@link decide}: the evaluation, when the window and the observation allow one. */
+function evaluateWhenReady(
+  input: DecideInput,
+  cycle: PreparedCycle,
+): { readonly evaluated: EvaluatedMetrics } | { readonly notReady: NotReady } {
+  const { options, raw } = input;
+  const { window } = cycle;
   if (window.samples.length < 2) {
     return notReady(`${window.samples.length} sample(s) in the metric window, at least 2 are needed`);
   }
@@ -161,7 +179,12 @@ export function decide(input: DecideInput): DecideOutput {
     : `the metric window (${options.metricsWindowMs} ms) is not full yet`;
   let evaluated: EvaluatedMetrics;
   try {
-    evaluated = evaluateMetrics({ samples: window.samples, topology, options, restartTimeMs });
+    evaluated = evaluateMetrics({
+      samples: window.samples,
+      topology: raw.topology,
+      options,
+      restartTimeMs: cycle.restartTimeMs,
+    });
   } catch (error) {
     if (!(error instanceof MissingIngestionRateError)) throw error;
     return window.windowFull ? notReady(error.message, undefined, 'observation') : notReady(notFullReason);
@@ -175,14 +198,58 @@ export function decide(input: DecideInput): DecideOutput {
       'observation',
     );
   }
+  return { evaluated };
+}
 
+/** The report fields every output of {@link decide} shares. */
+function reportBase(
+  cycle: PreparedCycle,
+): Pick<DecisionReport, 'restartTimeMs' | 'windowFull' | 'windowSampleCount'> {
+  return {
+    restartTimeMs: cycle.restartTimeMs,
+    windowFull: cycle.window.windowFull,
+    windowSampleCount: cycle.window.samples.length,
+  };
+}
+
+/** A not-ready cycle: the failed guard (after a passed window guard when the window is fine). */
+function notReadyOutput(cycle: PreparedCycle, reason: NotReady): DecideOutput {
+  const { detail, evaluated, failed } = reason;
+  return {
+    decision: {
+      action: 'not-ready',
+      vertices: [],
+      guards: [
+        ...(failed === 'window'
+          ? []
+          : [{ guard: 'window' as const, passed: true, detail: windowDetail(cycle.window.samples) }]),
+        { guard: failed, passed: false, detail },
+      ],
+      parallelismOverrides: {},
+      summary: `Not ready: ${detail}. Nothing is scaled this cycle.`,
+    },
+    state: cycle.state,
+    sample: cycle.sample,
+    samples: cycle.window.samples,
+    report: { ...reportBase(cycle), ...(evaluated ? { evaluated } : {}), events: [] },
+  };
+}
+
+/** Step 5 of {@link decide}: the scaling, the memory plan, and the state to persist. */
+function decideScaling(
+  input: DecideInput,
+  cycle: PreparedCycle,
+  evaluated: EvaluatedMetrics,
+): DecideOutput {
+  const { options, raw, nowMs } = input;
+  const { state } = cycle;
   const executed = executeScaling({
     options,
-    topology,
+    topology: raw.topology,
     evaluated,
-    scalingHistory,
+    scalingHistory: state.scalingHistory,
     delayedScaleDown: state.delayedScaleDown,
-    restartTimeMs,
+    restartTimeMs: cycle.restartTimeMs,
     nowMs,
     runtimeExcludedVertexIds: verticesWithoutBusyTime(raw, options),
     ...(input.taskManager ? { taskManager: input.taskManager } : {}),
@@ -208,7 +275,7 @@ export function decide(input: DecideInput): DecideOutput {
     ...(executed.action === 'scale'
       ? {
           parallelismOverrides: executed.parallelismOverrides,
-          scalingTracking: [...scalingTracking, { startMs: nowMs }],
+          scalingTracking: [...state.scalingTracking, { startMs: nowMs }],
         }
       : {}),
   };
@@ -216,15 +283,18 @@ export function decide(input: DecideInput): DecideOutput {
     decision: {
       action: executed.action,
       vertices: executed.vertices,
-      guards: [{ guard: 'window', passed: true, detail: windowDetail(window.samples) }, ...executed.guards],
+      guards: [
+        { guard: 'window', passed: true, detail: windowDetail(cycle.window.samples) },
+        ...executed.guards,
+      ],
       parallelismOverrides: executed.parallelismOverrides,
       summary: summarize(executed),
     },
     state: nextState,
-    sample,
-    samples: window.samples,
+    sample: cycle.sample,
+    samples: cycle.window.samples,
     report: {
-      ...reportBase,
+      ...reportBase(cycle),
       evaluated: executed.evaluated,
       events: memory?.event ? [...executed.events, memory.event] : executed.events,
     },

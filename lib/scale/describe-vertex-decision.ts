@@ -2,8 +2,9 @@
  * Text of a vertex decision's `why`: one sentence with the rates, thresholds, factor and every
  * rule that moved the number, so a user reading an event or a log line can redo the arithmetic.
  */
-import type { VertexLimitReason } from '../domain/index.ts';
+import type { StepTargetDataRate, VertexLimitReason } from '../domain/index.ts';
 import type { AlignmentMode } from './align-parallelism.ts';
+import type { LimitStep } from './scale-parallelism.ts';
 
 /** A rate or capacity for humans: whole numbers as-is, else two decimals; ∞ and n/a spelled out. */
 export function formatRate(value: number): string {
@@ -78,4 +79,20 @@ export function describeLimit(reason: VertexLimitReason, value: number, context:
     default:
       return `${reason} → ${value}`;
   }
+}
+
+/** The clauses of every limit step of {@link scaleParallelism}, in the order applied. */
+export function describeLimitSteps(steps: readonly LimitStep[], context: LimitContext): string[] {
+  return steps.map((step) => describeLimit(step.reason, step.parallelism, context));
+}
+
+/** `source src: last 5m 4000 rec/s vs window 3200 rec/s`, for each source with a step. */
+export function describeStepSources(step: StepTargetDataRate): string {
+  return step.sources
+    .map(
+      (source) =>
+        `source ${source.vertexId}: last ${formatDurationMs(source.recentSpanMs)} (${source.recentSamples} samples) ` +
+        `${formatRate(source.recentRate)} rec/s vs window ${formatRate(source.windowRate)} rec/s`,
+    )
+    .join('; ');
 }

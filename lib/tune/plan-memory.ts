@@ -5,32 +5,31 @@
  * - guards: never below observed usage × (1 + overhead) nor Flink's minimums; no plan without
  *   heap/metaspace metrics; no plan whose configuration Flink would derive differently;
  * - computed on every evaluation; reported as a recommendation when tuning is disabled.
+ *
+ * The plan is a pipeline of named steps; each returns its value or why there is no plan.
  */
 import type { AutoscalerOptions } from '../config/index.ts';
 import { formatMemorySize } from '../config/index.ts';
 import type {
   AutoscalerEvent,
   ConfigChanges,
-  EvaluatedMetric,
   EvaluatedMetrics,
   JobTopology,
   MemoryPlan,
-  MemoryPoolName,
-  MemoryPoolPlan,
-  TaskManagerMemorySpecChange,
   TaskManagerResources,
   VertexId,
 } from '../domain/index.ts';
 import { applyConfigChanges, emptyConfigChanges, recommendationMessage } from './config-changes.ts';
-import { ceilFractionThousandths, formatFractionThousandths } from './java-numbers.ts';
 import { MemoryBudget } from './memory-budget.ts';
 import {
   type MemoryHistory,
   memoryHistoryParams,
   peakEstimate,
+  type PeakBucket,
   readMemoryHistory,
   recordPeak,
 } from './memory-history.ts';
+import { plannedConfigChanges, poolPlans, type SizedPools, specChange } from './memory-plan-assembly.ts';
 import { MIN_HEAP_BYTES, MIN_METASPACE_BYTES } from './memory-minimums.ts';
 import { applyScaleDownCompensation, scaleDownCompensation } from './memory-scaling.ts';
 import { networkMemoryRequirement } from './network-memory.ts';
@@ -39,9 +38,9 @@ import {
   memoryConfigWithBudget,
   parseTaskManagerMemory,
   type TaskManagerMemorySpec,
-  TM_MEMORY_KEYS,
 } from './task-manager-memory-model.ts';
 import { InvalidMemoryConfigurationError } from './tuning-errors.ts';
+import { type PoolUsage, poolUsage, type SizedPool, sizedFrom, usageTarget } from './usage-target.ts';
 
 /** Inputs of {@link planMemory}. */
 export interface PlanMemoryInput {
@@ -73,102 +72,13 @@ export interface PlanMemoryResult {
   readonly event?: AutoscalerEvent;
 }
 
-const FRACTION_REMOVALS = [
-  TM_MEMORY_KEYS.flinkSize,
-  TM_MEMORY_KEYS.taskHeap,
-  TM_MEMORY_KEYS.managedSize,
-  TM_MEMORY_KEYS.managedSizeFallback,
-];
-
 const fmt = formatMemorySize;
 
-/** Latest and average of a usage metric when both are usable; NaN fields become undefined. */
-function usage(metric: EvaluatedMetric | undefined): { average: number; observedMax: number } | undefined {
-  if (!metric) return undefined;
-  const values = [metric.average, metric.current].filter((v) => Number.isFinite(v) && v >= 0);
-  if (!Number.isFinite(metric.average) || metric.average < 0) return undefined;
-  return { average: metric.average, observedMax: Math.max(...values) };
-}
+/** A step of the plan: its value, or why there is no plan. */
+type PlanStep<T> = { readonly value: T } | { readonly skip: string };
 
-/** `(long) (bytes × (1 + overhead))` over `(long) usage`, as the operator computes it. */
-function withOverhead(usageBytes: number, overhead: number): number {
-  return Math.trunc(Math.trunc(usageBytes) * (1 + overhead));
-}
-
-interface SizedPool {
-  readonly bytes: number;
-  readonly minimumBytes: number;
-  readonly why: string;
-}
-
-/**
- * Target for heap or metaspace: max(window average, history estimate) × (1 + overhead), floored
- * at observed maximum × (1 + overhead) and the Flink minimum.
- */
-function usageTarget(
-  label: string,
-  metric: { average: number; observedMax: number },
-  historyEstimateBytes: number | undefined,
-  overhead: number,
-  flinkMinimumBytes: number,
-): { targetBytes: number; minimumBytes: number; why: string } {
-  const fromWindow = withOverhead(metric.average, overhead);
-  const fromHistory = historyEstimateBytes === undefined ? 0 : withOverhead(historyEstimateBytes, overhead);
-  const observed = withOverhead(metric.observedMax, overhead);
-  const minimumBytes = Math.max(observed, flinkMinimumBytes);
-  const targetBytes = Math.max(fromWindow, fromHistory, minimumBytes);
-  const source =
-    targetBytes === fromWindow
-      ? `window average ${fmt(Math.trunc(metric.average))}`
-      : targetBytes === fromHistory
-        ? `history peak estimate ${fmt(historyEstimateBytes ?? 0)} (window average ${fmt(Math.trunc(metric.average))})`
-        : targetBytes === observed
-          ? `latest usage ${fmt(Math.trunc(metric.observedMax))} (above the window average)`
-          : `Flink minimum ${fmt(flinkMinimumBytes)} (usage ${fmt(Math.trunc(metric.observedMax))} is lower)`;
-  return {
-    targetBytes,
-    minimumBytes,
-    why: `${label} from ${source} × (1 + overhead ${overhead}) = ${fmt(targetBytes)}`,
-  };
-}
-
-function skipped(reason: string, memoryHistory: unknown): PlanMemoryResult {
-  return { plan: undefined, skippedReason: reason, memoryHistory, configChanges: emptyConfigChanges() };
-}
-
-/** Updates the history with this evaluation's observations (when the model is enabled). */
-function updateHistory(input: PlanMemoryInput): { stored: unknown; history: MemoryHistory | undefined } {
-  const params = memoryHistoryParams(input.options);
-  if (!params.enabled) return { stored: input.memoryHistory, history: undefined };
-  const previous = readMemoryHistory(input.memoryHistory, params.intervalMs);
-  const heap = usage(input.globalMetrics.HEAP_MEMORY_USED);
-  const metaspace = usage(input.globalMetrics.METASPACE_MEMORY_USED);
-  const history: MemoryHistory = {
-    ...previous,
-    heap: recordPeak(previous.heap, heap?.observedMax ?? Number.NaN, input.nowMs, params),
-    metaspace: recordPeak(previous.metaspace, metaspace?.observedMax ?? Number.NaN, input.nowMs, params),
-  };
-  return { stored: history, history };
-}
-
-/** The new TaskManager memory for the resource spec (spec §7.7: the requests/limits ratio is kept). */
-function specChange(
-  taskManager: TaskManagerResources | undefined,
-  budgetBytes: number,
-  totalAfterBytes: number,
-): TaskManagerMemorySpecChange {
-  const field = taskManager?.memorySource ?? 'flinkConfiguration';
-  const limit = taskManager?.memoryLimitBytes;
-  if (field === 'resources.requests.memory' && limit !== undefined) {
-    return {
-      field,
-      beforeBytes: budgetBytes,
-      afterBytes: totalAfterBytes,
-      limitBeforeBytes: limit,
-      limitAfterBytes: Math.round((limit * totalAfterBytes) / budgetBytes),
-    };
-  }
-  return { field, beforeBytes: budgetBytes, afterBytes: totalAfterBytes };
+function skip(reason: string): { readonly skip: string } {
+  return { skip: reason };
 }
 
 /**
@@ -184,212 +94,270 @@ function specChange(
  * Never throws for a bad configuration or missing metrics: it returns no plan and says why.
  */
 export function planMemory(input: PlanMemoryInput): PlanMemoryResult {
-  const { options } = input;
   const { stored, history } = updateHistory(input);
-  const params = memoryHistoryParams(options);
+  const sized = sizePools(input, history);
+  if ('skip' in sized) return skipped(sized.skip, stored);
+  const changes = plannedConfigChanges(sized.value);
+  const after = derivedConfiguration(input.options, changes);
+  if ('skip' in after) return skipped(after.skip, stored);
+  return planned(input, sized.value, changes, after.value, stored);
+}
 
-  const budgetBytes = input.taskManager?.memoryBytes ?? options.tmProcessSizeBytes;
+function skipped(reason: string, memoryHistory: unknown): PlanMemoryResult {
+  return { plan: undefined, skippedReason: reason, memoryHistory, configChanges: emptyConfigChanges() };
+}
+
+/** Updates the history with this evaluation's observations (when the model is enabled). */
+function updateHistory(input: PlanMemoryInput): { stored: unknown; history: MemoryHistory | undefined } {
+  const params = memoryHistoryParams(input.options);
+  if (!params.enabled) return { stored: input.memoryHistory, history: undefined };
+  const previous = readMemoryHistory(input.memoryHistory, params.intervalMs);
+  const heap = poolUsage(input.globalMetrics.HEAP_MEMORY_USED);
+  const metaspace = poolUsage(input.globalMetrics.METASPACE_MEMORY_USED);
+  const history: MemoryHistory = {
+    ...previous,
+    heap: recordPeak(previous.heap, heap?.observedMax ?? Number.NaN, input.nowMs, params),
+    metaspace: recordPeak(previous.metaspace, metaspace?.observedMax ?? Number.NaN, input.nowMs, params),
+  };
+  return { stored: history, history };
+}
+
+/** Every pool sized from the budget, in the operator's order (spec §7.2). */
+function sizePools(input: PlanMemoryInput, history: MemoryHistory | undefined): PlanStep<SizedPools> {
+  const current = currentMemory(input);
+  if ('skip' in current) return current;
+  const usages = readUsages(input.globalMetrics);
+  if ('skip' in usages) return usages;
+  const { budgetBytes, spec } = current.value;
+  const budget = new MemoryBudget(budgetBytes);
+  const fixed = reserveFixedPools(budget, spec, budgetBytes);
+  if ('skip' in fixed) return fixed;
+  const network = reserveNetwork(input, budget, budgetBytes);
+  if ('skip' in network) return network;
+  const used = reserveUsagePools(input, usages.value, history, budget, budgetBytes);
+  if ('skip' in used) return used;
+  const managed = reserveManaged(input, spec, budget);
+  const compensated = compensateHeap(input, used.value.heap, budget);
+  const totalAfterBytes = budgetBytes - budget.remainingBytes;
+  const flinkMemoryBytes =
+    spec.totalFlinkBytes +
+    (compensated.heap.bytes - spec.jvmHeapBytes) +
+    (managed.bytes - spec.managedBytes) +
+    (network.value.bytes - spec.networkBytes);
+  if (totalAfterBytes <= 0 || flinkMemoryBytes <= 0) {
+    return skip(`invalid total memory ${totalAfterBytes} bytes`);
+  }
+  return {
+    value: {
+      budgetBytes,
+      current: spec,
+      ...fixed.value,
+      network: network.value,
+      metaspace: used.value.metaspace,
+      heap: compensated.heap,
+      managed,
+      taskManagersBefore: compensated.taskManagersBefore,
+      taskManagersAfter: compensated.taskManagersAfter,
+      totalAfterBytes,
+      flinkMemoryBytes,
+    },
+  };
+}
+
+/** The budget (resource spec, else `taskmanager.memory.process.size`) and what Flink derives from it. */
+function currentMemory(
+  input: PlanMemoryInput,
+): PlanStep<{ budgetBytes: number; spec: TaskManagerMemorySpec }> {
+  const budgetBytes = input.taskManager?.memoryBytes ?? input.options.tmProcessSizeBytes;
   if (budgetBytes === undefined || !(budgetBytes > 0)) {
-    return skipped(
+    return skip(
       'TaskManager memory unknown: neither the resource spec nor taskmanager.memory.process.size gives it',
-      stored,
     );
   }
-  let spec: TaskManagerMemorySpec;
   try {
-    spec = deriveTaskManagerMemory(memoryConfigWithBudget(options, budgetBytes));
+    const spec = deriveTaskManagerMemory(memoryConfigWithBudget(input.options, budgetBytes));
+    return { value: { budgetBytes, spec } };
   } catch (error) {
     if (error instanceof InvalidMemoryConfigurationError) {
-      return skipped(`current memory configuration is not valid: ${error.message}`, stored);
+      return skip(`current memory configuration is not valid: ${error.message}`);
     }
     throw error;
   }
+}
 
-  const heapUsage = usage(input.globalMetrics.HEAP_MEMORY_USED);
-  const metaspaceUsage = usage(input.globalMetrics.METASPACE_MEMORY_USED);
+/** Heap and metaspace usage: without them the two pools cannot be sized. */
+function readUsages(
+  globalMetrics: EvaluatedMetrics['global'],
+): PlanStep<{ heap: PoolUsage; metaspace: PoolUsage }> {
+  const heap = poolUsage(globalMetrics.HEAP_MEMORY_USED);
+  const metaspace = poolUsage(globalMetrics.METASPACE_MEMORY_USED);
+  if (heap && metaspace) return { value: { heap, metaspace } };
   const missing = [
-    heapUsage ? undefined : 'HEAP_MEMORY_USED',
-    metaspaceUsage ? undefined : 'METASPACE_MEMORY_USED',
+    heap ? undefined : 'HEAP_MEMORY_USED',
+    metaspace ? undefined : 'METASPACE_MEMORY_USED',
   ].filter((m) => m !== undefined);
-  if (!heapUsage || !metaspaceUsage) {
-    return skipped(
-      `memory metrics missing (${missing.join(', ')}): heap and metaspace cannot be sized`,
-      stored,
-    );
-  }
+  return skip(`memory metrics missing (${missing.join(', ')}): heap and metaspace cannot be sized`);
+}
 
-  const overhead = options.memoryTuningOverhead;
-  const budget = new MemoryBudget(budgetBytes);
-  // Pools the tuner does not resize are reserved first (spec §7.1).
-  const frameworkOffHeap = budget.take(spec.frameworkOffHeapBytes);
-  const taskOffHeap = budget.take(spec.taskOffHeapBytes);
-  const jvmOverhead = budget.take(spec.jvmOverheadBytes);
+/** Pools the tuner does not resize are reserved first (spec §7.1). */
+function reserveFixedPools(
+  budget: MemoryBudget,
+  spec: TaskManagerMemorySpec,
+  budgetBytes: number,
+): PlanStep<Pick<SizedPools, 'frameworkOffHeapBytes' | 'taskOffHeapBytes' | 'jvmOverheadBytes'>> {
+  const frameworkOffHeapBytes = budget.take(spec.frameworkOffHeapBytes);
+  const taskOffHeapBytes = budget.take(spec.taskOffHeapBytes);
+  const jvmOverheadBytes = budget.take(spec.jvmOverheadBytes);
   if (
-    frameworkOffHeap + taskOffHeap + jvmOverhead <
+    frameworkOffHeapBytes + taskOffHeapBytes + jvmOverheadBytes <
     spec.frameworkOffHeapBytes + spec.taskOffHeapBytes + spec.jvmOverheadBytes
   ) {
-    return skipped(`budget ${fmt(budgetBytes)} does not hold the off-heap and JVM overhead pools`, stored);
+    return skip(`budget ${fmt(budgetBytes)} does not hold the off-heap and JVM overhead pools`);
   }
+  return { value: { frameworkOffHeapBytes, taskOffHeapBytes, jvmOverheadBytes } };
+}
 
-  // Network first: a TaskManager without enough buffers does not start (spec §7.2 step 1).
+/** Network first: a TaskManager without enough buffers does not start (spec §7.2 step 1). */
+function reserveNetwork(
+  input: PlanMemoryInput,
+  budget: MemoryBudget,
+  budgetBytes: number,
+): PlanStep<SizedPool> {
+  const { options } = input;
   const network = networkMemoryRequirement(input.topology, input.newParallelism, {
     buffersPerChannel: options.networkBuffersPerChannel,
     floatingBuffersPerGate: options.networkFloatingBuffersPerGate,
     segmentSizeBytes: options.memorySegmentSizeBytes,
     slotsPerTaskManager: options.numberOfTaskSlots,
   });
-  const networkBytes = budget.take(network.bytes);
-  if (networkBytes < network.bytes) {
-    return skipped(
-      `budget ${fmt(budgetBytes)} does not hold the network memory ${fmt(network.bytes)}`,
-      stored,
-    );
+  const bytes = budget.take(network.bytes);
+  if (bytes < network.bytes) {
+    return skip(`budget ${fmt(budgetBytes)} does not hold the network memory ${fmt(network.bytes)}`);
   }
+  return {
+    value: {
+      bytes,
+      minimumBytes: network.bytes,
+      why: `${network.segments} buffers per subtask set at the new parallelism × ${fmt(options.memorySegmentSizeBytes)} × ${options.numberOfTaskSlots} slots = ${fmt(network.bytes)}`,
+    },
+  };
+}
 
-  // Metaspace before heap, so metaspace always gets what it needs (operator order).
+/**
+ * Metaspace before heap, so metaspace always gets what it needs (operator order). Neither may
+ * end below its observed usage + overhead: memory is then not reduced at all.
+ */
+function reserveUsagePools(
+  input: PlanMemoryInput,
+  usages: { heap: PoolUsage; metaspace: PoolUsage },
+  history: MemoryHistory | undefined,
+  budget: MemoryBudget,
+  budgetBytes: number,
+): PlanStep<{ metaspace: SizedPool; heap: SizedPool }> {
+  const overhead = input.options.memoryTuningOverhead;
+  const params = memoryHistoryParams(input.options);
+  const estimate = (peaks: readonly PeakBucket[] | undefined) =>
+    peaks === undefined ? undefined : peakEstimate(peaks, input.nowMs, params);
   const metaspaceTarget = usageTarget(
     'metaspace',
-    metaspaceUsage,
-    history ? peakEstimate(history.metaspace, input.nowMs, params) : undefined,
+    usages.metaspace,
+    estimate(history?.metaspace),
     overhead,
     MIN_METASPACE_BYTES,
   );
   const metaspaceBytes = budget.take(metaspaceTarget.targetBytes);
-  const heapTarget = usageTarget(
-    'heap',
-    heapUsage,
-    history ? peakEstimate(history.heap, input.nowMs, params) : undefined,
-    overhead,
-    MIN_HEAP_BYTES,
-  );
-  let heapBytes = budget.take(heapTarget.targetBytes);
+  const heapTarget = usageTarget('heap', usages.heap, estimate(history?.heap), overhead, MIN_HEAP_BYTES);
+  const heapBytes = budget.take(heapTarget.targetBytes);
   if (metaspaceBytes < metaspaceTarget.minimumBytes || heapBytes < heapTarget.minimumBytes) {
-    return skipped(
+    return skip(
       `budget ${fmt(budgetBytes)} is below the observed usage + overhead (metaspace ${fmt(metaspaceTarget.minimumBytes)}, heap ${fmt(heapTarget.minimumBytes)}): memory is not reduced`,
-      stored,
     );
   }
+  return {
+    value: {
+      metaspace: sizedFrom(metaspaceTarget, metaspaceBytes),
+      heap: sizedFrom(heapTarget, heapBytes),
+    },
+  };
+}
 
-  // Managed memory usage is either 0 (no RocksDB) or opaque (RocksDB takes what it gets).
+/** Managed memory usage is either 0 (no RocksDB) or opaque (RocksDB takes what it gets). */
+function reserveManaged(
+  input: PlanMemoryInput,
+  spec: TaskManagerMemorySpec,
+  budget: MemoryBudget,
+): SizedPool {
   const managedMetric = input.globalMetrics.MANAGED_MEMORY_USED?.average;
-  let managedBytes: number;
-  let managedWhy: string;
+  const sized = (bytes: number, why: string): SizedPool => ({ bytes, minimumBytes: 0, why });
   if (managedMetric === undefined || !Number.isFinite(managedMetric)) {
-    managedBytes = budget.take(spec.managedBytes);
-    managedWhy = `usage unknown (MANAGED_MEMORY_USED missing): kept as configured, ${fmt(managedBytes)}`;
-  } else if (Math.trunc(managedMetric) <= 0) {
-    managedBytes = 0;
-    managedWhy = 'unused (MANAGED_MEMORY_USED = 0): released';
-  } else if (options.memoryTuningMaximizeManagedMemory) {
-    managedBytes = budget.take(Number.POSITIVE_INFINITY);
-    managedWhy = `used; maximize-managed-memory gives it everything left: ${fmt(managedBytes)}`;
-  } else {
-    managedBytes = budget.take(spec.managedBytes);
-    managedWhy = `used (${fmt(Math.trunc(managedMetric))}, e.g. RocksDB): kept as configured, ${fmt(managedBytes)}`;
+    const bytes = budget.take(spec.managedBytes);
+    return sized(bytes, `usage unknown (MANAGED_MEMORY_USED missing): kept as configured, ${fmt(bytes)}`);
   }
+  if (Math.trunc(managedMetric) <= 0) return sized(0, 'unused (MANAGED_MEMORY_USED = 0): released');
+  if (input.options.memoryTuningMaximizeManagedMemory) {
+    const bytes = budget.take(Number.POSITIVE_INFINITY);
+    return sized(bytes, `used; maximize-managed-memory gives it everything left: ${fmt(bytes)}`);
+  }
+  const bytes = budget.take(spec.managedBytes);
+  return sized(bytes, `used (${fmt(Math.trunc(managedMetric))}, e.g. RocksDB): kept as configured, ${fmt(bytes)}`);
+}
 
-  // Scale-down compensation after all pools are sized (spec §7.5).
+/** Scale-down compensation of heap, after all pools are sized (spec §7.5). */
+function compensateHeap(
+  input: PlanMemoryInput,
+  heap: SizedPool,
+  budget: MemoryBudget,
+): { heap: SizedPool; taskManagersBefore: number; taskManagersAfter: number } {
   const currentParallelism = Object.fromEntries(input.topology.vertices.map((v) => [v.id, v.parallelism]));
   const compensation = scaleDownCompensation({
     numTaskSlotsUsed: input.globalMetrics.NUM_TASK_SLOTS_USED?.current ?? Number.NaN,
     currentParallelism,
     newParallelism: input.newParallelism,
-    slotsPerTaskManager: options.numberOfTaskSlots,
+    slotsPerTaskManager: input.options.numberOfTaskSlots,
   });
-  let heapWhy = heapTarget.why;
-  if (options.memoryTuningScaleDownCompensationEnabled && compensation.factor > 1) {
-    const before = heapBytes;
-    heapBytes = applyScaleDownCompensation(heapBytes, compensation.factor, budget);
-    heapWhy += `; scale-down compensation ${compensation.taskManagersBefore} → ${compensation.taskManagersAfter} TaskManagers (× ${compensation.factor.toFixed(3)}): ${fmt(before)} → ${fmt(heapBytes)}`;
+  const { taskManagersBefore, taskManagersAfter } = compensation;
+  if (!input.options.memoryTuningScaleDownCompensationEnabled || !(compensation.factor > 1)) {
+    return { heap, taskManagersBefore, taskManagersAfter };
   }
+  const bytes = applyScaleDownCompensation(heap.bytes, compensation.factor, budget);
+  const why =
+    `${heap.why}; scale-down compensation ${taskManagersBefore} → ${taskManagersAfter} TaskManagers ` +
+    `(× ${compensation.factor.toFixed(3)}): ${fmt(heap.bytes)} → ${fmt(bytes)}`;
+  return { heap: { ...heap, bytes, why }, taskManagersBefore, taskManagersAfter };
+}
 
-  const totalAfterBytes = budgetBytes - budget.remainingBytes;
-  const flinkMemoryBytes =
-    spec.totalFlinkBytes +
-    (heapBytes - spec.jvmHeapBytes) +
-    (managedBytes - spec.managedBytes) +
-    (networkBytes - spec.networkBytes);
-  if (totalAfterBytes <= 0 || flinkMemoryBytes <= 0) {
-    return skipped(`invalid total memory ${totalAfterBytes} bytes`, stored);
-  }
-
-  const overrides: Record<string, string> = {
-    [TM_MEMORY_KEYS.processSize]: fmt(totalAfterBytes),
-    // Heap is never set directly: task heap is what the other pools leave (spec §7.3).
-    [TM_MEMORY_KEYS.frameworkHeap]: fmt(0),
-    [TM_MEMORY_KEYS.managedFraction]: formatFractionThousandths(
-      ceilFractionThousandths(managedBytes, flinkMemoryBytes),
-    ),
-    [TM_MEMORY_KEYS.networkMin]: fmt(networkBytes),
-    [TM_MEMORY_KEYS.networkMax]: fmt(networkBytes),
-    [TM_MEMORY_KEYS.jvmOverheadFraction]: formatFractionThousandths(
-      ceilFractionThousandths(spec.jvmOverheadBytes, totalAfterBytes),
-    ),
-    [TM_MEMORY_KEYS.jvmMetaspace]: fmt(metaspaceBytes),
-  };
-  const changes: ConfigChanges = { overrides, removals: [...FRACTION_REMOVALS] };
-
-  // What Flink will actually derive from the new configuration (fractions are rounded up).
-  let after: TaskManagerMemorySpec;
+/** What Flink will actually derive from the new configuration (fractions are rounded up). */
+function derivedConfiguration(
+  options: AutoscalerOptions,
+  changes: ConfigChanges,
+): PlanStep<TaskManagerMemorySpec> {
   try {
-    after = parseTaskManagerMemory(applyConfigChanges(options.flinkConfiguration, changes));
+    return { value: parseTaskManagerMemory(applyConfigChanges(options.flinkConfiguration, changes)) };
   } catch (error) {
-    return skipped(`the planned configuration would not be valid: ${(error as Error).message}`, stored);
+    return skip(`the planned configuration would not be valid: ${(error as Error).message}`);
   }
+}
 
-  const pool = (beforeBytes: number, afterBytes: number, planned: SizedPool): MemoryPoolPlan => ({
-    beforeBytes,
-    afterBytes,
-    plannedBytes: planned.bytes,
-    minimumBytes: planned.minimumBytes,
-    why: planned.why,
-  });
-  const kept = (bytes: number, what: string): SizedPool => ({
-    bytes,
-    minimumBytes: bytes,
-    why: `${what}: kept as configured`,
-  });
-  const pools: Record<MemoryPoolName, MemoryPoolPlan> = {
-    heap: pool(spec.jvmHeapBytes, after.jvmHeapBytes, {
-      bytes: heapBytes,
-      minimumBytes: heapTarget.minimumBytes,
-      why: heapWhy,
-    }),
-    managed: pool(spec.managedBytes, after.managedBytes, {
-      bytes: managedBytes,
-      minimumBytes: 0,
-      why: managedWhy,
-    }),
-    network: pool(spec.networkBytes, after.networkBytes, {
-      bytes: networkBytes,
-      minimumBytes: network.bytes,
-      why: `${network.segments} buffers per subtask set at the new parallelism × ${fmt(options.memorySegmentSizeBytes)} × ${options.numberOfTaskSlots} slots = ${fmt(network.bytes)}`,
-    }),
-    metaspace: pool(spec.jvmMetaspaceBytes, after.jvmMetaspaceBytes, {
-      bytes: metaspaceBytes,
-      minimumBytes: metaspaceTarget.minimumBytes,
-      why: metaspaceTarget.why,
-    }),
-    jvmOverhead: pool(spec.jvmOverheadBytes, after.jvmOverheadBytes, kept(jvmOverhead, 'JVM overhead')),
-    frameworkOffHeap: pool(
-      spec.frameworkOffHeapBytes,
-      after.frameworkOffHeapBytes,
-      kept(frameworkOffHeap, 'framework off-heap'),
-    ),
-    taskOffHeap: pool(spec.taskOffHeapBytes, after.taskOffHeapBytes, kept(taskOffHeap, 'task off-heap')),
-  };
-
+/** The plan, and its changes and event: applied with `memory.tuning.enabled`, else recommended. */
+function planned(
+  input: PlanMemoryInput,
+  sized: SizedPools,
+  changes: ConfigChanges,
+  after: TaskManagerMemorySpec,
+  stored: unknown,
+): PlanMemoryResult {
+  const { options } = input;
   const applied = options.memoryTuningEnabled;
   const plan: MemoryPlan = {
-    pools,
-    totalBeforeBytes: budgetBytes,
-    totalAfterBytes,
-    savingBytes: budgetBytes - totalAfterBytes,
+    pools: poolPlans(sized, after),
+    totalBeforeBytes: sized.budgetBytes,
+    totalAfterBytes: sized.totalAfterBytes,
+    savingBytes: sized.budgetBytes - sized.totalAfterBytes,
     configChanges: changes,
-    taskManagerSpec: specChange(input.taskManager, budgetBytes, totalAfterBytes),
+    taskManagerSpec: specChange(input.taskManager, sized.budgetBytes, sized.totalAfterBytes),
     applied,
-    taskManagersBefore: compensation.taskManagersBefore,
-    taskManagersAfter: compensation.taskManagersAfter,
+    taskManagersBefore: sized.taskManagersBefore,
+    taskManagersAfter: sized.taskManagersAfter,
   };
   const event: AutoscalerEvent = {
     reason: 'Configuration recommendation',

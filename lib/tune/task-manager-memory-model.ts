@@ -65,13 +65,7 @@ export type TaskManagerMemoryConfig = Pick<
 >;
 
 /** Every pool of a TaskManager in bytes (Flink `CommonProcessMemorySpec<TaskExecutorFlinkMemory>`). */
-export interface TaskManagerMemorySpec {
-  readonly frameworkHeapBytes: number;
-  readonly taskHeapBytes: number;
-  readonly frameworkOffHeapBytes: number;
-  readonly taskOffHeapBytes: number;
-  readonly managedBytes: number;
-  readonly networkBytes: number;
+export interface TaskManagerMemorySpec extends FlinkPools {
   readonly jvmMetaspaceBytes: number;
   readonly jvmOverheadBytes: number;
   /** frameworkHeap + taskHeap. */
@@ -182,7 +176,8 @@ function checkNetworkInRange(networkBytes: number, config: TaskManagerMemoryConf
   }
 }
 
-interface FlinkPools {
+/** The six pools that make up Flink's total memory, bytes. */
+export interface FlinkPools {
   readonly frameworkHeapBytes: number;
   readonly taskHeapBytes: number;
   readonly frameworkOffHeapBytes: number;

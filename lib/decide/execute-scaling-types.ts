@@ -1,0 +1,58 @@
+/** Input and output of the scaling executor (spec §5.1 steps 2–11). */
+import type { AutoscalerOptions } from '../config/index.ts';
+import type {
+  AutoscalerEvent,
+  ClusterCapacitySnapshot,
+  DelayedScaleDownState,
+  EvaluatedMetrics,
+  GuardOutcome,
+  JobState,
+  JobTopology,
+  ParallelismChange,
+  ScalingSummary,
+  TaskManagerResources,
+  VertexDecision,
+  VertexId,
+} from '../domain/index.ts';
+
+/** Inputs of `executeScaling`. */
+export interface ExecuteScalingInput {
+  readonly options: AutoscalerOptions;
+  readonly topology: JobTopology;
+  /** Evaluated metrics of a full window (spec §3). */
+  readonly evaluated: EvaluatedMetrics;
+  /** Scaling history, already trimmed (spec §4.7). */
+  readonly scalingHistory: JobState['scalingHistory'];
+  /** Pending delayed scale-downs per vertex (spec §4.6). */
+  readonly delayedScaleDown: JobState['delayedScaleDown'];
+  /** Restart time of the capacity formula (spec §6), ms. */
+  readonly restartTimeMs: number;
+  /** The cycle's time, epoch ms. */
+  readonly nowMs: number;
+  /** Vertices excluded for this cycle only, e.g. those without a busy-time metric (spec §2.4). */
+  readonly runtimeExcludedVertexIds?: readonly VertexId[];
+  readonly taskManager?: TaskManagerResources;
+  /** Cluster capacity for the capacity guard; absent = check disabled. */
+  readonly clusterCapacity?: ClusterCapacitySnapshot;
+}
+
+/** Result of `executeScaling`. */
+export interface ExecuteScalingOutput {
+  readonly action: 'balanced' | 'blocked' | 'scale';
+  /** One decision per topology vertex, in topology order. */
+  readonly vertices: VertexDecision[];
+  readonly guards: GuardOutcome[];
+  readonly events: AutoscalerEvent[];
+  /** The vertices the scaling changes (empty when balanced). */
+  readonly summaries: Record<VertexId, ParallelismChange>;
+  /** `evaluated` with RECOMMENDED_PARALLELISM set for every vertex (spec §5.1 step 6). */
+  readonly evaluated: EvaluatedMetrics;
+  /** Every evaluated vertex → parallelism; only filled when `action === 'scale'` (spec §5.3). */
+  readonly parallelismOverrides: Record<VertexId, number>;
+  /** History with the executed scaling appended (unchanged unless `scale`). */
+  readonly scalingHistory: Record<VertexId, readonly ScalingSummary[]>;
+  /** Delayed scale-downs to keep: updated by the vertex decisions, cleared after a scaling. */
+  readonly delayedScaleDown: Record<VertexId, DelayedScaleDownState>;
+  /** TaskManagers before and after the change (from slot sharing groups, rounded up). */
+  readonly taskManagers: { readonly current: number; readonly next: number };
+}
