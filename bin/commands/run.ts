@@ -1,5 +1,4 @@
-import type { Command } from 'commander';
-import { StateStoreEventSink } from '../../lib/adapters/dynamodb/state-store-event-sink.ts';
+import { type Command, InvalidArgumentError } from 'commander';
 import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import { createClusterAdapters } from '../../lib/adapters/kubernetes/cluster-adapters.ts';
 import { EksClusterInfoSource } from '../../lib/adapters/kubernetes/auth/eks-cluster-info.ts';
@@ -9,10 +8,12 @@ import type { KubernetesClient } from '../../lib/adapters/kubernetes/kubernetes-
 import { InMemoryStateStore } from '../../lib/adapters/memory/in-memory-state-store.ts';
 import { systemClock } from '../../lib/adapters/clock/system-clock.ts';
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
+import { composeCycleDependencies } from '../../lib/cycle/compose-cycle-dependencies.ts';
 import { type CycleLogger, runCycle } from '../../lib/cycle/run-cycle.ts';
 import { parseDurationMs } from '../../lib/config/index.ts';
-import { formatJobKey } from '../../lib/domain/index.ts';
+import { formatJobKey, type JobKey } from '../../lib/domain/index.ts';
 import { loadModulePolicyHook } from '../../lib/adapters/policy/module-policy-hook.ts';
+import type { MetricsReporter } from '../../lib/ports/metrics-reporter.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import { toJsonText } from '../format/json-text.ts';
 import { textTable } from '../format/text-table.ts';
@@ -33,6 +34,26 @@ interface RunOptions {
   readonly verbose?: boolean;
   readonly policyModule?: string;
   readonly policyFailureMode: string;
+  /** Deployment-wide flinkConfiguration defaults from `--default key=value`. */
+  readonly default: Record<string, string>;
+}
+
+/**
+ * Collects one `--default key=value` into the defaults given so far (the last value of a key wins,
+ * as in a flinkConfiguration). The key must be non-empty; the value may be empty or hold `=`.
+ */
+export function parseDefaultOption(
+  argument: string,
+  defaults: Record<string, string>,
+): Record<string, string> {
+  const at = argument.indexOf('=');
+  const key = at < 0 ? '' : argument.slice(0, at).trim();
+  if (key === '') {
+    throw new InvalidArgumentError(
+      `'${argument}' is not key=value (e.g. --default job.autoscaler.utilization.target=0.7).`,
+    );
+  }
+  return { ...defaults, [key]: argument.slice(at + 1).trim() };
 }
 
 /**
@@ -78,8 +99,17 @@ export function registerRunCommand(program: Command): void {
       'fail-closed (default) or fail-open when the hook errors or times out',
       'fail-closed',
     )
+    .option(
+      '--default <key=value>',
+      'deployment-wide flinkConfiguration default (repeatable); a resource\'s own keys take precedence',
+      parseDefaultOption,
+      {},
+    )
     .option('--json', 'print the cycle results as JSON')
-    .option('--verbose', 'log every cycle step to stderr')
+    .option(
+      '--verbose',
+      'log every cycle step to stderr, with each job\'s evaluation (the per-job metrics the Lambda sends to CloudWatch)',
+    )
     .action(async (options: RunOptions) => {
       const intervalMs = parseDurationMs(options.interval);
       if (!(intervalMs > 0))
@@ -108,28 +138,28 @@ export function registerRunCommand(program: Command): void {
         : undefined;
       const metrics = new FlinkRestMetricsSource();
       const logger = options.verbose ? stderrLogger() : undefined;
+      // Without --verbose there is nowhere to report per-job metrics to: no reporter.
+      const reporter = logger ? loggingMetricsReporter(logger) : undefined;
       try {
         for (let round = 1; ; round++) {
           const jobs = await adapters.discovery.listManagedJobs();
           const results: { job: string; result: CycleResult }[] = [];
+          const deps = composeCycleDependencies(
+            adapters,
+            {
+              store,
+              metrics,
+              clock: systemClock,
+              cadenceMs: intervalMs,
+              deploymentDefaults: options.default,
+              ...(logger ? { logger } : {}),
+              ...(reporter ? { reporter } : {}),
+              ...(policy ? { policy } : {}),
+            },
+            `fsa-cli-${process.pid}-${round}`,
+          );
           for (const job of jobs) {
-            const result = await runCycle(
-              {
-                discovery: adapters.discovery,
-                metrics,
-                store,
-                realizer: adapters.realizer,
-                eventSinks: [new StateStoreEventSink(store, systemClock), adapters.events],
-                clock: systemClock,
-                cadenceMs: intervalMs,
-                restTarget: (j) => adapters.restTarget(j),
-                capacity: adapters.capacity,
-                ...(logger ? { logger } : {}),
-                ...(policy ? { policy } : {}),
-                runId: `fsa-cli-${process.pid}-${round}`,
-              },
-              job.key,
-            );
+            const result = await runCycle(deps, job.key);
             results.push({ job: formatJobKey(job.key), result });
           }
           print(results, options.json === true);
@@ -208,4 +238,33 @@ function stderrLogger(): CycleLogger {
   const write = (level: string) => (message: string, extra?: Record<string, unknown>) =>
     process.stderr.write(`${level} ${message}${extra ? ` ${JSON.stringify(extra)}` : ''}\n`);
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/**
+ * Per-job metrics as debug log lines (`fsa run --verbose`): the decision per vertex and the time
+ * since the previous evaluation, where the Lambda sends EMF documents to CloudWatch. EMF on stdout
+ * would mix with the results table, so the CLI logs a summary instead.
+ */
+export function loggingMetricsReporter(logger: CycleLogger): MetricsReporter {
+  return {
+    reportEvaluation(jobKey, evaluated, decision, extras = {}) {
+      logger.debug('evaluation', {
+        job: formatJobKey(jobKey),
+        action: decision.action,
+        vertices: decision.vertices.map((v) => ({
+          vertex: v.vertexId,
+          parallelism: v.currentParallelism,
+          recommended: v.recommendedParallelism,
+        })),
+        evaluated: evaluated !== undefined,
+        ...(extras.evaluationAgeSeconds !== undefined
+          ? { evaluationAgeSeconds: extras.evaluationAgeSeconds }
+          : {}),
+        ...(extras.memoryPlan ? { memoryPlan: true } : {}),
+      });
+    },
+    reportJobError(jobKey: JobKey) {
+      logger.debug('job error', { job: formatJobKey(jobKey) });
+    },
+  };
 }
