@@ -8,7 +8,10 @@ import type { KubernetesClient } from '../../lib/adapters/kubernetes/kubernetes-
 import { InMemoryStateStore } from '../../lib/adapters/memory/in-memory-state-store.ts';
 import { systemClock } from '../../lib/adapters/clock/system-clock.ts';
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
-import { composeCycleDependencies } from '../../lib/cycle/compose-cycle-dependencies.ts';
+import {
+  type CycleProcessParts,
+  composeCycleDependencies,
+} from '../../lib/cycle/compose-cycle-dependencies.ts';
 import { type CycleLogger, runCycle } from '../../lib/cycle/run-cycle.ts';
 import { parseDurationMs } from '../../lib/config/index.ts';
 import { formatJobKey, type JobKey } from '../../lib/domain/index.ts';
@@ -110,67 +113,71 @@ export function registerRunCommand(program: Command): void {
       '--verbose',
       'log every cycle step to stderr, with each job\'s evaluation (the per-job metrics the Lambda sends to CloudWatch)',
     )
-    .action(async (options: RunOptions) => {
-      const intervalMs = parseDurationMs(options.interval);
-      if (!(intervalMs > 0))
-        throw new Error(`--interval must be a positive duration, got '${options.interval}'`);
-      const { client, cluster } = await connect(options);
-      const store: StateStore = options.table
-        ? openTableStore({
-            table: options.table,
-            ...(options.region ? { region: options.region } : {}),
-            ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-          })
-        : new InMemoryStateStore();
-      const adapters = createClusterAdapters(client, {
-        cluster,
-        ...(options.namespace.length > 0 ? { namespaces: options.namespace } : {}),
-        clock: systemClock,
-        reportingInstance: 'fsa-cli',
-      });
-      if (options.policyFailureMode !== 'fail-closed' && options.policyFailureMode !== 'fail-open') {
-        throw new Error(
-          `--policy-failure-mode must be fail-closed or fail-open, got '${options.policyFailureMode}'`,
-        );
+    .action(runCommand);
+}
+
+/**
+ * Runs the cycles: one round over every opted-in job, then (without --once) again every
+ * --interval. All rounds share the cluster's adapters and the process-wide parts; each round is one
+ * run (one lease owner), assembled by the composition root as in the Lambda.
+ */
+async function runCommand(options: RunOptions): Promise<void> {
+  const intervalMs = parseDurationMs(options.interval);
+  if (!(intervalMs > 0))
+    throw new Error(`--interval must be a positive duration, got '${options.interval}'`);
+  const { client, cluster } = await connect(options);
+  const store: StateStore = options.table
+    ? openTableStore({
+        table: options.table,
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      })
+    : new InMemoryStateStore();
+  const adapters = createClusterAdapters(client, {
+    cluster,
+    ...(options.namespace.length > 0 ? { namespaces: options.namespace } : {}),
+    clock: systemClock,
+    reportingInstance: 'fsa-cli',
+  });
+  if (options.policyFailureMode !== 'fail-closed' && options.policyFailureMode !== 'fail-open') {
+    throw new Error(
+      `--policy-failure-mode must be fail-closed or fail-open, got '${options.policyFailureMode}'`,
+    );
+  }
+  const policy = options.policyModule
+    ? await loadModulePolicyHook(options.policyModule, { failureMode: options.policyFailureMode })
+    : undefined;
+  const metrics = new FlinkRestMetricsSource();
+  const logger = options.verbose ? stderrLogger() : undefined;
+  // Without --verbose there is nowhere to report per-job metrics to: no reporter.
+  const reporter = logger ? loggingMetricsReporter(logger) : undefined;
+  const parts: CycleProcessParts = {
+    store,
+    metrics,
+    clock: systemClock,
+    cadenceMs: intervalMs,
+    deploymentDefaults: options.default,
+    ...(logger ? { logger } : {}),
+    ...(reporter ? { reporter } : {}),
+    ...(policy ? { policy } : {}),
+  };
+  try {
+    for (let round = 1; ; round++) {
+      const jobs = await adapters.discovery.listManagedJobs();
+      const results: { job: string; result: CycleResult }[] = [];
+      const deps = composeCycleDependencies(adapters, parts, `fsa-cli-${process.pid}-${round}`);
+      for (const job of jobs) {
+        const result = await runCycle(deps, job.key);
+        results.push({ job: formatJobKey(job.key), result });
       }
-      const policy = options.policyModule
-        ? await loadModulePolicyHook(options.policyModule, { failureMode: options.policyFailureMode })
-        : undefined;
-      const metrics = new FlinkRestMetricsSource();
-      const logger = options.verbose ? stderrLogger() : undefined;
-      // Without --verbose there is nowhere to report per-job metrics to: no reporter.
-      const reporter = logger ? loggingMetricsReporter(logger) : undefined;
-      try {
-        for (let round = 1; ; round++) {
-          const jobs = await adapters.discovery.listManagedJobs();
-          const results: { job: string; result: CycleResult }[] = [];
-          const deps = composeCycleDependencies(
-            adapters,
-            {
-              store,
-              metrics,
-              clock: systemClock,
-              cadenceMs: intervalMs,
-              deploymentDefaults: options.default,
-              ...(logger ? { logger } : {}),
-              ...(reporter ? { reporter } : {}),
-              ...(policy ? { policy } : {}),
-            },
-            `fsa-cli-${process.pid}-${round}`,
-          );
-          for (const job of jobs) {
-            const result = await runCycle(deps, job.key);
-            results.push({ job: formatJobKey(job.key), result });
-          }
-          print(results, options.json === true);
-          if (options.once) break;
-          await new Promise((resolve) => setTimeout(resolve, intervalMs));
-        }
-      } finally {
-        await metrics.close();
-        await client.close();
-      }
-    });
+      print(results, options.json === true);
+      if (options.once) break;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  } finally {
+    await metrics.close();
+    await client.close();
+  }
 }
 
 /** Cluster access from `--kubeconfig`/`--context` or `--eks-cluster`/`--region`. */
