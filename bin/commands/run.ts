@@ -1,5 +1,4 @@
-import type { Command } from 'commander';
-import { StateStoreEventSink } from '../../lib/adapters/dynamodb/state-store-event-sink.ts';
+import { type Command, InvalidArgumentError } from 'commander';
 import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import { createClusterAdapters } from '../../lib/adapters/kubernetes/cluster-adapters.ts';
 import { EksClusterInfoSource } from '../../lib/adapters/kubernetes/auth/eks-cluster-info.ts';
@@ -9,10 +8,15 @@ import type { KubernetesClient } from '../../lib/adapters/kubernetes/kubernetes-
 import { InMemoryStateStore } from '../../lib/adapters/memory/in-memory-state-store.ts';
 import { systemClock } from '../../lib/adapters/clock/system-clock.ts';
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
+import {
+  type CycleProcessParts,
+  composeCycleDependencies,
+} from '../../lib/cycle/compose-cycle-dependencies.ts';
 import { type CycleLogger, runCycle } from '../../lib/cycle/run-cycle.ts';
 import { parseDurationMs } from '../../lib/config/index.ts';
-import { formatJobKey } from '../../lib/domain/index.ts';
+import { formatJobKey, type JobKey } from '../../lib/domain/index.ts';
 import { loadModulePolicyHook } from '../../lib/adapters/policy/module-policy-hook.ts';
+import type { MetricsReporter } from '../../lib/ports/metrics-reporter.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import { toJsonText } from '../format/json-text.ts';
 import { textTable } from '../format/text-table.ts';
@@ -33,6 +37,26 @@ interface RunOptions {
   readonly verbose?: boolean;
   readonly policyModule?: string;
   readonly policyFailureMode: string;
+  /** Deployment-wide flinkConfiguration defaults from `--default key=value`. */
+  readonly default: Record<string, string>;
+}
+
+/**
+ * Collects one `--default key=value` into the defaults given so far (the last value of a key wins,
+ * as in a flinkConfiguration). The key must be non-empty; the value may be empty or hold `=`.
+ */
+export function parseDefaultOption(
+  argument: string,
+  defaults: Record<string, string>,
+): Record<string, string> {
+  const at = argument.indexOf('=');
+  const key = at < 0 ? '' : argument.slice(0, at).trim();
+  if (key === '') {
+    throw new InvalidArgumentError(
+      `'${argument}' is not key=value (e.g. --default job.autoscaler.utilization.target=0.7).`,
+    );
+  }
+  return { ...defaults, [key]: argument.slice(at + 1).trim() };
 }
 
 /**
@@ -78,69 +102,82 @@ export function registerRunCommand(program: Command): void {
       'fail-closed (default) or fail-open when the hook errors or times out',
       'fail-closed',
     )
+    .option(
+      '--default <key=value>',
+      'deployment-wide flinkConfiguration default (repeatable); a resource\'s own keys take precedence',
+      parseDefaultOption,
+      {},
+    )
     .option('--json', 'print the cycle results as JSON')
-    .option('--verbose', 'log every cycle step to stderr')
-    .action(async (options: RunOptions) => {
-      const intervalMs = parseDurationMs(options.interval);
-      if (!(intervalMs > 0))
-        throw new Error(`--interval must be a positive duration, got '${options.interval}'`);
-      const { client, cluster } = await connect(options);
-      const store: StateStore = options.table
-        ? openTableStore({
-            table: options.table,
-            ...(options.region ? { region: options.region } : {}),
-            ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-          })
-        : new InMemoryStateStore();
-      const adapters = createClusterAdapters(client, {
-        cluster,
-        ...(options.namespace.length > 0 ? { namespaces: options.namespace } : {}),
-        clock: systemClock,
-        reportingInstance: 'fsa-cli',
-      });
-      if (options.policyFailureMode !== 'fail-closed' && options.policyFailureMode !== 'fail-open') {
-        throw new Error(
-          `--policy-failure-mode must be fail-closed or fail-open, got '${options.policyFailureMode}'`,
-        );
+    .option(
+      '--verbose',
+      'log every cycle step to stderr, with each job\'s evaluation (the per-job metrics the Lambda sends to CloudWatch)',
+    )
+    .action(runCommand);
+}
+
+/**
+ * Runs the cycles: one round over every opted-in job, then (without --once) again every
+ * --interval. All rounds share the cluster's adapters and the process-wide parts; each round is one
+ * run (one lease owner), assembled by the composition root as in the Lambda.
+ */
+async function runCommand(options: RunOptions): Promise<void> {
+  const intervalMs = parseDurationMs(options.interval);
+  if (!(intervalMs > 0))
+    throw new Error(`--interval must be a positive duration, got '${options.interval}'`);
+  const { client, cluster } = await connect(options);
+  const store: StateStore = options.table
+    ? openTableStore({
+        table: options.table,
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      })
+    : new InMemoryStateStore();
+  const adapters = createClusterAdapters(client, {
+    cluster,
+    ...(options.namespace.length > 0 ? { namespaces: options.namespace } : {}),
+    clock: systemClock,
+    reportingInstance: 'fsa-cli',
+  });
+  if (options.policyFailureMode !== 'fail-closed' && options.policyFailureMode !== 'fail-open') {
+    throw new Error(
+      `--policy-failure-mode must be fail-closed or fail-open, got '${options.policyFailureMode}'`,
+    );
+  }
+  const policy = options.policyModule
+    ? await loadModulePolicyHook(options.policyModule, { failureMode: options.policyFailureMode })
+    : undefined;
+  const metrics = new FlinkRestMetricsSource();
+  const logger = options.verbose ? stderrLogger() : undefined;
+  // Without --verbose there is nowhere to report per-job metrics to: no reporter.
+  const reporter = logger ? loggingMetricsReporter(logger) : undefined;
+  const parts: CycleProcessParts = {
+    store,
+    metrics,
+    clock: systemClock,
+    cadenceMs: intervalMs,
+    deploymentDefaults: options.default,
+    ...(logger ? { logger } : {}),
+    ...(reporter ? { reporter } : {}),
+    ...(policy ? { policy } : {}),
+  };
+  try {
+    for (let round = 1; ; round++) {
+      const jobs = await adapters.discovery.listManagedJobs();
+      const results: { job: string; result: CycleResult }[] = [];
+      const deps = composeCycleDependencies(adapters, parts, `fsa-cli-${process.pid}-${round}`);
+      for (const job of jobs) {
+        const result = await runCycle(deps, job.key);
+        results.push({ job: formatJobKey(job.key), result });
       }
-      const policy = options.policyModule
-        ? await loadModulePolicyHook(options.policyModule, { failureMode: options.policyFailureMode })
-        : undefined;
-      const metrics = new FlinkRestMetricsSource();
-      const logger = options.verbose ? stderrLogger() : undefined;
-      try {
-        for (let round = 1; ; round++) {
-          const jobs = await adapters.discovery.listManagedJobs();
-          const results: { job: string; result: CycleResult }[] = [];
-          for (const job of jobs) {
-            const result = await runCycle(
-              {
-                discovery: adapters.discovery,
-                metrics,
-                store,
-                realizer: adapters.realizer,
-                eventSinks: [new StateStoreEventSink(store, systemClock), adapters.events],
-                clock: systemClock,
-                cadenceMs: intervalMs,
-                restTarget: (j) => adapters.restTarget(j),
-                capacity: adapters.capacity,
-                ...(logger ? { logger } : {}),
-                ...(policy ? { policy } : {}),
-                runId: `fsa-cli-${process.pid}-${round}`,
-              },
-              job.key,
-            );
-            results.push({ job: formatJobKey(job.key), result });
-          }
-          print(results, options.json === true);
-          if (options.once) break;
-          await new Promise((resolve) => setTimeout(resolve, intervalMs));
-        }
-      } finally {
-        await metrics.close();
-        await client.close();
-      }
-    });
+      print(results, options.json === true);
+      if (options.once) break;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  } finally {
+    await metrics.close();
+    await client.close();
+  }
 }
 
 /** Cluster access from `--kubeconfig`/`--context` or `--eks-cluster`/`--region`. */
@@ -208,4 +245,33 @@ function stderrLogger(): CycleLogger {
   const write = (level: string) => (message: string, extra?: Record<string, unknown>) =>
     process.stderr.write(`${level} ${message}${extra ? ` ${JSON.stringify(extra)}` : ''}\n`);
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/**
+ * Per-job metrics as debug log lines (`fsa run --verbose`): the decision per vertex and the time
+ * since the previous evaluation, where the Lambda sends EMF documents to CloudWatch. EMF on stdout
+ * would mix with the results table, so the CLI logs a summary instead.
+ */
+export function loggingMetricsReporter(logger: CycleLogger): MetricsReporter {
+  return {
+    reportEvaluation(jobKey, evaluated, decision, extras = {}) {
+      logger.debug('evaluation', {
+        job: formatJobKey(jobKey),
+        action: decision.action,
+        vertices: decision.vertices.map((v) => ({
+          vertex: v.vertexId,
+          parallelism: v.currentParallelism,
+          recommended: v.recommendedParallelism,
+        })),
+        evaluated: evaluated !== undefined,
+        ...(extras.evaluationAgeSeconds !== undefined
+          ? { evaluationAgeSeconds: extras.evaluationAgeSeconds }
+          : {}),
+        ...(extras.memoryPlan ? { memoryPlan: true } : {}),
+      });
+    },
+    reportJobError(jobKey: JobKey) {
+      logger.debug('job error', { job: formatJobKey(jobKey) });
+    },
+  };
 }

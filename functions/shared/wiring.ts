@@ -10,7 +10,6 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EmfMetricsReporter } from '../../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
 import { DynamoDbStateStore } from '../../lib/adapters/dynamodb/dynamodb-state-store.ts';
-import { StateStoreEventSink } from '../../lib/adapters/dynamodb/state-store-event-sink.ts';
 import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import {
   type ClusterAdapters,
@@ -19,13 +18,15 @@ import {
 import { EksClusterInfoSource } from '../../lib/adapters/kubernetes/auth/eks-cluster-info.ts';
 import { createEksKubernetesClient } from '../../lib/adapters/kubernetes/auth/eks-kubernetes-client.ts';
 import { systemClock } from '../../lib/adapters/clock/system-clock.ts';
+import {
+  type CycleProcessParts,
+  composeCycleDependencies,
+} from '../../lib/cycle/compose-cycle-dependencies.ts';
 import type { CycleDependencies, CycleLogger } from '../../lib/cycle/run-cycle.ts';
 import { LambdaPolicyHook, lambdaClientInvoker } from '../../lib/adapters/policy/lambda-policy-hook.ts';
 import { readPolicyEnvironment } from '../../lib/adapters/policy/policy-environment.ts';
 import type { Clock } from '../../lib/ports/clock.ts';
 import type { PolicyHook } from '../../lib/ports/policy-hook.ts';
-import type { MetricsReporter } from '../../lib/ports/metrics-reporter.ts';
-import type { MetricsSource } from '../../lib/ports/metrics-source.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
@@ -125,44 +126,19 @@ export function cycleLogger(logger: Logger): CycleLogger {
   return { debug: call('debug'), info: call('info'), warn: call('warn'), error: call('error') };
 }
 
-/** The run-cycle dependencies of one cluster and run. */
 /**
- * What {@link cycleDependenciesFor} needs: the process-wide parts, typed by their ports so the
- * Lambda, the local world and tests pass the same shape (a reporter is optional).
+ * What {@link cycleDependenciesFor} needs: the process-wide parts of the composition root and the
+ * factory of each cluster's adapters (the Lambda's {@link SharedWiring} fits).
  */
-export interface CycleWiring {
+export interface CycleWiring extends CycleProcessParts {
   readonly clusterAdapters: ClusterAdaptersFactory;
-  readonly metrics: MetricsSource;
-  readonly store: StateStore;
-  readonly clock: Clock;
-  readonly logger: CycleLogger;
-  readonly deploymentDefaults: Readonly<Record<string, string>>;
-  /** Interval of the schedule that runs the cycles (ms). @default 60 000 */
-  readonly cadenceMs?: number;
-  readonly reporter?: MetricsReporter;
-  readonly policy?: PolicyHook;
 }
 
+/** The run-cycle dependencies of one cluster and run, through the one composition root. */
 export async function cycleDependenciesFor(
   wiring: CycleWiring,
   cluster: string,
   runId: string,
 ): Promise<CycleDependencies> {
-  const adapters = await wiring.clusterAdapters(cluster);
-  return {
-    discovery: adapters.discovery,
-    metrics: wiring.metrics,
-    store: wiring.store,
-    realizer: adapters.realizer,
-    eventSinks: [new StateStoreEventSink(wiring.store, wiring.clock), adapters.events],
-    clock: wiring.clock,
-    restTarget: (job) => adapters.restTarget(job),
-    ...(wiring.reporter ? { reporter: wiring.reporter } : {}),
-    capacity: adapters.capacity,
-    logger: wiring.logger,
-    deploymentDefaults: wiring.deploymentDefaults,
-    ...(wiring.cadenceMs !== undefined ? { cadenceMs: wiring.cadenceMs } : {}),
-    runId,
-    ...(wiring.policy ? { policy: wiring.policy } : {}),
-  };
+  return composeCycleDependencies(await wiring.clusterAdapters(cluster), wiring, runId);
 }

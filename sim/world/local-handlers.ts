@@ -1,21 +1,25 @@
 /**
  * The real dispatcher and scale-job handlers wired to one local cluster named `local` through the
- * Lambda wiring (`cycleDependenciesFor`): the pair the handler tests, the reliability suite and the
- * load benchmark drive against the simulator, the emulator and a state store.
+ * one composition root (`composeCycleDependencies`, which the Lambda's `cycleDependenciesFor` also
+ * calls): the pair the handler tests, the reliability suite, the load benchmark and the local world
+ * drive against the simulator, the emulator and a state store.
  */
 import {
   createDispatcherHandler,
   type DispatcherDependencies,
 } from '../../functions/dispatcher/dispatcher-handler.ts';
 import { createScaleJobHandler, type WorkerDependencies } from '../../functions/scale-job/scale-job-handler.ts';
-import { type CycleWiring, cycleDependenciesFor } from '../../functions/shared/wiring.ts';
 import type { ClusterAdapters } from '../../lib/adapters/kubernetes/cluster-adapters.ts';
-import type { CycleDependencies } from '../../lib/cycle/run-cycle.ts';
+import {
+  type CycleProcessParts,
+  composeCycleDependencies,
+} from '../../lib/cycle/compose-cycle-dependencies.ts';
+import type { CycleDependencies, CycleLogger } from '../../lib/cycle/run-cycle.ts';
 import type { JobQueue } from '../../lib/ports/job-queue.ts';
 
 /** What {@link localHandlers} wires; everything but the adapters is passed through as given. */
-export interface LocalHandlersOptions
-  extends Omit<CycleWiring, 'clusterAdapters' | 'deploymentDefaults'> {
+export interface LocalHandlersOptions extends Omit<CycleProcessParts, 'deploymentDefaults' | 'logger'> {
+  readonly logger: CycleLogger;
   /** The adapters of the one cluster, `local`. */
   readonly adapters: ClusterAdapters;
   readonly queue: JobQueue;
@@ -32,19 +36,20 @@ export interface LocalHandlersOptions
 /** Creates the handler pair. */
 export function localHandlers(options: LocalHandlersOptions) {
   const { adapters, queue, logger, clock } = options;
-  const wiring: CycleWiring = {
-    clusterAdapters: async () => adapters,
+  // The cluster's adapters are the same for every run; only the run id (lease owner) differs.
+  const parts: CycleProcessParts = {
     metrics: options.metrics,
     store: options.store,
     clock,
     logger,
-    deploymentDefaults: {},
     ...(options.reporter ? { reporter: options.reporter } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.cadenceMs !== undefined ? { cadenceMs: options.cadenceMs } : {}),
+    ...(options.wrapEventLog ? { wrapEventLog: options.wrapEventLog } : {}),
   };
   const worker = createScaleJobHandler({
-    cycleDependencies: async (cluster, runId) => {
-      const deps = await cycleDependenciesFor(wiring, cluster, runId);
+    cycleDependencies: async (_cluster, runId) => {
+      const deps = composeCycleDependencies(adapters, parts, runId);
       return options.wrapDependencies ? options.wrapDependencies(deps) : deps;
     },
     logger,

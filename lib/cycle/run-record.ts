@@ -1,0 +1,37 @@
+/** The last-run record `fsa status` shows, built from a cycle's result (pure). */
+import type { RunRecord } from '../ports/state-store.ts';
+import type { CycleResult } from './cycle-result.ts';
+
+/** Longest reason kept in the record (DynamoDB item size; a status line, not a log). */
+const MAX_REASON_CHARS = 2048;
+
+/**
+ * The record of a cycle that ended with `result`, or undefined for the cycles that are not
+ * recorded: skipped ones (another run acted and records its own) and retired jobs (their state was
+ * just removed). `mode` is what the observe step learned about the resource, when it got that far.
+ */
+export function runRecordOf(
+  result: CycleResult,
+  atMs: number,
+  mode: RunRecord['mode'] | undefined,
+): RunRecord | undefined {
+  if (result.outcome === 'skipped' || result.outcome === 'gone') return undefined;
+  return {
+    atMs,
+    outcome: result.outcome,
+    reason: result.reason.slice(0, MAX_REASON_CHARS),
+    ...(mode ? { mode } : {}),
+    ...(result.decision ? { action: result.decision.action } : {}),
+    ...(result.realized
+      ? { realized: result.realized.outcome, upgradePath: result.realized.upgradePath }
+      : {}),
+    ...(result.policy
+      ? {
+          policy: {
+            verdict: result.policy.verdict,
+            ...(result.policy.reason ? { reason: result.policy.reason } : {}),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Step 2, observe: the resource as it is now (readiness, conflicts) and its options resolved from
+ * the deployment defaults and its own flinkConfiguration. A resource that needs a user fix is
+ * refused with a de-duplicated event; one that is merely not ready yet is skipped quietly.
+ */
+import { type AutoscalerOptions, InvalidOptionError, resolveOptions } from '../../config/index.ts';
+import type { DiscoveredJob } from '../../ports/job-discovery.ts';
+import { type CycleContext, emit, isStop, type Stop, stop } from './cycle-context.ts';
+
+/** How long a refusal event is not repeated for the same cause. */
+const REFUSAL_EVENT_INTERVAL_MS = 30 * 60_000;
+
+/** A managed, ready job and its effective options. */
+export interface ObservedJob {
+  readonly job: DiscoveredJob;
+  readonly options: AutoscalerOptions;
+}
+
+/**
+ * Reads the job; undefined when it is no longer managed (deleted or opt-in label removed: the
+ * caller retires it), a stop when it is not ready or refused.
+ */
+export async function observe(cycle: CycleContext): Promise<ObservedJob | Stop | undefined> {
+  const job = await cycle.deps.discovery.getJob(cycle.key);
+  if (!job) return undefined;
+  if (!job.readiness.ready) {
+    if (job.readiness.refused) {
+      await emit(cycle, {
+        reason: 'InvalidConfiguration',
+        type: 'Warning',
+        message: job.readiness.reason,
+        messageKey: `refused:${job.readiness.code}`,
+        dedupeIntervalMs: REFUSAL_EVENT_INTERVAL_MS,
+      });
+      cycle.mode = 'refused';
+      return stop({ outcome: 'refused', reason: job.readiness.reason });
+    }
+    cycle.log.debug('not ready', { code: job.readiness.code, reason: job.readiness.reason });
+    return stop({ outcome: 'not-ready', reason: job.readiness.reason });
+  }
+  const options = await resolveJobOptions(cycle, job);
+  return isStop(options) ? options : { job, options };
+}
+
+/** Resolves the options; warnings become events, an invalid value refuses the job until fixed. */
+async function resolveJobOptions(
+  cycle: CycleContext,
+  job: DiscoveredJob,
+): Promise<AutoscalerOptions | Stop> {
+  try {
+    const resolved = resolveOptions(cycle.deps.deploymentDefaults ?? {}, job.flinkConfiguration);
+    const options = resolved.options;
+    cycle.mode = options.scalingEnabled ? 'active' : 'recommendation-only';
+    for (const warning of resolved.warnings) {
+      await emit(cycle, {
+        reason: 'InvalidConfiguration',
+        type: 'Warning',
+        message: warning,
+        messageKey: `warning:${warning}`,
+        dedupeIntervalMs: options.scalingEventIntervalMs,
+      });
+    }
+    return options;
+  } catch (error) {
+    if (!(error instanceof InvalidOptionError)) throw error;
+    await emit(cycle, {
+      reason: 'InvalidConfiguration',
+      type: 'Warning',
+      message: `${error.message}. This job is skipped until the value is fixed.`,
+      messageKey: `invalid:${error.key}:${error.value}`,
+      dedupeIntervalMs: REFUSAL_EVENT_INTERVAL_MS,
+    });
+    cycle.mode = 'refused';
+    return stop({ outcome: 'refused', reason: error.message });
+  }
+}

@@ -1,0 +1,14 @@
+/** Keeps how the cycle ended for `fsa status`; see ../run-record.ts for what is recorded. */
+import { describeError } from '../../report/describe-error.ts';
+import type { CycleResult } from '../cycle-result.ts';
+import { runRecordOf } from '../run-record.ts';
+import type { CycleContext } from './cycle-context.ts';
+
+/** Writes the run record; a failure to record is logged, never fails the cycle. */
+export async function recordRun(cycle: CycleContext, result: CycleResult): Promise<void> {
+  const run = runRecordOf(result, cycle.nowMs, cycle.mode);
+  if (!run) return;
+  await cycle.deps.store.recordRun(cycle.key, run).catch((error: unknown) => {
+    cycle.log.warn('could not record the run for status', { error: describeError(error) });
+  });
+}
