@@ -3,15 +3,7 @@ import type { Command } from 'commander';
 import { parseHours, parseStore, runSimulation } from './simulate.ts';
 
 /** The bundled demo scenario (Kafka → parse → keyBy window → sink; ramp, hold, spike, fall). */
-export const DEFAULT_SCENARIO = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  'lib',
-  'local',
-  'scenarios',
-  'default.yaml',
-);
+export const DEFAULT_SCENARIO = join(import.meta.dirname, '..', '..', 'sim', 'scenarios', 'default.yaml');
 
 /**
  * `fsa start` (= `npm start`): the local world with the default scenario — the Flink simulator,
