@@ -84,10 +84,17 @@ async function packagedChromium(): Promise<FoundChromium> {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await inflateTo(join(bin, 'chromium.br'), executablePath, 0o755);
-    for (const archive of ['al2023', 'fonts', 'swiftshader']) {
+    // al2023: lib/ (NSS, NSPR, expat); fonts: fonts.conf + fonts/; swiftshader: the GL libraries
+    // beside the binary, where it looks for them
+    const archives: ReadonlyArray<readonly [string, string]> = [
+      ['al2023', dir],
+      ['fonts', join(dir, 'fonts')],
+      ['swiftshader', dir],
+    ];
+    for (const [archive, into] of archives) {
       const tar = join(dir, `${archive}.tar`);
       await inflateTo(join(bin, `${archive}.tar.br`), tar, 0o644);
-      await untar(tar, archive === 'swiftshader' ? dir : join(dir, archive === 'al2023' ? '' : archive));
+      await untar(tar, into);
       await rm(tar);
     }
     // the packaged fonts.conf points at /tmp/fonts; this one at the fonts inflated here (Open

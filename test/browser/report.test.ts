@@ -19,8 +19,7 @@ if (skip) console.warn(`browser test skipped: ${lookup.missing} (set CHROME_PATH
 let reportPath: string;
 
 beforeAll(async () => {
-  if (skip) return;
-  if ('missing' in lookup) throw new Error(`CI=true and ${lookup.missing} (set CHROME_PATH).`);
+  if ('missing' in lookup) return; // skipped, or failed by the test itself under CI
   const scenario = await loadWorldScenario(join(ROOT, 'sim', 'scenarios', 'default.yaml'));
   const result = await runWorldReport({
     scenario,
@@ -34,23 +33,27 @@ beforeAll(async () => {
 
 describe.skipIf(skip)('out/report.html in headless Chromium', () => {
   it('opens with no console errors, renders every chart, and is saved as a screenshot', async () => {
-    if (!('found' in lookup)) throw new Error(lookup.missing);
+    if ('missing' in lookup) throw new Error(`CI=true and ${lookup.missing} (set CHROME_PATH).`);
     const { found } = lookup;
-    const browser = await chromium.launch({
-      executablePath: found.executablePath,
-      headless: true,
-      env: { ...process.env, ...found.env },
-      args: [
-        ...found.args,
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await chromium
+      .launch({
+        executablePath: found.executablePath,
+        headless: true,
+        env: { ...process.env, ...found.env },
+        args: [
+          ...found.args,
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      })
+      .catch((error: Error) => {
+        throw new Error(`${found.source} did not start: ${error.message}`);
+      });
     try {
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
       const problems: string[] = [];
