@@ -12,7 +12,9 @@ export default defineConfig({
       },
       { test: { name: 'vectors', include: ['test/vectors/**/*.test.ts'] } },
       {
-        // The HTML report in headless Chromium (Debian's /usr/bin/chromium + playwright-core).
+        // The HTML report in headless Chromium driven by playwright-core: the one that the
+        // @sparticuz/chromium devDependency ships (Linux x64), CHROME_PATH or an installed one
+        // (test/browser/find-chromium.ts); skipped with one line where none exists, except CI=true.
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatDuration, parseDurationMs } from '../../lib/config/value-parsers.ts';
 import { ScenarioError } from '../../sim/flink-simulator/parse-scenario.ts';
-import type { ActorMetrics } from '../../sim/world/run-metrics.ts';
+import type { ActorMetrics, RunMetrics } from '../../sim/world/run-metrics.ts';
 import { runWorldReport } from '../../sim/world/run-world-report.ts';
 import { loadWorldScenario } from '../../sim/world/world-scenario.ts';
 import { loadModulePolicyHook } from '../../lib/adapters/policy/module-policy-hook.ts';
@@ -44,18 +44,48 @@ export function parseStore(value: string): 'dynamodb' | 'memory' {
   return value;
 }
 
+/** "1 rescale", "2 rescales". */
+function rescales(n: number): string {
+  return `${n} rescale${n === 1 ? '' : 's'}`;
+}
+
 /**
- * One actor's result line. "Not converged" says how long the run went on after the oracle's last
- * change: a load that falls shortly before the end leaves a scaler that waits `scale-down.interval`
- * (1 h by default) no time to follow it, which is not the same as never following it.
+ * Whether an actor converged after the oracle's last change. "Not converged" says how long the run
+ * went on after that change: a load that falls shortly before the end leaves a scaler that waits
+ * `scale-down.interval` (1 h by default) no time to follow it, which is not the same as never
+ * following it.
  */
-function actorLine(label: string, m: ActorMetrics, lastLoadChangeMs: number, endMs: number): string {
+function convergence(m: ActorMetrics, lastLoadChangeMs: number, endMs: number): string {
+  if (m.rescalesToConverge !== undefined) {
+    return `converged after ${rescales(m.rescalesToConverge)} (at ${clockOf(m.convergedAtMs ?? endMs)})`;
+  }
   const sinceMinutes = Math.round((endMs - lastLoadChangeMs) / 60_000);
-  const converge =
-    m.rescalesToConverge === undefined
-      ? `not converged in the ${sinceMinutes} min after the oracle last changed (at ${clockOf(lastLoadChangeMs)})`
-      : `converged after ${m.rescalesToConverge} rescale(s)`;
-  return `  ${label.padEnd(11)} ${String(m.rescales).padStart(2)} rescales, ${converge}, final ${m.finalParallelism}/${m.finalOracle} of the oracle, ${m.parallelismHours.toFixed(1)} parallelism-hours (${m.parallelismHoursRatio.toFixed(2)}× oracle), ${m.minutesLagAboveTarget} min lag above target`;
+  return `not converged in the ${sinceMinutes} min after the oracle last changed (at ${clockOf(lastLoadChangeMs)})`;
+}
+
+/** One actor's result line. */
+function actorLine(label: string, m: ActorMetrics, lastLoadChangeMs: number, endMs: number): string {
+  return `  ${label.padEnd(11)} ${String(m.rescales).padStart(2)} rescales, ${convergence(m, lastLoadChangeMs, endMs)}, final Σp ${m.finalParallelism} / oracle ${m.finalOracle}, ${m.parallelismHours.toFixed(1)} parallelism-hours (${m.parallelismHoursRatio.toFixed(2)}× oracle), ${m.minutesLagAboveTarget} min lag above target`;
+}
+
+/**
+ * The closing line: the autoscaler's outcome in one sentence, against the oracle and the Managed
+ * Flink rule (the baseline), e.g. "Result: after the last load change (3:00) the autoscaler
+ * converged after 2 rescales (3:47): final Σp 16 = the oracle's 16; 71.0 parallelism-hours,
+ * 0.29× the Managed Flink rule's 246.9."
+ */
+export function resultLine(metrics: RunMetrics, endMs: number): string {
+  const a = metrics.autoscaler;
+  const ratioToRule = a.parallelismHours / metrics.baseline.parallelismHours;
+  const sigma =
+    a.finalParallelism === a.finalOracle
+      ? `final Σp ${a.finalParallelism} = the oracle's ${a.finalOracle}`
+      : `final Σp ${a.finalParallelism} vs the oracle's ${a.finalOracle} (${a.finalRatio.toFixed(2)}×)`;
+  return (
+    `Result: after the last load change (${clockOf(metrics.lastLoadChangeMs)}) the autoscaler ` +
+    `${convergence(a, metrics.lastLoadChangeMs, endMs)}: ${sigma}; ` +
+    `${a.parallelismHours.toFixed(1)} parallelism-hours, ${Number.isFinite(ratioToRule) ? ratioToRule.toFixed(2) : '—'}× the Managed Flink rule's ${metrics.baseline.parallelismHours.toFixed(1)}.`
+  );
 }
 
 /**
@@ -98,6 +128,7 @@ export async function runSimulation(options: SimulationOptions): Promise<void> {
   console.log(actorLine('baseline', metrics.baseline, metrics.lastLoadChangeMs, endMs));
   if (run.problems.length > 0) console.log(`  ${run.problems.length} problem(s) logged; see the report.`);
   console.log(`Report:  ${result.reportPath}\nSummary: ${result.summaryPath}`);
+  console.log(resultLine(metrics, endMs));
 }
 
 /** `fsa simulate --scenario <file>`: any scenario in the local world. */

@@ -2,16 +2,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseHours, parseStore, runSimulation } from './simulate.ts';
 
-/** The bundled demo scenario (Kafka → parse → keyBy window → sink; ramp, hold, spike, fall). */
-export const DEFAULT_SCENARIO = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  'lib',
-  'local',
-  'scenarios',
-  'default.yaml',
-);
+/** The bundled demo scenario (Kafka → parse → keyBy window → sink; ramp, spike, lull, a last peak held 2 h). */
+export const DEFAULT_SCENARIO = join(import.meta.dirname, '..', '..', 'sim', 'scenarios', 'default.yaml');
 
 /**
  * `fsa start` (= `npm start`): the local world with the default scenario — the Flink simulator,
@@ -22,9 +14,9 @@ export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description(
-      'Run the local world with the default scenario (6 simulated hours) and write out/report.html',
+      'Run the local world with the default scenario (5 simulated hours) and write out/report.html',
     )
-    .option('--hours <n>', 'simulated hours (default 6)', parseHours)
+    .option('--hours <n>', 'simulated hours (default 5, the scenario’s)', parseHours)
     .option('--out <dir>', 'output directory', 'out')
     .option('--store <kind>', 'state store: dynamodb (dynalite) or memory', parseStore, 'dynamodb')
     .option('--policy-module <file>', 'policy hook module reviewing every change (see examples/policy-hook/)')

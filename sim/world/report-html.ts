@@ -165,6 +165,10 @@ function metricsTable(metrics: RunMetrics): string {
       (m) =>
         `${fixed(m.parallelismHours, 1)} / ${fixed(m.oracleParallelismHours, 1)} = ${fixed(m.parallelismHoursRatio)}`,
     ),
+    row('parallelism-hours / Managed Flink rule', (m) => {
+      const rule = metrics.baseline.parallelismHours;
+      return `${fixed(m.parallelismHours, 1)} / ${fixed(rule, 1)} = ${fixed(rule > 0 ? m.parallelismHours / rule : undefined)}`;
+    }),
     row('minutes with lag above target', (m) => String(m.minutesLagAboveTarget)),
     row('max lag (s)', (m) => fixed(m.maxLagSeconds, 0)),
     '</tbody></table>',
