@@ -113,12 +113,16 @@ export function durationMs(value: DurationInput): number {
   return Number(match[1]) * (UNIT_MS[match[2] ?? 'ms'] ?? 1);
 }
 
-/** Flink's operator-name filter for metric scopes: space, `.`, `:` and `,` become `_`; max 80 chars first. */
+/**
+ * Flink's operator-name filter for metric scopes (Flink 1.x): names are cut to 80 characters
+ * (`TaskMetricGroup.getOrAddOperator`), then space, `.`, `:` and `,` become `_` (the character
+ * filter of `MetricQueryService`, which feeds the REST metric store).
+ */
 export function filterOperatorName(name: string): string {
   return name.slice(0, 80).replace(/[ .:,]/g, '_');
 }
 
-/** Stable 32-hex id from a seed (vertex and job ids must look like Flink's). */
+/** Stable 32-hex id from a seed (vertex and job ids must look like Flink's `JobVertexID` / `JobID`). */
 export function hexId(seed: string): string {
   return createHash('sha256').update(seed).digest('hex').slice(0, 32);
 }
@@ -244,7 +248,8 @@ function normalizeVertex(vertex: ScenarioVertex, index: number, ctx: VertexConte
     );
   }
   const vertexId = vertex.vertexId ?? hexId(`${ctx.name}/${vertex.id}`);
-  if (ctx.vertexIds.has(vertexId)) throw new ScenarioError(`${field}.vertexId`, 'duplicates another vertex id');
+  if (ctx.vertexIds.has(vertexId))
+    throw new ScenarioError(`${field}.vertexId`, 'duplicates another vertex id');
   ctx.vertexIds.add(vertexId);
   const displayName = vertex.name ?? vertex.id;
   const source = vertex.source;
@@ -299,7 +304,8 @@ function normalize(scenario: FlinkSimulatorScenario): NormalizedScenario {
   const name = scenario.name ?? 'simulated-job';
   const jobMaxParallelism = scenario.job.maxParallelism ?? 128;
   checkGraph(scenario);
-  const ctx: VertexContext = { name, jobMaxParallelism, edges: scenario.job.edges ?? [], vertexIds: new Set() };
+  const edges = scenario.job.edges ?? [];
+  const ctx: VertexContext = { name, jobMaxParallelism, edges, vertexIds: new Set() };
   const vertices = scenario.job.vertices.map((vertex, index) => normalizeVertex(vertex, index, ctx));
   return {
     name,
