@@ -26,6 +26,7 @@ export class JsonPatchError extends Error {
   }
 }
 
+/** One RFC 6902 operation; `from` for `move` and `copy`, `value` for `add`, `replace` and `test`. */
 export interface JsonPatchOperation {
   readonly op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
   readonly path: string;

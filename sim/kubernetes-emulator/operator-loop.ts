@@ -50,6 +50,7 @@ export class OperatorLoop {
     this.#onSpecApplied = hook;
   }
 
+  /** Replaces (or with undefined removes) the hook told about every spec that became effective. */
   setOnSpecApplied(hook: SpecAppliedHook | undefined): void {
     this.#onSpecApplied = hook;
   }

@@ -21,6 +21,7 @@ export type InterceptAction =
 export class RequestIntercepts {
   readonly #entries: Array<{ matcher: RequestMatcher; remaining: number; action: InterceptAction }> = [];
 
+  /** Registers an intercept for the next `matcher.times` (default 1) matching requests. */
   add(matcher: RequestMatcher, action: InterceptAction): void {
     this.#entries.push({ matcher, remaining: matcher.times ?? 1, action });
   }

@@ -51,6 +51,7 @@ export class ResourceStore {
     return new Date(this.#clock.nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
 
+  /** The stored object under a {@link ResourceStore.keyOf} key (not a copy). */
   get(key: string): StoredObject | undefined {
     return this.#objects.get(key);
   }
@@ -59,6 +60,7 @@ export class ResourceStore {
     return this.#objects.has(key);
   }
 
+  /** Removes an object at once: no finalizers or graceful deletion are modelled. */
   delete(key: string): void {
     this.#objects.delete(key);
   }
