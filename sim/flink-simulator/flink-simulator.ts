@@ -79,6 +79,90 @@ function isNormalized(scenario: StartFlinkSimulatorOptions['scenario']): scenari
   return typeof scenario === 'object' && scenario !== null && 'jobMaxParallelism' in scenario;
 }
 
+/** The state a request handler works on. */
+interface SimulatorContext {
+  readonly options: StartFlinkSimulatorOptions;
+  readonly cluster: SimulatedFlinkCluster;
+  readonly faults: { fault: SimulatorFault; left: number }[];
+  readonly requests: string[];
+  /** Responses held open by a `hang` fault, destroyed on close. */
+  readonly hanging: Set<ServerResponse>;
+}
+
+type Send = (status: number, text: string, type?: string) => void;
+
+/** Answers with the first injected fault that matches `path` and has uses left; false when none does. */
+function answerFault(ctx: SimulatorContext, path: string, response: ServerResponse, send: Send): boolean {
+  const active = ctx.faults.find((entry) => entry.left > 0 && path.startsWith(entry.fault.pathPrefix ?? '/'));
+  if (!active) return false;
+  active.left -= 1;
+  if (active.fault.hang) {
+    ctx.hanging.add(response);
+  } else if (active.fault.rawBody !== undefined) {
+    send(active.fault.status ?? 200, active.fault.rawBody, 'text/html');
+  } else {
+    send(active.fault.status ?? 500, toFlinkJson({ errors: ['Injected fault (simulator)'] }));
+  }
+  return true;
+}
+
+/** `PUT /jobs/{id}/resource-requirements`: the only write the simulator serves. */
+function answerPut(ctx: SimulatorContext, jobId: string, request: IncomingMessage, send: Send): void {
+  readBody(request).then((text) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      send(400, toFlinkJson({ errors: ['Request body is not valid JSON.'] }));
+      return;
+    }
+    const answer = answerPutResourceRequirements(ctx.cluster, decodeURIComponent(jobId), body);
+    send(answer.status, toFlinkJson(answer.body));
+  });
+}
+
+/**
+ * Serves one request: the path prefix (the service proxy's, when mimicked), required headers
+ * (401 as the API server would answer), injected faults, then the REST API. Flink serves every
+ * path with or without the `/v1` prefix.
+ */
+function handleRequest(ctx: SimulatorContext, request: IncomingMessage, response: ServerResponse): void {
+  const url = new URL(request.url ?? '/', 'http://simulator.local');
+  ctx.requests.push(`${url.pathname}${url.search}`);
+  const send: Send = (status, text, type = 'application/json; charset=UTF-8') => {
+    response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+    response.end(text);
+  };
+  const prefix = ctx.options.pathPrefix?.replace(/\/+$/, '') ?? '';
+  if (!url.pathname.startsWith(`${prefix}/`)) {
+    send(404, toFlinkJson({ errors: [`Not found: ${url.pathname}`] }));
+    return;
+  }
+  for (const [name, value] of Object.entries(ctx.options.requiredHeaders ?? {})) {
+    if (request.headers[name.toLowerCase()] !== value) {
+      send(401, toFlinkJson({ kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401 }));
+      return;
+    }
+  }
+  const path = url.pathname.slice(prefix.length).replace(/^\/v1(?=\/)/, '') || '/';
+  if (answerFault(ctx, path, response, send)) return;
+  const requirementsPath = /^\/jobs\/([^/]+)\/resource-requirements$/.exec(path);
+  if (request.method === 'PUT' && requirementsPath) {
+    answerPut(ctx, requirementsPath[1]!, request, send);
+    return;
+  }
+  if (request.method !== 'GET') {
+    send(405, toFlinkJson({ errors: [`Request method ${request.method} not supported by the simulator`] }));
+    return;
+  }
+  try {
+    const answer = answerGet(ctx.cluster, path, url.searchParams);
+    send(answer.status, toFlinkJson(answer.body));
+  } catch (error) {
+    send(500, toFlinkJson({ errors: [`Internal server error: ${(error as Error).message}`] }));
+  }
+}
+
 /**
  * Starts a simulated Flink cluster serving the Flink REST API on 127.0.0.1 (paths with or without
  * `/v1`): every GET the collector and `fsa record` use, plus `PUT /jobs/{id}/resource-requirements`
@@ -87,69 +171,10 @@ function isNormalized(scenario: StartFlinkSimulatorOptions['scenario']): scenari
 export async function startFlinkSimulator(options: StartFlinkSimulatorOptions): Promise<FlinkSimulator> {
   const scenario = isNormalized(options.scenario) ? options.scenario : parseScenario(options.scenario);
   const cluster = new SimulatedFlinkCluster(scenario);
-  const faults: { fault: SimulatorFault; left: number }[] = [];
-  const requests: string[] = [];
-  const hanging = new Set<ServerResponse>();
-
-  const handle = (request: IncomingMessage, response: ServerResponse): void => {
-    const url = new URL(request.url ?? '/', 'http://simulator.local');
-    requests.push(`${url.pathname}${url.search}`);
-    const send = (status: number, text: string, type = 'application/json; charset=UTF-8') => {
-      response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
-      response.end(text);
-    };
-    const prefix = options.pathPrefix?.replace(/\/+$/, '') ?? '';
-    if (!url.pathname.startsWith(`${prefix}/`)) {
-      send(404, toFlinkJson({ errors: [`Not found: ${url.pathname}`] }));
-      return;
-    }
-    for (const [name, value] of Object.entries(options.requiredHeaders ?? {})) {
-      if (request.headers[name.toLowerCase()] !== value) {
-        send(401, toFlinkJson({ kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401 }));
-        return;
-      }
-    }
-    const path = url.pathname.slice(prefix.length).replace(/^\/v1(?=\/)/, '') || '/';
-    const active = faults.find((entry) => entry.left > 0 && path.startsWith(entry.fault.pathPrefix ?? '/'));
-    if (active) {
-      active.left -= 1;
-      if (active.fault.hang) {
-        hanging.add(response);
-        return;
-      }
-      if (active.fault.rawBody !== undefined) {
-        send(active.fault.status ?? 200, active.fault.rawBody, 'text/html');
-        return;
-      }
-      send(active.fault.status ?? 500, toFlinkJson({ errors: ['Injected fault (simulator)'] }));
-      return;
-    }
-    const requirementsPath = /^\/jobs\/([^/]+)\/resource-requirements$/.exec(path);
-    if (request.method === 'PUT' && requirementsPath) {
-      readBody(request).then((text) => {
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          send(400, toFlinkJson({ errors: ['Request body is not valid JSON.'] }));
-          return;
-        }
-        const answer = answerPutResourceRequirements(cluster, decodeURIComponent(requirementsPath[1]!), body);
-        send(answer.status, toFlinkJson(answer.body));
-      });
-      return;
-    }
-    if (request.method !== 'GET') {
-      send(405, toFlinkJson({ errors: [`Request method ${request.method} not supported by the simulator`] }));
-      return;
-    }
-    try {
-      const answer = answerGet(cluster, path, url.searchParams);
-      send(answer.status, toFlinkJson(answer.body));
-    } catch (error) {
-      send(500, toFlinkJson({ errors: [`Internal server error: ${(error as Error).message}`] }));
-    }
-  };
+  const ctx: SimulatorContext = { options, cluster, faults: [], requests: [], hanging: new Set() };
+  const { faults, requests, hanging } = ctx;
+  const handle = (request: IncomingMessage, response: ServerResponse): void =>
+    handleRequest(ctx, request, response);
 
   const server: Server = createServer(handle);
   await new Promise<void>((resolve, reject) => {

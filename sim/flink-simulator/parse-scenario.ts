@@ -113,12 +113,16 @@ export function durationMs(value: DurationInput): number {
   return Number(match[1]) * (UNIT_MS[match[2] ?? 'ms'] ?? 1);
 }
 
-/** Flink's operator-name filter for metric scopes: space, `.`, `:` and `,` become `_`; max 80 chars first. */
+/**
+ * Flink's operator-name filter for metric scopes (Flink 1.x): names are cut to 80 characters
+ * (`TaskMetricGroup.getOrAddOperator`), then space, `.`, `:` and `,` become `_` (the character
+ * filter of `MetricQueryService`, which feeds the REST metric store).
+ */
 export function filterOperatorName(name: string): string {
   return name.slice(0, 80).replace(/[ .:,]/g, '_');
 }
 
-/** Stable 32-hex id from a seed (vertex and job ids must look like Flink's). */
+/** Stable 32-hex id from a seed (vertex and job ids must look like Flink's `JobVertexID` / `JobID`). */
 export function hexId(seed: string): string {
   return createHash('sha256').update(seed).digest('hex').slice(0, 32);
 }
@@ -186,18 +190,15 @@ function normalizeLoad(component: LoadComponent): NormalizedLoadComponent {
   }
 }
 
-function normalize(scenario: FlinkSimulatorScenario): NormalizedScenario {
-  const name = scenario.name ?? 'simulated-job';
-  const jobMaxParallelism = scenario.job.maxParallelism ?? 128;
-  const edges = scenario.job.edges ?? [];
+/** Rejects duplicate vertex ids, edges to unknown vertices and self-loops. */
+function checkGraph(scenario: FlinkSimulatorScenario): void {
   const keys = new Set<string>();
-  const vertexIds = new Set<string>();
   scenario.job.vertices.forEach((vertex, index) => {
     if (keys.has(vertex.id))
       throw new ScenarioError(`job.vertices[${index}].id`, `duplicates id ${JSON.stringify(vertex.id)}`);
     keys.add(vertex.id);
   });
-  edges.forEach((edge, index) => {
+  (scenario.job.edges ?? []).forEach((edge, index) => {
     for (const end of ['from', 'to'] as const) {
       if (!keys.has(edge[end])) {
         throw new ScenarioError(
@@ -208,64 +209,104 @@ function normalize(scenario: FlinkSimulatorScenario): NormalizedScenario {
     }
     if (edge.from === edge.to) throw new ScenarioError(`job.edges[${index}]`, 'is a self-loop');
   });
+}
 
-  const vertices = scenario.job.vertices.map((vertex, index): NormalizedVertex => {
-    const field = `job.vertices[${index}]`;
-    const inputs = edges
-      .filter((edge) => edge.to === vertex.id)
-      .map((edge) => ({ from: edge.from, shipStrategy: edge.shipStrategy ?? 'HASH' }));
-    if (inputs.length === 0 && !vertex.source) {
-      throw new ScenarioError(
-        `${field}.source`,
-        'is required: the vertex has no incoming edge, so it is a source',
-      );
-    }
-    if (inputs.length > 0 && vertex.source) {
-      throw new ScenarioError(`${field}.source`, 'is not allowed: the vertex has incoming edges');
-    }
-    const maxParallelism = vertex.maxParallelism ?? jobMaxParallelism;
-    if (vertex.parallelism > maxParallelism) {
-      throw new ScenarioError(
-        `${field}.parallelism`,
-        `(${vertex.parallelism}) exceeds maxParallelism ${maxParallelism}`,
-      );
-    }
-    const vertexId = vertex.vertexId ?? hexId(`${name}/${vertex.id}`);
-    if (vertexIds.has(vertexId)) throw new ScenarioError(`${field}.vertexId`, 'duplicates another vertex id');
-    vertexIds.add(vertexId);
-    const displayName = vertex.name ?? vertex.id;
-    const source = vertex.source;
-    const operatorName = source ? `Source: ${displayName}` : displayName;
-    return {
-      key: vertex.id,
-      vertexId,
-      taskName: operatorName,
-      metricPrefix: filterOperatorName(operatorName),
-      initialParallelism: vertex.parallelism,
-      maxParallelism,
-      costMsPerRecord: vertex.costMsPerRecord,
-      selectivity: vertex.selectivity ?? 1,
-      keySkew: vertex.keySkew ?? 1,
-      scalabilityExponent: vertex.scalabilityExponent ?? 1,
-      coordinationOverhead: vertex.coordinationOverhead ?? 0,
-      slotSharingGroup: vertex.slotSharingGroup ?? 'default',
-      ...(source
-        ? {
-            source: {
-              type: source.type ?? 'kafka',
-              topic: source.topic ?? vertex.id,
-              partitions: source.partitions ?? 1,
-              ...(source.kafkaCluster === undefined ? {} : { kafkaCluster: source.kafkaCluster }),
-              initialLagRecords: source.initialLagRecords ?? 0,
-              load: (Array.isArray(source.load) ? source.load : [source.load]).map(normalizeLoad),
-            },
-          }
-        : {}),
-      inputs,
-    };
-  });
+type ScenarioVertex = FlinkSimulatorScenario['job']['vertices'][number];
 
-  const tm = scenario.taskManager ?? {};
+/** What normalizing one vertex needs from the whole scenario. */
+interface VertexContext {
+  readonly name: string;
+  readonly jobMaxParallelism: number;
+  readonly edges: NonNullable<FlinkSimulatorScenario['job']['edges']>;
+  /** Hex vertex ids taken so far (they must be unique). */
+  readonly vertexIds: Set<string>;
+}
+
+/**
+ * One vertex with defaults applied: a vertex without incoming edges is a source and needs
+ * `source`; the task name of a source is `Source: <name>` and metric ids use its filtered form.
+ */
+function normalizeVertex(vertex: ScenarioVertex, index: number, ctx: VertexContext): NormalizedVertex {
+  const field = `job.vertices[${index}]`;
+  const inputs = ctx.edges
+    .filter((edge) => edge.to === vertex.id)
+    .map((edge) => ({ from: edge.from, shipStrategy: edge.shipStrategy ?? 'HASH' }));
+  if (inputs.length === 0 && !vertex.source) {
+    throw new ScenarioError(
+      `${field}.source`,
+      'is required: the vertex has no incoming edge, so it is a source',
+    );
+  }
+  if (inputs.length > 0 && vertex.source) {
+    throw new ScenarioError(`${field}.source`, 'is not allowed: the vertex has incoming edges');
+  }
+  const maxParallelism = vertex.maxParallelism ?? ctx.jobMaxParallelism;
+  if (vertex.parallelism > maxParallelism) {
+    throw new ScenarioError(
+      `${field}.parallelism`,
+      `(${vertex.parallelism}) exceeds maxParallelism ${maxParallelism}`,
+    );
+  }
+  const vertexId = vertex.vertexId ?? hexId(`${ctx.name}/${vertex.id}`);
+  if (ctx.vertexIds.has(vertexId))
+    throw new ScenarioError(`${field}.vertexId`, 'duplicates another vertex id');
+  ctx.vertexIds.add(vertexId);
+  const displayName = vertex.name ?? vertex.id;
+  const source = vertex.source;
+  const operatorName = source ? `Source: ${displayName}` : displayName;
+  return {
+    key: vertex.id,
+    vertexId,
+    taskName: operatorName,
+    metricPrefix: filterOperatorName(operatorName),
+    initialParallelism: vertex.parallelism,
+    maxParallelism,
+    costMsPerRecord: vertex.costMsPerRecord,
+    selectivity: vertex.selectivity ?? 1,
+    keySkew: vertex.keySkew ?? 1,
+    scalabilityExponent: vertex.scalabilityExponent ?? 1,
+    coordinationOverhead: vertex.coordinationOverhead ?? 0,
+    slotSharingGroup: vertex.slotSharingGroup ?? 'default',
+    ...(source
+      ? {
+          source: {
+            type: source.type ?? 'kafka',
+            topic: source.topic ?? vertex.id,
+            partitions: source.partitions ?? 1,
+            ...(source.kafkaCluster === undefined ? {} : { kafkaCluster: source.kafkaCluster }),
+            initialLagRecords: source.initialLagRecords ?? 0,
+            load: (Array.isArray(source.load) ? source.load : [source.load]).map(normalizeLoad),
+          },
+        }
+      : {}),
+    inputs,
+  };
+}
+
+/** TaskManager memory model with defaults (a 2 GiB process with 2 slots). */
+function normalizeTaskManager(
+  tm: NonNullable<FlinkSimulatorScenario['taskManager']>,
+): NormalizedScenario['taskManager'] {
+  return {
+    slots: tm.slots ?? 2,
+    heapMaxBytes: tm.heapMaxBytes ?? 1024 * MIB,
+    heapBaseUsedBytes: tm.heapBaseUsedBytes ?? 200 * MIB,
+    heapBytesPerRecordPerSecond: tm.heapBytesPerRecordPerSecond ?? 1000,
+    managedTotalBytes: tm.managedTotalBytes ?? 512 * MIB,
+    managedUsedFraction: tm.managedUsedFraction ?? 0.5,
+    metaspaceUsedBytes: tm.metaspaceUsedBytes ?? 100 * MIB,
+    gcMsPerSecondAtFullHeap: tm.gcMsPerSecondAtFullHeap ?? 200,
+    processSizeBytes: tm.processSizeBytes ?? 2048 * MIB,
+  };
+}
+
+function normalize(scenario: FlinkSimulatorScenario): NormalizedScenario {
+  const name = scenario.name ?? 'simulated-job';
+  const jobMaxParallelism = scenario.job.maxParallelism ?? 128;
+  checkGraph(scenario);
+  const edges = scenario.job.edges ?? [];
+  const ctx: VertexContext = { name, jobMaxParallelism, edges, vertexIds: new Set() };
+  const vertices = scenario.job.vertices.map((vertex, index) => normalizeVertex(vertex, index, ctx));
   return {
     name,
     jobName: scenario.job.name ?? name,
@@ -277,17 +318,7 @@ function normalize(scenario: FlinkSimulatorScenario): NormalizedScenario {
       downtimeMs: durationMs(scenario.restart?.downtimeMs ?? '30 s'),
       mode: scenario.restart?.mode ?? 'redeploy',
     },
-    taskManager: {
-      slots: tm.slots ?? 2,
-      heapMaxBytes: tm.heapMaxBytes ?? 1024 * MIB,
-      heapBaseUsedBytes: tm.heapBaseUsedBytes ?? 200 * MIB,
-      heapBytesPerRecordPerSecond: tm.heapBytesPerRecordPerSecond ?? 1000,
-      managedTotalBytes: tm.managedTotalBytes ?? 512 * MIB,
-      managedUsedFraction: tm.managedUsedFraction ?? 0.5,
-      metaspaceUsedBytes: tm.metaspaceUsedBytes ?? 100 * MIB,
-      gcMsPerSecondAtFullHeap: tm.gcMsPerSecondAtFullHeap ?? 200,
-      processSizeBytes: tm.processSizeBytes ?? 2048 * MIB,
-    },
+    taskManager: normalizeTaskManager(scenario.taskManager ?? {}),
     jobMaxParallelism,
     vertices: orderTopologically(vertices),
   };

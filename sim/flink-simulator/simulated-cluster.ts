@@ -137,7 +137,10 @@ export class SimulatedFlinkCluster {
 
   /**
    * Applies new parallelisms (keys or hex vertex ids; others keep theirs). Processing stops for
-   * the restart downtime; lag keeps growing. In `redeploy` mode the job gets a new id.
+   * the restart downtime; lag keeps growing. In `redeploy` mode the job gets a new id and a new
+   * attempt (INITIALIZING → CREATED → RUNNING, like a fresh submission); in `in-place` mode the job
+   * keeps its id and passes through RESTARTING, as the adaptive scheduler restarts it (Flink 1.18+).
+   * Counters restart from zero either way: Flink's task metrics belong to the task attempt.
    */
   applyParallelism(overrides: Readonly<Record<string, number>>): { jobId: string; runningAtMs: number } {
     for (const [id, value] of Object.entries(overrides)) {
@@ -188,6 +191,11 @@ export class SimulatedFlinkCluster {
   /**
    * Metric id → per-subtask values of a vertex, as its subtasks would report them (bare ids,
    * operator scope prefixed with the filtered operator name). Empty while metrics are not reported.
+   * Names (Flink 1.x): busy / back-pressured / idle time and task-level record counts from
+   * `TaskIOMetricGroup` (busy time is NaN where it cannot be measured, legacy `SourceFunction`
+   * sources), operator-level counts from `OperatorIOMetricGroup`, and the Kafka source's
+   * `pendingRecords` (FLIP-33 `SourceReaderMetricGroup`) and per-partition offsets
+   * (`KafkaSourceReaderMetrics`, flink-connector-kafka).
    */
   vertexMetrics(key: string): Map<string, SubtaskValues> {
     const result = new Map<string, SubtaskValues>();
@@ -232,7 +240,10 @@ export class SimulatedFlinkCluster {
     return result;
   }
 
-  /** Slots needed: per slot sharing group the max parallelism, summed. */
+  /**
+   * Slots needed: per slot sharing group the max parallelism, summed (slot sharing, Flink 1.x:
+   * one slot holds one subtask of every vertex in its group).
+   */
   slotsNeeded(): number {
     const perGroup = new Map<string, number>();
     for (const vertex of this.scenario.vertices) {
@@ -242,7 +253,11 @@ export class SimulatedFlinkCluster {
     return [...perGroup.values()].reduce((sum, value) => sum + value, 0);
   }
 
-  /** TaskManagers with their memory metrics (a simple load-driven heap/GC model). */
+  /**
+   * TaskManagers with their memory metrics (a simple load-driven heap/GC model). Metric names are
+   * Flink's TaskManager `Status.*` system metrics (`MetricUtils.instantiateStatusMetrics`, Flink
+   * 1.x); `GarbageCollector.All.TimeMsPerSecond` is only reported from 1.19 on (flink-rest.md §4).
+   */
   taskManagers(): SimulatedTaskManager[] {
     const tm = this.scenario.taskManager;
     const count = Math.max(1, Math.ceil(this.slotsNeeded() / tm.slots));

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { classifySpecChange, operatorScalesInPlace, parseFlinkVersion } from './operator-spec-diff.ts';
 
+/**
+ * The Flink Kubernetes Operator's behaviour on a spec change, as pure functions over a stored
+ * resource (operator 1.x: main at 6e9caeb4 and release-1.15.0, flinkdeployment.md §3–§4). The
+ * emulator's `OperatorLoop` (operator-loop.ts) runs them on its virtual clock.
+ */
+
 /** A Flink resource object as stored by the emulator (plain JSON). */
 export interface StoredObject {
   apiVersion: string;
@@ -21,7 +27,11 @@ export interface StoredObject {
   [key: string]: unknown;
 }
 
-/** A change the operator has started and finishes after the restart delay. */
+/**
+ * A change the operator has started and finishes after the restart delay. `stabilize` is the
+ * DEPLOYED → STABLE step of the lifecycle (`ResourceLifecycleState`, computed by the operator once
+ * the last reconciled spec is marked stable).
+ */
 export interface PendingRollout {
   readonly kind: 'deploy' | 'in-place' | 'upgrade' | 'savepoint-redeploy' | 'stabilize';
   readonly dueAtMs: number;
@@ -35,6 +45,7 @@ export interface ReconcileOutcome {
   readonly events: ReadonlyArray<{ reason: string; type: 'Normal' | 'Warning'; message: string }>;
 }
 
+/** How long the operator's steps take in virtual time. */
 export interface OperatorTiming {
   /** Time from observing a change to the job RUNNING again (full upgrade, deploy). */
   readonly restartDelayMs: number;
@@ -44,11 +55,18 @@ export interface OperatorTiming {
   readonly stableDelayMs: number;
 }
 
-/** Deterministic 32-hex job id: same resource + deployment count → same id (reproducible tests). */
+/**
+ * Deterministic 32-hex job id: same resource + deployment count → same id (reproducible tests).
+ * The real operator lets Flink generate a random `JobID` per submission.
+ */
 export function jobIdFor(uid: string, deploymentCount: number): string {
   return createHash('sha256').update(`${uid}#${deploymentCount}`).digest('hex').slice(0, 32);
 }
 
+/**
+ * The spec inside `status.reconciliationStatus.lastReconciledSpec`, a JSON string
+ * `{"spec": …, "resource_metadata": …}` (`ReconciliationUtils.writeSpecWithMeta`, operator 1.x).
+ */
 function lastReconciledSpec(
   status: Record<string, unknown> | undefined,
 ): Record<string, unknown> | undefined {
@@ -59,6 +77,7 @@ function lastReconciledSpec(
   return (JSON.parse(text) as { spec: Record<string, unknown> }).spec;
 }
 
+/** Serializes a spec the way `ReconciliationUtils.writeSpecWithMeta` does (spec + resource_metadata). */
 function specRecord(object: StoredObject, generation: number): string {
   return JSON.stringify({
     spec: object.spec ?? {},
@@ -68,8 +87,13 @@ function specRecord(object: StoredObject, generation: number): string {
 
 /**
  * Observes a resource whose `metadata.generation` is ahead of `status.observedGeneration` and
- * starts the rollout the operator would (flinkdeployment.md §4): IGNORE catches up at once,
- * SCALE rescales in place when eligible, anything else is a full upgrade by `upgradeMode`, a new
+ * starts the rollout the operator would (flinkdeployment.md §4, `AbstractFlinkResourceReconciler
+ * .reconcile`, operator 1.x): the first deployment submits the job (`Submit` event); otherwise the
+ * spec diff decides (`ReflectiveDiffBuilder` over the `@SpecDiff` annotations): IGNORE catches up
+ * at once, SCALE rescales in place when eligible (`NativeFlinkService.scale`, `Scaling` event
+ * "In-place scaling triggered"), anything else is a full upgrade by `upgradeMode` (`SpecChanged`
+ * and `Suspended` events, reconciliation state UPGRADING as
+ * `ReconciliationUtils.updateStatusBeforeDeploymentAttempt` sets it), a new
  * `savepointRedeployNonce` redeploys from `initialSavepointPath`.
  */
 export function observeSpecChange(
@@ -128,6 +152,7 @@ export function observeSpecChange(
       kind: redeploy ? 'savepoint-redeploy' : 'upgrade',
       dueAtMs: nowMs + timing.restartDelayMs,
       // last-state keeps the HA job id; stateless, savepoint and savepoint redeploys submit anew
+      // (flinkdeployment.md §4 step 5)
       newJobId: redeploy || upgradeMode !== 'last-state',
     },
     events: [
@@ -145,7 +170,11 @@ export function observeSpecChange(
   };
 }
 
-/** Finishes a due rollout: the job runs the new spec; STABLE follows after `stableDelayMs`. */
+/**
+ * Finishes a due rollout: the job runs the new spec (the operator's observers, `JobStatusObserver`
+ * and the JobManager deployment observer, report RUNNING and READY; `JobStatusChanged` event);
+ * STABLE follows after `stableDelayMs`, when the reconciled spec is marked stable (`lastStableSpec`).
+ */
 export function completeRollout(
   object: StoredObject,
   rollout: PendingRollout,

@@ -1,7 +1,8 @@
 /**
  * The two patch formats the API server accepts for custom resources (eks-kubernetes.md §6):
  * RFC 7386 merge patch and RFC 6902 JSON patch. Pure functions over JSON values; inputs are
- * never mutated.
+ * never mutated. The JSON patch is implemented here because no RFC 6902 library is among the
+ * project's dependencies (json-merge-patch covers RFC 7386 only).
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -25,6 +26,7 @@ export class JsonPatchError extends Error {
   }
 }
 
+/** One RFC 6902 operation; `from` for `move` and `copy`, `value` for `add`, `replace` and `test`. */
 export interface JsonPatchOperation {
   readonly op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
   readonly path: string;

@@ -7,7 +7,10 @@ export interface StatusResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Builds a failure `Status` the way the API server does. */
+/**
+ * Builds a failure `Status` the way the API server does (Kubernetes API conventions, "Response
+ * Status Kind": `kind: Status`, `status: Failure`, a CamelCase `reason`, `code` = HTTP status).
+ */
 export function failureStatus(
   code: number,
   reason: string,
@@ -42,6 +45,7 @@ export function resourcePhrase(plural: string, group: string, name: string): str
   return `${plural}${group ? `.${group}` : ''} "${name}"`;
 }
 
+/** 404 NotFound for a missing object (API server `errors.NewNotFound`). */
 export function notFound(plural: string, group: string, name: string): StatusResponse {
   return failureStatus(404, 'NotFound', `${resourcePhrase(plural, group, name)} not found`, {
     name,
@@ -50,6 +54,7 @@ export function notFound(plural: string, group: string, name: string): StatusRes
   });
 }
 
+/** 409 Conflict for a stale `resourceVersion` precondition (API server `errors.NewConflict`). */
 export function conflict(plural: string, group: string, name: string): StatusResponse {
   return failureStatus(
     409,
@@ -59,6 +64,7 @@ export function conflict(plural: string, group: string, name: string): StatusRes
   );
 }
 
+/** 422 Invalid with field causes, as schema validation answers (API server `errors.NewInvalid`). */
 export function invalid(
   kind: string,
   group: string,
@@ -79,6 +85,14 @@ export function invalid(
   );
 }
 
+/** 400 BadRequest for an undecodable body or query (API server `errors.NewBadRequest`). */
 export function badRequest(message: string): StatusResponse {
   return failureStatus(400, 'BadRequest', message);
+}
+
+/** True for a {@link StatusResponse} (as opposed to a stored object or a parsed request). */
+export function isStatusResponse(value: unknown): value is StatusResponse {
+  return (
+    typeof (value as StatusResponse).code === 'number' && typeof (value as StatusResponse).body === 'object'
+  );
 }

@@ -1,7 +1,8 @@
 /**
  * Kubernetes label and field selectors as the API server evaluates them: equality (`a=b`,
  * `a==b`, `a!=b`) and set-based (`a in (x,y)`, `a notin (x)`, `a`, `!a`) requirements, joined
- * by commas (all must hold).
+ * by commas (all must hold). Source: Kubernetes docs, "Labels and Selectors" and "Field
+ * Selectors"; the grammar of k8s.io/apimachinery `labels.Parse`.
  */
 
 export type SelectorRequirement =

@@ -2,13 +2,14 @@ import { flattenConfiguration } from '../../lib/config/flatten-configuration.ts'
 import { deepEqual } from './json-patches.ts';
 
 /**
- * How the operator classifies a spec change (flinkdeployment.md §4 step 2): the strongest of
- * IGNORE < SCALE < UPGRADE < SAVEPOINT_REDEPLOY over all changed fields.
+ * How the operator classifies a spec change (flinkdeployment.md §4 step 2; `DiffType` and
+ * `ReflectiveDiffBuilder`, operator 1.x): the strongest of IGNORE < SCALE < UPGRADE <
+ * SAVEPOINT_REDEPLOY over all changed fields; unannotated fields count as UPGRADE.
  */
 export type SpecChangeType = 'ignore' | 'scale' | 'upgrade' | 'savepoint-redeploy';
 
 const OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
-/** `spec.job` fields whose change alone redeploys nothing (diff type IGNORE, §2.3). */
+/** `spec.job` fields whose change alone redeploys nothing (diff type IGNORE on `JobSpec`, §2.3). */
 const IGNORED_JOB_FIELDS = [
   'upgradeMode',
   'initialSavepointPath',
@@ -19,6 +20,11 @@ const IGNORED_JOB_FIELDS = [
   'savepointRedeployNonce',
 ];
 
+/**
+ * `flinkConfiguration` keys of diff type IGNORE: the `@SpecDiff.Config` prefixes on
+ * `AbstractFlinkSpec.flinkConfiguration` (operator 1.x): `job.autoscaler`, `parallelism.default`,
+ * `kubernetes.operator`. The overrides key is SCALE there (native mode).
+ */
 function isIgnoredConfigKey(key: string): boolean {
   return (
     key === 'parallelism.default' ||
@@ -43,7 +49,10 @@ function comparable(spec: Spec): { rest: Spec; overrides: string | undefined } {
   return { rest: copy, overrides };
 }
 
-/** Classifies a change from `before` (last reconciled spec) to `after` (current spec). */
+/**
+ * Classifies a change from `before` (last reconciled spec) to `after` (current spec). A new non-null
+ * `savepointRedeployNonce` is SAVEPOINT_REDEPLOY (`JobSpec`, operator 1.x).
+ */
 export function classifySpecChange(before: Spec, after: Spec): SpecChangeType {
   const beforeNonce = (before['job'] as Record<string, unknown> | undefined)?.['savepointRedeployNonce'];
   const afterNonce = (after['job'] as Record<string, unknown> | undefined)?.['savepointRedeployNonce'];
@@ -62,7 +71,8 @@ export function parseFlinkVersion(value: unknown): [number, number] | undefined 
 }
 
 /**
- * Whether the operator would rescale in place (flinkdeployment.md §4 step 4): in-place scaling
+ * Whether the operator would rescale in place (flinkdeployment.md §4 step 4;
+ * `NativeFlinkService.supportsInPlaceScaling` and `scale`, operator 1.x): in-place scaling
  * enabled, Flink ≥ 1.18, adaptive scheduler, and no vertex override removed.
  */
 export function operatorScalesInPlace(before: Spec, after: Spec, flinkVersion: unknown): boolean {

@@ -5,7 +5,8 @@ const OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
 
 /**
  * The per-vertex parallelism a FlinkDeployment's spec asks for
- * (`pipeline.jobvertex-parallelism-overrides` as numbers), or undefined when it sets none: what
+ * (`pipeline.jobvertex-parallelism-overrides`, Flink `PipelineOptions.PARALLELISM_OVERRIDES`
+ * since 1.17, as numbers), or undefined when it sets none: what
  * the operator model hands to a simulated Flink cluster when a spec change rolls out.
  */
 export function parallelismOverridesOf(resource: StoredObject): Record<string, number> | undefined {

@@ -9,7 +9,11 @@ export interface ResourceKindInfo {
   readonly flink: boolean;
 }
 
-/** Served kinds: the operator's CRDs and the core/Karpenter types the autoscaler reads. */
+/**
+ * Served kinds: the operator's CRDs (flinkdeployment.md §1: group `flink.apache.org`, only
+ * `v1beta1`, namespaced, `status` subresource) and the core/Karpenter types the autoscaler reads
+ * (eks-kubernetes.md §5, §10).
+ */
 export const RESOURCE_KINDS: readonly ResourceKindInfo[] = [
   {
     group: 'flink.apache.org',
@@ -41,14 +45,17 @@ export const RESOURCE_KINDS: readonly ResourceKindInfo[] = [
   },
 ];
 
+/** `<group>/<version>`, or just the version for the core group (`v1`). */
 export function apiVersionOf(info: ResourceKindInfo): string {
   return info.group === '' ? info.version : `${info.group}/${info.version}`;
 }
 
+/** The served kind named `kind` (`FlinkDeployment`, `Event`, …). */
 export function kindByName(kind: string): ResourceKindInfo | undefined {
   return RESOURCE_KINDS.find((k) => k.kind === kind);
 }
 
+/** The served kind at `/apis/<group>/<version>/<plural>` (`/api/<version>/…` for core). */
 export function kindByPath(group: string, version: string, plural: string): ResourceKindInfo | undefined {
   return RESOURCE_KINDS.find((k) => k.group === group && k.version === version && k.plural === plural);
 }
