@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchTable, renderBenchTable } from './bench-table.ts';
+import { EXACT_TIMING, REALISTIC_TIMING } from '../sim/world/tick-timing.ts';
 import { benchClosedLoop } from './closed-loop.ts';
 import { benchCoreDecide } from './core-decide.ts';
 import { DYNAMODB_ON_DEMAND_PRICES, formatDynamoDbCostTable, measureDynamoDbCost } from './dynamodb-cost.ts';
@@ -25,7 +26,8 @@ const benchmarks: ReadonlyArray<[string, () => Section | Promise<Section>]> = [
   // servers and garbage would slow down.
   ['lambda', () => benchLambdaBundles()],
   ['core', () => benchCoreDecide()],
-  ['closed-loop', () => benchClosedLoop()],
+  ['closed-loop', () => benchClosedLoop(REALISTIC_TIMING)],
+  ['closed-loop-exact', () => benchClosedLoop(EXACT_TIMING)],
   ['local-world', () => benchLocalWorldSpeed()],
   ['load', () => benchReliabilityLoad()],
   [

@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { formatDuration, parseDurationMs } from '../../lib/config/value-parsers.ts';
 import { ScenarioError } from '../../sim/flink-simulator/parse-scenario.ts';
 import type { ActorMetrics, RunMetrics } from '../../sim/world/run-metrics.ts';
+import { REALISTIC_TIMING, type TickTiming, tickTimingNamed } from '../../sim/world/tick-timing.ts';
 import { runWorldReport } from '../../sim/world/run-world-report.ts';
 import { loadWorldScenario } from '../../sim/world/world-scenario.ts';
 import { loadModulePolicyHook } from '../../lib/adapters/policy/module-policy-hook.ts';
@@ -16,7 +17,13 @@ export interface SimulationOptions {
   readonly store: 'dynamodb' | 'memory';
   /** Policy hook module (default export or `review`), as in `fsa run --policy-module`. */
   readonly policyModule?: string;
+  /** When cycles start: `realistic` (late, missed, duplicate ticks; the default) or `exact`. */
+  readonly timing?: TickTiming;
 }
+
+/** Help text of `--timing` (fsa simulate, fsa start). */
+export const TIMING_HELP =
+  'when cycles start: realistic (each 0.2–5 s after its tick, ~1 % of ticks missed, ~1 % delivered twice) or exact (on the tick)';
 
 export function parseHours(value: string): number {
   const hours = Number(value);
@@ -35,6 +42,15 @@ export function parseTick(value: string): number {
   }
   if (ms < 1000) throw new InvalidArgumentError(`'${value}' is shorter than 1 s.`);
   return ms;
+}
+
+/** `--timing`: realistic (default) or exact. */
+export function parseTiming(value: string): TickTiming {
+  try {
+    return tickTimingNamed(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`${(error as Error).message}.`);
+  }
 }
 
 export function parseStore(value: string): 'dynamodb' | 'memory' {
@@ -105,7 +121,8 @@ export async function runSimulation(options: SimulationOptions): Promise<void> {
   const durationMs = options.hours !== undefined ? options.hours * 3_600_000 : scenario.world.durationMs;
   console.log(
     `Local world: ${scenario.simulator.name} for ${formatDuration(durationMs)} of simulated time` +
-      ` (Flink simulator + Kubernetes emulator + ${options.store === 'dynamodb' ? 'DynamoDB (dynalite)' : 'in-memory state'}, virtual clock)`,
+      ` (Flink simulator + Kubernetes emulator + ${options.store === 'dynamodb' ? 'DynamoDB (dynalite)' : 'in-memory state'}, virtual clock,` +
+      ` ${(options.timing ?? REALISTIC_TIMING).mode === 'exact' ? 'cycles exactly on each tick' : 'cycles 0.2–5 s late, ~1 % of ticks missed or delivered twice'})`,
   );
   if (scenario.world.description) console.log(`  ${scenario.world.description}`);
   const result = await runWorldReport({
@@ -114,6 +131,7 @@ export async function runSimulation(options: SimulationOptions): Promise<void> {
     durationMs,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
     store: options.store,
+    ...(options.timing ? { timing: options.timing } : {}),
     ...(options.policyModule ? { policy: await loadModulePolicyHook(options.policyModule) } : {}),
     print: (line) => console.log(line),
     tty: process.stdout.isTTY === true,
@@ -141,6 +159,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--out <dir>', 'output directory', 'out')
     .option('--tick <duration>', 'virtual time between autoscaler cycles', parseTick, 60_000)
     .option('--store <kind>', 'state store: dynamodb (dynalite) or memory', parseStore, 'dynamodb')
+    .option('--timing <mode>', TIMING_HELP, parseTiming, REALISTIC_TIMING)
     .option('--policy-module <file>', 'policy hook module reviewing every change (see examples/policy-hook/)')
     .action(
       async (opts: {
@@ -149,6 +168,7 @@ export function registerSimulateCommand(program: Command): void {
         out: string;
         tick: number;
         store: 'dynamodb' | 'memory';
+        timing: TickTiming;
         policyModule?: string;
       }) => {
         await runSimulation({
@@ -157,6 +177,7 @@ export function registerSimulateCommand(program: Command): void {
           ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
           tickMs: opts.tick,
           store: opts.store,
+          timing: opts.timing,
           ...(opts.policyModule ? { policyModule: opts.policyModule } : {}),
         });
       },

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseHours, parseStore, runSimulation } from './simulate.ts';
+import type { TickTiming } from '../../sim/world/tick-timing.ts';
+import { parseHours, parseStore, parseTiming, runSimulation, TIMING_HELP } from './simulate.ts';
 
 /** The bundled demo scenario (Kafka → parse → keyBy window → sink; ramp, spike, lull, a last peak held 2 h). */
 export const DEFAULT_SCENARIO = join(import.meta.dirname, '..', '..', 'sim', 'scenarios', 'default.yaml');
@@ -19,14 +20,22 @@ export function registerStartCommand(program: Command): void {
     .option('--hours <n>', 'simulated hours (default 5, the scenario’s)', parseHours)
     .option('--out <dir>', 'output directory', 'out')
     .option('--store <kind>', 'state store: dynamodb (dynalite) or memory', parseStore, 'dynamodb')
+    .option('--timing <mode>', TIMING_HELP, parseTiming)
     .option('--policy-module <file>', 'policy hook module reviewing every change (see examples/policy-hook/)')
     .action(
-      async (opts: { hours?: number; out: string; store: 'dynamodb' | 'memory'; policyModule?: string }) => {
+      async (opts: {
+        hours?: number;
+        out: string;
+        store: 'dynamodb' | 'memory';
+        timing?: TickTiming;
+        policyModule?: string;
+      }) => {
         await runSimulation({
           scenarioPath: DEFAULT_SCENARIO,
           outDir: resolve(opts.out),
           ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
           store: opts.store,
+          ...(opts.timing ? { timing: opts.timing } : {}),
           ...(opts.policyModule ? { policyModule: opts.policyModule } : {}),
         });
       },

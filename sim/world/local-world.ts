@@ -50,6 +50,7 @@ import {
   type WorldObservation,
 } from './world-observation.ts';
 import type { WorldScenario } from './world-scenario.ts';
+import { cycleStartsOfTick, REALISTIC_TIMING, type TickTiming } from './tick-timing.ts';
 import type { DecisionLogEntry, TickRecord, WorldRun } from './world-timeline.ts';
 
 export { worldFlinkDeployment } from './world-deployment.ts';
@@ -71,6 +72,11 @@ export interface LocalWorldOptions {
   readonly onTick?: (tick: TickRecord, decisions: readonly DecisionLogEntry[]) => void;
   /** A policy hook reviewing every change before it is stored or applied (e.g. a module hook). */
   readonly policy?: PolicyHook;
+  /**
+   * When each tick's cycle starts: late by a seeded 0.2–5 s, about 1 % of ticks missed and 1 %
+   * delivered twice (sim/world/tick-timing.ts), or exactly on the tick. @default REALISTIC_TIMING
+   */
+  readonly timing?: TickTiming;
 }
 
 /** A running local world. */
@@ -152,8 +158,13 @@ async function startStore(options: LocalWorldOptions, closers: Closers): Promise
 
 /** The autoscaler as deployed: both handlers, and what the world records of it. */
 interface WorldAutoscaler {
-  /** One schedule tick through both handlers; the job's cycle result. */
-  runTick(nowMs: number, tickNumber: number): Promise<CycleResult>;
+  /**
+   * One schedule tick through both handlers, scheduled at `tickMs` and delivered `deliveries`
+   * times (2 = a duplicate SQS delivery); the job's result of the first delivery.
+   */
+  runTick(tickMs: number, tickNumber: number, deliveries: number): Promise<CycleResult>;
+  /** Sets what runs before a duplicate delivery (the world moves its clock to it). */
+  onRedelivery(move: () => Promise<void>): void;
   readonly recorder: EmittedEventRecorder;
   /** Warnings and errors the autoscaler logged, and failed cycles (the report lists them). */
   readonly problems: string[];
@@ -203,18 +214,31 @@ function wireAutoscaler(
     ...(options.policy ? { policy: options.policy } : {}),
   });
   const jobName = formatJobKey(worldJobKey(servers.name));
-  const runTick = async (nowMs: number, tickNumber: number): Promise<CycleResult> => {
-    await dispatcher({ time: new Date(nowMs).toISOString() });
+  let beforeRedelivery: () => Promise<void> = async () => undefined;
+  const runTick = async (tickMs: number, tickNumber: number, deliveries: number): Promise<CycleResult> => {
+    // The schedule's input carries the scheduled time (cdk/lib/constructs/schedule.ts); the
+    // dispatcher and the worker run when the tick is delivered, later.
+    await dispatcher({ time: new Date(tickMs).toISOString() });
     const messages = queue.drain();
-    const response = await worker(
-      sqsEventOf(messages, { messageIdPrefix: `tick-${tickNumber}`, region: 'local' }),
-      { awsRequestId: `local-world-${tickNumber}` } as Context,
-    );
-    const own = response.results.find((r) => r.job === jobName);
-    if (own?.result) return own.result;
-    return { outcome: 'failed', reason: own?.error ?? `the dispatcher queued no message for ${jobName}` };
+    let first: CycleResult | undefined;
+    for (let delivery = 0; delivery < deliveries; delivery++) {
+      if (delivery > 0) await beforeRedelivery();
+      const response = await worker(
+        sqsEventOf(messages, { messageIdPrefix: `tick-${tickNumber}-${delivery}`, region: 'local' }),
+        { awsRequestId: `local-world-${tickNumber}-${delivery}` } as Context,
+      );
+      const own = response.results.find((r) => r.job === jobName);
+      first ??= own?.result ?? {
+        outcome: 'failed',
+        reason: own?.error ?? `the dispatcher queued no message for ${jobName}`,
+      };
+    }
+    return first ?? { outcome: 'skipped', reason: 'no delivery' };
   };
-  return { runTick, recorder, problems };
+  const onRedelivery = (move: () => Promise<void>) => {
+    beforeRedelivery = move;
+  };
+  return { runTick, onRedelivery, recorder, problems };
 }
 
 function worldJobKey(name: string): JobKey {
@@ -279,6 +303,7 @@ class WorldTimeline {
   readonly baseline: WorldBaseline;
   readonly clock: ManualClock;
   readonly tickMs: number;
+  readonly timing: TickTiming;
 
   constructor(
     options: LocalWorldOptions,
@@ -294,6 +319,7 @@ class WorldTimeline {
     this.baseline = baseline;
     this.clock = clock;
     this.tickMs = tickMs;
+    this.timing = options.timing ?? REALISTIC_TIMING;
     this.#resolved = resolveOptions({}, servers.flinkConfiguration).options;
     this.#observation = {
       scenario: options.scenario.simulator,
@@ -305,20 +331,31 @@ class WorldTimeline {
     };
   }
 
-  /** Time moves by `tickMs`, the baseline steps, the autoscaler runs a cycle, the world is observed. */
+  /**
+   * The next schedule tick: time moves to the tick's first delivery (or to the tick, if the
+   * schedule missed it), the baseline steps, the autoscaler runs its cycle (a duplicate delivery
+   * runs again, later), and the world is observed.
+   */
   async tick(): Promise<TickRecord> {
-    const { clock, servers, autoscaler } = this;
+    const { servers, autoscaler } = this;
     const startMs = this.options.scenario.simulator.startTimeMs;
-    clock.advance(this.tickMs);
-    const nowMs = clock.nowMs();
-    await servers.emulator.advance(this.tickMs);
-    servers.simulator.setTime(nowMs);
-    const baselineEntry = this.baseline.step(nowMs, startMs);
+    const tickNumber = this.#ticks.length + 1;
+    const scheduledMs = startMs + tickNumber * this.tickMs;
+    const starts = cycleStartsOfTick(this.timing, tickNumber, scheduledMs);
+    await this.#moveTo(starts[0] ?? scheduledMs);
+    const baselineEntry = this.baseline.step(this.clock.nowMs(), startMs);
     if (baselineEntry) this.#decisions.push(baselineEntry);
     const cycleStart = performance.now();
-    const result = await autoscaler.runTick(nowMs, this.#ticks.length + 1);
+    const duplicateAtMs = starts[1];
+    autoscaler.onRedelivery(async () => {
+      if (duplicateAtMs !== undefined) await this.#moveTo(duplicateAtMs);
+    });
+    const result: CycleResult =
+      starts.length === 0
+        ? { outcome: 'skipped', reason: 'the schedule missed this tick: no cycle ran' }
+        : await autoscaler.runTick(scheduledMs, tickNumber, starts.length);
     const cycleWallMs = performance.now() - cycleStart;
-    const tMs = nowMs - startMs;
+    const tMs = scheduledMs - startMs;
     if (result.outcome === 'failed')
       autoscaler.problems.push(`cycle failed at ${tMs / 60_000} min: ${result.reason}`);
     const record = observeTick(this.#observation, tMs, result, cycleWallMs);
@@ -333,6 +370,15 @@ class WorldTimeline {
     return record;
   }
 
+  /** Moves the world's clock, the operator's rollouts and the simulated job forward to `atMs`. */
+  async #moveTo(atMs: number): Promise<void> {
+    const deltaMs = atMs - this.clock.nowMs();
+    if (deltaMs <= 0) return;
+    this.clock.advance(deltaMs);
+    await this.servers.emulator.advance(deltaMs);
+    this.servers.simulator.setTime(this.clock.nowMs());
+  }
+
   /** The record so far. */
   record(): WorldRun {
     const { scenario } = this.options;
@@ -343,6 +389,7 @@ class WorldTimeline {
       startTimeMs: simScenario.startTimeMs,
       durationMs: scenario.world.durationMs,
       tickMs: this.tickMs,
+      timing: this.timing.mode,
       utilizationTarget: this.#resolved.utilizationTarget,
       lagTargetSeconds: this.#resolved.catchUpDurationMs / 1000,
       linear: scenario.world.linear,

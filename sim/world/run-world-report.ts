@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PolicyHook } from '../../lib/ports/policy-hook.ts';
+import type { TickTiming } from './tick-timing.ts';
 import { startLocalWorld } from './local-world.ts';
 import { formatProgress, wantsProgressLine } from './progress-line.ts';
 import { renderReportHtml, reportSummary } from './report-html.ts';
@@ -22,6 +23,8 @@ export interface RunWorldReportOptions {
   readonly durationMs?: number;
   readonly tickMs?: number;
   readonly store?: 'dynamodb' | 'memory';
+  /** When cycles start (sim/world/tick-timing.ts). @default REALISTIC_TIMING */
+  readonly timing?: TickTiming;
   /** A policy hook reviewing every change (e.g. `fsa simulate --policy-module`). */
   readonly policy?: PolicyHook;
   /** Receives progress lines (without newline). */
@@ -50,6 +53,7 @@ export async function runWorldReport(options: RunWorldReportOptions): Promise<Wo
     scenario: options.scenario,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
     ...(options.store !== undefined ? { store: options.store } : {}),
+    ...(options.timing !== undefined ? { timing: options.timing } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     onTick: (tick, decisions) => {
       const lines = formatProgress(tick, decisions);

@@ -88,6 +88,8 @@ export interface WorldRun {
   readonly startTimeMs: number;
   readonly durationMs: number;
   readonly tickMs: number;
+  /** How cycles were timed: `realistic` (late, missed, duplicate ticks) or `exact` (on the tick). */
+  readonly timing: 'realistic' | 'exact';
   readonly utilizationTarget: number;
   /** The lag above which a tick counts as "lag above target", seconds (`catch-up.duration`). */
   readonly lagTargetSeconds: number;

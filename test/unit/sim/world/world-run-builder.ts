@@ -68,6 +68,7 @@ export function aRun(
     description: 'a synthetic run',
     startTimeMs: 0,
     durationMs: ticks.length * 60_000,
+    timing: 'exact',
     tickMs: 60_000,
     utilizationTarget: 0.7,
     lagTargetSeconds: 60,
