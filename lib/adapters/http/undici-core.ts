@@ -11,6 +11,7 @@
  * moves a module fails the tests rather than production.
  */
 import type { Dispatcher as DispatcherType } from 'undici';
+import type { RestTlsSettings } from '../../ports/metrics-source.ts';
 import api from 'undici/lib/api/index.js';
 import AgentClass from 'undici/lib/dispatcher/agent.js';
 import errors from 'undici/lib/core/errors.js';
@@ -42,4 +43,12 @@ export function dispatchRequest(
 ): Promise<DispatcherType.ResponseData> {
   const parsed = new URL(url);
   return dispatcher.request({ ...options, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` });
+}
+
+/** undici `connect` options (CA, client certificate) of the given TLS settings. */
+export function tlsConnectOptions(tls: RestTlsSettings): { ca?: string; cert?: string; key?: string } {
+  return {
+    ...(tls.caPem ? { ca: tls.caPem } : {}),
+    ...(tls.clientCertificate ? { cert: tls.clientCertificate.certPem, key: tls.clientCertificate.keyPem } : {}),
+  };
 }
