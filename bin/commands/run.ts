@@ -11,7 +11,7 @@ import { systemClock } from '../../lib/adapters/clock/system-clock.ts';
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
 import { type CycleLogger, runCycle } from '../../lib/cycle/run-cycle.ts';
 import { parseDurationMs } from '../../lib/config/index.ts';
-import { formatJobKey } from '../../lib/domain/index.ts';
+import { formatJobKey, MANAGED_LABEL } from '../../lib/domain/index.ts';
 import { loadModulePolicyHook } from '../../lib/adapters/policy/module-policy-hook.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import { toJsonText } from '../format/json-text.ts';
@@ -187,7 +187,7 @@ function print(results: readonly { job: string; result: CycleResult }[], json: b
     return;
   }
   if (results.length === 0) {
-    console.log('No opted-in jobs (label flink-serverless-autoscaler/enabled=true) found.');
+    console.log(`No opted-in jobs (label ${MANAGED_LABEL}=true) found.`);
     return;
   }
   console.log(

@@ -1,3 +1,5 @@
+import { PARALLELISM_OVERRIDES_KEY } from '../domain/owned-keys.ts';
+import { MANAGED_LABEL } from '../domain/resource-metadata.ts';
 import type { AutoscalerOptionValues, OptionName } from './option-values.ts';
 
 /** How an option's text value is parsed. */
@@ -99,7 +101,7 @@ export const OPTION_DEFINITIONS = [
     default: false,
     group: 'Core and control',
     description:
-      'The Flink operator\'s own autoscaler switch. Must stay false: opt in with the label `flink-serverless-autoscaler/enabled: "true"` instead. A resource with both is refused.',
+      `The Flink operator's own autoscaler switch. Must stay false: opt in with the label \`${MANAGED_LABEL}: "true"\` instead. A resource with both is refused.`,
   }),
   autoscaler('scaling.enabled', {
     name: 'scalingEnabled',
@@ -614,7 +616,7 @@ export const OPTION_DEFINITIONS = [
   // ---- §1.8 other Flink and operator options
   option({
     name: 'parallelismOverrides',
-    key: 'pipeline.jobvertex-parallelism-overrides',
+    key: PARALLELISM_OVERRIDES_KEY,
     type: 'map',
     default: {},
     group: 'Flink and operator options read or written',

@@ -14,7 +14,7 @@ import {
   resolveOptions,
 } from '../config/index.ts';
 import type { AutoscalerEvent, GuardOutcome, JobKey, ScalingDecision } from '../domain/index.ts';
-import { formatJobKey } from '../domain/index.ts';
+import { formatJobKey, MANAGED_LABEL, ON_DISABLE_ANNOTATION } from '../domain/index.ts';
 import { DEFAULT_CADENCE_MS, type DecideOutput, decide } from '../decide/decide.ts';
 import { windowLookbackMs } from '../window/update-metric-window.ts';
 import { buildProposal } from '../review/build-proposal.ts';
@@ -465,12 +465,12 @@ async function retire(
   const what =
     withdrawn.outcome === 'deleted'
       ? 'The resource was deleted'
-      : 'The resource no longer carries flink-serverless-autoscaler/enabled=true';
+      : `The resource no longer carries ${MANAGED_LABEL}=true`;
   const overrides =
     withdrawn.outcome === 'restored'
       ? ` Restored: ${withdrawn.reason}${withdrawn.patch ? ` (patch ${JSON.stringify(withdrawn.patch)})` : ''}.`
       : withdrawn.outcome === 'kept'
-        ? ` Kept: ${withdrawn.reason}; set the annotation flink-serverless-autoscaler/on-disable: restore before removing the label to have them removed.`
+        ? ` Kept: ${withdrawn.reason}; set the annotation ${ON_DISABLE_ANNOTATION}: restore before removing the label to have them removed.`
         : '';
   const message = `${what}; the autoscaler stopped managing it and removed its stored state (${forgotten.itemsDeleted} items; this event log stays until it expires).${overrides}`;
   await emit(deps, key, { reason: 'AutoscalerDisabled', type: 'Normal', message });

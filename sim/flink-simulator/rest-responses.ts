@@ -1,3 +1,4 @@
+import { PARALLELISM_OVERRIDES_KEY } from '../../lib/domain/owned-keys.ts';
 import { hexId, type NormalizedVertex } from './parse-scenario.ts';
 import { type SimulatedFlinkCluster, type SubtaskValues, versionAtLeast } from './simulated-cluster.ts';
 
@@ -315,7 +316,7 @@ function configuration(cluster: SimulatedFlinkCluster) {
   const entries: Record<string, string> = {
     'taskmanager.numberOfTaskSlots': String(scenario.taskManager.slots),
     'pipeline.max-parallelism': String(scenario.jobMaxParallelism),
-    'pipeline.jobvertex-parallelism-overrides': overrides.join(','),
+    [PARALLELISM_OVERRIDES_KEY]: overrides.join(','),
     'jobmanager.scheduler': scenario.restart.mode === 'in-place' ? 'adaptive' : 'default',
     'taskmanager.memory.process.size': `${Math.round(scenario.taskManager.processSizeBytes / 1024 / 1024)}m`,
     'taskmanager.memory.managed.size': `${Math.round(scenario.taskManager.managedTotalBytes / 1024 / 1024)}m`,

@@ -1,4 +1,5 @@
 import { flattenConfiguration } from '../../lib/config/flatten-configuration.ts';
+import { PARALLELISM_OVERRIDES_KEY as OVERRIDES_KEY } from '../../lib/domain/owned-keys.ts';
 import { deepEqual } from './json-patches.ts';
 
 /**
@@ -7,7 +8,6 @@ import { deepEqual } from './json-patches.ts';
  */
 export type SpecChangeType = 'ignore' | 'scale' | 'upgrade' | 'savepoint-redeploy';
 
-const OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
 /** `spec.job` fields whose change alone redeploys nothing (diff type IGNORE, §2.3). */
 const IGNORED_JOB_FIELDS = [
   'upgradeMode',

@@ -34,7 +34,7 @@ import { InMemoryJobQueue } from '../../lib/adapters/sqs/sqs-job-queue.ts';
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
 import type { CycleDependencies, CycleLogger } from '../../lib/cycle/run-cycle.ts';
 import { resolveOptions } from '../../lib/config/index.ts';
-import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../lib/domain/index.ts';
+import { type AutoscalerEvent, formatJobKey, type JobKey, MANAGED_LABEL } from '../../lib/domain/index.ts';
 import type { EventEmission, EventSink } from '../../lib/ports/event-sink.ts';
 import type { PolicyHook } from '../../lib/ports/policy-hook.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
@@ -145,7 +145,7 @@ export function worldFlinkDeployment(
     metadata: {
       name: resourceName(sim.name),
       namespace: NAMESPACE,
-      labels: { 'flink-serverless-autoscaler/enabled': 'true' },
+      labels: { [MANAGED_LABEL]: 'true' },
     },
     spec: {
       image: `flink:${sim.flinkVersion.split('.').slice(0, 2).join('.')}`,

@@ -55,10 +55,3 @@ export interface FlinkResourceStatus {
   readonly reconciliationStatus?: { readonly state?: string; readonly lastReconciledSpec?: string };
   readonly clusterInfo?: Readonly<Record<string, string>>;
 }
-
-/** Label that opts a resource in to the autoscaler (design §4). */
-export const MANAGED_LABEL = 'flink-serverless-autoscaler/enabled';
-/** Annotation overriding the Flink REST base URL (instead of the API-server service proxy). */
-export const REST_URL_ANNOTATION = 'flink-serverless-autoscaler/rest-url';
-/** Annotation allowing a stateless full restart to apply a change (upgrade-path.ts). */
-export const ALLOW_STATELESS_RESTART_ANNOTATION = 'flink-serverless-autoscaler/allow-stateless-restart';

@@ -1,4 +1,4 @@
-import { ALLOW_STATELESS_RESTART_ANNOTATION } from './flink-resource.ts';
+import { ALLOW_STATELESS_RESTART_ANNOTATION } from '../../domain/resource-metadata.ts';
 
 /** What applying a planned change will do to the running job (for the decision report). */
 export type UpgradePath =
