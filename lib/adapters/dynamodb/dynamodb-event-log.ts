@@ -7,13 +7,10 @@ import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/in
 import type { EventEmission } from '../../ports/event-sink.ts';
 import { type ListEventsOptions, StateStoreError, type StoredEvent } from '../../ports/state-store.ts';
 import {
-  dedupeWindowOf,
   EVENT_SLOT_ATTEMPTS,
-  eventDedupeKey,
   eventListLimitOf,
-  isDeduplicated,
+  prepareEvent,
   storedEventMessage,
-  validateEvent,
 } from '../state/event-log.ts';
 import { decodeEventItem, eventFirstTsOf, newEventItem } from './event-items.ts';
 import { eventSortKeyFrom, eventSortKeyUntil } from './item-keys.ts';
@@ -29,9 +26,9 @@ export async function appendEventItem(
   event: AutoscalerEvent,
   nowMs: number,
 ): Promise<EventEmission> {
-  validateEvent(event, nowMs);
-  if (isDeduplicated(event)) {
-    const folded = await foldIntoRecent(table, pk, jobKey, event, nowMs);
+  const { dedupeKey, window } = prepareEvent(event, nowMs);
+  if (window) {
+    const folded = await foldIntoRecent(table, pk, jobKey, event, dedupeKey, window, nowMs);
     if (folded) return folded;
   }
   // Same-ms collisions of the same key (never-deduplicated events) move on by one ms.
@@ -91,9 +88,10 @@ async function foldIntoRecent(
   pk: string,
   jobKey: JobKey,
   event: AutoscalerEvent,
+  dedupeKey: string,
+  window: { readonly fromMs: number; readonly untilMs: number },
   nowMs: number,
 ): Promise<EventEmission | undefined> {
-  const window = dedupeWindowOf(event, nowMs);
   const recent = await table.queryAll(
     forJob('event', jobKey),
     'event',
@@ -107,10 +105,9 @@ async function foldIntoRecent(
       },
       ExpressionAttributeValues: {
         ':pk': pk,
-        // "Within the interval" of the first emission, as the JDBC event handler measures it.
         ':from': eventSortKeyFrom(window.fromMs),
         ':to': eventSortKeyUntil(window.untilMs),
-        ':dk': eventDedupeKey(event),
+        ':dk': dedupeKey,
       },
       ScanIndexForward: false,
       ConsistentRead: true,

@@ -25,13 +25,10 @@ import {
 } from '../../ports/state-store.ts';
 import {
   DEFAULT_EVENT_TTL_MS,
-  dedupeWindowOf,
   EVENT_SLOT_ATTEMPTS,
-  eventDedupeKey,
   eventListLimitOf,
-  isDeduplicated,
+  prepareEvent,
   storedEventMessage,
-  validateEvent,
 } from '../state/event-log.ts';
 import { defaultItemLimits, type ItemLimits, saveWindowOf } from '../state/save-window.ts';
 import { trimStateToFit } from '../state/state-trimming.ts';
@@ -176,11 +173,10 @@ export class InMemoryStateStore implements StateStore {
 
   async appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission> {
     validateJobKey(jobKey);
-    validateEvent(event, nowMs);
+    const { dedupeKey, window } = prepareEvent(event, nowMs);
     const log = this.#eventLog(jobKey);
-    const dedupeKey = eventDedupeKey(event);
-    if (isDeduplicated(event)) {
-      const { fromMs, untilMs } = dedupeWindowOf(event, nowMs);
+    if (window) {
+      const { fromMs, untilMs } = window;
       const latest = log.findLast(
         (entry) => entry.dedupeKey === dedupeKey && entry.firstTsMs >= fromMs && entry.firstTsMs <= untilMs,
       );

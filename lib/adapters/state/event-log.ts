@@ -53,17 +53,18 @@ export function validateEvent(event: AutoscalerEvent, nowMs: number): void {
   }
 }
 
-/** Whether an event with this interval is de-duplicated at all (absent or 0 = never). */
-export function isDeduplicated(event: AutoscalerEvent): boolean {
-  return event.dedupeIntervalMs !== undefined && event.dedupeIntervalMs > 0;
-}
-
 /**
- * First-emission times an earlier entry must have for `event` at `nowMs` to fold into it:
- * within the interval, `[nowMs − interval + 1, nowMs]`.
+ * First-emission times an earlier entry must have for `event` at `nowMs` to fold into it: within
+ * the interval, `[nowMs − interval + 1, nowMs]`, as the operator's JDBC event handler measures
+ * it. Undefined when the event is never de-duplicated (no interval, or 0).
  */
-export function dedupeWindowOf(event: AutoscalerEvent, nowMs: number): { fromMs: number; untilMs: number } {
-  return { fromMs: nowMs - (event.dedupeIntervalMs ?? 0) + 1, untilMs: nowMs };
+export function dedupeWindowOf(
+  event: AutoscalerEvent,
+  nowMs: number,
+): { fromMs: number; untilMs: number } | undefined {
+  const interval = event.dedupeIntervalMs;
+  if (interval === undefined || interval <= 0) return undefined;
+  return { fromMs: nowMs - interval + 1, untilMs: nowMs };
 }
 
 /** How many later milliseconds an event may move to when its first-emission slot is taken. */
@@ -74,4 +75,18 @@ export function eventListLimitOf(options: ListEventsOptions): number {
   const limit = options.limit ?? 100;
   if (!Number.isSafeInteger(limit) || limit <= 0) throw new StateStoreInputError('options.limit', `${limit}`);
   return limit;
+}
+
+/** An event checked for appending, with what finding an earlier entry to fold into needs. */
+export interface PreparedEvent {
+  /** {@link eventDedupeKey} of the event. */
+  readonly dedupeKey: string;
+  /** {@link dedupeWindowOf} the event; undefined when it is never folded. */
+  readonly window: { readonly fromMs: number; readonly untilMs: number } | undefined;
+}
+
+/** Checks an event to append at `nowMs` ({@link validateEvent}) and works out its key and window. */
+export function prepareEvent(event: AutoscalerEvent, nowMs: number): PreparedEvent {
+  validateEvent(event, nowMs);
+  return { dedupeKey: eventDedupeKey(event), window: dedupeWindowOf(event, nowMs) };
 }
