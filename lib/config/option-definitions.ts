@@ -50,6 +50,7 @@ export interface OptionDefinition<N extends OptionName = OptionName> {
   readonly extension?: boolean;
 }
 
+/** Section of the options table an option is listed under (README, `fsa options`). */
 export type OptionGroup =
   | 'Core and control'
   | 'Utilization'
@@ -60,7 +61,9 @@ export type OptionGroup =
   | 'Resources, metrics and plugins'
   | 'Flink and operator options read or written';
 
+/** Prefix of the autoscaler's own keys. */
 export const AUTOSCALER_PREFIX = 'job.autoscaler.';
+/** Prefix of the same keys as older operator versions spelled them (still read as fallbacks). */
 export const LEGACY_AUTOSCALER_PREFIX = 'kubernetes.operator.job.autoscaler.';
 
 /** Declares an option, typing its default against the resolved value type. */
@@ -841,6 +844,7 @@ export const OPTION_DEFINITIONS = [
 // Compile-time check: every resolved option is declared exactly once above.
 type DeclaredNames = (typeof OPTION_DEFINITIONS)[number]['name'];
 type Undeclared = Exclude<OptionName, DeclaredNames>;
+/** Compile-time check that every option name has a definition above (a type error names the missing ones). */
 export const EVERY_OPTION_DECLARED: [Undeclared] extends [never] ? true : Undeclared = true;
 
 /**

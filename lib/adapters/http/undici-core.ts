@@ -22,9 +22,11 @@ Object.assign(DispatcherClass.prototype, api);
 
 /** undici's `Agent`: one connection pool per origin, keep-alive. */
 export const Agent = AgentClass;
+/** An undici `Agent` instance. */
 export type Agent = InstanceType<typeof AgentClass>;
 /** undici's error classes (`HeadersTimeoutError`, `ConnectTimeoutError`, …). */
 export const undiciErrors = errors;
+/** What undici sends requests through (an `Agent`, a pool, a mock). */
 export type Dispatcher = DispatcherType;
 /** HTTP methods undici accepts. */
 export type HttpMethod = DispatcherType.HttpMethod;

@@ -23,6 +23,7 @@ export interface FlinkResource {
   readonly status?: FlinkResourceStatus;
 }
 
+/** The parts of a FlinkDeployment / FlinkSessionJob `spec` the autoscaler reads or writes (flinkdeployment.md §2). */
 export interface FlinkResourceSpec {
   readonly flinkVersion?: string;
   readonly flinkConfiguration?: unknown;
@@ -46,6 +47,7 @@ export interface FlinkResourceSpec {
   readonly mode?: string;
 }
 
+/** The parts of the operator-written `status` the readiness checks read (flinkdeployment.md §3). */
 export interface FlinkResourceStatus {
   readonly lifecycleState?: string;
   readonly observedGeneration?: number;

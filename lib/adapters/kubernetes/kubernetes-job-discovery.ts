@@ -12,6 +12,7 @@ import { assertNamespace, FLINK_API_VERSION, FLINK_PLURALS, flinkResourcePath } 
 import { flinkRestEndpoint } from './rest-endpoint.ts';
 import { readTaskManagerResources } from './task-manager-resources.ts';
 
+/** Options of {@link KubernetesJobDiscovery}. */
 export interface KubernetesJobDiscoveryOptions {
   /** Logical cluster name for job keys (the EKS cluster name). */
   readonly cluster: string;

@@ -16,6 +16,7 @@ export type NotReadyCode =
   | 'job-not-running'
   | 'session-cluster-not-ready';
 
+/** Whether a resource can be evaluated now, and why not. */
 export type Readiness =
   | { readonly ready: true }
   | {
