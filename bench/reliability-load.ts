@@ -22,7 +22,8 @@ import { createStateTable } from '../lib/adapters/dynamodb/create-state-table.ts
 import { DynamoDbStateStore } from '../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { FlinkRestMetricsSource } from '../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import { createClusterAdapters } from '../lib/adapters/kubernetes/cluster-adapters.ts';
-import { REST_URL_ANNOTATION } from '../lib/adapters/kubernetes/flink-resource.ts';
+import { PARALLELISM_OVERRIDES_KEY } from '../lib/domain/owned-keys.ts';
+import { REST_URL_ANNOTATION } from '../lib/domain/resource-metadata.ts';
 import { KubernetesClient } from '../lib/adapters/kubernetes/kubernetes-client.ts';
 import { StaticTokenProvider } from '../lib/adapters/kubernetes/auth/token-providers.ts';
 import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
@@ -143,7 +144,7 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
       const cluster = sim.clusters.get(String((resource.metadata as { name?: string }).name));
       if (!cluster) return {};
       const text = ((resource.spec?.['flinkConfiguration'] ?? {}) as Record<string, string>)[
-        'pipeline.jobvertex-parallelism-overrides'
+        PARALLELISM_OVERRIDES_KEY
       ];
       if (!text) return { jobId: cluster.jobId };
       const overrides = Object.fromEntries(Object.entries(parseMap(text)).map(([v, p]) => [v, Number(p)]));

@@ -4,7 +4,7 @@ import { createClusterAdapters } from '../../lib/adapters/kubernetes/cluster-ada
 import { parseNamespacedName } from '../../lib/adapters/kubernetes/resource-names.ts';
 import { systemClock } from '../../lib/adapters/clock/system-clock.ts';
 import { parseDurationMs, resolveOptions } from '../../lib/config/index.ts';
-import { emptyJobState, type JobKey, type MetricSample } from '../../lib/domain/index.ts';
+import { emptyJobState, type JobKey, MANAGED_LABEL, type MetricSample } from '../../lib/domain/index.ts';
 import { decide } from '../../lib/decide/decide.ts';
 import type { Clock } from '../../lib/ports/clock.ts';
 import { decisionText } from '../format/decision-text.ts';
@@ -74,7 +74,7 @@ export function registerRecommendCommand(
         const job = await adapters.discovery.getJob(key);
         if (!job)
           throw new Error(
-            `${kind} ${namespace}/${name} was not found or is not labelled flink-serverless-autoscaler/enabled=true`,
+            `${kind} ${namespace}/${name} was not found or is not labelled ${MANAGED_LABEL}=true`,
           );
         if (!job.readiness.ready)
           throw new Error(`${kind} ${namespace}/${name} is not ready to evaluate: ${job.readiness.reason}`);

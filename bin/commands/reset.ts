@@ -3,7 +3,7 @@ import type { FLINK_PLURALS, FlinkResource } from '../../lib/adapters/kubernetes
 import { buildRestorePatch } from '../../lib/adapters/kubernetes/owned-spec.ts';
 import { flinkResourcePath, parseNamespacedName } from '../../lib/adapters/kubernetes/resource-names.ts';
 import { ownedChangesOf } from '../../lib/cycle/owned-changes.ts';
-import type { JobKey } from '../../lib/domain/index.ts';
+import { type JobKey, MANAGED_LABEL } from '../../lib/domain/index.ts';
 import { toJsonText } from '../format/json-text.ts';
 import { parseResourceKindOption } from './resource-kind-option.ts';
 import { connect } from './run.ts';
@@ -71,7 +71,7 @@ export function registerResetCommand(program: Command): void {
         console.log(
           `${kind} ${namespace}/${name}: ${patch ? "the autoscaler's overrides were removed" : 'no autoscaler override was left in the spec'}; ` +
             `${forgotten.itemsDeleted} state item(s) forgotten (the event log is kept).` +
-            (current.metadata.labels?.['flink-serverless-autoscaler/enabled'] === 'true'
+            (current.metadata.labels?.[MANAGED_LABEL] === 'true'
               ? ' The job is still labelled: the next cycle starts from an empty state.'
               : ''),
         );

@@ -1,3 +1,5 @@
+import { PARALLELISM_OVERRIDES_KEY } from '../domain/owned-keys.ts';
+import { MANAGED_LABEL } from '../domain/resource-metadata.ts';
 import type { AutoscalerOptionValues, OptionName } from './option-values.ts';
 
 /** How an option's text value is parsed. */
@@ -48,6 +50,7 @@ export interface OptionDefinition<N extends OptionName = OptionName> {
   readonly extension?: boolean;
 }
 
+/** Section of the options table an option is listed under (README, `fsa options`). */
 export type OptionGroup =
   | 'Core and control'
   | 'Utilization'
@@ -58,7 +61,9 @@ export type OptionGroup =
   | 'Resources, metrics and plugins'
   | 'Flink and operator options read or written';
 
+/** Prefix of the autoscaler's own keys. */
 export const AUTOSCALER_PREFIX = 'job.autoscaler.';
+/** Prefix of the same keys as older operator versions spelled them (still read as fallbacks). */
 export const LEGACY_AUTOSCALER_PREFIX = 'kubernetes.operator.job.autoscaler.';
 
 /** Declares an option, typing its default against the resolved value type. */
@@ -99,7 +104,7 @@ export const OPTION_DEFINITIONS = [
     default: false,
     group: 'Core and control',
     description:
-      'The Flink operator\'s own autoscaler switch. Must stay false: opt in with the label `flink-serverless-autoscaler/enabled: "true"` instead. A resource with both is refused.',
+      `The Flink operator's own autoscaler switch. Must stay false: opt in with the label \`${MANAGED_LABEL}: "true"\` instead. A resource with both is refused.`,
   }),
   autoscaler('scaling.enabled', {
     name: 'scalingEnabled',
@@ -614,7 +619,7 @@ export const OPTION_DEFINITIONS = [
   // ---- §1.8 other Flink and operator options
   option({
     name: 'parallelismOverrides',
-    key: 'pipeline.jobvertex-parallelism-overrides',
+    key: PARALLELISM_OVERRIDES_KEY,
     type: 'map',
     default: {},
     group: 'Flink and operator options read or written',
@@ -839,6 +844,7 @@ export const OPTION_DEFINITIONS = [
 // Compile-time check: every resolved option is declared exactly once above.
 type DeclaredNames = (typeof OPTION_DEFINITIONS)[number]['name'];
 type Undeclared = Exclude<OptionName, DeclaredNames>;
+/** Compile-time check that every option name has a definition above (a type error names the missing ones). */
 export const EVERY_OPTION_DECLARED: [Undeclared] extends [never] ? true : Undeclared = true;
 
 /**

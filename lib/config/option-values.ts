@@ -114,6 +114,7 @@ export interface AutoscalerOptionValues {
   readonly tmTaskOffHeapBytes: number;
 }
 
+/** Name of an option (a field of the resolved options). */
 export type OptionName = keyof AutoscalerOptionValues;
 
 /**

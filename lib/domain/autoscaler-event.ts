@@ -18,8 +18,10 @@ export type AutoscalerEventReason =
   /** This project: the job stopped being managed (deleted or opted out) and its state was removed. */
   | 'AutoscalerDisabled';
 
+/** Kubernetes Event type: `Warning` for what needs a user's attention, `Normal` otherwise. */
 export type AutoscalerEventType = 'Normal' | 'Warning';
 
+/** One event the autoscaler reports (Kubernetes Event and event log), like the operator's (spec §5.4). */
 export interface AutoscalerEvent {
   readonly reason: AutoscalerEventReason;
   readonly type: AutoscalerEventType;

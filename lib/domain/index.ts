@@ -6,6 +6,8 @@ export * from './memory-plan.ts';
 export type * from './metric-names.ts';
 export * from './metric-rounding.ts';
 export * from './metric-sample.ts';
+export * from './owned-keys.ts';
+export * from './resource-metadata.ts';
 export * from './resources.ts';
 export * from './sample-series.ts';
 export * from './scaling-decision.ts';

@@ -1,13 +1,15 @@
 /**
- * Graph helpers over a job's vertices, shared by the Flink REST parser (which orders the plan it
- * reads) and the evaluator (which evaluates every vertex after its inputs). Each caller turns a
- * failure into its own error type, since a bad graph means a corrupt response in one and a bad
- * input in the other.
+ * The one home of the graph algorithms over a job's vertices: outputs (the plan only lists
+ * inputs), a topological order (Kahn's algorithm) and the lookups the evaluator indexes once per
+ * evaluation. The Flink REST parser orders the plan it reads and the evaluator evaluates every
+ * vertex after its inputs (spec §2.2, §3); a graph that cannot be ordered throws
+ * {@link InvalidTopologyError}, which the parser turns into its own "corrupt response" error.
  */
-import type { VertexId, VertexInfo } from './topology.ts';
+import { FieldError } from './field-error.ts';
+import type { JobTopology, VertexId, VertexInfo } from './topology.ts';
 
 /** An input edge that names a vertex the graph does not have. */
-export interface UnknownInput {
+interface UnknownInput {
   readonly vertexId: VertexId;
   /** Position of the edge in the vertex's `inputs`. */
   readonly inputIndex: number;
@@ -15,7 +17,7 @@ export interface UnknownInput {
 }
 
 /** The first input edge naming an unknown vertex, in vertex and edge order; undefined when none. */
-export function findUnknownInput(vertices: readonly VertexInfo[]): UnknownInput | undefined {
+function findUnknownInput(vertices: readonly VertexInfo[]): UnknownInput | undefined {
   const known = new Set(vertices.map((vertex) => vertex.id));
   for (const vertex of vertices) {
     const inputIndex = vertex.inputs.findIndex((input) => !known.has(input.id));
@@ -37,7 +39,7 @@ export function outputsOf(vertices: readonly VertexInfo[]): Map<VertexId, Vertex
 }
 
 /** Result of {@link orderTopologically}. */
-export interface TopologicalOrder {
+interface TopologicalOrder {
   /** Sources first, every vertex after all of its inputs. */
   readonly ordered: VertexInfo[];
   /** Vertices on or behind a cycle, which cannot be ordered; empty for a DAG. */
@@ -50,7 +52,7 @@ export interface TopologicalOrder {
  * already ordered comes back unchanged. Inputs naming unknown vertices are ignored: check them
  * with {@link findUnknownInput} first.
  */
-export function orderTopologically(vertices: readonly VertexInfo[]): TopologicalOrder {
+function orderTopologically(vertices: readonly VertexInfo[]): TopologicalOrder {
   const outputs = outputsOf(vertices);
   const byId = new Map(vertices.map((vertex) => [vertex.id, vertex]));
   const remainingInputs = new Map(
@@ -80,4 +82,63 @@ export function orderTopologically(vertices: readonly VertexInfo[]): Topological
   }
   const placed = new Set(ordered.map((vertex) => vertex.id));
   return { ordered, cyclic: vertices.filter((vertex) => !placed.has(vertex.id)).map((vertex) => vertex.id) };
+}
+
+/** Why a job graph cannot be ordered: an input edge naming an unknown vertex, or a cycle. */
+export type GraphDefect =
+  | ({ readonly kind: 'unknown-input' } & UnknownInput)
+  | { readonly kind: 'cycle'; readonly cyclic: readonly VertexId[] };
+
+/**
+ * A job graph that cannot be ordered. Names the field, the value and what is allowed like every
+ * stage input error; `defect` carries the details for callers that report it their own way.
+ */
+export class InvalidTopologyError extends FieldError {
+  override readonly name: string = 'InvalidTopologyError';
+  readonly defect: GraphDefect;
+
+  constructor(defect: GraphDefect, vertices: readonly VertexInfo[]) {
+    const [field, value, allowed] =
+      defect.kind === 'cycle'
+        ? ['topology.vertices', defect.cyclic.join(', '), 'an acyclic job graph']
+        : [
+            `topology.vertices[${defect.vertexId}].inputs`,
+            defect.inputId,
+            `ids of vertices in the topology (${[...new Set(vertices.map((vertex) => vertex.id))].join(', ')})`,
+          ];
+    super(`Invalid ${field}: ${value}; allowed: ${allowed}`, { field, value, allowed });
+    this.defect = defect;
+  }
+}
+
+/**
+ * The vertices sources first, every vertex after all of its inputs (Kahn's algorithm, layer by
+ * layer, keeping the given order within a layer). Throws {@link InvalidTopologyError} on an input
+ * naming an unknown vertex or a cycle.
+ */
+export function topologicalOrder(topology: Pick<JobTopology, 'vertices'>): VertexInfo[] {
+  rejectUnknownInputs(topology.vertices);
+  const { ordered, cyclic } = orderTopologically(topology.vertices);
+  if (cyclic.length > 0) throw new InvalidTopologyError({ kind: 'cycle', cyclic }, topology.vertices);
+  return ordered;
+}
+
+/** Lookups over a topology built once per evaluation, so per-edge work stays O(degree). */
+export interface TopologyIndex {
+  readonly vertices: ReadonlyMap<VertexId, VertexInfo>;
+  readonly outputs: ReadonlyMap<VertexId, readonly VertexId[]>;
+}
+
+/** Builds the {@link TopologyIndex} of a topology; throws {@link InvalidTopologyError} on unknown inputs. */
+export function indexTopology(topology: Pick<JobTopology, 'vertices'>): TopologyIndex {
+  rejectUnknownInputs(topology.vertices);
+  return {
+    vertices: new Map(topology.vertices.map((vertex) => [vertex.id, vertex])),
+    outputs: outputsOf(topology.vertices),
+  };
+}
+
+function rejectUnknownInputs(vertices: readonly VertexInfo[]): void {
+  const unknown = findUnknownInput(vertices);
+  if (unknown !== undefined) throw new InvalidTopologyError({ kind: 'unknown-input', ...unknown }, vertices);
 }

@@ -18,6 +18,7 @@ export type ShipStrategy =
   | 'SHUFFLE'
   | 'UNKNOWN';
 
+/** Every {@link ShipStrategy} the Flink REST API reports, for parsing and validation. */
 export const SHIP_STRATEGIES: readonly ShipStrategy[] = [
   'HASH',
   'REBALANCE',

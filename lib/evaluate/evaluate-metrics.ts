@@ -31,7 +31,7 @@ import {
   sourceStepTargetDataRate,
 } from './step-target-rate.ts';
 import { computeScaleThresholds } from './target-capacity.ts';
-import { indexTopology, topologicalOrder } from './topology-order.ts';
+import { indexTopology, topologicalOrder } from '../domain/topology-graph.ts';
 
 export { computeEdgeDataRate, computeOutputRatio } from './output-ratio.ts';
 export { isProcessingBacklog } from './processing-backlog.ts';

@@ -4,4 +4,3 @@ export * from './evaluation-error.ts';
 export * from './global-metrics.ts';
 export * from './step-target-rate.ts';
 export * from './target-capacity.ts';
-export * from './topology-order.ts';

@@ -5,7 +5,7 @@
 import type { JobTopology, MetricSample, VertexId } from '../domain/index.ts';
 import { counterRate } from '../domain/sample-series.ts';
 import { EvaluationInputError } from './evaluation-error.ts';
-import { indexTopology, type TopologyIndex } from './topology-order.ts';
+import { indexTopology, type TopologyIndex } from '../domain/topology-graph.ts';
 
 /**
  * Records/s flowing along the edge `from → to` (spec §3.2), from the most reliable counters

@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import type { AutoscalerOptions } from '../config/index.ts';
 import type { RawJobMetrics } from '../domain/index.ts';
 
@@ -18,10 +17,22 @@ export interface FlinkJobTarget {
   /** Extra request headers, e.g. `authorization: Bearer <EKS token>` for the service proxy. */
   readonly headers?: Readonly<Record<string, string>>;
   /**
-   * undici dispatcher to use instead of the adapter's shared pool, e.g. an `Agent` whose
-   * `connect.ca` trusts the EKS cluster CA. The caller owns its lifecycle.
+   * TLS settings of the connection, e.g. the EKS cluster CA for the service proxy. Absent = the
+   * adapter's shared pool with the system roots (in-cluster URLs, the `rest-url` annotation).
    */
-  readonly dispatcher?: Dispatcher;
+  readonly tls?: RestTlsSettings;
+}
+
+/**
+ * How to verify (and authenticate to) an HTTPS server. Plain data rather than an HTTP library's
+ * connection object, so the port stays free of library types and callers need not manage
+ * connection pools: the adapter builds and keeps one per distinct setting.
+ */
+export interface RestTlsSettings {
+  /** PEM CA bundle the server certificate is verified against. Absent = the system roots. */
+  readonly caPem?: string;
+  /** Client certificate authentication (kubeconfig `client-certificate-data` / `client-key-data`). */
+  readonly clientCertificate?: { readonly certPem: string; readonly keyPem: string };
 }
 
 /** A job found on a cluster by {@link MetricsSource.findRunningJob}. */

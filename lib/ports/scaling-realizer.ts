@@ -1,6 +1,10 @@
 import type { JobKey } from '../domain/job-key.ts';
 import type { ConfigChanges } from '../domain/job-state.ts';
+import type { OwnedChanges } from '../domain/owned-keys.ts';
 import type { VertexId } from '../domain/topology.ts';
+
+/** Re-exported: the port speaks of it, the notion of what the autoscaler owns lives in the domain. */
+export type { OwnedChanges };
 
 /** What the autoscaler wants a job's resource to say after this cycle. */
 export interface ScalingPlan {
@@ -71,13 +75,6 @@ export interface RealizeOptions {
   readonly patchOverride?: Record<string, unknown>;
 }
 
-/** What the autoscaler wrote to a resource and may take back when the job is no longer managed. */
-export interface OwnedChanges {
-  /** Vertices whose entries in `pipeline.jobvertex-parallelism-overrides` the autoscaler set. */
-  readonly vertices: readonly VertexId[];
-  /** `taskmanager.memory.*` keys the autoscaler set. */
-  readonly memoryKeys: readonly string[];
-}
 
 /**
  * {@link ScalingRealizer.withdraw}:

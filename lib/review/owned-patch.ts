@@ -4,19 +4,13 @@
  * change anything else of the user's resource. Pure.
  */
 import { parseMap } from '../config/value-parsers.ts';
+import {
+  JOB_VERTEX_ID as VERTEX_ID,
+  MEMORY_KEY_PREFIX as OWNED_MEMORY_PREFIX,
+  PARALLELISM_OVERRIDES_KEY as OWNED_OVERRIDES_KEY,
+  TASK_MANAGER_MEMORY_PATHS,
+} from '../domain/owned-keys.ts';
 import { PolicyPatchError } from './policy-errors.ts';
-
-/** The Flink key holding per-vertex parallelism (flinkdeployment.md §2.1). */
-export const OWNED_OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
-/** Prefix of the memory keys memory tuning writes (FlinkDeployment only). */
-export const OWNED_MEMORY_PREFIX = 'taskmanager.memory.';
-/** TaskManager memory fields of the spec the realizer may write, as dotted paths under `spec.taskManager`. */
-const TASK_MANAGER_MEMORY_PATHS = new Set([
-  'resource.memory',
-  'resources.requests.memory',
-  'resources.limits.memory',
-]);
-const VERTEX_ID = /^[0-9a-f]{32}$/;
 
 /** The autoscaler-owned content of a checked patch. */
 export interface OwnedPatchContent {

@@ -1,7 +1,7 @@
 import { parseMap } from '../../lib/config/value-parsers.ts';
+import { PARALLELISM_OVERRIDES_KEY as OVERRIDES_KEY } from '../../lib/domain/owned-keys.ts';
 import type { StoredObject } from './flink-operator-model.ts';
 
-const OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
 
 /**
  * The per-vertex parallelism a FlinkDeployment's spec asks for

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ItemLimits } from '../../lib/adapters/dynamodb/job-items.ts';
+import type { ItemLimits } from '../../lib/adapters/state/save-window.ts';
 import { emptyJobState, type JobState, type MetricSample } from '../../lib/domain/index.ts';
 import {
   LeaseHeldError,

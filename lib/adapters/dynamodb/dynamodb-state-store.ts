@@ -1,12 +1,4 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/index.ts';
 import type { EventEmission } from '../../ports/event-sink.ts';
 import {
@@ -22,28 +14,21 @@ import {
   type SaveResult,
   StateConflictError,
   type StateStore,
-  StateStoreError,
   StateStoreInputError,
   type StoredEvent,
 } from '../../ports/state-store.ts';
+import { DEFAULT_EVENT_TTL_MS } from '../state/event-log.ts';
+import { defaultItemLimits, type ItemLimits } from '../state/save-window.ts';
 import {
-  DEFAULT_EVENT_TTL_MS,
-  decodeEventItem,
-  eventDedupeKey,
-  eventFirstTsOf,
-  isDeduplicated,
-  newEventItem,
-  storedEventMessage,
-  validateEvent,
-} from './event-items.ts';
-import {
-  eventSortKeyFrom,
-  eventSortKeyUntil,
-  partitionKeyOf,
-  sampleSortKey,
   validateEpochMs,
-} from './item-keys.ts';
-import { decodeJobItems, defaultItemLimits, type ItemLimits, planSave, type TableItem } from './job-items.ts';
+  validateEventTtlMs,
+  validateLeaseOwner,
+  validateLeaseRequest,
+  validateLoadOptions,
+} from '../state/store-input.ts';
+import { appendEventItem, listEventItems } from './dynamodb-event-log.ts';
+import { partitionKeyOf, sampleSortKey } from './item-keys.ts';
+import { decodeJobItems, planSave } from './job-items.ts';
 import {
   decodeRunItem,
   isForgottenOnCleanup,
@@ -51,26 +36,17 @@ import {
   registryItem,
   runItem,
 } from './job-registry.ts';
+import {
+  type CapacityReport,
+  type DocumentClient,
+  failedForJob,
+  forJob,
+  isConditionFailure,
+  StateTable,
+} from './state-table.ts';
 import { ATTR, ITEM_SCHEMA_VERSION, REGISTRY_PARTITION_KEY, SORT_KEYS, STATE_TABLE } from './table-schema.ts';
 
-/** The only client capability the adapter needs; a `DynamoDBDocumentClient` satisfies it. */
-export type DocumentClient = Pick<DynamoDBDocumentClient, 'send'>;
-
-/** Capacity consumed by one DynamoDB request (reported when a listener is set). */
-export interface CapacityReport {
-  readonly operation:
-    | 'load'
-    | 'save-state'
-    | 'save-sample'
-    | 'lease'
-    | 'release'
-    | 'event'
-    | 'list-events'
-    | 'registry'
-    | 'forget'
-    | 'run';
-  readonly capacityUnits: number;
-}
+export type { CapacityReport, DocumentClient } from './state-table.ts';
 
 /** Options of {@link DynamoDbStateStore}. */
 export interface DynamoDbStateStoreOptions {
@@ -97,11 +73,9 @@ const LEASE_ITEM_TTL_GRACE_S = 24 * 60 * 60;
  * math tolerates.
  */
 export class DynamoDbStateStore implements StateStore {
-  readonly #client: DocumentClient;
-  readonly #table: string;
+  readonly #table: StateTable;
   readonly #eventTtlMs: number;
   readonly #limits: ItemLimits;
-  readonly #onCapacity: ((report: CapacityReport) => void) | undefined;
 
   constructor(client: DocumentClient, options: DynamoDbStateStoreOptions) {
     if (typeof options?.tableName !== 'string' || options.tableName.length < 3) {
@@ -111,23 +85,17 @@ export class DynamoDbStateStore implements StateStore {
       );
     }
     const eventTtlMs = options.eventTtlMs ?? DEFAULT_EVENT_TTL_MS;
-    if (!Number.isFinite(eventTtlMs) || eventTtlMs <= 0) {
-      throw new StateStoreInputError('eventTtlMs', `${eventTtlMs} is not a positive duration`);
-    }
-    this.#client = client;
-    this.#table = options.tableName;
+    validateEventTtlMs(eventTtlMs);
+    this.#table = new StateTable(client, options.tableName, options.onCapacity);
     this.#eventTtlMs = eventTtlMs;
     this.#limits = { ...defaultItemLimits(), ...options.limits };
-    this.#onCapacity = options.onCapacity;
   }
 
   async load(jobKey: JobKey, options: LoadOptions): Promise<LoadedJob> {
     const pk = partitionKeyOf(jobKey);
-    if (!Number.isFinite(options?.sinceMs)) {
-      throw new StateStoreInputError('options.sinceMs', `${options?.sinceMs} is not a number`);
-    }
+    validateLoadOptions(options);
     const since = Math.max(0, Math.ceil(options.sinceMs));
-    const items = await this.#queryAll(forJob('load', jobKey), 'load', {
+    const items = await this.#table.queryAll(forJob('load', jobKey), 'load', {
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
       ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#sk': STATE_TABLE.sortKey },
       ExpressionAttributeValues: { ':pk': pk, ':from': sampleSortKey(since), ':to': SORT_KEYS.state },
@@ -145,18 +113,18 @@ export class DynamoDbStateStore implements StateStore {
       // First save of this job (or of replaced state): register it before the state exists, so a
       // job with state is always listed for clean-up. A repeat is an idempotent overwrite.
       try {
-        const out = await this.#client.send(
-          new PutCommand({ TableName: this.#table, Item: registryItem(pk), ...this.#capacityRequest() }),
+        const out = await this.#table.client.send(
+          new PutCommand({ TableName: this.#table.name, Item: registryItem(pk), ...this.#table.capacityRequest() }),
         );
-        this.#report('registry', out.ConsumedCapacity?.CapacityUnits);
+        this.#table.report('registry', out.ConsumedCapacity?.CapacityUnits);
       } catch (error) {
-        throw this.#wrap(error, 'register job', jobKey);
+        throw failedForJob(error, 'register job', jobKey);
       }
     }
     try {
-      const out = await this.#client.send(
+      const out = await this.#table.client.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.#table.name,
           Item: plan.stateItem,
           ...(expected > 0
             ? {
@@ -169,23 +137,23 @@ export class DynamoDbStateStore implements StateStore {
                 ExpressionAttributeValues: { ':number': 'N' },
               }),
           ExpressionAttributeNames: { '#rev': ATTR.revision },
-          ...this.#capacityRequest(),
+          ...this.#table.capacityRequest(),
         }),
       );
-      this.#report('save-state', out.ConsumedCapacity?.CapacityUnits);
+      this.#table.report('save-state', out.ConsumedCapacity?.CapacityUnits);
     } catch (error) {
       if (isConditionFailure(error))
         throw new StateConflictError(formatJobKey(jobKey), expected, { cause: error });
-      throw this.#wrap(error, 'save state', jobKey);
+      throw failedForJob(error, 'save state', jobKey);
     }
     if (plan.sampleItem) {
       try {
-        const out = await this.#client.send(
-          new PutCommand({ TableName: this.#table, Item: plan.sampleItem, ...this.#capacityRequest() }),
+        const out = await this.#table.client.send(
+          new PutCommand({ TableName: this.#table.name, Item: plan.sampleItem, ...this.#table.capacityRequest() }),
         );
-        this.#report('save-sample', out.ConsumedCapacity?.CapacityUnits);
+        this.#table.report('save-sample', out.ConsumedCapacity?.CapacityUnits);
       } catch (error) {
-        throw this.#wrap(error, 'save sample', jobKey);
+        throw failedForJob(error, 'save sample', jobKey);
       }
     }
     return {
@@ -202,9 +170,9 @@ export class DynamoDbStateStore implements StateStore {
     validateLeaseRequest(request);
     const expiresAtMs = request.nowMs + request.ttlMs;
     try {
-      const out = await this.#client.send(
+      const out = await this.#table.client.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.#table.name,
           Item: {
             [STATE_TABLE.partitionKey]: pk,
             [STATE_TABLE.sortKey]: SORT_KEYS.lease,
@@ -221,95 +189,49 @@ export class DynamoDbStateStore implements StateStore {
             '#owner': ATTR.leaseOwner,
           },
           ExpressionAttributeValues: { ':now': request.nowMs, ':owner': request.owner },
-          ...this.#capacityRequest(),
+          ...this.#table.capacityRequest(),
         }),
       );
-      this.#report('lease', out.ConsumedCapacity?.CapacityUnits);
+      this.#table.report('lease', out.ConsumedCapacity?.CapacityUnits);
       return { owner: request.owner, expiresAtMs };
     } catch (error) {
-      if (!isConditionFailure(error)) throw this.#wrap(error, 'acquire lease', jobKey);
+      if (!isConditionFailure(error)) throw failedForJob(error, 'acquire lease', jobKey);
       throw new LeaseHeldError(formatJobKey(jobKey), await this.#readLease(pk), { cause: error });
     }
   }
 
   async releaseLease(jobKey: JobKey, owner: string): Promise<boolean> {
     const pk = partitionKeyOf(jobKey);
-    if (typeof owner !== 'string' || owner.length === 0)
-      throw new StateStoreInputError('owner', 'must be non-empty');
+    validateLeaseOwner(owner);
     try {
-      const out = await this.#client.send(
+      const out = await this.#table.client.send(
         new DeleteCommand({
-          TableName: this.#table,
+          TableName: this.#table.name,
           Key: { [STATE_TABLE.partitionKey]: pk, [STATE_TABLE.sortKey]: SORT_KEYS.lease },
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': ATTR.leaseOwner },
           ExpressionAttributeValues: { ':owner': owner },
-          ...this.#capacityRequest(),
+          ...this.#table.capacityRequest(),
         }),
       );
-      this.#report('release', out.ConsumedCapacity?.CapacityUnits);
+      this.#table.report('release', out.ConsumedCapacity?.CapacityUnits);
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
-      throw this.#wrap(error, 'release lease', jobKey);
+      throw failedForJob(error, 'release lease', jobKey);
     }
   }
 
   async appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission> {
-    const pk = partitionKeyOf(jobKey);
-    validateEvent(event, nowMs);
-    if (isDeduplicated(event)) {
-      const folded = await this.#foldIntoRecent(pk, jobKey, event, nowMs);
-      if (folded) return folded;
-    }
-    // Same-ms collisions of the same key (never-deduplicated events) move on by one ms.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const tsMs = nowMs + attempt;
-      try {
-        const out = await this.#client.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: newEventItem(pk, event, tsMs, this.#eventTtlMs),
-            ConditionExpression: 'attribute_not_exists(#sk)',
-            ExpressionAttributeNames: { '#sk': STATE_TABLE.sortKey },
-            ...this.#capacityRequest(),
-          }),
-        );
-        this.#report('event', out.ConsumedCapacity?.CapacityUnits);
-        return { emitted: true, count: 1, firstTsMs: tsMs };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw this.#wrap(error, 'append event', jobKey);
-      }
-    }
-    throw new StateStoreError(`append event for ${formatJobKey(jobKey)}: 5 colliding events at ${nowMs}`);
+    return appendEventItem(this.#table, this.#eventTtlMs, jobKey, partitionKeyOf(jobKey), event, nowMs);
   }
 
   async listEvents(jobKey: JobKey, options: ListEventsOptions = {}): Promise<StoredEvent[]> {
-    const pk = partitionKeyOf(jobKey);
-    const limit = options.limit ?? 100;
-    if (!Number.isSafeInteger(limit) || limit <= 0)
-      throw new StateStoreInputError('options.limit', `${limit}`);
-    const items = await this.#queryAll(
-      forJob('list-events', jobKey),
-      'list-events',
-      {
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#sk': STATE_TABLE.sortKey },
-        ExpressionAttributeValues: {
-          ':pk': pk,
-          ':from': eventSortKeyFrom(options.sinceMs ?? 0),
-          ':to': `${SORT_KEYS.eventPrefix}~`,
-        },
-        ScanIndexForward: false,
-        Limit: limit,
-      },
-      limit,
-    );
-    return items.flatMap((item) => decodeEventItem(item) ?? []).slice(0, limit);
+    return listEventItems(this.#table, jobKey, partitionKeyOf(jobKey), options);
   }
 
   async listJobKeys(): Promise<JobKey[]> {
-    const items = await this.#queryAll('list job keys', 'registry', {
+    const items = await this.#table.queryAll('list job keys', 'registry', {
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey },
       ExpressionAttributeValues: { ':pk': REGISTRY_PARTITION_KEY },
@@ -319,7 +241,7 @@ export class DynamoDbStateStore implements StateStore {
 
   async forgetJob(jobKey: JobKey): Promise<ForgetResult> {
     const pk = partitionKeyOf(jobKey);
-    const items = await this.#queryAll(forJob('forget', jobKey), 'forget', {
+    const items = await this.#table.queryAll(forJob('forget', jobKey), 'forget', {
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#sk': STATE_TABLE.sortKey },
       ExpressionAttributeValues: { ':pk': pk },
@@ -336,18 +258,18 @@ export class DynamoDbStateStore implements StateStore {
     // tens of items, and this runs once per job.
     for (const key of keys) {
       try {
-        const out = await this.#client.send(
+        const out = await this.#table.client.send(
           new DeleteCommand({
-            TableName: this.#table,
+            TableName: this.#table.name,
             Key: { [STATE_TABLE.partitionKey]: key.pk, [STATE_TABLE.sortKey]: key.sk },
             ReturnValues: 'ALL_OLD',
-            ...this.#capacityRequest(),
+            ...this.#table.capacityRequest(),
           }),
         );
-        this.#report('forget', out.ConsumedCapacity?.CapacityUnits);
+        this.#table.report('forget', out.ConsumedCapacity?.CapacityUnits);
         if (out.Attributes) deleted += 1;
       } catch (error) {
-        throw this.#wrap(error, 'forget job', jobKey);
+        throw failedForJob(error, 'forget job', jobKey);
       }
     }
     return { itemsDeleted: deleted };
@@ -357,96 +279,35 @@ export class DynamoDbStateStore implements StateStore {
     const pk = partitionKeyOf(jobKey);
     validateEpochMs('run.atMs', run?.atMs);
     try {
-      const out = await this.#client.send(
-        new PutCommand({ TableName: this.#table, Item: runItem(pk, run), ...this.#capacityRequest() }),
+      const out = await this.#table.client.send(
+        new PutCommand({ TableName: this.#table.name, Item: runItem(pk, run), ...this.#table.capacityRequest() }),
       );
-      this.#report('run', out.ConsumedCapacity?.CapacityUnits);
+      this.#table.report('run', out.ConsumedCapacity?.CapacityUnits);
     } catch (error) {
-      throw this.#wrap(error, 'record run', jobKey);
+      throw failedForJob(error, 'record run', jobKey);
     }
   }
 
   async lastRun(jobKey: JobKey): Promise<RunRecord | undefined> {
     const pk = partitionKeyOf(jobKey);
     try {
-      const out = await this.#client.send(
+      const out = await this.#table.client.send(
         new GetCommand({
-          TableName: this.#table,
+          TableName: this.#table.name,
           Key: { [STATE_TABLE.partitionKey]: pk, [STATE_TABLE.sortKey]: SORT_KEYS.run },
         }),
       );
       return decodeRunItem(out.Item);
     } catch (error) {
-      throw this.#wrap(error, 'read run', jobKey);
-    }
-  }
-
-  /** Folds `event` into the newest same-key entry first emitted within its interval, if any. */
-  async #foldIntoRecent(
-    pk: string,
-    jobKey: JobKey,
-    event: AutoscalerEvent,
-    nowMs: number,
-  ): Promise<EventEmission | undefined> {
-    const recent = await this.#queryAll(
-      forJob('event', jobKey),
-      'event',
-      {
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-        FilterExpression: '#dk = :dk',
-        ExpressionAttributeNames: {
-          '#pk': STATE_TABLE.partitionKey,
-          '#sk': STATE_TABLE.sortKey,
-          '#dk': ATTR.eventKey,
-        },
-        ExpressionAttributeValues: {
-          ':pk': pk,
-          // "Within the interval" of the first emission, as the JDBC event handler measures it.
-          ':from': eventSortKeyFrom(nowMs - (event.dedupeIntervalMs ?? 0) + 1),
-          ':to': eventSortKeyUntil(nowMs),
-          ':dk': eventDedupeKey(event),
-        },
-        ScanIndexForward: false,
-        ConsistentRead: true,
-      },
-      1,
-    );
-    const latest = recent[0];
-    if (!latest) return undefined;
-    try {
-      const out = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { [STATE_TABLE.partitionKey]: pk, [STATE_TABLE.sortKey]: latest[STATE_TABLE.sortKey] },
-          UpdateExpression: 'SET #cnt = #cnt + :one, #last = :now, #msg = :msg',
-          ConditionExpression: 'attribute_exists(#cnt)',
-          ExpressionAttributeNames: {
-            '#cnt': ATTR.eventCount,
-            '#last': ATTR.eventLastMs,
-            '#msg': ATTR.eventMessage,
-          },
-          ExpressionAttributeValues: { ':one': 1, ':now': nowMs, ':msg': storedEventMessage(event.message) },
-          ReturnValues: 'ALL_NEW',
-          ...this.#capacityRequest(),
-        }),
-      );
-      this.#report('event', out.ConsumedCapacity?.CapacityUnits);
-      return {
-        emitted: false,
-        count: Number(out.Attributes?.[ATTR.eventCount] ?? 0),
-        firstTsMs: eventFirstTsOf(String(latest[STATE_TABLE.sortKey])) ?? nowMs,
-      };
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined; // expired meanwhile: emit a new entry
-      throw this.#wrap(error, 'update event', jobKey);
+      throw failedForJob(error, 'read run', jobKey);
     }
   }
 
   async #readLease(pk: string): Promise<Lease | undefined> {
     try {
-      const out = await this.#client.send(
+      const out = await this.#table.client.send(
         new GetCommand({
-          TableName: this.#table,
+          TableName: this.#table.name,
           Key: { [STATE_TABLE.partitionKey]: pk, [STATE_TABLE.sortKey]: SORT_KEYS.lease },
           ConsistentRead: true,
         }),
@@ -459,74 +320,5 @@ export class DynamoDbStateStore implements StateStore {
     } catch {
       return undefined; // the holder is only informational
     }
-  }
-
-  /**
-   * Runs a Query to the end (or until `stopAfter` items), following LastEvaluatedKey; a failure
-   * names `what` ("load for <job>").
-   */
-  async #queryAll(
-    what: string,
-    operation: CapacityReport['operation'],
-    input: Omit<QueryCommandInput, 'TableName'>,
-    stopAfter = Number.POSITIVE_INFINITY,
-  ): Promise<TableItem[]> {
-    const items: TableItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    try {
-      do {
-        const out = await this.#client.send(
-          new QueryCommand({
-            ...input,
-            TableName: this.#table,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-            ...this.#capacityRequest(),
-          }),
-        );
-        this.#report(operation, out.ConsumedCapacity?.CapacityUnits);
-        items.push(...(out.Items ?? []));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey && items.length < stopAfter);
-    } catch (error) {
-      throw failed(error, what);
-    }
-    return items;
-  }
-
-  #capacityRequest(): { ReturnConsumedCapacity?: 'TOTAL' } {
-    return this.#onCapacity ? { ReturnConsumedCapacity: 'TOTAL' } : {};
-  }
-
-  #report(operation: CapacityReport['operation'], capacityUnits: number | undefined): void {
-    if (this.#onCapacity && capacityUnits !== undefined) this.#onCapacity({ operation, capacityUnits });
-  }
-
-  #wrap(error: unknown, operation: string, jobKey: JobKey): StateStoreError {
-    return failed(error, forJob(operation, jobKey));
-  }
-}
-
-/** "load for cluster/namespace/Kind/name". */
-function forJob(operation: string, jobKey: JobKey): string {
-  return `${operation} for ${formatJobKey(jobKey)}`;
-}
-
-/** The StateStoreError of a failed DynamoDB call, naming what was attempted. */
-function failed(error: unknown, what: string): StateStoreError {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new StateStoreError(`DynamoDB ${what} failed: ${message}`, { cause: error });
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-function validateLeaseRequest(request: LeaseRequest): void {
-  if (typeof request?.owner !== 'string' || request.owner.length === 0) {
-    throw new StateStoreInputError('request.owner', 'must be a non-empty string');
-  }
-  validateEpochMs('request.nowMs', request.nowMs);
-  if (!Number.isFinite(request.ttlMs) || request.ttlMs <= 0) {
-    throw new StateStoreInputError('request.ttlMs', `${request.ttlMs} is not a positive duration`);
   }
 }

@@ -1,59 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { AutoscalerEvent, AutoscalerEventReason, AutoscalerEventType } from '../../domain/index.ts';
-import { StateStoreInputError, type StoredEvent } from '../../ports/state-store.ts';
-import { eventSortKey, validateEpochMs } from './item-keys.ts';
+import type { StoredEvent } from '../../ports/state-store.ts';
+import { eventDedupeKey, storedEventMessage } from '../state/event-log.ts';
+import { eventSortKey } from './item-keys.ts';
 import type { TableItem } from './job-items.ts';
 import { ATTR, ITEM_SCHEMA_VERSION, STATE_TABLE } from './table-schema.ts';
-
-/** Default retention of the event log: 90 days. */
-export const DEFAULT_EVENT_TTL_MS = 90 * 24 * 60 * 60 * 1000;
-/**
- * Longest stored message. A ScalingReport of a 1,000-vertex job runs to ~100 KB; the log keeps
- * the head (Kubernetes Events are truncated far shorter anyway) so one event stays a few WCU.
- */
-export const EVENT_MESSAGE_MAX_CHARS = 16 * 1024;
-
-/**
- * De-duplication key of an event: hash of its reason and `messageKey` (or message when there is
- * none), like the operator's event name hash (spec §5.4). 16 hex characters.
- */
-export function eventDedupeKey(event: AutoscalerEvent): string {
-  return createHash('sha256')
-    .update(JSON.stringify([event.reason, event.messageKey ?? event.message]))
-    .digest('hex')
-    .slice(0, 16);
-}
-
-/** The message as stored: cut to {@link EVENT_MESSAGE_MAX_CHARS}. */
-export function storedEventMessage(message: string): string {
-  return message.length <= EVENT_MESSAGE_MAX_CHARS
-    ? message
-    : `${message.slice(0, EVENT_MESSAGE_MAX_CHARS - 1)}…`;
-}
-
-/** Checks the fields of an event to append; throws {@link StateStoreInputError}. */
-export function validateEvent(event: AutoscalerEvent, nowMs: number): void {
-  validateEpochMs('nowMs', nowMs);
-  if (typeof event?.reason !== 'string' || event.reason.length === 0 || event.reason.includes('#')) {
-    throw new StateStoreInputError(
-      'event.reason',
-      `${JSON.stringify(event?.reason)} is not a reason without '#'`,
-    );
-  }
-  if (event.type !== 'Normal' && event.type !== 'Warning') {
-    throw new StateStoreInputError('event.type', `${JSON.stringify(event.type)} is not Normal or Warning`);
-  }
-  if (typeof event.message !== 'string') throw new StateStoreInputError('event.message', 'must be a string');
-  const interval = event.dedupeIntervalMs;
-  if (interval !== undefined && (!Number.isFinite(interval) || interval < 0)) {
-    throw new StateStoreInputError('event.dedupeIntervalMs', `${interval} is not a non-negative duration`);
-  }
-}
-
-/** Whether an event with this interval is de-duplicated at all (absent or 0 = never). */
-export function isDeduplicated(event: AutoscalerEvent): boolean {
-  return event.dedupeIntervalMs !== undefined && event.dedupeIntervalMs > 0;
-}
 
 /** A new event log item first emitted at `tsMs`. */
 export function newEventItem(pk: string, event: AutoscalerEvent, tsMs: number, ttlMs: number): TableItem {

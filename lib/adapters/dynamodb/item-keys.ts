@@ -1,40 +1,11 @@
 import type { JobKey } from '../../domain/index.ts';
-import { StateStoreInputError } from '../../ports/state-store.ts';
+import { EPOCH_MS_DIGITS, MAX_EPOCH_MS, validateJobKey } from '../state/store-input.ts';
 import { SORT_KEYS } from './table-schema.ts';
-
-const RESOURCE_KINDS = new Set(['FlinkDeployment', 'FlinkSessionJob']);
-/** 13 digits cover epoch ms until the year 2286, so sort keys order by time. */
-const EPOCH_MS_DIGITS = 13;
-const MAX_EPOCH_MS = 10 ** EPOCH_MS_DIGITS - 1;
-
-/** Checks a job key: every part non-empty and free of `#`, which separates the pk parts. */
-export function validateJobKey(key: JobKey): void {
-  for (const field of ['cluster', 'namespace', 'name'] as const) {
-    const value: unknown = key?.[field];
-    if (typeof value !== 'string' || value.length === 0) {
-      throw new StateStoreInputError(`jobKey.${field}`, 'must be a non-empty string');
-    }
-    if (value.includes('#')) throw new StateStoreInputError(`jobKey.${field}`, `"${value}" contains '#'`);
-  }
-  if (!RESOURCE_KINDS.has(key.kind)) {
-    throw new StateStoreInputError(
-      'jobKey.kind',
-      `"${String(key.kind)}" is not FlinkDeployment or FlinkSessionJob`,
-    );
-  }
-}
 
 /** Partition key of a job: `JOB#cluster#namespace#kind#name`. */
 export function partitionKeyOf(key: JobKey): string {
   validateJobKey(key);
   return `JOB#${key.cluster}#${key.namespace}#${key.kind}#${key.name}`;
-}
-
-/** Checks an epoch-ms timestamp used in a sort key; `field` names it in the error. */
-export function validateEpochMs(field: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_EPOCH_MS) {
-    throw new StateStoreInputError(field, `${value} is not an epoch-ms integer in [0, ${MAX_EPOCH_MS}]`);
-  }
 }
 
 /** Zero-padded epoch ms, so lexical sort-key order is time order. */

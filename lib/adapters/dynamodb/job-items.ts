@@ -3,46 +3,27 @@ import {
   type LoadedJob,
   type SaveRequest,
   type StateDiscard,
-  StateStoreInputError,
   StateTooLargeError,
   type StoreBasis,
   type TrimReport,
 } from '../../ports/state-store.ts';
+import { type ItemLimits, saveWindowOf } from '../state/save-window.ts';
+import { trimStateToFit } from '../state/state-trimming.ts';
+import { validateSaveRequest } from '../state/store-input.ts';
 import { decodeBody, encodeBody } from './compressed-body.ts';
-import { sampleSortKey, sampleTsOf, validateEpochMs } from './item-keys.ts';
+import { sampleSortKey, sampleTsOf } from './item-keys.ts';
 import { itemSizeBytes } from './item-size.ts';
 import { decodeSampleBody, encodeSampleBody } from './sample-codec.ts';
 import { CorruptItemError, decodeStateBody, encodeStateBody, vertexIdsOfState } from './state-codec.ts';
-import { trimStateToFit } from './state-trimming.ts';
 import { ATTR, ITEM_SCHEMA_VERSION, SORT_KEYS, STATE_TABLE } from './table-schema.ts';
 
 /**
- * Encoding of the STATE and SAMPLE items, shared by the DynamoDB adapter and the in-memory fake
- * so both round, compress, trim and reset the window identically (the contract suite checks
- * the behaviour, the fake only replaces the conditional writes).
+ * Encoding of the STATE and SAMPLE items of the DynamoDB adapter. The rules every store shares
+ * (window epochs, trimming, rounding, argument checks) live in `../state/`.
  */
 
 /** A table item as the document client reads and writes it. */
 export type TableItem = Record<string, unknown>;
-
-/** Size limits of the items; the defaults keep a safe margin to DynamoDB's 400 KB. */
-export interface ItemLimits {
-  /** State items above this size are trimmed (then rejected if still above). Default 300 KiB. */
-  readonly stateTrimThresholdBytes: number;
-  /** Sample items above this size are rejected. Default 350 KiB. */
-  readonly sampleMaxBytes: number;
-  /** Samples expire this long after leaving the window. Default 1 h. */
-  readonly sampleTtlGraceMs: number;
-}
-
-/** Default {@link ItemLimits}. */
-export function defaultItemLimits(): ItemLimits {
-  return {
-    stateTrimThresholdBytes: 300 * 1024,
-    sampleMaxBytes: 350 * 1024,
-    sampleTtlGraceMs: 60 * 60 * 1000,
-  };
-}
 
 /** The writes of one save, in order: state first, so a sample never lands for a losing run. */
 export interface SavePlan {
@@ -56,23 +37,16 @@ export interface SavePlan {
 }
 
 /**
- * Builds the items of a save relative to `loaded`. The window epoch changes (earlier samples
- * stop counting) when the Flink job id or topology hash differs from the loaded state's, or
- * when the loaded state was discarded: counters restart with a new job run (spec §2.5) and
- * sample columns are only meaningful against their own vertex dictionary.
+ * Builds the items of a save relative to `loaded`, in the window epoch {@link saveWindowOf}
+ * gives, trimming the state to the size limit like every store.
  */
 export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, limits: ItemLimits): SavePlan {
   validateSaveRequest(loaded, request);
   const { state, sample } = request;
-  const basis = loaded.basis;
-  const revision = basis.revision + 1;
-  const identityChanged =
-    basis.revision > 0 && (state.jobId !== basis.jobId || state.topologyHash !== basis.topologyHash);
-  const windowReset = identityChanged || loaded.discarded !== undefined;
-  const reset = windowReset || basis.epoch < 0;
-  const epoch = reset ? revision : basis.epoch;
+  const { revision, epoch, windowReset, newEpoch } = saveWindowOf(loaded, state);
 
-  const dictionary: VertexId[] = reset ? [] : [...basis.vertexIds];
+  // Sample columns are only meaningful against their own vertex dictionary: a new epoch starts one.
+  const dictionary: VertexId[] = newEpoch ? [] : [...loaded.basis.vertexIds];
   const known = new Set(dictionary);
   const addVertex = (id: VertexId): void => {
     if (!known.has(id)) {
@@ -137,30 +111,6 @@ function stateItem(
     ...(state.topologyHash !== undefined ? { [ATTR.topologyHash]: state.topologyHash } : {}),
     ...encodeBody(encodeStateBody(state, vertexIds)),
   };
-}
-
-function validateSaveRequest(loaded: LoadedJob, request: SaveRequest): void {
-  const basis = loaded?.basis;
-  if (!basis || !Number.isSafeInteger(basis.revision) || basis.revision < 0) {
-    throw new StateStoreInputError('loaded', 'must be the LoadedJob returned by load()');
-  }
-  const state = request?.state;
-  if (typeof state !== 'object' || state === null || state.schemaVersion !== 1) {
-    throw new StateStoreInputError('request.state', 'must be a JobState with schemaVersion 1');
-  }
-  if (!Number.isFinite(request.windowMs) || request.windowMs <= 0) {
-    throw new StateStoreInputError('request.windowMs', `${request.windowMs} is not a positive duration`);
-  }
-  const sample = request.sample;
-  if (sample !== undefined) {
-    validateEpochMs('request.sample.tsMs', sample.tsMs);
-    if (typeof sample.vertices !== 'object' || sample.vertices === null) {
-      throw new StateStoreInputError('request.sample.vertices', 'must be an object');
-    }
-    if (typeof sample.global !== 'object' || sample.global === null) {
-      throw new StateStoreInputError('request.sample.global', 'must be an object');
-    }
-  }
 }
 
 /**

@@ -4,20 +4,6 @@
  * metric is NaN, OBSERVED_TPR is +∞ when nothing comes in).
  */
 
-/** Above this magnitude a double has no third decimal left to round. */
-const ROUNDING_LIMIT = 2 ** 53 / 1000;
-
-/**
- * Rounds a metric the way the Java autoscaler does before storing it (spec §2.4 `roundMetric`):
- * half-up to 3 decimals, but a value that would round to 0 is kept as is, so small positive
- * rates never become 0. Non-finite values pass through.
- */
-export function roundMetric(value: number): number {
-  if (!Number.isFinite(value) || Math.abs(value) >= ROUNDING_LIMIT) return value;
-  const rounded = Math.round(value * 1000) / 1000;
-  return rounded === 0 ? value : rounded;
-}
-
 /**
  * Shortest text of a number: `N` (NaN), `I` / `-I` (±∞), `-0`, otherwise JavaScript's
  * round-tripping decimal form without the leading zero of fractions (`.25`, `-.5`).

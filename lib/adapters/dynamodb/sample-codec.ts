@@ -1,5 +1,6 @@
 import type { GlobalSampleMetrics, MetricSample, VertexId, VertexSampleMetrics } from '../../domain/index.ts';
-import { formatNumberText, parseNumberText, roundMetric } from './metric-number-text.ts';
+import { roundMetric } from '../state/stored-metric.ts';
+import { formatNumberText, parseNumberText } from './metric-number-text.ts';
 import { CorruptItemError } from './state-codec.ts';
 
 /**

@@ -5,7 +5,8 @@ import type {
   ScalingSummary,
   VertexId,
 } from '../../domain/index.ts';
-import { fromTaggedJson, roundMetric, toTaggedJson } from './metric-number-text.ts';
+import { roundMetric } from '../state/stored-metric.ts';
+import { fromTaggedJson, toTaggedJson } from './metric-number-text.ts';
 
 /** A stored item that cannot be decoded; `detail` names what was wrong. */
 export class CorruptItemError extends Error {

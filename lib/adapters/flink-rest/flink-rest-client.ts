@@ -1,5 +1,10 @@
-import { Agent, type Dispatcher, dispatchRequest, undiciErrors } from '../http/undici-core.ts';
-import { type FlinkJobTarget, FlinkRestError, JobNotFoundError } from '../../ports/metrics-source.ts';
+import { Agent, dispatchRequest, tlsConnectOptions, undiciErrors } from '../http/undici-core.ts';
+import {
+  type FlinkJobTarget,
+  FlinkRestError,
+  JobNotFoundError,
+  type RestTlsSettings,
+} from '../../ports/metrics-source.ts';
 import { flinkErrorMessages } from './parse-metric-responses.ts';
 
 /** Settings of the shared connection pool. */
@@ -44,19 +49,23 @@ export function encodeMetricIds(ids: readonly string[]): string {
  * and non-JSON bodies → {@link FlinkRestError} with the path.
  */
 export class FlinkRestClient {
+  readonly #poolOptions: { connections: number; keepAliveTimeout: number };
   readonly #agent: Agent;
+  /** One pool per distinct TLS setting (one per cluster CA in practice), kept like the shared one. */
+  readonly #tlsAgents = new Map<string, Agent>();
 
   constructor(options: FlinkRestClientOptions = {}) {
-    this.#agent = new Agent({
+    this.#poolOptions = {
       connections: options.connectionsPerOrigin ?? 8,
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-    });
+    };
+    this.#agent = new Agent(this.#poolOptions);
   }
 
   /** GETs `path` and returns the parsed JSON body. */
   async getJson(target: FlinkJobTarget, get: FlinkGet): Promise<unknown> {
     const url = buildUrl(target.restBaseUrl, get.path, get.query);
-    const dispatcher: Dispatcher = target.dispatcher ?? this.#agent;
+    const dispatcher = target.tls ? this.#agentFor(target.tls) : this.#agent;
     let status: number;
     let text: string;
     try {
@@ -89,7 +98,21 @@ export class FlinkRestClient {
 
   /** Closes the pooled connections. */
   async close(): Promise<void> {
-    await this.#agent.close();
+    const agents = [this.#agent, ...this.#tlsAgents.values()];
+    this.#tlsAgents.clear();
+    await Promise.all(agents.map((agent) => agent.close()));
+  }
+
+  #agentFor(tls: RestTlsSettings): Agent {
+    // Keyed by content, not identity: callers may build a fresh settings object per job.
+    const { caPem, clientCertificate } = tls;
+    const key = JSON.stringify([caPem ?? null, clientCertificate?.certPem ?? null, clientCertificate?.keyPem ?? null]);
+    let agent = this.#tlsAgents.get(key);
+    if (agent === undefined) {
+      agent = new Agent({ ...this.#poolOptions, connect: tlsConnectOptions(tls) });
+      this.#tlsAgents.set(key, agent);
+    }
+    return agent;
   }
 }
 

@@ -7,5 +7,4 @@ export * from './parse-job-details.ts';
 export * from './parse-metric-responses.ts';
 export * from './record-rest-responses.ts';
 export * from './source-partitions.ts';
-export * from './topological-order.ts';
 export * from './vertex-metric-names.ts';

@@ -25,6 +25,7 @@ export interface ClusterOverview {
   readonly flinkVersion?: string;
 }
 
+/** Parses `GET /overview` (TaskManagers, slots, running jobs); throws {@link FlinkResponseFormatError}. */
 export function parseClusterOverview(body: unknown, path = '/overview'): ClusterOverview {
   const root = requireObject(body, path, '(body)');
   const flinkVersion = optionalString(root['flink-version']);
@@ -44,6 +45,7 @@ export interface DashboardConfig {
   readonly refreshIntervalMs?: number;
 }
 
+/** Parses `GET /config` (Flink version and revision); throws {@link FlinkResponseFormatError}. */
 export function parseDashboardConfig(body: unknown, path = '/config'): DashboardConfig {
   const root = requireObject(body, path, '(body)');
   const flinkRevision = optionalString(root['flink-revision']);
@@ -100,6 +102,7 @@ export interface TaskManagerSummary {
   readonly memoryConfigurationBytes: Readonly<Record<string, number>>;
 }
 
+/** Parses `GET /taskmanagers`, one summary per TaskManager; throws {@link FlinkResponseFormatError}. */
 export function parseTaskManagers(body: unknown, path = '/taskmanagers'): TaskManagerSummary[] {
   const root = requireObject(body, path, '(body)');
   return requireArray(root['taskmanagers'], path, 'taskmanagers').map((raw, index) => {
@@ -131,6 +134,7 @@ export interface VertexDetails {
   }[];
 }
 
+/** Parses `GET /jobs/{jobid}/vertices/{vertexid}`; throws {@link FlinkResponseFormatError}. */
 export function parseVertexDetails(body: unknown, path = '/jobs/{jobid}/vertices/{vertexid}'): VertexDetails {
   const root = requireObject(body, path, '(body)');
   const subtasks = requireArray(root['subtasks'], path, 'subtasks').map((raw, index) => {
@@ -159,6 +163,7 @@ export interface CheckpointSummary {
   readonly latestCompletedEndToEndDurationMs?: number;
 }
 
+/** Parses the counts and latest completed checkpoint of `GET /jobs/{jobid}/checkpoints`. */
 export function parseCheckpointStatistics(
   body: unknown,
   path = '/jobs/{jobid}/checkpoints',

@@ -1,4 +1,11 @@
-import { parseShipStrategy, type VertexId, type VertexInfo, type VertexInput } from '../../domain/index.ts';
+import {
+  InvalidTopologyError,
+  parseShipStrategy,
+  topologicalOrder,
+  type VertexId,
+  type VertexInfo,
+  type VertexInput,
+} from '../../domain/index.ts';
 import { FlinkResponseFormatError } from '../../ports/metrics-source.ts';
 import {
   isJsonObject,
@@ -10,7 +17,6 @@ import {
   requireObject,
   requireString,
 } from './json-values.ts';
-import { sortTopologically } from './topological-order.ts';
 
 /** Cumulative IO counters of one vertex from job details (`vertices[].metrics`), summed over subtasks. */
 export interface VertexIoCounters {
@@ -137,7 +143,7 @@ export function parseJobDetails(body: unknown, path = '/jobs/{jobid}'): JobDetai
     state,
     ...(running !== undefined && running > 0 ? { runningTsMs: running } : {}),
     ...(planType === undefined ? {} : { planType }),
-    vertices: sortTopologically(unordered, path),
+    vertices: orderPlan(unordered, path),
     ioCounters,
   };
 }
@@ -204,4 +210,23 @@ function vertexMaxParallelism(
   }
   const field = detail === undefined ? `vertices[id=${id}]` : `vertices[${detail.index}].maxParallelism`;
   throw new FlinkResponseFormatError(path, field, 'is missing (and the job has no maxParallelism either)');
+}
+
+/**
+ * Orders the plan's vertices sources-first. A Flink job graph is a DAG, so an edge to an unknown
+ * vertex or a cycle means the body is corrupt: {@link FlinkResponseFormatError}.
+ */
+function orderPlan(vertices: readonly VertexInfo[], path: string): VertexInfo[] {
+  try {
+    return topologicalOrder({ vertices });
+  } catch (error) {
+    if (!(error instanceof InvalidTopologyError)) throw error;
+    const { defect } = error;
+    if (defect.kind === 'cycle') throw new FlinkResponseFormatError(path, 'plan.nodes', 'contain a cycle');
+    throw new FlinkResponseFormatError(
+      path,
+      `plan.nodes[id=${defect.vertexId}].inputs[${defect.inputIndex}].id`,
+      `refers to unknown vertex ${defect.inputId}`,
+    );
+  }
 }

@@ -11,6 +11,7 @@
  * moves a module fails the tests rather than production.
  */
 import type { Dispatcher as DispatcherType } from 'undici';
+import type { RestTlsSettings } from '../../ports/metrics-source.ts';
 import api from 'undici/lib/api/index.js';
 import AgentClass from 'undici/lib/dispatcher/agent.js';
 import errors from 'undici/lib/core/errors.js';
@@ -21,9 +22,11 @@ Object.assign(DispatcherClass.prototype, api);
 
 /** undici's `Agent`: one connection pool per origin, keep-alive. */
 export const Agent = AgentClass;
+/** An undici `Agent` instance. */
 export type Agent = InstanceType<typeof AgentClass>;
 /** undici's error classes (`HeadersTimeoutError`, `ConnectTimeoutError`, …). */
 export const undiciErrors = errors;
+/** What undici sends requests through (an `Agent`, a pool, a mock). */
 export type Dispatcher = DispatcherType;
 /** HTTP methods undici accepts. */
 export type HttpMethod = DispatcherType.HttpMethod;
@@ -42,4 +45,12 @@ export function dispatchRequest(
 ): Promise<DispatcherType.ResponseData> {
   const parsed = new URL(url);
   return dispatcher.request({ ...options, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` });
+}
+
+/** undici `connect` options (CA, client certificate) of the given TLS settings. */
+export function tlsConnectOptions(tls: RestTlsSettings): { ca?: string; cert?: string; key?: string } {
+  return {
+    ...(tls.caPem ? { ca: tls.caPem } : {}),
+    ...(tls.clientCertificate ? { cert: tls.clientCertificate.certPem, key: tls.clientCertificate.keyPem } : {}),
+  };
 }

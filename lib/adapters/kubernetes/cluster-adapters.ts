@@ -20,6 +20,7 @@ export interface ClusterAdapters {
   restTarget(job: DiscoveredJob): Promise<FlinkJobTarget>;
 }
 
+/** Options of {@link createClusterAdapters}. */
 export interface ClusterAdaptersOptions {
   /** Logical cluster name (the EKS cluster name), part of every job key. */
   readonly cluster: string;

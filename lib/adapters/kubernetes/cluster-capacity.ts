@@ -25,6 +25,7 @@ export interface NodegroupClient {
   ): Promise<ListNodegroupsCommandOutput | DescribeNodegroupCommandOutput>;
 }
 
+/** Where the capacity check finds the cluster's room to grow (node groups, Karpenter). */
 export interface KubernetesClusterCapacityOptions {
   /** EKS cluster name for node-group lookups; with `eks` absent, node groups are not read. */
   readonly clusterName?: string;

@@ -23,6 +23,7 @@ export interface FlinkResource {
   readonly status?: FlinkResourceStatus;
 }
 
+/** The parts of a FlinkDeployment / FlinkSessionJob `spec` the autoscaler reads or writes (flinkdeployment.md §2). */
 export interface FlinkResourceSpec {
   readonly flinkVersion?: string;
   readonly flinkConfiguration?: unknown;
@@ -46,6 +47,7 @@ export interface FlinkResourceSpec {
   readonly mode?: string;
 }
 
+/** The parts of the operator-written `status` the readiness checks read (flinkdeployment.md §3). */
 export interface FlinkResourceStatus {
   readonly lifecycleState?: string;
   readonly observedGeneration?: number;
@@ -55,10 +57,3 @@ export interface FlinkResourceStatus {
   readonly reconciliationStatus?: { readonly state?: string; readonly lastReconciledSpec?: string };
   readonly clusterInfo?: Readonly<Record<string, string>>;
 }
-
-/** Label that opts a resource in to the autoscaler (design §4). */
-export const MANAGED_LABEL = 'flink-serverless-autoscaler/enabled';
-/** Annotation overriding the Flink REST base URL (instead of the API-server service proxy). */
-export const REST_URL_ANNOTATION = 'flink-serverless-autoscaler/rest-url';
-/** Annotation allowing a stateless full restart to apply a change (upgrade-path.ts). */
-export const ALLOW_STATELESS_RESTART_ANNOTATION = 'flink-serverless-autoscaler/allow-stateless-restart';

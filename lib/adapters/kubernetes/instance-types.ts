@@ -51,6 +51,7 @@ const FAMILIES: Readonly<Record<string, number>> = {
   t4g: 4,
 };
 
+/** Allocatable CPU and memory of one EC2 instance type. */
 export interface InstanceCapacity {
   readonly vcpu: number;
   readonly memoryBytes: number;

@@ -1,4 +1,11 @@
-import { Agent, type Dispatcher, dispatchRequest, type HttpMethod } from '../http/undici-core.ts';
+import type { RestTlsSettings } from '../../ports/metrics-source.ts';
+import {
+  Agent,
+  type Dispatcher,
+  dispatchRequest,
+  type HttpMethod,
+  tlsConnectOptions,
+} from '../http/undici-core.ts';
 import type { BearerTokenProvider } from './auth/eks-token.ts';
 import {
   InvalidKubernetesInputError,
@@ -59,6 +66,8 @@ const IS_LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
 export class KubernetesClient {
   readonly #baseUrl: string;
   readonly #dispatcher: Dispatcher;
+  /** TLS settings of the API server; undefined for the plain-HTTP loopback emulator. */
+  readonly #tls: RestTlsSettings | undefined;
   readonly #token: BearerTokenProvider | undefined;
   readonly #retry: RetryPolicy;
   readonly #timeoutMs: number;
@@ -82,17 +91,14 @@ export class KubernetesClient {
     }
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     // One keep-alive pool per client (plain HTTP reaches only the loopback emulator).
-    this.#dispatcher =
+    this.#tls =
       url.protocol === 'https:'
-        ? new Agent({
-            connect: {
-              ...(options.caPem ? { ca: options.caPem } : {}),
-              ...(options.clientCertificate
-                ? { cert: options.clientCertificate.certPem, key: options.clientCertificate.keyPem }
-                : {}),
-            },
-          })
-        : new Agent();
+        ? {
+            ...(options.caPem ? { caPem: options.caPem } : {}),
+            ...(options.clientCertificate ? { clientCertificate: options.clientCertificate } : {}),
+          }
+        : undefined;
+    this.#dispatcher = this.#tls ? new Agent({ connect: tlsConnectOptions(this.#tls) }) : new Agent();
     this.#token = options.token;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
@@ -189,13 +195,13 @@ export class KubernetesClient {
 
   /**
    * What another HTTP client needs to call through this API server (the Flink REST API via the
-   * service proxy, spec/flink-rest.md §1): a fresh `authorization` header and this client's
-   * dispatcher, which trusts the cluster CA.
+   * service proxy, spec/flink-rest.md §1): a fresh `authorization` header and this client's TLS
+   * settings (the cluster CA, a kubeconfig client certificate); no TLS for the loopback emulator.
    */
-  async proxyAccess(): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher }> {
+  async proxyAccess(): Promise<{ headers: Record<string, string>; tls?: RestTlsSettings }> {
     const headers: Record<string, string> = {};
     if (this.#token) headers['authorization'] = `Bearer ${await this.#token.getToken()}`;
-    return { headers, dispatcher: this.#dispatcher };
+    return { headers, ...(this.#tls ? { tls: this.#tls } : {}) };
   }
 
   /** The API server URL (scheme, host, port), without a trailing slash. */

@@ -1,9 +1,10 @@
 import { flattenConfiguration } from '../../config/flatten-configuration.ts';
 import { InvalidOptionError } from '../../config/options-error.ts';
 import type { JobKey } from '../../domain/job-key.ts';
+import { MANAGED_LABEL } from '../../domain/resource-metadata.ts';
 import type { TaskManagerResources } from '../../domain/resources.ts';
 import type { DiscoveredJob, JobDiscovery, JobReadiness } from '../../ports/job-discovery.ts';
-import { type FlinkResource, MANAGED_LABEL } from './flink-resource.ts';
+import type { FlinkResource } from './flink-resource.ts';
 import type { KubernetesClient } from './kubernetes-client.ts';
 import { InvalidKubernetesInputError, KubernetesApiError } from './kubernetes-errors.ts';
 import { assessReadiness, findAmbiguousConfigKeys } from './readiness.ts';
@@ -11,6 +12,7 @@ import { assertNamespace, FLINK_API_VERSION, FLINK_PLURALS, flinkResourcePath } 
 import { flinkRestEndpoint } from './rest-endpoint.ts';
 import { readTaskManagerResources } from './task-manager-resources.ts';
 
+/** Options of {@link KubernetesJobDiscovery}. */
 export interface KubernetesJobDiscoveryOptions {
   /** Logical cluster name for job keys (the EKS cluster name). */
   readonly cluster: string;

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { flattenConfiguration } from '../../config/flatten-configuration.ts';
 import type { JobKey } from '../../domain/job-key.ts';
+import { MANAGED_LABEL, ON_DISABLE_ANNOTATION } from '../../domain/resource-metadata.ts';
 import type {
   OwnedChanges,
   RealizeOptions,
@@ -10,16 +11,11 @@ import type {
   ScalingRealizer,
   WithdrawResult,
 } from '../../ports/scaling-realizer.ts';
-import { type FlinkResource, MANAGED_LABEL } from './flink-resource.ts';
+import type { FlinkResource } from './flink-resource.ts';
 import { applyMergePatch } from './json-merge-patch.ts';
 import type { KubernetesClient } from './kubernetes-client.ts';
 import { KubernetesApiError, ScalingPatchError } from './kubernetes-errors.ts';
-import {
-  buildRestorePatch,
-  ON_DISABLE_ANNOTATION,
-  plannedChangeOfPatch,
-  specExcerptOf,
-} from './owned-spec.ts';
+import { buildRestorePatch, plannedChangeOfPatch, specExcerptOf } from './owned-spec.ts';
 import { flinkResourcePath } from './resource-names.ts';
 import { buildScalingPatch } from './scaling-patch.ts';
 import { decideUpgradePath } from './upgrade-path.ts';

@@ -5,15 +5,16 @@
  */
 import { flattenConfiguration } from '../../config/flatten-configuration.ts';
 import { parseMap } from '../../config/value-parsers.ts';
-import type { OwnedChanges, SpecExcerpt } from '../../ports/scaling-realizer.ts';
+import {
+  isOwnedConfigurationKey,
+  MEMORY_KEY_PREFIX,
+  type OwnedChanges,
+  PARALLELISM_OVERRIDES_KEY,
+} from '../../domain/owned-keys.ts';
+import type { SpecExcerpt } from '../../ports/scaling-realizer.ts';
+import { currentOverrides, formatOverrides, putConfigKey } from './configuration-paths.ts';
 import type { FlinkResource } from './flink-resource.ts';
-import { ScalingPatchError } from './kubernetes-errors.ts';
-import { locateKey, PARALLELISM_OVERRIDES_KEY } from './scaling-patch.ts';
 import type { PlannedChange } from './upgrade-path.ts';
-
-/** Annotation choosing what opting out does to the overrides we wrote: `keep` (default) or `restore`. */
-export const ON_DISABLE_ANNOTATION = 'flink-serverless-autoscaler/on-disable';
-const MEMORY_PREFIX = 'taskmanager.memory.';
 
 type Obj = Record<string, unknown>;
 
@@ -21,9 +22,7 @@ type Obj = Record<string, unknown>;
 export function specExcerptOf(resource: FlinkResource): SpecExcerpt {
   const flat = flattenConfiguration(resource.spec.flinkConfiguration ?? {});
   const ownedConfiguration = Object.fromEntries(
-    Object.entries(flat).filter(
-      ([key]) => key === PARALLELISM_OVERRIDES_KEY || key.startsWith(MEMORY_PREFIX),
-    ),
+    Object.entries(flat).filter(([key]) => isOwnedConfigurationKey(key)),
   );
   const tm = resource.spec.taskManager;
   const memory =
@@ -41,21 +40,6 @@ export function specExcerptOf(resource: FlinkResource): SpecExcerpt {
   };
 }
 
-function currentOverrides(resource: FlinkResource): Record<string, string> {
-  const text = flattenConfiguration(resource.spec.flinkConfiguration ?? {})[PARALLELISM_OVERRIDES_KEY];
-  try {
-    return text ? parseMap(text) : {};
-  } catch (error) {
-    throw new ScalingPatchError(
-      'invalid',
-      `spec.flinkConfiguration ${PARALLELISM_OVERRIDES_KEY} is malformed: ${String(error)}`,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
 /**
  * The change a ready-made merge patch (a policy's modified patch, already checked to touch only
  * our keys) makes to `resource`, for the upgrade-path decision.
@@ -68,7 +52,7 @@ export function plannedChangeOfPatch(resource: FlinkResource, patch: Obj): Plann
   const after = text !== undefined ? parseMap(text) : before;
   const memoryKeys = Object.keys(flattenPatchKeys((spec['flinkConfiguration'] ?? {}) as Obj, ''));
   const memoryChanged =
-    memoryKeys.some((key) => key.startsWith(MEMORY_PREFIX)) || spec['taskManager'] !== undefined;
+    memoryKeys.some((key) => key.startsWith(MEMORY_KEY_PREFIX)) || spec['taskManager'] !== undefined;
   return { overridesBefore: before, overridesAfter: after, memoryChanged };
 }
 
@@ -82,15 +66,6 @@ function flattenPatchKeys(value: Obj, prefix: string): Record<string, unknown> {
     else out[path] = v;
   }
   return out;
-}
-
-function setPath(target: Obj, path: readonly string[], value: unknown): void {
-  let cur = target;
-  for (const segment of path.slice(0, -1)) {
-    if (cur[segment] === null || typeof cur[segment] !== 'object') cur[segment] = {};
-    cur = cur[segment] as Obj;
-  }
-  cur[path[path.length - 1] ?? ''] = value;
 }
 
 /**
@@ -110,19 +85,11 @@ export function buildRestorePatch(resource: FlinkResource, owned: OwnedChanges):
     Object.entries(overrides).filter(([vertex]) => !owned.vertices.includes(vertex)),
   );
   if (Object.keys(remaining).length !== Object.keys(overrides).length) {
-    const text = Object.keys(remaining)
-      .sort()
-      .map((vertex) => `${vertex}:${remaining[vertex]}`)
-      .join(',');
-    setPath(
-      config,
-      locateKey(raw, PARALLELISM_OVERRIDES_KEY) ?? [PARALLELISM_OVERRIDES_KEY],
-      text === '' ? null : text,
-    );
+    const text = formatOverrides(remaining);
+    putConfigKey(config, raw, PARALLELISM_OVERRIDES_KEY, text === '' ? null : text);
   }
   for (const key of owned.memoryKeys) {
-    if (key.startsWith(MEMORY_PREFIX) && flat[key] !== undefined)
-      setPath(config, locateKey(raw, key) ?? [key], null);
+    if (key.startsWith(MEMORY_KEY_PREFIX) && flat[key] !== undefined) putConfigKey(config, raw, key, null);
   }
   if (Object.keys(config).length === 0) return undefined;
   return {

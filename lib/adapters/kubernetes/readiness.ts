@@ -1,5 +1,6 @@
 import { flattenConfiguration } from '../../config/flatten-configuration.ts';
 import { InvalidOptionError } from '../../config/options-error.ts';
+import { MANAGED_LABEL } from '../../domain/resource-metadata.ts';
 import type { FlinkResource } from './flink-resource.ts';
 
 /** Why a resource is not evaluated now. `refused` reasons need a user fix; the rest pass by themselves. */
@@ -15,6 +16,7 @@ export type NotReadyCode =
   | 'job-not-running'
   | 'session-cluster-not-ready';
 
+/** Whether a resource can be evaluated now, and why not. */
 export type Readiness =
   | { readonly ready: true }
   | {
@@ -81,7 +83,7 @@ export function assessReadiness(resource: FlinkResource, sessionCluster?: FlinkR
   if (builtin?.trim().toLowerCase() === 'true') {
     return notReady(
       'builtin-autoscaler-enabled',
-      "the operator's built-in autoscaler is enabled (job.autoscaler.enabled: true); disable it or remove the flink-serverless-autoscaler/enabled label",
+      `the operator's built-in autoscaler is enabled (job.autoscaler.enabled: true); disable it or remove the ${MANAGED_LABEL} label`,
       true,
     );
   }

@@ -1,5 +1,5 @@
+import { REST_URL_ANNOTATION } from '../../domain/resource-metadata.ts';
 import type { FlinkResource } from './flink-resource.ts';
-import { REST_URL_ANNOTATION } from './flink-resource.ts';
 import { InvalidKubernetesInputError } from './kubernetes-errors.ts';
 import { assertNamespace, assertObjectName } from './resource-names.ts';
 

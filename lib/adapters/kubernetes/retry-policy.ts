@@ -12,6 +12,7 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
+/** Three retries from 200 ms up to 10 s: enough for API-server hiccups within one Lambda cycle. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 10_000 };
 
 /**

@@ -1,17 +1,13 @@
 import { flattenConfiguration } from '../../config/flatten-configuration.ts';
-import { parseMap } from '../../config/value-parsers.ts';
 import type { MemoryPlan } from '../../domain/memory-plan.ts';
+import { JOB_VERTEX_ID, MEMORY_KEY_PREFIX, PARALLELISM_OVERRIDES_KEY } from '../../domain/owned-keys.ts';
 import type { VertexId } from '../../domain/topology.ts';
 import type { ScalingPlan } from '../../ports/scaling-realizer.ts';
+import { currentOverrides, formatOverrides, putConfigKey } from './configuration-paths.ts';
 import type { FlinkResource } from './flink-resource.ts';
 import { ScalingPatchError } from './kubernetes-errors.ts';
 import { readTaskManagerResources } from './task-manager-resources.ts';
 import type { PlannedChange } from './upgrade-path.ts';
-
-/** The Flink key holding per-vertex parallelism (flinkdeployment.md §2.1). */
-export const PARALLELISM_OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
-const MEMORY_PREFIX = 'taskmanager.memory.';
-const VERTEX_ID = /^[0-9a-f]{32}$/;
 
 /** A built patch: `patch` is undefined when nothing would change (then nothing is written). */
 export interface ScalingPatch {
@@ -23,30 +19,6 @@ export interface ScalingPatch {
 }
 
 type Obj = Record<string, unknown>;
-
-/** Where a key lives in a possibly nested configuration: its path segments, or undefined if absent. */
-export function locateKey(config: unknown, key: string): string[] | undefined {
-  if (config === null || typeof config !== 'object') return undefined;
-  const obj = config as Obj;
-  if (Object.hasOwn(obj, key)) return [key];
-  for (const [k, v] of Object.entries(obj)) {
-    if (key.startsWith(`${k}.`) && v !== null && typeof v === 'object') {
-      const rest = locateKey(v, key.slice(k.length + 1));
-      if (rest) return [k, ...rest];
-    }
-  }
-  return undefined;
-}
-
-function setPath(target: Obj, path: readonly string[], value: unknown): void {
-  let cur = target;
-  for (const segment of path.slice(0, -1)) {
-    const next = cur[segment];
-    if (next === null || typeof next !== 'object') cur[segment] = {};
-    cur = cur[segment] as Obj;
-  }
-  cur[path[path.length - 1] ?? ''] = value;
-}
 
 /** Kubernetes quantity for a byte count: `Mi`/`Gi` when exact, else plain bytes. */
 export function formatMemoryQuantity(bytes: number): string {
@@ -81,48 +53,18 @@ export function buildScalingPatch(resource: FlinkResource, plan: ScalingPlan): S
   const configPatch: Obj = {};
   let specChanged = false;
   const put = (key: string, value: string | null) => {
-    setPath(configPatch, locateKey(raw, key) ?? [key], value);
+    putConfigKey(configPatch, raw, key, value);
     specChanged = true;
   };
 
-  // parallelism overrides
-  for (const [vertex, parallelism] of Object.entries(plan.parallelismOverrides)) {
-    if (!VERTEX_ID.test(vertex))
-      throw new ScalingPatchError(
-        'invalid',
-        `parallelism override vertex '${vertex}' is not a 32-hex JobVertexID`,
-      );
-    if (!Number.isInteger(parallelism) || parallelism < 1) {
-      throw new ScalingPatchError(
-        'invalid',
-        `parallelism ${parallelism} for vertex ${vertex} is not a positive integer`,
-      );
-    }
-  }
-  let userOverrides: Record<string, string>;
-  try {
-    userOverrides = flat[PARALLELISM_OVERRIDES_KEY] ? parseMap(flat[PARALLELISM_OVERRIDES_KEY]) : {};
-  } catch (error) {
-    throw new ScalingPatchError(
-      'invalid',
-      `spec.flinkConfiguration ${PARALLELISM_OVERRIDES_KEY} is malformed: ${String(error)}`,
-      { cause: error },
-    );
-  }
+  checkOverrides(plan.parallelismOverrides);
+  const userOverrides = currentOverrides(resource);
   const excluded = new Set(plan.excludedVertices ?? []);
   const merged: Record<string, string> = { ...userOverrides };
   for (const [vertex, parallelism] of Object.entries(plan.parallelismOverrides)) {
     if (!excluded.has(vertex)) merged[vertex] = String(parallelism);
   }
-  if (!sameMap(userOverrides, merged)) {
-    put(
-      PARALLELISM_OVERRIDES_KEY,
-      Object.keys(merged)
-        .sort()
-        .map((k) => `${k}:${merged[k]}`)
-        .join(','),
-    );
-  }
+  if (!sameMap(userOverrides, merged)) put(PARALLELISM_OVERRIDES_KEY, formatOverrides(merged));
 
   // memory (FlinkDeployment only)
   const isDeployment = resource.kind === 'FlinkDeployment';
@@ -130,51 +72,14 @@ export function buildScalingPatch(resource: FlinkResource, plan: ScalingPlan): S
   let memoryChanged = false;
   const specPatch: Obj = {};
   if (isDeployment && plan.memoryConfig) {
-    for (const key of [...plan.memoryConfig.removals, ...Object.keys(plan.memoryConfig.overrides)]) {
-      if (!key.startsWith(MEMORY_PREFIX))
-        throw new ScalingPatchError('invalid', `memory plan key '${key}' is not a ${MEMORY_PREFIX}* key`);
-    }
-    for (const key of plan.memoryConfig.removals) {
-      if (flat[key] !== undefined && plan.memoryConfig.overrides[key] === undefined) {
-        put(key, null);
-        memoryChanged = true;
-      }
-    }
-    for (const [key, value] of Object.entries(plan.memoryConfig.overrides)) {
-      if (flat[key] !== String(value)) {
-        put(key, String(value));
-        memoryChanged = true;
-      }
-    }
+    memoryChanged = putMemoryConfig(flat, plan.memoryConfig, put);
   }
   if (isDeployment && plan.taskManagerMemoryBytes !== undefined) {
-    const bytes = plan.taskManagerMemoryBytes;
-    if (!(Number.isFinite(bytes) && bytes > 0))
-      throw new ScalingPatchError('invalid', `taskManagerMemoryBytes ${bytes} is not a positive size`);
-    const current = readTaskManagerResources(resource.spec);
-    if (current.memoryBytes !== bytes) {
+    const taskManager = taskManagerMemoryPatch(resource, plan.taskManagerMemoryBytes);
+    if (taskManager !== undefined) {
       memoryChanged = true;
       specChanged = true;
-      switch (current.memorySource) {
-        case 'resources.requests.memory': {
-          const resources: Obj = { requests: { memory: formatMemoryQuantity(bytes) } };
-          if (current.memoryLimitBytes !== undefined && current.memoryBytes) {
-            // keep the limit/request ratio (Java KubernetesScalingRealizer on main)
-            resources['limits'] = {
-              memory: formatMemoryQuantity(
-                Math.round((bytes * current.memoryLimitBytes) / current.memoryBytes),
-              ),
-            };
-          }
-          specPatch['taskManager'] = { resources };
-          break;
-        }
-        case 'resources.limits.memory':
-          specPatch['taskManager'] = { resources: { limits: { memory: formatMemoryQuantity(bytes) } } };
-          break;
-        default:
-          specPatch['taskManager'] = { resource: { memory: formatMemoryQuantity(bytes) } };
-      }
+      specPatch['taskManager'] = taskManager;
     }
   }
 
@@ -190,6 +95,79 @@ export function buildScalingPatch(resource: FlinkResource, plan: ScalingPlan): S
     change,
     memoryIgnored,
   };
+}
+
+/** Rejects overrides that are not `32-hex JobVertexID → positive integer`. */
+function checkOverrides(overrides: Readonly<Record<VertexId, number>>): void {
+  for (const [vertex, parallelism] of Object.entries(overrides)) {
+    if (!JOB_VERTEX_ID.test(vertex))
+      throw new ScalingPatchError(
+        'invalid',
+        `parallelism override vertex '${vertex}' is not a 32-hex JobVertexID`,
+      );
+    if (!Number.isInteger(parallelism) || parallelism < 1) {
+      throw new ScalingPatchError(
+        'invalid',
+        `parallelism ${parallelism} for vertex ${vertex} is not a positive integer`,
+      );
+    }
+  }
+}
+
+/**
+ * Puts the memory plan's `taskmanager.memory.*` changes that differ from the current flat
+ * configuration (removals as `null`); returns whether any did.
+ */
+function putMemoryConfig(
+  flat: Readonly<Record<string, string>>,
+  memoryConfig: NonNullable<ScalingPlan['memoryConfig']>,
+  put: (key: string, value: string | null) => void,
+): boolean {
+  for (const key of [...memoryConfig.removals, ...Object.keys(memoryConfig.overrides)]) {
+    if (!key.startsWith(MEMORY_KEY_PREFIX))
+      throw new ScalingPatchError('invalid', `memory plan key '${key}' is not a ${MEMORY_KEY_PREFIX}* key`);
+  }
+  let changed = false;
+  for (const key of memoryConfig.removals) {
+    if (flat[key] !== undefined && memoryConfig.overrides[key] === undefined) {
+      put(key, null);
+      changed = true;
+    }
+  }
+  for (const [key, value] of Object.entries(memoryConfig.overrides)) {
+    if (flat[key] !== String(value)) {
+      put(key, String(value));
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/**
+ * The `spec.taskManager` patch for a new TaskManager memory size, written where the resource
+ * declares it; undefined when the size is already right.
+ */
+function taskManagerMemoryPatch(resource: FlinkResource, bytes: number): Obj | undefined {
+  if (!(Number.isFinite(bytes) && bytes > 0))
+    throw new ScalingPatchError('invalid', `taskManagerMemoryBytes ${bytes} is not a positive size`);
+  const current = readTaskManagerResources(resource.spec);
+  if (current.memoryBytes === bytes) return undefined;
+  switch (current.memorySource) {
+    case 'resources.requests.memory': {
+      const resources: Obj = { requests: { memory: formatMemoryQuantity(bytes) } };
+      if (current.memoryLimitBytes !== undefined && current.memoryBytes) {
+        // keep the limit/request ratio (Java KubernetesScalingRealizer on main)
+        resources['limits'] = {
+          memory: formatMemoryQuantity(Math.round((bytes * current.memoryLimitBytes) / current.memoryBytes)),
+        };
+      }
+      return { resources };
+    }
+    case 'resources.limits.memory':
+      return { resources: { limits: { memory: formatMemoryQuantity(bytes) } } };
+    default:
+      return { resource: { memory: formatMemoryQuantity(bytes) } };
+  }
 }
 
 /**

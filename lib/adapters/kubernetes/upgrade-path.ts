@@ -1,4 +1,4 @@
-import { ALLOW_STATELESS_RESTART_ANNOTATION } from './flink-resource.ts';
+import { ALLOW_STATELESS_RESTART_ANNOTATION } from '../../domain/resource-metadata.ts';
 
 /** What applying a planned change will do to the running job (for the decision report). */
 export type UpgradePath =
@@ -19,6 +19,7 @@ export interface PlannedChange {
   readonly memoryChanged: boolean;
 }
 
+/** What {@link decideUpgradePath} needs to know about the resource and the change. */
 export interface UpgradePathInput {
   /** `spec.flinkVersion` (`v1_20`) or a dotted version from `status.clusterInfo` (`1.20.1`). */
   readonly flinkVersion: string | undefined;

@@ -1,4 +1,10 @@
-import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/index.ts';
+import {
+  type AutoscalerEvent,
+  emptyJobState,
+  formatJobKey,
+  type JobKey,
+  type MetricSample,
+} from '../../domain/index.ts';
 import type { EventEmission } from '../../ports/event-sink.ts';
 import {
   type ForgetResult,
@@ -14,226 +20,276 @@ import {
   StateConflictError,
   type StateStore,
   StateStoreError,
-  StateStoreInputError,
+  StateTooLargeError,
   type StoredEvent,
 } from '../../ports/state-store.ts';
 import {
   DEFAULT_EVENT_TTL_MS,
-  decodeEventItem,
-  eventDedupeKey,
-  eventFirstTsOf,
-  isDeduplicated,
-  newEventItem,
+  EVENT_SLOT_ATTEMPTS,
+  eventListLimitOf,
+  prepareEvent,
   storedEventMessage,
-  validateEvent,
-} from '../dynamodb/event-items.ts';
+} from '../state/event-log.ts';
+import { defaultItemLimits, type ItemLimits, saveWindowOf } from '../state/save-window.ts';
+import { trimStateToFit } from '../state/state-trimming.ts';
 import {
-  eventSortKeyFrom,
-  eventSortKeyUntil,
-  partitionKeyOf,
-  sampleSortKey,
   validateEpochMs,
-} from '../dynamodb/item-keys.ts';
-import {
-  decodeJobItems,
-  defaultItemLimits,
-  type ItemLimits,
-  planSave,
-  type TableItem,
-} from '../dynamodb/job-items.ts';
-import {
-  decodeRunItem,
-  isForgottenOnCleanup,
-  jobKeyOfPartitionKey,
-  registryItem,
-  runItem,
-} from '../dynamodb/job-registry.ts';
-import { ATTR, REGISTRY_PARTITION_KEY, SORT_KEYS, STATE_TABLE } from '../dynamodb/table-schema.ts';
+  validateEventTtlMs,
+  validateJobKey,
+  validateLeaseOwner,
+  validateLeaseRequest,
+  validateLoadOptions,
+  validateSaveRequest,
+} from '../state/store-input.ts';
+import { estimatedStoredBytes, storedSample, storedState } from './stored-forms.ts';
 
 /** Options of {@link InMemoryStateStore}. */
 export interface InMemoryStateStoreOptions {
-  /** Event log retention (stored as the items' TTL; nothing expires in memory). Default 90 days. */
+  /** Event log retention (validated like the durable stores'; nothing expires in memory). Default 90 days. */
   readonly eventTtlMs?: number;
+  /** Size limits; sizes are estimated ({@link estimatedStoredBytes}). */
   readonly limits?: Partial<ItemLimits>;
 }
 
+/** The stored state of one job with the revision and window epoch it was written at. */
+interface StoredJobState {
+  readonly revision: number;
+  readonly epoch: number;
+  readonly state: ReturnType<typeof storedState>;
+}
+
+/** One event-log entry; `dedupeKey` finds the entry a repeat folds into. */
+interface EventEntry extends StoredEvent {
+  readonly dedupeKey: string;
+}
+
+/** Everything kept for one job except its event log, which outlives {@link StateStore.forgetJob}. */
+interface JobRecord {
+  state?: StoredJobState;
+  /** The window's samples by timestamp (one per cycle), each with the epoch it was saved in. */
+  readonly samples: Map<number, { readonly epoch: number; readonly sample: MetricSample }>;
+  lease?: Lease;
+  run?: RunRecord;
+}
+
 /**
- * {@link StateStore} kept in process memory, for unit tests, dry runs and the CLI's local mode.
- * It stores the very items the DynamoDB adapter writes (same encoding, rounding, trimming and
- * window epochs, from `../dynamodb/job-items.ts`) and re-implements only the conditional
- * writes, so the shared contract suite holds for both. Nothing survives the process.
+ * {@link StateStore} kept in process memory as plain objects, for unit tests, dry runs and the
+ * CLI's local mode. It applies the rules every store shares (`../state/`: argument checks,
+ * window epochs, trimming, rounding, event de-duplication), so the shared contract suite holds
+ * for it as for DynamoDB; JavaScript's single thread stands in for the conditional writes.
+ * Nothing survives the process.
  */
 export class InMemoryStateStore implements StateStore {
-  readonly #tables = new Map<string, Map<string, TableItem>>();
-  readonly #eventTtlMs: number;
+  readonly #jobs = new Map<string, JobRecord>();
+  readonly #events = new Map<string, EventEntry[]>();
+  /** Jobs with stored state, by {@link recordKeyOf}, for {@link listJobKeys}. */
+  readonly #registry = new Map<string, JobKey>();
   readonly #limits: ItemLimits;
 
   constructor(options: InMemoryStateStoreOptions = {}) {
-    this.#eventTtlMs = options.eventTtlMs ?? DEFAULT_EVENT_TTL_MS;
-    if (!Number.isFinite(this.#eventTtlMs) || this.#eventTtlMs <= 0) {
-      throw new StateStoreInputError('eventTtlMs', `${this.#eventTtlMs} is not a positive duration`);
-    }
+    validateEventTtlMs(options.eventTtlMs ?? DEFAULT_EVENT_TTL_MS);
     this.#limits = { ...defaultItemLimits(), ...options.limits };
   }
 
   async load(jobKey: JobKey, options: LoadOptions): Promise<LoadedJob> {
-    const pk = partitionKeyOf(jobKey);
-    if (!Number.isFinite(options?.sinceMs)) {
-      throw new StateStoreInputError('options.sinceMs', `${options?.sinceMs} is not a number`);
+    const stored = this.#job(jobKey).state;
+    validateLoadOptions(options);
+    if (!stored) {
+      return {
+        state: emptyJobState(),
+        revision: 0,
+        samples: [],
+        skippedSamples: 0,
+        basis: { revision: 0, epoch: -1, vertexIds: [] },
+      };
     }
-    const from = sampleSortKey(Math.max(0, Math.ceil(options.sinceMs)));
-    const items = this.#range(pk, from, SORT_KEYS.state);
-    return decodeJobItems(items, options.sinceMs);
-  }
-
-  async save(jobKey: JobKey, loaded: LoadedJob, request: SaveRequest): Promise<SaveResult> {
-    const pk = partitionKeyOf(jobKey);
-    const plan = planSave(pk, loaded, request, this.#limits);
-    const expected = loaded.basis.revision;
-    const storedRevision = this.#get(pk, SORT_KEYS.state)?.[ATTR.revision];
-    const matches =
-      expected > 0
-        ? storedRevision === expected
-        : storedRevision === undefined || typeof storedRevision !== 'number';
-    if (!matches) throw new StateConflictError(formatJobKey(jobKey), expected);
-    if (expected === 0) this.#put(registryItem(pk));
-    this.#put(plan.stateItem);
-    if (plan.sampleItem) this.#put(plan.sampleItem);
+    const samples = [...this.#job(jobKey).samples.values()]
+      .filter(({ epoch, sample }) => epoch === stored.epoch && sample.tsMs >= options.sinceMs)
+      .map(({ sample }) => structuredClone(sample))
+      .sort((a, b) => a.tsMs - b.tsMs);
+    const { jobId, topologyHash } = stored.state;
     return {
-      revision: plan.revision,
-      stateBytes: plan.stateBytes,
-      sampleBytes: plan.sampleBytes,
-      trimmed: plan.trimmed,
-      windowReset: plan.windowReset,
+      state: structuredClone(stored.state),
+      revision: stored.revision,
+      samples,
+      skippedSamples: 0,
+      basis: {
+        revision: stored.revision,
+        epoch: stored.epoch,
+        vertexIds: [],
+        ...(jobId !== undefined ? { jobId } : {}),
+        ...(topologyHash !== undefined ? { topologyHash } : {}),
+      },
     };
   }
 
+  async save(jobKey: JobKey, loaded: LoadedJob, request: SaveRequest): Promise<SaveResult> {
+    const record = this.#job(jobKey);
+    validateSaveRequest(loaded, request);
+    const { revision, epoch, windowReset } = saveWindowOf(loaded, request.state);
+    const limits = this.#limits;
+    const fitted = trimStateToFit(
+      storedState(request.state),
+      estimatedStoredBytes,
+      limits.stateTrimThresholdBytes,
+    );
+    if (fitted.bytes > limits.stateTrimThresholdBytes) {
+      throw new StateTooLargeError('state (after trimming)', fitted.bytes, limits.stateTrimThresholdBytes);
+    }
+    const sample = request.sample ? storedSample(request.sample) : undefined;
+    const sampleBytes = sample ? estimatedStoredBytes(sample) : 0;
+    if (sample && sampleBytes > limits.sampleMaxBytes) {
+      throw new StateTooLargeError(`sample at ${sample.tsMs}`, sampleBytes, limits.sampleMaxBytes);
+    }
+    const expected = loaded.basis.revision;
+    // The conditional write of a durable store: exactly one saver of a revision wins.
+    if ((record.state?.revision ?? 0) !== expected) {
+      throw new StateConflictError(formatJobKey(jobKey), expected);
+    }
+    if (expected === 0) this.#registry.set(recordKeyOf(jobKey), { ...jobKey });
+    record.state = { revision, epoch, state: fitted.state };
+    if (sample) record.samples.set(sample.tsMs, { epoch, sample });
+    return { revision, stateBytes: fitted.bytes, sampleBytes, trimmed: fitted.trimmed, windowReset };
+  }
+
   async acquireLease(jobKey: JobKey, request: LeaseRequest): Promise<Lease> {
-    const pk = partitionKeyOf(jobKey);
-    if (typeof request?.owner !== 'string' || request.owner.length === 0) {
-      throw new StateStoreInputError('request.owner', 'must be a non-empty string');
+    const record = this.#job(jobKey);
+    validateLeaseRequest(request);
+    const held = record.lease;
+    if (held && held.owner !== request.owner && held.expiresAtMs > request.nowMs) {
+      throw new LeaseHeldError(formatJobKey(jobKey), { ...held });
     }
-    validateEpochMs('request.nowMs', request.nowMs);
-    if (!Number.isFinite(request.ttlMs) || request.ttlMs <= 0) {
-      throw new StateStoreInputError('request.ttlMs', `${request.ttlMs} is not a positive duration`);
-    }
-    const held = this.#get(pk, SORT_KEYS.lease);
-    const owner = held?.[ATTR.leaseOwner] as string | undefined;
-    const until = held?.[ATTR.leaseUntilMs] as number | undefined;
-    if (held && owner !== request.owner && until !== undefined && until > request.nowMs) {
-      throw new LeaseHeldError(
-        formatJobKey(jobKey),
-        owner !== undefined ? { owner, expiresAtMs: until } : undefined,
-      );
-    }
-    const expiresAtMs = request.nowMs + request.ttlMs;
-    this.#put({
-      [STATE_TABLE.partitionKey]: pk,
-      [STATE_TABLE.sortKey]: SORT_KEYS.lease,
-      [ATTR.leaseOwner]: request.owner,
-      [ATTR.leaseUntilMs]: expiresAtMs,
-    });
-    return { owner: request.owner, expiresAtMs };
+    record.lease = { owner: request.owner, expiresAtMs: request.nowMs + request.ttlMs };
+    return { ...record.lease };
   }
 
   async releaseLease(jobKey: JobKey, owner: string): Promise<boolean> {
-    const pk = partitionKeyOf(jobKey);
-    if (typeof owner !== 'string' || owner.length === 0)
-      throw new StateStoreInputError('owner', 'must be non-empty');
-    if (this.#get(pk, SORT_KEYS.lease)?.[ATTR.leaseOwner] !== owner) return false;
-    this.#tables.get(pk)?.delete(SORT_KEYS.lease);
+    const record = this.#job(jobKey);
+    validateLeaseOwner(owner);
+    if (record.lease?.owner !== owner) return false;
+    delete record.lease;
     return true;
   }
 
   async appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission> {
-    const pk = partitionKeyOf(jobKey);
-    validateEvent(event, nowMs);
-    if (isDeduplicated(event)) {
-      const key = eventDedupeKey(event);
-      const from = eventSortKeyFrom(nowMs - (event.dedupeIntervalMs ?? 0) + 1);
-      const latest = this.#range(pk, from, eventSortKeyUntil(nowMs))
-        .reverse()
-        .find((item) => item[ATTR.eventKey] === key);
+    validateJobKey(jobKey);
+    const { dedupeKey, window } = prepareEvent(event, nowMs);
+    const log = this.#eventLog(jobKey);
+    if (window) {
+      const { fromMs, untilMs } = window;
+      const latest = log.findLast(
+        (entry) => entry.dedupeKey === dedupeKey && entry.firstTsMs >= fromMs && entry.firstTsMs <= untilMs,
+      );
       if (latest) {
-        const count = (latest[ATTR.eventCount] as number) + 1;
-        this.#put({
-          ...latest,
-          [ATTR.eventCount]: count,
-          [ATTR.eventLastMs]: nowMs,
-          [ATTR.eventMessage]: storedEventMessage(event.message),
-        });
-        const firstTsMs = eventFirstTsOf(latest[STATE_TABLE.sortKey] as string) ?? nowMs;
-        return { emitted: false, count, firstTsMs };
+        const message = storedEventMessage(event.message);
+        const folded = { ...latest, count: latest.count + 1, lastTsMs: nowMs, message };
+        log[log.indexOf(latest)] = folded;
+        return { emitted: false, count: folded.count, firstTsMs: latest.firstTsMs };
       }
     }
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const item = newEventItem(pk, event, nowMs + attempt, this.#eventTtlMs);
-      if (this.#get(pk, item[STATE_TABLE.sortKey] as string)) continue;
-      this.#put(item);
-      return { emitted: true, count: 1, firstTsMs: nowMs + attempt };
+    // An entry is identified by first-emission ms, reason and key: a same-ms repeat moves on by one ms.
+    for (let attempt = 0; attempt < EVENT_SLOT_ATTEMPTS; attempt++) {
+      const tsMs = nowMs + attempt;
+      const taken = log.some(
+        (entry) =>
+          entry.firstTsMs === tsMs &&
+          entry.reason === event.reason &&
+          entry.dedupeKey.slice(0, 8) === dedupeKey.slice(0, 8),
+      );
+      if (taken) continue;
+      log.push({
+        reason: event.reason,
+        type: event.type,
+        message: storedEventMessage(event.message),
+        ...(event.messageKey !== undefined ? { messageKey: event.messageKey } : {}),
+        firstTsMs: tsMs,
+        lastTsMs: tsMs,
+        count: 1,
+        dedupeKey,
+      });
+      log.sort(compareEntries);
+      return { emitted: true, count: 1, firstTsMs: tsMs };
     }
-    throw new StateStoreError(`append event for ${formatJobKey(jobKey)}: 5 colliding events at ${nowMs}`);
+    throw new StateStoreError(
+      `append event for ${formatJobKey(jobKey)}: ${EVENT_SLOT_ATTEMPTS} colliding events at ${nowMs}`,
+    );
   }
 
   async listEvents(jobKey: JobKey, options: ListEventsOptions = {}): Promise<StoredEvent[]> {
-    const pk = partitionKeyOf(jobKey);
-    const limit = options.limit ?? 100;
-    if (!Number.isSafeInteger(limit) || limit <= 0)
-      throw new StateStoreInputError('options.limit', `${limit}`);
-    return this.#range(pk, eventSortKeyFrom(options.sinceMs ?? 0), `${SORT_KEYS.eventPrefix}~`)
+    validateJobKey(jobKey);
+    const limit = eventListLimitOf(options);
+    const sinceMs = Math.max(0, options.sinceMs ?? 0);
+    return this.#eventLog(jobKey)
+      .filter((entry) => entry.firstTsMs >= sinceMs)
       .reverse()
       .slice(0, limit)
-      .flatMap((item) => decodeEventItem(item) ?? []);
+      .map(({ dedupeKey: _key, ...event }) => ({ ...event }));
   }
 
   async listJobKeys(): Promise<JobKey[]> {
-    const registry = this.#tables.get(REGISTRY_PARTITION_KEY);
-    return [...(registry?.keys() ?? [])].sort().flatMap((sk) => jobKeyOfPartitionKey(sk) ?? []);
+    return [...this.#registry.keys()].sort().map((key) => ({ ...this.#registry.get(key)! }));
   }
 
   async forgetJob(jobKey: JobKey): Promise<ForgetResult> {
-    const pk = partitionKeyOf(jobKey);
-    let deleted = 0;
-    const table = this.#tables.get(pk);
-    for (const sk of [...(table?.keys() ?? [])]) {
-      if (isForgottenOnCleanup(sk) && table?.delete(sk)) deleted += 1;
-    }
-    if (this.#tables.get(REGISTRY_PARTITION_KEY)?.delete(pk)) deleted += 1;
+    const record = this.#job(jobKey);
+    const deleted =
+      (record.state ? 1 : 0) +
+      record.samples.size +
+      (record.lease ? 1 : 0) +
+      (record.run ? 1 : 0) +
+      (this.#registry.delete(recordKeyOf(jobKey)) ? 1 : 0);
+    this.#jobs.delete(recordKeyOf(jobKey));
     return { itemsDeleted: deleted };
   }
 
   async recordRun(jobKey: JobKey, run: RunRecord): Promise<void> {
-    const pk = partitionKeyOf(jobKey);
+    const record = this.#job(jobKey);
     validateEpochMs('run.atMs', run?.atMs);
-    this.#put(runItem(pk, run));
+    // Through JSON, as a durable store keeps it: undefined fields go.
+    record.run = JSON.parse(JSON.stringify(run)) as RunRecord;
   }
 
   async lastRun(jobKey: JobKey): Promise<RunRecord | undefined> {
-    return decodeRunItem(this.#get(partitionKeyOf(jobKey), SORT_KEYS.run));
+    const run = this.#job(jobKey).run;
+    return run ? structuredClone(run) : undefined;
   }
 
-  /** Items of `pk` with `from ≤ sk ≤ to`, in sort-key order (copies). */
-  #range(pk: string, from: string, to: string): TableItem[] {
-    const table = this.#tables.get(pk);
-    if (!table) return [];
-    return [...table.entries()]
-      .filter(([sk]) => sk >= from && sk <= to)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, item]) => structuredClone(item));
-  }
-
-  #get(pk: string, sk: string): TableItem | undefined {
-    const item = this.#tables.get(pk)?.get(sk);
-    return item ? structuredClone(item) : undefined;
-  }
-
-  #put(item: TableItem): void {
-    const pk = item[STATE_TABLE.partitionKey] as string;
-    let table = this.#tables.get(pk);
-    if (!table) {
-      table = new Map();
-      this.#tables.set(pk, table);
+  /** The record of a (validated) job, created empty on first use. */
+  #job(jobKey: JobKey): JobRecord {
+    validateJobKey(jobKey);
+    const key = recordKeyOf(jobKey);
+    let record = this.#jobs.get(key);
+    if (!record) {
+      record = { samples: new Map() };
+      this.#jobs.set(key, record);
     }
-    table.set(item[STATE_TABLE.sortKey] as string, structuredClone(item));
+    return record;
   }
+
+  #eventLog(jobKey: JobKey): EventEntry[] {
+    const key = recordKeyOf(jobKey);
+    let log = this.#events.get(key);
+    if (!log) {
+      log = [];
+      this.#events.set(key, log);
+    }
+    return log;
+  }
+}
+
+/**
+ * Map key of a validated job: its parts joined by `#`, which they cannot contain, so the registry
+ * lists jobs in the same order as the durable store's.
+ */
+function recordKeyOf(jobKey: JobKey): string {
+  return [jobKey.cluster, jobKey.namespace, jobKey.kind, jobKey.name].join('#');
+}
+
+/** Event-log order: first emission, then reason, then key (the durable store's sort-key order). */
+function compareEntries(a: EventEntry, b: EventEntry): number {
+  if (a.firstTsMs !== b.firstTsMs) return a.firstTsMs - b.firstTsMs;
+  if (a.reason !== b.reason) return a.reason < b.reason ? -1 : 1;
+  const ka = a.dedupeKey.slice(0, 8);
+  const kb = b.dedupeKey.slice(0, 8);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }

@@ -9,7 +9,7 @@ import {
   isProcessingBacklog,
 } from '../../../lib/evaluate/evaluate-metrics.ts';
 import { EvaluationInputError, MissingIngestionRateError } from '../../../lib/evaluate/evaluation-error.ts';
-import { topologicalOrder } from '../../../lib/evaluate/topology-order.ts';
+import { topologicalOrder } from '../../../lib/domain/topology-graph.ts';
 import { aSample, aTopology, aVertex } from '../../builders/sample-builders.ts';
 
 /**

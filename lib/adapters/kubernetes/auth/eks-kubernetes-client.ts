@@ -6,6 +6,7 @@ import {
 } from './eks-token.ts';
 import { KubernetesClient, type KubernetesClientOptions } from '../kubernetes-client.ts';
 
+/** Options of a {@link KubernetesClient} for an EKS cluster (endpoint, CA and IAM token from AWS). */
 export interface EksKubernetesClientOptions {
   readonly clusterName: string;
   /** Region of the cluster (the STS endpoint the token is signed for). */

@@ -39,6 +39,7 @@ export interface EksToken {
   readonly expiresAtMs: number;
 }
 
+/** Input of one presigned EKS bearer token. */
 export interface CreateEksTokenInput {
   /** EKS cluster name: signed as `x-k8s-aws-id`, so the token only works for that cluster. */
   readonly clusterName: string;
@@ -127,6 +128,7 @@ export interface BearerTokenProvider {
   invalidate(): void;
 }
 
+/** Options of the caching EKS token provider. */
 export interface EksTokenProviderOptions {
   readonly clusterName: string;
   readonly region: string;

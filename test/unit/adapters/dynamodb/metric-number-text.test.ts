@@ -4,9 +4,9 @@ import {
   formatNumberText,
   fromTaggedJson,
   parseNumberText,
-  roundMetric,
   toTaggedJson,
 } from '../../../../lib/adapters/dynamodb/metric-number-text.ts';
+import { roundMetric } from '../../../../lib/adapters/state/stored-metric.ts';
 
 describe('roundMetric', () => {
   it.each([

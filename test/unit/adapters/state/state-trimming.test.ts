@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trimStateToFit } from '../../../../lib/adapters/dynamodb/state-trimming.ts';
+import { trimStateToFit } from '../../../../lib/adapters/state/state-trimming.ts';
 import type { JobState, ScalingSummary } from '../../../../lib/domain/index.ts';
 
 const summary = (tsMs: number): ScalingSummary => ({

@@ -1,0 +1,52 @@
+/**
+ * What a save does to the metric window, the same in every `StateStore`: the revision it
+ * writes and whether earlier samples still count.
+ */
+import type { JobState } from '../../domain/index.ts';
+import type { LoadedJob } from '../../ports/state-store.ts';
+
+/** Size limits of the stored state and samples; the defaults keep a safe margin to DynamoDB's 400 KB. */
+export interface ItemLimits {
+  /** States above this size are trimmed (then rejected if still above). Default 300 KiB. */
+  readonly stateTrimThresholdBytes: number;
+  /** Samples above this size are rejected. Default 350 KiB. */
+  readonly sampleMaxBytes: number;
+  /** Samples expire this long after leaving the window. Default 1 h. */
+  readonly sampleTtlGraceMs: number;
+}
+
+/** Default {@link ItemLimits}. */
+export function defaultItemLimits(): ItemLimits {
+  return {
+    stateTrimThresholdBytes: 300 * 1024,
+    sampleMaxBytes: 350 * 1024,
+    sampleTtlGraceMs: 60 * 60 * 1000,
+  };
+}
+
+/** The window bookkeeping of one save. */
+export interface SaveWindow {
+  /** Revision the save writes (loaded revision + 1). */
+  readonly revision: number;
+  /** Epoch the saved state and sample belong to; samples of other epochs stop counting. */
+  readonly epoch: number;
+  /** The job id or topology changed, or the loaded state was discarded (reported to the caller). */
+  readonly windowReset: boolean;
+  /** A new epoch starts (a reset, or nothing usable was stored): start a fresh vertex dictionary too. */
+  readonly newEpoch: boolean;
+}
+
+/**
+ * The window epoch changes (earlier samples stop counting) when the Flink job id or topology
+ * hash differs from the loaded state's, or when the loaded state was discarded: counters restart
+ * with a new job run (spec §2.5) and samples are only meaningful for their own job graph.
+ */
+export function saveWindowOf(loaded: LoadedJob, state: JobState): SaveWindow {
+  const basis = loaded.basis;
+  const revision = basis.revision + 1;
+  const identityChanged =
+    basis.revision > 0 && (state.jobId !== basis.jobId || state.topologyHash !== basis.topologyHash);
+  const windowReset = identityChanged || loaded.discarded !== undefined;
+  const newEpoch = windowReset || basis.epoch < 0;
+  return { revision, epoch: newEpoch ? revision : basis.epoch, windowReset, newEpoch };
+}

@@ -1,0 +1,14 @@
+/**
+ * The label and annotations through which users steer the autoscaler on a FlinkDeployment or
+ * FlinkSessionJob (design §4). Declared once: the adapters, the CLI and the simulated world read
+ * the same names.
+ */
+
+/** Label that opts a resource in to the autoscaler; the value must be `"true"`. */
+export const MANAGED_LABEL = 'flink-serverless-autoscaler/enabled';
+/** Annotation overriding the Flink REST base URL (instead of the API-server service proxy). */
+export const REST_URL_ANNOTATION = 'flink-serverless-autoscaler/rest-url';
+/** Annotation allowing a stateless full restart to apply a change (upgrade-path.ts). */
+export const ALLOW_STATELESS_RESTART_ANNOTATION = 'flink-serverless-autoscaler/allow-stateless-restart';
+/** Annotation choosing what opting out does to the overrides we wrote: `keep` (default) or `restore`. */
+export const ON_DISABLE_ANNOTATION = 'flink-serverless-autoscaler/on-disable';
