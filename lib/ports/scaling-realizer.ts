@@ -5,6 +5,8 @@ import type { VertexId } from '../domain/topology.ts';
 
 /** Re-exported: the port speaks of it, the notion of what the autoscaler owns lives in the domain. */
 export type { OwnedChanges };
+export type { RealizePreview, SpecExcerpt, WithdrawResult } from '../domain/realizer-outcomes.ts';
+import type { RealizePreview, WithdrawResult } from '../domain/realizer-outcomes.ts';
 
 /** What the autoscaler wants a job's resource to say after this cycle. */
 export interface ScalingPlan {
@@ -33,36 +35,7 @@ export interface RealizeResult {
   readonly patch?: unknown;
 }
 
-/**
- * The parts of the resource's current spec a policy needs to judge a change: only the keys the
- * autoscaler owns plus the context they are read in (version, upgrade mode, job parallelism).
- */
-export interface SpecExcerpt {
-  readonly flinkVersion?: string;
-  readonly upgradeMode?: string;
-  /** `spec.job.parallelism` (the user's default parallelism). */
-  readonly jobParallelism?: number;
-  /** Current values of the autoscaler-owned `flinkConfiguration` keys (flattened). */
-  readonly ownedConfiguration: Readonly<Record<string, string>>;
-  /** TaskManager memory as the spec states it (e.g. `4Gi`), when set. */
-  readonly taskManagerMemory?: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly annotations: Readonly<Record<string, string>>;
-}
 
-/**
- * {@link ScalingRealizer.preview}: what {@link ScalingRealizer.realize} would do now, without
- * writing. `outcome: 'would-patch'` carries the exact merge patch a realize would send.
- */
-export interface RealizePreview {
-  readonly outcome: 'would-patch' | 'unchanged' | 'refused';
-  readonly upgradePath: string;
-  readonly reason: string;
-  readonly patch?: Record<string, unknown>;
-  readonly resourceVersion?: string;
-  readonly generation?: number;
-  readonly current: SpecExcerpt;
-}
 
 /** Options of {@link ScalingRealizer.realize}. */
 export interface RealizeOptions {
@@ -76,19 +49,6 @@ export interface RealizeOptions {
 }
 
 
-/**
- * {@link ScalingRealizer.withdraw}:
- * - `deleted`: the resource no longer exists;
- * - `still-managed`: it carries the opt-in label again (a race with the dispatcher): nothing done;
- * - `kept`: opted out; the overrides stay in the spec (the default: no surprise redeploy);
- * - `restored`: opted out with `flink-serverless-autoscaler/on-disable: restore`; the autoscaler's
- *   overrides were removed so the user's own parallelism applies again (`patch` says how).
- */
-export interface WithdrawResult {
-  readonly outcome: 'deleted' | 'still-managed' | 'kept' | 'restored';
-  readonly reason: string;
-  readonly patch?: Record<string, unknown>;
-}
 
 /**
  * Applies a scaling/memory plan to the job's Kubernetes resource (Java `ScalingRealizer`). Must

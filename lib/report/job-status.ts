@@ -3,7 +3,7 @@
  * last decision, pending scale-downs and the health of the last run.
  */
 import { formatJobKey, type JobKey, type JobState } from '../domain/index.ts';
-import type { RunRecord } from '../ports/state-store.ts';
+import type { RunRecord } from '../domain/run-record.ts';
 
 /** One job's status. Times are epoch ms; absent = unknown (never evaluated, no run recorded). */
 export interface JobStatus {

@@ -2,7 +2,7 @@
  * The `AutoscalerDisabled` message of a job that is no longer managed. It outlives the job's state
  * (the event log expires by TTL), so it says what happened to the resource and to the overrides.
  */
-import type { WithdrawResult } from '../ports/scaling-realizer.ts';
+import type { WithdrawResult } from '../domain/realizer-outcomes.ts';
 
 /**
  * The message for a retired job: why it stopped being managed, how many state items were removed

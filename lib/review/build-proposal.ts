@@ -1,8 +1,8 @@
 import type { JobKey } from '../domain/job-key.ts';
 import type { MemoryPlan } from '../domain/memory-plan.ts';
 import type { ScalingDecision } from '../domain/scaling-decision.ts';
-import type { ScalingProposal } from '../ports/policy-hook.ts';
-import type { RealizePreview } from '../ports/scaling-realizer.ts';
+import type { ScalingProposal } from '../domain/policy-review.ts';
+import type { RealizePreview } from '../domain/realizer-outcomes.ts';
 
 /** Inputs of {@link buildProposal}. */
 export interface ProposalInput {

@@ -10,7 +10,7 @@ import {
   PARALLELISM_OVERRIDES_KEY as OWNED_OVERRIDES_KEY,
   TASK_MANAGER_MEMORY_PATHS,
 } from '../domain/owned-keys.ts';
-import { PolicyPatchError } from './policy-errors.ts';
+import { PolicyPatchError } from '../domain/policy-errors.ts';
 
 /** The autoscaler-owned content of a checked patch. */
 export interface OwnedPatchContent {

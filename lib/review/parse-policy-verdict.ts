@@ -1,5 +1,5 @@
-import type { PolicyVerdict } from '../ports/policy-hook.ts';
-import { PolicyResponseError } from './policy-errors.ts';
+import type { PolicyVerdict } from '../domain/policy-review.ts';
+import { PolicyResponseError } from '../domain/policy-errors.ts';
 
 const VERDICTS = new Set(['allow', 'deny', 'modify']);
 /** Longest reason kept: it goes into events, whose messages are capped anyway. */

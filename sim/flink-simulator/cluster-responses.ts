@@ -1,3 +1,4 @@
+import { PARALLELISM_OVERRIDES_KEY } from '../../lib/domain/owned-keys.ts';
 import { type SimulatedFlinkCluster, versionAtLeast } from './simulated-cluster.ts';
 
 /** Cluster-level REST bodies: overview, dashboard config, configuration, JobManager, TaskManagers. */
@@ -51,7 +52,7 @@ export function configuration(cluster: SimulatedFlinkCluster) {
   const entries: Record<string, string> = {
     'taskmanager.numberOfTaskSlots': String(scenario.taskManager.slots),
     'pipeline.max-parallelism': String(scenario.jobMaxParallelism),
-    'pipeline.jobvertex-parallelism-overrides': overrides.join(','),
+    [PARALLELISM_OVERRIDES_KEY]: overrides.join(','),
     'jobmanager.scheduler': scenario.restart.mode === 'in-place' ? 'adaptive' : 'default',
     'taskmanager.memory.process.size': `${Math.round(scenario.taskManager.processSizeBytes / 1024 / 1024)}m`,
     'taskmanager.memory.managed.size': `${Math.round(scenario.taskManager.managedTotalBytes / 1024 / 1024)}m`,

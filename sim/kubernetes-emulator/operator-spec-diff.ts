@@ -1,4 +1,5 @@
 import { flattenConfiguration } from '../../lib/config/flatten-configuration.ts';
+import { PARALLELISM_OVERRIDES_KEY } from '../../lib/domain/owned-keys.ts';
 import { deepEqual } from './json-patches.ts';
 
 /**
@@ -8,7 +9,7 @@ import { deepEqual } from './json-patches.ts';
  */
 export type SpecChangeType = 'ignore' | 'scale' | 'upgrade' | 'savepoint-redeploy';
 
-const OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
+const OVERRIDES_KEY = PARALLELISM_OVERRIDES_KEY;
 /** `spec.job` fields whose change alone redeploys nothing (diff type IGNORE on `JobSpec`, §2.3). */
 const IGNORED_JOB_FIELDS = [
   'upgradeMode',

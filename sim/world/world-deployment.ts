@@ -2,6 +2,7 @@
  * The FlinkDeployment the local world applies to the Kubernetes emulator: the scenario's job with
  * the opt-in label, the adaptive scheduler and the operator's own autoscaler off.
  */
+import { MANAGED_LABEL } from '../../lib/domain/resource-metadata.ts';
 import type { NormalizedScenario } from '../flink-simulator/parse-scenario.ts';
 import type { WorldScenario } from './world-scenario.ts';
 
@@ -50,7 +51,7 @@ export function worldFlinkDeployment(
     metadata: {
       name: resourceName(sim.name),
       namespace: WORLD_NAMESPACE,
-      labels: { 'flink-serverless-autoscaler/enabled': 'true' },
+      labels: { [MANAGED_LABEL]: 'true' },
     },
     spec: {
       image: `flink:${sim.flinkVersion.split('.').slice(0, 2).join('.')}`,

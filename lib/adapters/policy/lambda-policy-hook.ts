@@ -5,7 +5,7 @@ import {
   PolicyInvocationError,
   PolicyResponseError,
   PolicyTimeoutError,
-} from '../../review/policy-errors.ts';
+} from '../../domain/policy-errors.ts';
 
 /**
  * The one Lambda capability the hook needs (KEDA-style narrow client): a synchronous invoke.

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PolicyFailureMode, PolicyHook, PolicyVerdict, ScalingProposal } from '../../ports/policy-hook.ts';
 import { checkFailureMode, checkTimeoutMs, DEFAULT_POLICY_TIMEOUT_MS } from './lambda-policy-hook.ts';
-import { PolicyConfigError } from '../../review/policy-errors.ts';
+import { PolicyConfigError } from '../../domain/policy-errors.ts';
 
 /** What a policy module exports: `review` (named) or a default export with the same signature. */
 export type PolicyReviewFunction = (proposal: ScalingProposal) => PolicyVerdict | Promise<PolicyVerdict>;

@@ -1,6 +1,6 @@
 import type { PolicyFailureMode } from '../../ports/policy-hook.ts';
 import { checkFailureMode, checkTimeoutMs, DEFAULT_POLICY_TIMEOUT_MS } from './lambda-policy-hook.ts';
-import { PolicyConfigError } from '../../review/policy-errors.ts';
+import { PolicyConfigError } from '../../domain/policy-errors.ts';
 
 /** Environment variables the CDK construct sets on the worker for the policy hook. */
 export const POLICY_ENV = {

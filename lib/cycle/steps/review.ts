@@ -8,7 +8,7 @@ import type { DecideOutput } from '../../decide/decide.ts';
 import type { PolicyHook } from '../../ports/policy-hook.ts';
 import type { LoadedJob } from '../../ports/state-store.ts';
 import { buildProposal } from '../../review/build-proposal.ts';
-import { type PolicyResolution, resolveFailure, reviewProposal } from '../../review/review-proposal.ts';
+import { type PolicyResolution, resolveFailure, reviewProposal } from '../review-proposal.ts';
 import { stateAfterDeny, stateAfterModify } from '../../review/state-after-review.ts';
 import type { PolicyOutcome } from '../cycle-result.ts';
 import type { CycleContext } from './cycle-context.ts';

@@ -12,8 +12,8 @@ import {
   PolicyConfigError,
   PolicyPatchError,
   PolicyResponseError,
-} from '../../../lib/review/policy-errors.ts';
-import { reviewProposal } from '../../../lib/review/review-proposal.ts';
+} from '../../../lib/domain/policy-errors.ts';
+import { reviewProposal } from '../../../lib/cycle/review-proposal.ts';
 import { stateAfterDeny, stateAfterModify } from '../../../lib/review/state-after-review.ts';
 import type { ScalingProposal } from '../../../lib/ports/policy-hook.ts';
 

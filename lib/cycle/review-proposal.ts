@@ -1,7 +1,7 @@
 import type { PolicyHook, ScalingProposal } from '../ports/policy-hook.ts';
-import { checkOwnedPatch, type OwnedPatchContent } from './owned-patch.ts';
-import { parsePolicyVerdict } from './parse-policy-verdict.ts';
-import { PolicyHookError, PolicyTimeoutError } from './policy-errors.ts';
+import { checkOwnedPatch, type OwnedPatchContent } from '../review/owned-patch.ts';
+import { parsePolicyVerdict } from '../review/parse-policy-verdict.ts';
+import { PolicyHookError, PolicyTimeoutError } from '../domain/policy-errors.ts';
 
 /**
  * The effective outcome of a review, after the failure mode was applied:
