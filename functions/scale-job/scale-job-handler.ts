@@ -8,7 +8,7 @@ import { decodeJobMessage } from '../../lib/adapters/sqs/job-message-codec.ts';
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
 import type { CycleDependencies, CycleLogger } from '../../lib/cycle/run-cycle.ts';
 import { describeError, runCycle } from '../../lib/cycle/run-cycle.ts';
-import { formatJobKey } from '../../lib/domain/index.ts';
+import { formatJobKey, type NotReadyReason } from '../../lib/domain/index.ts';
 import type { DeadlineContext } from '../shared/middleware.ts';
 
 /** What the worker needs; the Lambda wiring and the tests build it. */
@@ -16,11 +16,41 @@ export interface WorkerDependencies {
   /** The cycle dependencies of a cluster for this run (cluster adapters are cached by the wiring). */
   cycleDependencies(cluster: string, runId: string): Promise<CycleDependencies>;
   readonly logger: CycleLogger;
-  /** Run totals (EMF): jobs evaluated and errors, for the fleet dashboard and alarms. */
-  readonly reportRun?: (run: { durationMs: number; jobsEvaluated: number; errors: number }) => void;
+  /** Run totals (EMF): jobs evaluated, not ready by reason, stuck, errors (fleet dashboard, alarms). */
+  readonly reportRun?: (run: WorkerRunTotals) => void;
   readonly nowMs: () => number;
   /** Jobs processed at once within one batch. @default 4 */
   readonly concurrency?: number;
+}
+
+/** What one worker run reports (fleet-level metrics only, never per job). */
+export interface WorkerRunTotals {
+  readonly durationMs: number;
+  /** Jobs evaluated on a full metric window (a not-ready cycle does not count). */
+  readonly jobsEvaluated: number;
+  /** Cycles that could not evaluate their job, by reason. */
+  readonly notReadyByReason: Readonly<Partial<Record<NotReadyReason, number>>>;
+  /** Jobs not ready for longer than they can be by design (lib/report/liveness.ts). */
+  readonly stuckJobs: number;
+  readonly errors: number;
+}
+
+/** The run totals of a batch's results (pure). */
+export function runTotalsOf(results: readonly WorkerRecordResult[], durationMs: number): WorkerRunTotals {
+  const notReadyByReason: Partial<Record<NotReadyReason, number>> = {};
+  let jobsEvaluated = 0;
+  let stuckJobs = 0;
+  for (const { result } of results) {
+    if (result?.notReady) {
+      const reason = result.notReady.reason;
+      notReadyByReason[reason] = (notReadyByReason[reason] ?? 0) + 1;
+      if (result.notReady.stuck) stuckJobs += 1;
+    } else if (result?.outcome === 'decided' && result.decision?.action !== 'not-ready') {
+      jobsEvaluated += 1;
+    }
+  }
+  const errors = results.filter((r) => r.error !== undefined || r.result?.outcome === 'failed').length;
+  return { durationMs, jobsEvaluated, notReadyByReason, stuckJobs, errors };
 }
 
 /** The outcome of each record, for logs and tests. */
@@ -60,9 +90,7 @@ export function createScaleJobHandler(deps: WorkerDependencies) {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 4) }, worker));
-    const evaluated = results.filter((r) => r.result?.outcome === 'decided').length;
-    const errors = results.filter((r) => r.error !== undefined || r.result?.outcome === 'failed').length;
-    deps.reportRun?.({ durationMs: deps.nowMs() - startMs, jobsEvaluated: evaluated, errors });
+    deps.reportRun?.(runTotalsOf(results, deps.nowMs() - startMs));
     return {
       batchItemFailures: results.filter((r) => r.retry).map((r) => ({ itemIdentifier: r.messageId })),
       results,

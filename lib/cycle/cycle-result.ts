@@ -1,4 +1,4 @@
-import type { ScalingDecision } from '../domain/index.ts';
+import type { NotReadySpell, ScalingDecision } from '../domain/index.ts';
 import type { RealizeResult, WithdrawResult } from '../ports/scaling-realizer.ts';
 
 /** What the policy hook decided about this cycle's change (absent when it was not asked). */
@@ -45,4 +45,9 @@ export interface CycleResult {
   readonly policy?: PolicyOutcome;
   /** For `gone`: the clean-up, when the job had state. */
   readonly cleanup?: CleanupOutcome;
+  /**
+   * For a cycle that could not evaluate its job (`not-ready`, or `decided` with a `not-ready`
+   * decision): why, since when, and whether the job is stuck (lib/report/liveness.ts).
+   */
+  readonly notReady?: NotReadySpell;
 }

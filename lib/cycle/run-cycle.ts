@@ -24,6 +24,7 @@ import { realize } from './steps/realize.ts';
 import { recordRun } from './steps/record-run.ts';
 import { report } from './steps/report.ts';
 import { retire } from './steps/retire.ts';
+import { trackLiveness } from './steps/track-liveness.ts';
 import { review } from './steps/review.ts';
 
 // The API the handlers, the CLI and the local world import from here.
@@ -43,7 +44,7 @@ export async function runCycle(
   if (leaseRefused) return leaseRefused.stop;
   let result: CycleResult | undefined;
   try {
-    result = await leasedCycle(cycle, request);
+    result = await trackLiveness(cycle, await leasedCycle(cycle, request));
     return result;
   } catch (error) {
     result = await fail(cycle, error, 'run the cycle');

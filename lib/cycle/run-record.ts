@@ -25,6 +25,7 @@ export function runRecordOf(
     ...(result.realized
       ? { realized: result.realized.outcome, upgradePath: result.realized.upgradePath }
       : {}),
+    ...(result.notReady ? { notReady: result.notReady } : {}),
     ...(result.policy
       ? {
           policy: {

@@ -83,6 +83,8 @@ export interface DecideOutput {
    */
   readonly memoryPlan?: MemoryPlan;
   readonly memoryPlanSkippedReason?: string;
+  /** For a `not-ready` decision: the window was short (or stabilizing), or the observation incomplete. */
+  readonly notReadyReason?: 'stabilizing' | 'window' | 'observation';
 }
 
 /**
@@ -232,6 +234,7 @@ function notReadyOutput(cycle: PreparedCycle, reason: NotReady): DecideOutput {
     sample: cycle.sample,
     samples: cycle.window.samples,
     report: { ...reportBase(cycle), ...(evaluated ? { evaluated } : {}), events: [] },
+    notReadyReason: failed === 'observation' ? 'observation' : cycle.window.stabilizing ? 'stabilizing' : 'window',
   };
 }
 

@@ -14,3 +14,4 @@ export * from './scaling-decision.ts';
 export * from './topology.ts';
 export * from './topology-graph.ts';
 export * from './field-error.ts';
+export * from './run-record.ts';

@@ -4,6 +4,7 @@
  */
 import { formatJobKey, type JobKey, type JobState } from '../domain/index.ts';
 import type { RunRecord } from '../domain/run-record.ts';
+import { NOT_READY_WORDS } from './liveness.ts';
 
 /** One job's status. Times are epoch ms; absent = unknown (never evaluated, no run recorded). */
 export interface JobStatus {
@@ -18,7 +19,10 @@ export interface JobStatus {
   readonly pendingScaleDown: Readonly<
     Record<string, { readonly sinceMs: number; readonly parallelism: number }>
   >;
-  /** `ok` (decided, not-ready), `refused` or `failed: <reason>`; `unknown` without a run record. */
+  /**
+   * `ok` (evaluated), `not ready for 47 min: metric window not full` (with `— stuck` past the
+   * limit), `refused` or `failed: <reason>`; `unknown` without a run record.
+   */
   readonly health: string;
   readonly lastRun?: RunRecord;
 }
@@ -38,7 +42,9 @@ export function jobStatusOf(key: JobKey, state: JobState, run: RunRecord | undef
       ? `failed: ${run.reason}`
       : run.outcome === 'refused'
         ? 'refused'
-        : 'ok';
+        : run.notReady
+          ? notReadyHealth(run.atMs, run.notReady)
+          : 'ok';
   const policy = run?.policy
     ? ` (policy: ${run.policy.verdict}${run.policy.reason ? ` – ${run.policy.reason}` : ''})`
     : '';
@@ -56,4 +62,11 @@ export function jobStatusOf(key: JobKey, state: JobState, run: RunRecord | undef
     health,
     ...(run ? { lastRun: run } : {}),
   };
+}
+
+/** "not ready for 47 min: metric window not full", as of the last run. */
+function notReadyHealth(atMs: number, spell: NonNullable<RunRecord['notReady']>): string {
+  const minutes = Math.max(0, Math.round((atMs - spell.sinceMs) / 60_000));
+  const stuck = spell.stuck ? ' — stuck: longer than stabilization + metric window + a margin' : '';
+  return `not ready for ${minutes} min: ${NOT_READY_WORDS[spell.reason]}${stuck}`;
 }

@@ -7,7 +7,7 @@ import { AutoscalerAlarms } from '../../cdk/lib/constructs/autoscaler-alarms.ts'
 import { awsSolutionsFindings, testStack } from './cdk-test-support.ts';
 
 describe('AutoscalerAlarms', () => {
-  it('alarms on run errors, DLQ depth and stale evaluations', () => {
+  it('alarms on run errors, DLQ depth, stale evaluations and stuck jobs', () => {
     const stack = testStack();
     new AutoscalerAlarms(stack, 'Alarms', {
       serviceName: 'fsa-test',
@@ -15,7 +15,17 @@ describe('AutoscalerAlarms', () => {
     });
     const template = Template.fromStack(stack);
 
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'FlinkServerlessAutoscaler',
+      MetricName: 'StuckJobs',
+      Dimensions: [{ Name: 'Service', Value: 'fsa-test' }],
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'FlinkServerlessAutoscaler',
       MetricName: 'Errors',
@@ -50,6 +60,7 @@ describe('AutoscalerAlarms', () => {
       deadLetterQueue: new Queue(stack, 'Dlq'),
       topic,
       staleEvaluationPeriods: 0,
+      stuckJobsAlarm: false,
     });
     const template = Template.fromStack(stack);
 

@@ -32,7 +32,7 @@ describe('AutoscalerStack', () => {
 
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.resourceCountIs('AWS::SNS::Subscription', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     expect(awsSolutionsFindings(stack)).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ describe('FlinkAutoscaler', () => {
     // 2 roles × 1 cluster in the stack's region (the us-east-1 cluster is mapped by the user)
     template.resourceCountIs('AWS::EKS::AccessEntry', 2);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 
   it('wires the worker to the queue: batch size 1, partial batch failures, maximum concurrency', () => {

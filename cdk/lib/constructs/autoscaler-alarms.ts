@@ -30,6 +30,12 @@ export interface AutoscalerAlarmsProps {
    * @default 3
    */
   readonly staleEvaluationPeriods?: number;
+  /**
+   * Whether to alarm when a job stays not ready longer than it can by design (the worker counts it
+   * in `StuckJobs` once it is not ready past its stabilization interval + metric window + three
+   * cadences + 10 minutes). @default true
+   */
+  readonly stuckJobsAlarm?: boolean;
   /** @default METRICS_NAMESPACE */
   readonly namespace?: string;
 }
@@ -41,6 +47,7 @@ export function defaultAutoscalerAlarmsProps() {
     errorDatapointsToAlarm: 2,
     errorEvaluationPeriods: 3,
     staleEvaluationPeriods: 3,
+    stuckJobsAlarm: true,
     namespace: METRICS_NAMESPACE,
   };
 }
@@ -51,6 +58,8 @@ export class AutoscalerAlarms extends Construct {
   readonly deadLetters: Alarm;
   /** Undefined when disabled with `staleEvaluationPeriods: 0`. */
   readonly staleEvaluations?: Alarm;
+  /** Undefined when disabled with `stuckJobsAlarm: false`. */
+  readonly stuckJobs?: Alarm;
 
   constructor(scope: Construct, id: string, props: AutoscalerAlarmsProps) {
     super(scope, id);
@@ -108,6 +117,21 @@ export class AutoscalerAlarms extends Construct {
       });
     }
 
+    if (props.stuckJobsAlarm ?? defaults.stuckJobsAlarm) {
+      this.stuckJobs = new Alarm(this, 'StuckJobs', {
+        alarmDescription:
+          'A job has been not ready for longer than stabilization + metric window + a margin: the autoscaler ' +
+          'cannot evaluate it. `fsa status` names the job, for how long and why (metric window not full, ' +
+          'no Flink metrics, resource not ready, …).',
+        metric: runMetric(RUN_METRIC.STUCK_JOBS.name).with({ statistic: 'Maximum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // The worker only counts a job as stuck once it is past its own limit: one period is enough.
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+
     if (props.topic) {
       const action = new SnsAction(props.topic);
       for (const alarm of this.alarms) {
@@ -119,6 +143,11 @@ export class AutoscalerAlarms extends Construct {
 
   /** Every alarm of this construct. */
   get alarms(): Alarm[] {
-    return [this.errors, this.deadLetters, ...(this.staleEvaluations ? [this.staleEvaluations] : [])];
+    return [
+      this.errors,
+      this.deadLetters,
+      ...(this.staleEvaluations ? [this.staleEvaluations] : []),
+      ...(this.stuckJobs ? [this.stuckJobs] : []),
+    ];
   }
 }

@@ -1,5 +1,11 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { EvaluatedMetrics, JobKey, MemoryPlan, ScalingDecision } from '../../domain/index.ts';
+import type {
+  EvaluatedMetrics,
+  JobKey,
+  MemoryPlan,
+  NotReadyReason,
+  ScalingDecision,
+} from '../../domain/index.ts';
 import {
   AVERAGE_SUFFIX,
   AVERAGED_VERTEX_METRICS,
@@ -7,6 +13,8 @@ import {
   JOB_METRIC,
   METRICS_NAMESPACE,
   type MetricSpec,
+  NOT_READY_REASONS,
+  REASON_DIMENSION,
   RUN_METRIC,
   VERTEX_METRIC,
 } from './metric-catalog.ts';
@@ -55,8 +63,12 @@ export interface RunReport {
   /** Which handler ran: sets the duration metric's name. @default 'worker' */
   readonly kind?: 'worker' | 'dispatcher';
   readonly durationMs: number;
-  /** Jobs that went through a full cycle (decided, whatever the outcome). */
+  /** Jobs evaluated on a full metric window (not-ready cycles do not count). */
   readonly jobsEvaluated?: number;
+  /** Cycles that could not evaluate their job, by reason (one `NotReadyCycles` metric per reason). */
+  readonly notReadyByReason?: Readonly<Partial<Record<NotReadyReason, number>>>;
+  /** Jobs not ready for longer than they can be by design. */
+  readonly stuckJobs?: number;
   /** Jobs the dispatcher sent to the queue. */
   readonly jobsDispatched?: number;
   readonly errors: number;
@@ -177,8 +189,17 @@ export class EmfMetricsReporter {
       [run.kind === 'dispatcher' ? RUN_METRIC.DISPATCH_DURATION : RUN_METRIC.RUN_DURATION, run.durationMs],
       [RUN_METRIC.JOBS_EVALUATED, run.jobsEvaluated],
       [RUN_METRIC.JOBS_DISPATCHED, run.jobsDispatched],
+      [RUN_METRIC.STUCK_JOBS, run.stuckJobs],
       [RUN_METRIC.ERRORS, run.errors],
     ]);
+    // Worker runs report every reason (0 included), so a reason's graph and alarm have data.
+    if (run.kind !== 'dispatcher' && run.notReadyByReason) {
+      for (const reason of NOT_READY_REASONS) {
+        this.#record({ [DIMENSION.service]: this.#serviceName, [REASON_DIMENSION]: reason }, [
+          [RUN_METRIC.NOT_READY_CYCLES, run.notReadyByReason[reason] ?? 0],
+        ]);
+      }
+    }
   }
 
   /** Number of documents waiting for {@link flush}. */

@@ -89,11 +89,28 @@ export const RUN_METRIC = {
   RUN_DURATION: { name: 'RunDurationMs', unit: 'Milliseconds' },
   /** Duration of one dispatcher tick; separate so worker durations are not averaged with it. */
   DISPATCH_DURATION: { name: 'DispatchDurationMs', unit: 'Milliseconds' },
+  /** Cycles that evaluated a job on a full metric window (not-ready cycles do not count). */
   JOBS_EVALUATED: { name: 'JobsEvaluated', unit: 'Count' },
+  /**
+   * Cycles that found a job not ready, with the dimension `Reason` (see {@link NOT_READY_REASONS}):
+   * a handful of fleet-level metrics, never one per job.
+   */
+  NOT_READY_CYCLES: { name: 'NotReadyCycles', unit: 'Count' },
+  /**
+   * Jobs not ready for longer than they can be by design (stabilization + metric window + three
+   * cadences + a margin): the autoscaler is stuck on them, and the alarm says so.
+   */
+  STUCK_JOBS: { name: 'StuckJobs', unit: 'Count' },
   /** Jobs the dispatcher fanned out to the queue. */
   JOBS_DISPATCHED: { name: 'JobsDispatched', unit: 'Count' },
   ERRORS: { name: 'Errors', unit: 'Count' },
 } as const satisfies Record<string, MetricSpec>;
+
+/** Dimension of {@link RUN_METRIC.NOT_READY_CYCLES}: why a cycle could not evaluate its job. */
+export const REASON_DIMENSION = 'Reason';
+
+/** Values of {@link REASON_DIMENSION}: lib/domain/run-record.ts (a handful, never one per job). */
+export { NOT_READY_REASONS } from '../../domain/run-record.ts';
 
 /** A metric name with its unit. */
 export interface MetricSpec {

@@ -26,11 +26,13 @@ export async function collect(
   } catch (error) {
     if (error instanceof MetricsNotReadyError) {
       log.debug('metrics not ready', { reason: error.reason });
+      cycle.notReadyReason = 'metrics';
       return stop({ outcome: 'not-ready', reason: error.message });
     }
     if (error instanceof JobNotFoundError) {
       // The resource's status still names the previous job id while the operator redeploys.
       log.info('job id unknown to the cluster (redeploy in progress?)', { jobId: error.jobId });
+      cycle.notReadyReason = 'resource';
       return stop({ outcome: 'not-ready', reason: error.message });
     }
     throw error;

@@ -3,7 +3,8 @@
  * logger, and the one thing the run record needs that the result does not carry (the mode).
  * Also the two helpers all steps use: reporting an event and stopping the cycle early.
  */
-import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/index.ts';
+import type { AutoscalerOptions } from '../../config/index.ts';
+import { type AutoscalerEvent, formatJobKey, type JobKey, type NotReadyReason } from '../../domain/index.ts';
 import type { RunRecord } from '../../ports/state-store.ts';
 import { describeError } from '../../report/describe-error.ts';
 import type { CycleDependencies, CycleLogger } from '../cycle-dependencies.ts';
@@ -19,6 +20,10 @@ export interface CycleContext {
   readonly log: CycleLogger;
   /** Set by the observe step once it knows how the resource is managed (for the run record). */
   mode?: RunRecord['mode'];
+  /** Set by the observe step once the job's options are resolved (the liveness limit uses them). */
+  options?: AutoscalerOptions;
+  /** Set by the step that found the job not ready: why (the StuckJobs / NotReadyCycles metrics). */
+  notReadyReason?: NotReadyReason;
 }
 
 /** Starts a cycle's context at the clock's current time. */

@@ -21,7 +21,7 @@ export async function decideStep(
     deps.capacity && options.resourceViewRefreshIntervalMs > 0
       ? await deps.capacity.snapshot({ nowMs, maxAgeMs: options.resourceViewRefreshIntervalMs })
       : undefined;
-  return decide({
+  const output = decide({
     options,
     raw,
     samples: loaded.samples,
@@ -32,4 +32,6 @@ export async function decideStep(
     ...(capacity ? { clusterCapacity: capacity } : {}),
     memoryTuning: job.memoryTuning,
   });
+  if (output.notReadyReason) cycle.notReadyReason = output.notReadyReason;
+  return output;
 }

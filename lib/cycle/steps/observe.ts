@@ -36,10 +36,13 @@ export async function observe(cycle: CycleContext): Promise<ObservedJob | Stop |
       return stop({ outcome: 'refused', reason: job.readiness.reason });
     }
     cycle.log.debug('not ready', { code: job.readiness.code, reason: job.readiness.reason });
+    cycle.notReadyReason = 'resource';
     return stop({ outcome: 'not-ready', reason: job.readiness.reason });
   }
   const options = await resolveJobOptions(cycle, job);
-  return isStop(options) ? options : { job, options };
+  if (isStop(options)) return options;
+  cycle.options = options;
+  return { job, options };
 }
 
 /** Resolves the options; warnings become events, an invalid value refuses the job until fixed. */

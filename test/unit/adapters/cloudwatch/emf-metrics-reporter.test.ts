@@ -197,6 +197,35 @@ describe('EmfMetricsReporter', () => {
     expect(jobError).toMatchObject({ Resource: 'FlinkDeployment/orders', Errors: 1 });
   });
 
+  it('counts not-ready cycles per reason (every reason, 0 included) and stuck jobs, at fleet level', () => {
+    // Prepare
+    const { reporter, documents } = capture();
+
+    // Act
+    reporter.reportRun({
+      durationMs: 900,
+      jobsEvaluated: 2,
+      notReadyByReason: { window: 3, metrics: 1 },
+      stuckJobs: 1,
+      errors: 0,
+    });
+    reporter.flush();
+
+    // Assess: one run document, then one per reason with the Service and Reason dimensions
+    const [run, ...byReason] = documents();
+    expect(run).toMatchObject({ JobsEvaluated: 2, StuckJobs: 1, Errors: 0 });
+    expect(byReason.map((d) => [d['Reason'], d['NotReadyCycles']])).toEqual([
+      ['resource', 0],
+      ['metrics', 1],
+      ['stabilizing', 0],
+      ['window', 3],
+      ['observation', 0],
+    ]);
+    expect(byReason.every((d) => d._aws.CloudWatchMetrics[0]!.Dimensions[0]!.join() === 'Service,Reason')).toBe(
+      true,
+    );
+  });
+
   it('names the dispatcher duration separately from worker runs', () => {
     // Prepare
     const { reporter, documents } = capture();
