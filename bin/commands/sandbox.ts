@@ -6,7 +6,14 @@ import { resourceNameOf } from '../../sim/sandbox/sandbox-deployment.ts';
 import { loadWorldScenario } from '../../sim/world/world-scenario.ts';
 
 /** The demo's scenario (Kafka → parse → keyBy window → sink). */
-export const SANDBOX_DEFAULT_SCENARIO = join(import.meta.dirname, '..', '..', 'sim', 'scenarios', 'default.yaml');
+export const SANDBOX_DEFAULT_SCENARIO = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'sim',
+  'scenarios',
+  'default.yaml',
+);
 
 interface SandboxCliOptions {
   readonly scenario: string[];
@@ -16,6 +23,7 @@ interface SandboxCliOptions {
   readonly kubeconfigOut: string;
   readonly table: string;
   readonly operatorDelay: string;
+  readonly plainHttp?: boolean;
   readonly json?: boolean;
 }
 
@@ -25,7 +33,8 @@ const collect = (value: string, all: string[]) => [...all, value];
 function scoped(text: string): { job: string | undefined; rest: string } {
   const colon = text.indexOf(':');
   const equals = text.indexOf('=');
-  if (colon > 0 && (equals < 0 || colon < equals)) return { job: text.slice(0, colon), rest: text.slice(colon + 1) };
+  if (colon > 0 && (equals < 0 || colon < equals))
+    return { job: text.slice(0, colon), rest: text.slice(colon + 1) };
   return { job: undefined, rest: text };
 }
 
@@ -37,7 +46,9 @@ function keyValue(text: string, option: string): [string, string] {
 }
 
 /** Builds the sandbox's jobs from the CLI options. */
-export async function sandboxJobsFromOptions(options: Omit<SandboxCliOptions, 'kubeconfigOut' | 'table' | 'operatorDelay'>): Promise<{
+export async function sandboxJobsFromOptions(
+  options: Pick<SandboxCliOptions, 'scenario' | 'set' | 'upgradeMode' | 'annotate'>,
+): Promise<{
   jobs: SandboxJob[];
   flinkConfiguration: Record<string, string>;
 }> {
@@ -47,7 +58,10 @@ export async function sandboxJobsFromOptions(options: Omit<SandboxCliOptions, 'k
     // `<name>=<file>` names the resource; a plain file uses the scenario's name.
     const equals = spec.indexOf('=');
     const named = equals > 0 && /^[a-z0-9-]+$/.test(spec.slice(0, equals));
-    jobs.push({ name: named ? spec.slice(0, equals) : '', path: resolve(named ? spec.slice(equals + 1) : spec) });
+    jobs.push({
+      name: named ? spec.slice(0, equals) : '',
+      path: resolve(named ? spec.slice(equals + 1) : spec),
+    });
   }
   const loaded = await Promise.all(jobs.map((j) => loadWorldScenario(j.path)));
   const names = jobs.map((j, i) => j.name || resourceNameOf(loaded[i]!.simulator.name));
@@ -58,9 +72,12 @@ export async function sandboxJobsFromOptions(options: Omit<SandboxCliOptions, 'k
     return job;
   };
   const everyJob: Record<string, string> = {};
-  const perJob = new Map<string, { config: Record<string, string>; annotations: Record<string, string>; upgradeMode?: string }>(
-    names.map((n) => [n, { config: {}, annotations: {} }]),
-  );
+  interface PerJob {
+    config: Record<string, string>;
+    annotations: Record<string, string>;
+    upgradeMode?: string;
+  }
+  const perJob = new Map<string, PerJob>(names.map((n) => [n, { config: {}, annotations: {} }]));
   for (const text of options.set) {
     const { job, rest } = scoped(text);
     const [key, value] = keyValue(rest, '--set');
@@ -77,7 +94,8 @@ export async function sandboxJobsFromOptions(options: Omit<SandboxCliOptions, 'k
     const { job, rest } = scoped(text);
     if (!['stateless', 'last-state', 'savepoint'].includes(rest))
       throw new Error(`--upgrade-mode must be stateless, last-state or savepoint, got '${rest}'`);
-    for (const name of jobOf(job, '--upgrade-mode') === undefined ? names : [job!]) perJob.get(name)!.upgradeMode = rest;
+    for (const name of jobOf(job, '--upgrade-mode') === undefined ? names : [job!])
+      perJob.get(name)!.upgradeMode = rest;
   }
   return {
     flinkConfiguration: everyJob,
@@ -99,12 +117,17 @@ function tryCommands(sandbox: Sandbox, kubeconfigPath: string): string {
   const resource = `${sandbox.namespace}/${first?.name ?? '<name>'}`;
   const table = `--table ${sandbox.tableName} --endpoint ${sandbox.dynamoEndpoint}`;
   return [
-    `  fsa run --kubeconfig ${kubeconfigPath} ${table} --interval 1min          # cycles until Ctrl-C (--once: one cycle)`,
+    `  fsa run --kubeconfig ${kubeconfigPath} ${table} --interval 1min   # until Ctrl-C; --once: one cycle`,
     `  fsa status ${table}`,
     `  fsa recommend ${resource} --kubeconfig ${kubeconfigPath} ${table}`,
     `  fsa events ${first?.jobKey ?? '<job>'} ${table}`,
-    `  kubectl --kubeconfig ${kubeconfigPath} get flinkdeployments`,
-    `  kubectl --kubeconfig ${kubeconfigPath} describe flinkdeployment ${first?.name ?? '<name>'}`,
+    // kubectl sends no bearer token over plain HTTP (--plain-http)
+    ...(sandbox.emulatorUrl.startsWith('https:')
+      ? [
+          `  kubectl --kubeconfig ${kubeconfigPath} get flinkdeployments`,
+          `  kubectl --kubeconfig ${kubeconfigPath} describe flinkdeployment ${first?.name ?? '<name>'}`,
+        ]
+      : []),
     `  curl ${sandbox.statusUrl}      # parallelism, oracle and rescales per job`,
   ].join('\n');
 }
@@ -131,17 +154,33 @@ export function registerSandboxCommand(program: Command): void {
       collect,
       [],
     )
-    .option('--upgrade-mode <[job:]mode>', 'spec.job.upgradeMode: stateless, last-state (default) or savepoint', collect, [])
+    .option(
+      '--upgrade-mode <[job:]mode>',
+      'spec.job.upgradeMode: stateless, last-state (default) or savepoint',
+      collect,
+      [],
+    )
     .option('--annotate <[job:]key=value>', 'add an annotation to every job (or to one job)', collect, [])
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig', 'sandbox.kubeconfig')
     .option('--table <name>', 'DynamoDB state table to create', 'fsa-sandbox')
     .option('--operator-delay <duration>', 'time the operator takes to roll out a spec change', '5s')
+    .option(
+      '--plain-http',
+      'serve the Kubernetes API over plain HTTP (no openssl needed; fsa works, kubectl sends no token)',
+    )
     .option('--json', 'print one JSON line with the URLs (for scripts and tests) instead of the text')
     .action(async (options: SandboxCliOptions) => {
       const operatorDelayMs = parseDurationMs(options.operatorDelay);
-      if (!(operatorDelayMs >= 0)) throw new Error(`--operator-delay must be a duration, got '${options.operatorDelay}'`);
+      if (!(operatorDelayMs >= 0))
+        throw new Error(`--operator-delay must be a duration, got '${options.operatorDelay}'`);
       const { jobs, flinkConfiguration } = await sandboxJobsFromOptions(options);
-      const sandbox = await startSandbox({ jobs, flinkConfiguration, tableName: options.table, operatorDelayMs });
+      const sandbox = await startSandbox({
+        jobs,
+        flinkConfiguration,
+        tableName: options.table,
+        operatorDelayMs,
+        tls: options.plainHttp !== true,
+      });
       const kubeconfigPath = resolve(options.kubeconfigOut);
       try {
         await sandbox.writeKubeconfig(kubeconfigPath);

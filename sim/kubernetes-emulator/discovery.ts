@@ -34,8 +34,16 @@ const FLINK_COLUMNS = [
 
 /** Keyed by plural; short names from the CRDs' `spec.names.shortNames` and core's `kubectl api-resources`. */
 const NAMES: Readonly<Record<string, DiscoveryNames>> = {
-  flinkdeployments: { singularName: 'flinkdeployment', shortNames: ['flinkdep'], printerColumns: FLINK_COLUMNS },
-  flinksessionjobs: { singularName: 'flinksessionjob', shortNames: ['sessionjob'], printerColumns: FLINK_COLUMNS },
+  flinkdeployments: {
+    singularName: 'flinkdeployment',
+    shortNames: ['flinkdep'],
+    printerColumns: FLINK_COLUMNS,
+  },
+  flinksessionjobs: {
+    singularName: 'flinksessionjob',
+    shortNames: ['sessionjob'],
+    printerColumns: FLINK_COLUMNS,
+  },
   events: { singularName: 'event', shortNames: ['ev'] },
   pods: { singularName: 'pod', shortNames: ['po'] },
   services: { singularName: 'service', shortNames: ['svc'] },

@@ -20,7 +20,19 @@ export function createSandboxCertificates(days = 30): SandboxCertificates {
   const dir = mkdtempSync(join(tmpdir(), 'fsa-sandbox-tls-'));
   const f = (file: string) => join(dir, file);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  const openssl = (args: string[]) => {
+    try {
+      execFileSync('openssl', args, { stdio: 'ignore' });
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new Error(
+        missing
+          ? 'the sandbox needs the openssl CLI for the HTTPS certificate of its Kubernetes API (or --plain-http, which kubectl cannot use)'
+          : `openssl ${args[0] ?? ''} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  };
   try {
     openssl(['req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem')]
       .concat(['-subj', '/CN=fsa-sandbox-ca', '-days', String(days)]));
