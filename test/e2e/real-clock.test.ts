@@ -21,6 +21,7 @@ import {
   kubectlAvailable,
   type LongRunningFsa,
   mergePatchFlinkDeployment,
+  opensslAvailable,
   runFsa,
   runKubectl,
   type SandboxInfo,
@@ -47,8 +48,14 @@ interface CycleLine {
 }
 
 const nameOf = (jobKey: string) => jobKey.split('/').at(-1) ?? jobKey;
-const hasKubectl = kubectlAvailable();
-if (!hasKubectl) console.log('real-clock e2e: kubectl not found on the PATH, skipping the kubectl checks');
+// kubectl sends its token only over HTTPS, for which the sandbox needs openssl.
+const hasOpenssl = opensslAvailable();
+const hasKubectl = hasOpenssl && kubectlAvailable();
+if (!hasKubectl) {
+  console.log(
+    `real-clock e2e: ${hasOpenssl ? 'kubectl not found on the PATH' : 'no openssl (sandbox on plain HTTP)'}, skipping the kubectl checks`,
+  );
+}
 
 describe('real clock: fsa sandbox + the fsa binary, end to end', () => {
   let dir: string;
@@ -80,6 +87,7 @@ describe('real clock: fsa sandbox + the fsa binary, end to end', () => {
       '--operator-delay', '2s',
       '--table', 'fsa-e2e',
       '--kubeconfig-out', join(dir, 'sandbox.kubeconfig'),
+      ...(hasOpenssl ? [] : ['--plain-http']),
     ]); // prettier-ignore
     sandbox = started.process;
     info = started.info;
@@ -97,7 +105,7 @@ describe('real clock: fsa sandbox + the fsa binary, end to end', () => {
   });
 
   it('prints the URLs, a kubeconfig and the jobs as one JSON line', () => {
-    expect(info.kubernetesUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.kubernetesUrl).toMatch(hasOpenssl ? /^https:\/\/127\.0\.0\.1:\d+$/ : /^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.dynamoEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.jobs).toEqual([
       'sandbox/flink-jobs/FlinkDeployment/e2e-under',

@@ -164,6 +164,12 @@ export async function mergePatchFlinkDeployment(info: SandboxInfo, name: string,
   }
 }
 
+/** Whether the `openssl` CLI is there (the sandbox's HTTPS certificate; else `--plain-http`). */
+export function opensslAvailable(): boolean {
+  const probe = spawnSync('openssl', ['version'], { stdio: 'ignore', timeout: 20_000 });
+  return probe.error === undefined && probe.status === 0;
+}
+
 /** Whether a `kubectl` binary is on the PATH. */
 export function kubectlAvailable(): boolean {
   const probe = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 20_000 });
