@@ -6,6 +6,7 @@ import { registerRecordCommand } from './record.ts';
 import { registerRedeployFromSavepointCommand } from './redeploy-from-savepoint.ts';
 import { registerResetCommand } from './reset.ts';
 import { registerRunCommand } from './run.ts';
+import { registerSandboxCommand } from './sandbox.ts';
 import { registerSimulateCommand } from './simulate.ts';
 import { registerStartCommand } from './start.ts';
 import { registerStateCommand } from './state.ts';
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerResetCommand(program);
   registerRunCommand(program);
   registerRecommendCommand(program);
+  registerSandboxCommand(program);
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type ApiContext, routeApiRequest } from './api-router.ts';
 import { eventsOf } from './cluster-events.ts';
 import type { CrdVariant } from './crd-validator.ts';
+import { answerDiscovery, asTableIfRequested } from './discovery.ts';
 import type { StoredObject } from './flink-operator-model.ts';
 import { failureStatus, isStatusResponse, type StatusResponse } from './kube-status.ts';
 import { OperatorLoop, type SpecAppliedHook } from './operator-loop.ts';
@@ -113,6 +114,8 @@ interface Front {
   readonly token: KubernetesEmulatorOptions['token'];
   readonly intercepts: RequestIntercepts;
   readonly requests: RecordedRequest[];
+  /** For the Age column of Table answers (discovery.ts). */
+  readonly clock: VirtualClock;
 }
 
 /** Answers one HTTP request: auth, then an intercept or the API; every request is recorded. */
@@ -127,7 +130,12 @@ async function serve(front: Front, req: IncomingMessage, res: ServerResponse): P
   } else {
     const canned = await front.intercepts.take(method, url.pathname);
     try {
-      result = canned ?? (await routeApiRequest(front.api, { method, url, contentType, body }));
+      // discovery.ts: API discovery and Table printing, so that the real kubectl can use the emulator.
+      result =
+        canned ??
+        answerDiscovery(method, url.pathname, req.headers.host ?? '127.0.0.1') ??
+        (await routeApiRequest(front.api, { method, url, contentType, body }));
+      result = asTableIfRequested(req.headers.accept, method, front.clock.nowMs, result);
     } catch (error) {
       result = failureStatus(500, 'InternalError', error instanceof Error ? error.message : String(error));
     }
@@ -196,7 +204,7 @@ export async function startKubernetesEmulator(
   const intercepts = new RequestIntercepts();
   const requests: RecordedRequest[] = [];
   const api = { store, operator, proxy };
-  const server = await listen(options, { api, token: options.token, intercepts, requests });
+  const server = await listen(options, { api, token: options.token, intercepts, requests, clock });
   const address = server.address() as AddressInfo;
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`,
