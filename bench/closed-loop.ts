@@ -1,5 +1,5 @@
 /**
- * Decision quality on the simulator (design §8): every bundled benchmark scenario runs in the
+ * Decision quality on the simulator (docs/design.md §8): every bundled benchmark scenario runs in the
  * local world (the autoscaler's real cycle over HTTP against the Flink simulator and the
  * Kubernetes emulator), with the AWS Managed Flink CPU rule on a copy of the same job, both
  * measured against the oracle.

@@ -1,6 +1,6 @@
 /**
  * Core benchmark: median time of one `decide()` call for 10-, 100- and 1,000-vertex DAGs with a
- * full 15-minute metric window (design §8 budget: ≤ 1 ms at 10 vertices, ≤ 20 ms at 1,000).
+ * full 15-minute metric window (docs/design.md §8 budget: ≤ 1 ms at 10 vertices, ≤ 20 ms at 1,000).
  */
 import { resolveOptions } from '../lib/config/index.ts';
 import { emptyJobState, type MetricSample } from '../lib/domain/index.ts';

@@ -1,5 +1,5 @@
 /**
- * Lambda bundle size and module init time (design §8: ≤ 1 MB minified per function, init ≤ 150 ms).
+ * Lambda bundle size and module init time (docs/design.md §8: ≤ 1 MB minified per function, init ≤ 150 ms).
  * Bundles each handler with the same esbuild settings as the CDK `AutoscalerFunction` (ESM,
  * node24, minified with names kept, the AWS SDK v3 left to the Lambda runtime), then imports each
  * bundle in a fresh Node process with the environment the construct sets (no run-time source maps,

@@ -14,7 +14,7 @@ const stdout: RedeployOutput = { write: (text) => process.stdout.write(text) };
 /**
  * `fsa redeploy-from-savepoint <namespace/name> --path <uri> --kubeconfig <file>`: sets
  * `spec.job.initialSavepointPath` and a new `savepointRedeployNonce`, so the operator tears the
- * job down and deploys it fresh from that savepoint (flinkdeployment.md §4 step 6). The way
+ * job down and deploys it fresh from that savepoint (docs/flink-resources.md §4 step 6). The way
  * out after a bad rescale or a state-incompatible change; no rollback is possible afterwards.
  */
 export function registerRedeployFromSavepointCommand(

@@ -71,7 +71,7 @@ export interface FlinkAutoscalerProps {
   readonly alarmProps?: Partial<Omit<AutoscalerAlarmsProps, 'serviceName' | 'deadLetterQueue' | 'topic'>>;
   /**
    * Deployment-wide `flinkConfiguration`-style defaults (e.g. `job.autoscaler.target.utilization`),
-   * applied between the built-in defaults and each resource's own keys (design §3).
+   * applied between the built-in defaults and each resource's own keys (docs/design.md §3).
    * @default none
    */
   readonly deploymentDefaults?: Readonly<Record<string, string>>;
@@ -171,7 +171,7 @@ export class FlinkAutoscaler extends Construct {
       environment: {
         ...sharedEnvironment,
         [RUNTIME_ENV.queueUrl]: this.jobQueue.queue.queueUrl,
-        // The dispatcher reads the job registry to find jobs to clean up (design §9.1).
+        // The dispatcher reads the job registry to find jobs to clean up (docs/design.md §9.1).
         [RUNTIME_ENV.tableName]: this.stateTable.table.tableName,
       },
     });
@@ -312,7 +312,7 @@ export class FlinkAutoscaler extends Construct {
     const table = this.stateTable.table;
     this.worker.role.addToPrincipalPolicy(
       new PolicyStatement({
-        // Exactly what the state store does (design §5): read state and the sample window, conditional
+        // Exactly what the state store does (docs/design.md §5): read state and the sample window, conditional
         // writes of state, samples, events and the lease, and releasing the lease.
         actions: [
           'dynamodb:GetItem',

@@ -9,7 +9,7 @@ export const RUNTIME_ENV = {
   queueUrl: 'FSA_QUEUE_URL',
   /** JSON array of {@link ClusterEnvironmentEntry}. */
   clusters: 'FSA_CLUSTERS',
-  /** JSON object of deployment-wide `flinkConfiguration` defaults (design §3 precedence). */
+  /** JSON object of deployment-wide `flinkConfiguration` defaults (docs/design.md §3 precedence). */
   deploymentDefaults: 'FSA_DEPLOYMENT_DEFAULTS',
   /** Interval of the dispatcher's schedule in ms (the cycles' cadence; sizes the window's look-back). */
   cadenceMs: 'FSA_CADENCE_MS',

@@ -1,6 +1,6 @@
 /**
  * Turns one cycle's raw Flink observation into the compact window sample the evaluator works on
- * (spec/autoscaler-algorithm.md §2.4, Java `ScalingMetrics` + `ScalingMetricCollector`).
+ * (docs/algorithm.md §2.4, Java `ScalingMetrics` + `ScalingMetricCollector`).
  */
 import type { AutoscalerOptions } from '../config/index.ts';
 import type {
@@ -25,7 +25,7 @@ const ZERO_AGGREGATES = { min: 0, max: 0, avg: 0, sum: 0 } as const;
 
 /**
  * What a FINISHED vertex reports: Flink stops updating its metrics, so the collector substitutes
- * zeros for every metric and IO counter (spec §2.4, first sentence). A finished source then has
+ * zeros for every metric and IO counter (docs/algorithm.md §2.4, first sentence). A finished source then has
  * input rate 0, hence OBSERVED_TPR = +∞.
  */
 const FINISHED_VERTEX_METRICS: RawVertexMetrics = {
@@ -43,7 +43,7 @@ const FINISHED_VERTEX_METRICS: RawVertexMetrics = {
 };
 
 /**
- * Computes the window sample of one cycle (spec §2.4). `window` holds the samples collected so
+ * Computes the window sample of one cycle (docs/algorithm.md §2.4). `window` holds the samples collected so
  * far (oldest first, already cleared if the job restarted; see `clearHistoryIfRestarted`); it is
  * only read for the OBSERVED_TPR fallback average. The sample's timestamp is `raw.collectedAtMs`.
  *
@@ -83,7 +83,7 @@ export function computeSample(
 
 /**
  * Vertices without a usable busy-time metric this cycle: their LOAD is unknown, so they are
- * excluded from scaling for this cycle (appended to `vertex.exclude.ids`, spec §1.1, §2.4).
+ * excluded from scaling for this cycle (appended to `vertex.exclude.ids`, docs/algorithm.md §1.1, §2.4).
  * Returned separately from the sample so the persisted {@link MetricSample} shape stays as
  * declared in the domain. FINISHED vertices are not listed (their busy time counts as 0; they
  * are excluded as finished instead).
@@ -98,7 +98,7 @@ export function verticesWithoutBusyTime(
 }
 
 /**
- * Sample metrics of one vertex from its raw metrics (spec §2.4). Exposed for the vectors that
+ * Sample metrics of one vertex from its raw metrics (docs/algorithm.md §2.4). Exposed for the vectors that
  * check single computations; {@link computeSample} is the normal entry point.
  */
 export function computeVertexSampleMetrics(

@@ -1,5 +1,5 @@
 /**
- * Job-level metrics of one window sample (spec §2.4, "Global"), from TaskManager metrics
+ * Job-level metrics of one window sample (docs/algorithm.md §2.4, "Global"), from TaskManager metrics
  * aggregated across TaskManagers and the JobManager's slot metrics.
  */
 import type { GlobalSampleMetrics, RawJobManagerMetrics, RawTaskManagerMetrics } from '../domain/index.ts';

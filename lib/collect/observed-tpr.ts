@@ -1,5 +1,5 @@
 /**
- * Observed true processing rate of a source (spec §2.4, `OBSERVED_TPR`): while a source is
+ * Observed true processing rate of a source (docs/algorithm.md §2.4, `OBSERVED_TPR`): while a source is
  * catching up on a backlog, what it actually ingests is its processing capacity, scaled up by the
  * fraction of time it was not back-pressured.
  */
@@ -33,7 +33,7 @@ export interface ObservedTprInputs {
 }
 
 /**
- * OBSERVED_TPR of one source sample (spec §2.4):
+ * OBSERVED_TPR of one source sample (docs/algorithm.md §2.4):
  * - input rate NaN → NaN (not recorded);
  * - input rate 0 → +∞ (nothing arrives, so any capacity suffices and scale-down is allowed);
  * - catching up (`lag ≥ lagThresholdSeconds × r`) and not fully back-pressured → `r / (1 − bp/1000)`;

@@ -1,5 +1,5 @@
 /**
- * Excluded periods (`job.autoscaler.excluded.periods`, spec §5.2): time windows in which scaling is
+ * Excluded periods (`job.autoscaler.excluded.periods`, docs/algorithm.md §5.2): time windows in which scaling is
  * evaluated and reported but never executed.
  *
  * Each entry is one of
@@ -8,7 +8,7 @@
  * - `daily && cron` (exactly one of each; the instant must be inside both).
  *
  * An instant is excluded when any entry contains it. Unlike the operator, which uses the JVM
- * default zone of its pod (spec §11 #16), every entry is evaluated in an explicit IANA time zone.
+ * default zone of its pod (docs/algorithm.md §11 #16), every entry is evaluated in an explicit IANA time zone.
  *
  * Cron matching is delegated to `croner`; this module only translates Quartz syntax into croner's
  * (Quartz weekday numbering, `L` as a day-of-week, seconds/year fields) and rejects what Quartz

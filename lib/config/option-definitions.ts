@@ -94,7 +94,7 @@ const HOUR = 3_600_000;
 const MB = 1024 * 1024;
 
 /**
- * Every option, in the order of spec §1 (which is also the Java validator's order for ranges).
+ * Every option, in the order of docs/algorithm.md §1 (which is also the Java validator's order for ranges).
  */
 export const OPTION_DEFINITIONS = [
   // ---- §1.1 core / control

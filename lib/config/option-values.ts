@@ -1,5 +1,5 @@
 /**
- * Resolved values of every option the autoscaler reads (spec/autoscaler-algorithm.md §1.1–1.8,
+ * Resolved values of every option the autoscaler reads (docs/algorithm.md §1.1–1.8,
  * plus this project's extensions marked as such). Durations are milliseconds, memory sizes bytes,
  * fractions 0..1. `undefined` means "not set" for options without a default.
  */

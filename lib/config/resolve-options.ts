@@ -128,7 +128,7 @@ function parseValue(def: OptionDefinition, key: string, text: string): unknown {
 }
 
 /**
- * The Java validator checks ranges in this order (spec §1.10) and reports the first failure;
+ * The Java validator checks ranges in this order (docs/algorithm.md §1.10) and reports the first failure;
  * options with ranges that it does not check come after, in declaration order.
  */
 const JAVA_VALIDATION_ORDER: readonly OptionName[] = [
@@ -160,7 +160,7 @@ function formatBound(value: number | undefined, side: 'min' | 'max'): string {
 }
 
 /**
- * Range checks in the Java validator's order (spec §1.10), with its message format, plus the
+ * Range checks in the Java validator's order (docs/algorithm.md §1.10), with its message format, plus the
  * operator webhook's window check and excluded-period parsing.
  */
 function validateOptions(options: AutoscalerOptions): void {

@@ -1,5 +1,5 @@
 /**
- * One autoscaler cycle for one job, in the fixed order of design §1:
+ * One autoscaler cycle for one job, in the fixed order of docs/design.md §1:
  * lease → observe → collect → load → decide → review → persist → realize → report
  * (→ retire when the job is no longer managed). Each step is a module in ./steps/.
  *

@@ -1,5 +1,5 @@
 /**
- * `decide`: the one pure entry point of the autoscaler core (design §1 step 5). Everything a
+ * `decide`: the one pure entry point of the autoscaler core (docs/design.md §1 step 5). Everything a
  * scale-job run, the CLI and the local world do between loading state and persisting it.
  */
 import type { AutoscalerOptions } from '../config/index.ts';
@@ -35,7 +35,7 @@ import { type PlanMemoryResult, planMemory } from '../tune/plan-memory.ts';
 import { type ExecuteScalingOutput, executeScaling } from './execute-scaling.ts';
 import { hashText } from './scaling-report.ts';
 
-/** The deployed schedule's interval (design §1: EventBridge Scheduler, rate 1 minute). */
+/** The deployed schedule's interval (docs/design.md §1: EventBridge Scheduler, rate 1 minute). */
 export const DEFAULT_CADENCE_MS = 60_000;
 
 /** Everything one decision needs. Plain data: the caller loads it, `decide` never does I/O. */
@@ -61,7 +61,7 @@ export interface DecideInput {
   readonly clusterCapacity?: ClusterCapacitySnapshot;
   /**
    * Whether memory tuning applies to this job (default true). False for FlinkSessionJobs: the
-   * session cluster owns the TaskManagers (design §4).
+   * session cluster owns the TaskManagers (docs/design.md §4).
    */
   readonly memoryTuning?: boolean;
 }
@@ -77,7 +77,7 @@ export interface DecideOutput {
   readonly samples: MetricSample[];
   readonly report: DecisionReport;
   /**
-   * TaskManager memory plan of this cycle (spec §7), computed on every full-window evaluation;
+   * TaskManager memory plan of this cycle (docs/algorithm.md §7), computed on every full-window evaluation;
    * `applied` only with `memory.tuning.enabled` and a scaling. Absent when not evaluated, for
    * session jobs, or when it could not be made (`memoryPlanSkippedReason` says why).
    */
@@ -93,9 +93,9 @@ export interface DecideOutput {
  * 1. **New job id** (redeploy): metric samples of the previous job are dropped (its counters
  *    restarted) and so are pending delayed scale-downs (recommendations made on the previous
  *    job's load). Kept, because they still apply: scaling history and scaling records (a scaling
- *    that redeployed the job is exactly the restart to measure, spec §6), parallelism and memory
+ *    that redeployed the job is exactly the restart to measure, docs/algorithm.md §6), parallelism and memory
  *    overrides (the realizer applies them to every deployment), memory history.
- * 2. Trim history and scaling records (spec §4.7, §6), compute the sample (§2.4), update the
+ * 2. Trim history and scaling records (docs/algorithm.md §4.7, §6), compute the sample (§2.4), update the
  *    window (§2.5), measure the last scaling's restart, compute the restart time.
  * 3. **not-ready** with fewer than 2 samples; with ≥ 2 samples but a window that is not full the
  *    evaluation is still reported (RECOMMENDED_PARALLELISM unset) but nothing is decided.
@@ -259,7 +259,7 @@ function decideScaling(
     ...(input.clusterCapacity ? { clusterCapacity: input.clusterCapacity } : {}),
   });
 
-  // Memory tuning (spec §7). Unlike the operator (weakness #4) the plan is made on every
+  // Memory tuning (docs/algorithm.md §7). Unlike the operator (weakness #4) the plan is made on every
   // evaluation, for the parallelism this cycle recommends, so waste is visible before any rescale.
   // It is applied, as in the operator, only together with a scaling: a memory-only change would
   // restart the job on its own. The capacity and quota guards above use the untuned TaskManager

@@ -1,4 +1,4 @@
-/** Input and output of the scaling executor (spec §5.1 steps 2–11). */
+/** Input and output of the scaling executor (docs/algorithm.md §5.1 steps 2–11). */
 import type { AutoscalerOptions } from '../config/index.ts';
 import type {
   AutoscalerEvent,
@@ -19,17 +19,17 @@ import type {
 export interface ExecuteScalingInput {
   readonly options: AutoscalerOptions;
   readonly topology: JobTopology;
-  /** Evaluated metrics of a full window (spec §3). */
+  /** Evaluated metrics of a full window (docs/algorithm.md §3). */
   readonly evaluated: EvaluatedMetrics;
-  /** Scaling history, already trimmed (spec §4.7). */
+  /** Scaling history, already trimmed (docs/algorithm.md §4.7). */
   readonly scalingHistory: JobState['scalingHistory'];
-  /** Pending delayed scale-downs per vertex (spec §4.6). */
+  /** Pending delayed scale-downs per vertex (docs/algorithm.md §4.6). */
   readonly delayedScaleDown: JobState['delayedScaleDown'];
-  /** Restart time of the capacity formula (spec §6), ms. */
+  /** Restart time of the capacity formula (docs/algorithm.md §6), ms. */
   readonly restartTimeMs: number;
   /** The cycle's time, epoch ms. */
   readonly nowMs: number;
-  /** Vertices excluded for this cycle only, e.g. those without a busy-time metric (spec §2.4). */
+  /** Vertices excluded for this cycle only, e.g. those without a busy-time metric (docs/algorithm.md §2.4). */
   readonly runtimeExcludedVertexIds?: readonly VertexId[];
   readonly taskManager?: TaskManagerResources;
   /** Cluster capacity for the capacity guard; absent = check disabled. */
@@ -45,9 +45,9 @@ export interface ExecuteScalingOutput {
   readonly events: AutoscalerEvent[];
   /** The vertices the scaling changes (empty when balanced). */
   readonly summaries: Record<VertexId, ParallelismChange>;
-  /** `evaluated` with RECOMMENDED_PARALLELISM set for every vertex (spec §5.1 step 6). */
+  /** `evaluated` with RECOMMENDED_PARALLELISM set for every vertex (docs/algorithm.md §5.1 step 6). */
   readonly evaluated: EvaluatedMetrics;
-  /** Every evaluated vertex → parallelism; only filled when `action === 'scale'` (spec §5.3). */
+  /** Every evaluated vertex → parallelism; only filled when `action === 'scale'` (docs/algorithm.md §5.3). */
   readonly parallelismOverrides: Record<VertexId, number>;
   /** History with the executed scaling appended (unchanged unless `scale`). */
   readonly scalingHistory: Record<VertexId, readonly ScalingSummary[]>;

@@ -1,5 +1,5 @@
 /**
- * The scaling executor (spec §5.1 steps 2–11, Java `ScalingExecutor.execute`): from evaluated
+ * The scaling executor (docs/algorithm.md §5.1 steps 2–11, Java `ScalingExecutor.execute`): from evaluated
  * metrics to per-vertex decisions, job-level guards and the scaling to apply. Pure; `decide`
  * wraps it with the metric window and the job state.
  */
@@ -21,7 +21,7 @@ import { decideVertices, finalDecision, withRecommendedParallelism } from './ver
 export type { ExecuteScalingInput, ExecuteScalingOutput } from './execute-scaling-types.ts';
 
 /**
- * Decides the scaling of one job from its evaluated metrics (spec §5.1):
+ * Decides the scaling of one job from its evaluated metrics (docs/algorithm.md §5.1):
  * 1. per vertex the target parallelism (§4.1) unless the vertex is excluded (configured ids,
  *    FINISHED, no busy time), which keeps its parallelism;
  * 2. the summary: changed vertices, or none if no change is outside its utilization bound;
@@ -87,7 +87,7 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
     events: [...events, scalingReportEvent(entries, undefined, options)],
     scalingHistory: appendScalingHistory(decided.scalingHistory, entries, vertices, options, input.nowMs),
     parallelismOverrides: parallelismOverridesFor(topology, evaluated, newParallelismOf),
-    // Spec §4.6: every pending scale-down is void once a scaling is executed.
+    // docs/algorithm.md §4.6: every pending scale-down is void once a scaling is executed.
     delayedScaleDown: {},
   });
 }
@@ -114,7 +114,7 @@ function outputOf(job: DecidedJob, execution: GuardedExecution): ExecuteScalingO
 }
 
 /**
- * The guards after memory pressure, in order (spec §5.1 steps 7 and 9): configuration first, then
+ * The guards after memory pressure, in order (docs/algorithm.md §5.1 steps 7 and 9): configuration first, then
  * cluster capacity and quota. Memory tuning (§7) runs before the resource checks in the operator
  * so the checks see the tuned TaskManager size; the lead wires `planMemory` in `decide`, which
  * then passes the tuned memory in `taskManager.memoryBytes`.
@@ -144,8 +144,8 @@ function scalingGuards(
  * TaskManagers before and after the change. With the slot sharing group of every vertex known,
  * from the groups (rounded up, see `countTaskManagers`). Without them (older Flink versions do not
  * report groups) the JobManager's used-slot count tells whether slots are shared, as in the
- * operator's estimate (spec §7.6); when that count is missing too, Flink's default (one shared
- * group) is assumed rather than the operator's "0 slots used" (spec §11 #24).
+ * operator's estimate (docs/algorithm.md §7.6); when that count is missing too, Flink's default (one shared
+ * group) is assumed rather than the operator's "0 slots used" (docs/algorithm.md §11 #24).
  */
 function taskManagerCounts(
   topology: JobTopology,

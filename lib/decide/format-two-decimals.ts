@@ -2,7 +2,7 @@
  * Formats a number like Java's `String.format("%.2f", x)` with a `.` separator: two decimals,
  * rounded half-up on the number's shortest decimal representation (Java rounds `1.005` to `1.01`,
  * where `Number.prototype.toFixed` gives `1.00`), and `Infinity`, `-Infinity`, `NaN` spelled out.
- * The ScalingReport text (spec §5.4) is parsed back by tools, so the format must match exactly.
+ * The ScalingReport text (docs/algorithm.md §5.4) is parsed back by tools, so the format must match exactly.
  */
 export function formatTwoDecimals(value: number): string {
   if (Number.isNaN(value)) return 'NaN';

@@ -1,5 +1,5 @@
 /**
- * What an executed scaling leaves behind (spec §5.1 steps 10–11, §5.3): the ScalingReport
+ * What an executed scaling leaves behind (docs/algorithm.md §5.1 steps 10–11, §5.3): the ScalingReport
  * entries, the history entries the next cycles judge it by, and the parallelism overrides.
  */
 import type { AutoscalerOptions } from '../config/index.ts';
@@ -29,7 +29,7 @@ export function reportEntries(
       currentParallelism: change.currentParallelism,
       newParallelism: change.newParallelism,
       trueProcessingRateAvg: tpr,
-      // EXPECTED_PROCESSING_RATE = TPR / cur × new (spec §4.5) when the vertex did not set it.
+      // EXPECTED_PROCESSING_RATE = TPR / cur × new (docs/algorithm.md §4.5) when the vertex did not set it.
       expectedProcessingRate: Number.isNaN(decision.expectedProcessingRate)
         ? (tpr / change.currentParallelism) * change.newParallelism
         : decision.expectedProcessingRate,
@@ -91,7 +91,7 @@ function catchUpPart(
   return Number.isFinite(part) ? part : 0;
 }
 
-/** Spec §5.3: an override for every evaluated vertex, changed or not. */
+/** docs/algorithm.md §5.3: an override for every evaluated vertex, changed or not. */
 export function parallelismOverridesFor(
   topology: JobTopology,
   evaluated: EvaluatedMetrics,

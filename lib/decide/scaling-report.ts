@@ -15,17 +15,17 @@ export interface ScalingReportEntry {
   readonly targetDataRateAvg: number;
 }
 
-/** Header of a report for a scaling that is executed (spec §5.1 step 11). */
+/** Header of a report for a scaling that is executed (docs/algorithm.md §5.1 step 11). */
 export const SCALING_ENABLED_HEADER = 'Scaling execution enabled, begin scaling vertices:';
 
-/** Start of the header of a report for a scaling that a configuration blocks (spec §5.1 step 7). */
+/** Start of the header of a report for a scaling that a configuration blocks (docs/algorithm.md §5.1 step 7). */
 export const SCALING_DISABLED_HEADER_PREFIX = 'Scaling execution disabled by config ';
 
 /** Event message key of every ScalingReport (the operator's `ScalingExecutor`). */
 export const SCALING_REPORT_KEY = 'ScalingExecutor';
 
 /**
- * One report entry, exactly as the operator prints it (spec §5.4):
+ * One report entry, exactly as the operator prints it (docs/algorithm.md §5.4):
  * `{ Vertex ID <id> | Parallelism <cur> -> <new> | Processing capacity <tpr> -> <epr> | Target data rate <tdr>}`.
  */
 export function formatScalingReportEntry(entry: ScalingReportEntry): string {
@@ -48,7 +48,7 @@ export interface ScalingBlockedBy {
 }
 
 /**
- * The ScalingReport event (spec §5.4). Executed scalings are never de-duplicated; a blocked
+ * The ScalingReport event (docs/algorithm.md §5.4). Executed scalings are never de-duplicated; a blocked
  * report is de-duplicated within `scaling.event.interval` on the parallelism changes it lists
  * (the operator hashes the `vertex: Parallelism a -> b` map), so an unchanged recommendation is
  * reported once per interval while a new one is reported at once.

@@ -1,7 +1,7 @@
 import type { ParallelismChange, VertexId } from '../domain/index.ts';
 
 /**
- * Which vertices a scaling changes (spec §5.1 steps 3–5). Vertices in `excluded` (configured
+ * Which vertices a scaling changes (docs/algorithm.md §5.1 steps 3–5). Vertices in `excluded` (configured
  * `vertex.exclude.ids`, FINISHED vertices, vertices without busy time) never take part. If no
  * changed vertex is outside its utilization bound the job counts as balanced and the result is
  * empty: in-band changes alone (e.g. a delayed scale-down maturing) never trigger a restart. Once

@@ -18,7 +18,7 @@ export interface TaskManagerCount {
  * TaskManagers needed to run every vertex of `topology` at `parallelismOf(vertex)`: a slot
  * sharing group needs as many slots as its widest vertex, and the groups are added up.
  *
- * IMPROVEMENT over the operator's quota check (spec §5.1 step 9, §11 #3), which sums only the
+ * IMPROVEMENT over the operator's quota check (docs/algorithm.md §5.1 step 9, §11 #3), which sums only the
  * vertices being rescaled and divides with integer division (1 slot at 2 slots per TaskManager =
  * 0 TaskManagers): every vertex counts and the TaskManager count is rounded up, as the
  * cluster-capacity check does.

@@ -1,5 +1,5 @@
 /**
- * The per-vertex step of the scaling executor (spec §5.1 steps 2–6): every vertex's decision,
+ * The per-vertex step of the scaling executor (docs/algorithm.md §5.1 steps 2–6): every vertex's decision,
  * excluded vertices included, and how the job-level selection leaves each of them.
  */
 import type { AutoscalerOptions } from '../config/index.ts';
@@ -38,7 +38,7 @@ export interface VertexDecisions {
 }
 
 /**
- * Decides every vertex (spec §4.1) unless it is excluded (configured ids, FINISHED, no busy time
+ * Decides every vertex (docs/algorithm.md §4.1) unless it is excluded (configured ids, FINISHED, no busy time
  * or no metrics), which keeps its parallelism.
  */
 export function decideVertices(input: ExecuteScalingInput): VertexDecisions {
@@ -169,7 +169,7 @@ export function finalDecision(
   };
 }
 
-/** Spec §5.1 step 6: RECOMMENDED_PARALLELISM = new parallelism, or the current one. */
+/** docs/algorithm.md §5.1 step 6: RECOMMENDED_PARALLELISM = new parallelism, or the current one. */
 export function withRecommendedParallelism(
   evaluated: EvaluatedMetrics,
   topology: JobTopology,

@@ -1,6 +1,6 @@
 /**
  * An event the autoscaler emits, with the operator's reasons so users who know the built-in
- * autoscaler recognise them (spec §5.4). Reported as a Kubernetes Event on the resource and in
+ * autoscaler recognise them (docs/algorithm.md §5.4). Reported as a Kubernetes Event on the resource and in
  * the DynamoDB event log.
  */
 export type AutoscalerEventReason =
@@ -21,7 +21,7 @@ export type AutoscalerEventReason =
 /** Kubernetes Event type: `Warning` for what needs a user's attention, `Normal` otherwise. */
 export type AutoscalerEventType = 'Normal' | 'Warning';
 
-/** One event the autoscaler reports (Kubernetes Event and event log), like the operator's (spec §5.4). */
+/** One event the autoscaler reports (Kubernetes Event and event log), like the operator's (docs/algorithm.md §5.4). */
 export interface AutoscalerEvent {
   readonly reason: AutoscalerEventReason;
   readonly type: AutoscalerEventType;

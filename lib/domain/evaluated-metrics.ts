@@ -14,11 +14,11 @@ export interface EvaluatedMetric {
 /** Evaluated metrics of one vertex. Absent keys are not applicable to that vertex. */
 export type EvaluatedVertexMetrics = Partial<Record<EvaluatedVertexMetricName, EvaluatedMetric>>;
 
-/** Result of the evaluation stage for a whole job (spec §3). */
+/** Result of the evaluation stage for a whole job (docs/algorithm.md §3). */
 export interface EvaluatedMetrics {
   readonly vertices: Readonly<Record<VertexId, EvaluatedVertexMetrics>>;
   readonly global: Partial<Record<EvaluatedGlobalMetricName, EvaluatedMetric>>;
-  /** Job-level backlog flag (spec §3.1): widens the no-scaling band. */
+  /** Job-level backlog flag (docs/algorithm.md §3.1): widens the no-scaling band. */
   readonly processingBacklog: boolean;
   /**
    * Extension (step-aware target rate): the vertices whose scale-up may be sized for a recent

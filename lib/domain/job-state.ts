@@ -35,7 +35,7 @@ export interface ScalingSummary {
   readonly shortfallCheckDue?: boolean;
 }
 
-/** One executed scaling of the job, for restart-time tracking (Java `ScalingRecord`, spec §6). */
+/** One executed scaling of the job, for restart-time tracking (Java `ScalingRecord`, docs/algorithm.md §6). */
 export interface ScalingRecord {
   /** Epoch ms when the scaling was decided. */
   readonly startMs: number;
@@ -43,14 +43,14 @@ export interface ScalingRecord {
   readonly restartDurationMs?: number;
 }
 
-/** One pending scale-down recommendation (spec §4.6). */
+/** One pending scale-down recommendation (docs/algorithm.md §4.6). */
 export interface DelayedRecommendation {
   readonly triggerTimeMs: number;
   readonly parallelism: number;
   readonly outsideUtilizationBound: boolean;
 }
 
-/** Pending delayed scale-down of one vertex (spec §4.6). */
+/** Pending delayed scale-down of one vertex (docs/algorithm.md §4.6). */
 export interface DelayedScaleDownState {
   /** Epoch ms of the first scale-down trigger since the state was last cleared. */
   readonly firstTriggerTimeMs: number;

@@ -2,7 +2,7 @@ import type { ConfigChanges } from './job-state.ts';
 
 /**
  * The TaskManager memory pools of Flink's memory model (Flink 1.20, spec
- * autoscaler-algorithm.md §7.1). Heap is the JVM heap (framework heap + task heap).
+ * docs/algorithm.md §7.1). Heap is the JVM heap (framework heap + task heap).
  */
 export type MemoryPoolName =
   | 'heap'
@@ -30,7 +30,7 @@ export interface MemoryPoolPlan {
   readonly beforeBytes: number;
   /**
    * Size Flink derives from the produced configuration, bytes. Can differ from the planned size
-   * by the 3-decimal rounding of the fraction options (managed, JVM overhead; spec §7.3).
+   * by the 3-decimal rounding of the fraction options (managed, JVM overhead; docs/algorithm.md §7.3).
    */
   readonly afterBytes: number;
   /** Size the plan computed before the configuration was rendered, bytes. */
@@ -41,7 +41,7 @@ export interface MemoryPoolPlan {
   readonly why: string;
 }
 
-/** New TaskManager memory for the resource spec (spec §7.7). */
+/** New TaskManager memory for the resource spec (docs/algorithm.md §7.7). */
 export interface TaskManagerMemorySpecChange {
   /** Which spec field is written (the one the memory was read from). */
   readonly field:

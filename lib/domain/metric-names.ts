@@ -3,7 +3,7 @@
  * CloudWatch metrics, events and stored samples read the same as the operator's.
  */
 
-/** Per-vertex metrics computed at collection time and stored in each window sample (spec §2.4). */
+/** Per-vertex metrics computed at collection time and stored in each window sample (docs/algorithm.md §2.4). */
 export type VertexSampleMetricName =
   | 'LAG'
   | 'LOAD'
@@ -13,7 +13,7 @@ export type VertexSampleMetricName =
   | 'OBSERVED_TPR'
   | 'ACCUMULATED_BUSY_TIME';
 
-/** Per-job (global) metrics stored in each window sample (spec §2.4). */
+/** Per-job (global) metrics stored in each window sample (docs/algorithm.md §2.4). */
 export type GlobalSampleMetricName =
   | 'HEAP_MAX_USAGE_RATIO'
   | 'GC_PRESSURE'
@@ -22,7 +22,7 @@ export type GlobalSampleMetricName =
   | 'METASPACE_MEMORY_USED'
   | 'NUM_TASK_SLOTS_USED';
 
-/** Per-vertex evaluated metrics (spec §3.4, §8.2). */
+/** Per-vertex evaluated metrics (docs/algorithm.md §3.4, §8.2). */
 export type EvaluatedVertexMetricName =
   | 'LOAD'
   | 'TRUE_PROCESSING_RATE'
@@ -37,5 +37,5 @@ export type EvaluatedVertexMetricName =
   | 'SCALE_DOWN_RATE_THRESHOLD'
   | 'EXPECTED_PROCESSING_RATE';
 
-/** Global evaluated metrics (spec §3.7). */
+/** Global evaluated metrics (docs/algorithm.md §3.7). */
 export type EvaluatedGlobalMetricName = GlobalSampleMetricName;

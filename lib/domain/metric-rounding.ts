@@ -1,5 +1,5 @@
 /**
- * Rounding of metric values as the Flink autoscaler stores them (spec/autoscaler-algorithm.md
+ * Rounding of metric values as the Flink autoscaler stores them (docs/algorithm.md
  * §2.4): samples, evaluated metrics and the stored state all round the same way.
  */
 const DECIMAL_PATTERN = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
@@ -58,7 +58,7 @@ export function roundOnDecimalText(x: number, places: number): number {
 }
 
 /**
- * Rounds a metric value as the Flink autoscaler stores it (spec §2.4): half-up to 3 decimals,
+ * Rounds a metric value as the Flink autoscaler stores it (docs/algorithm.md §2.4): half-up to 3 decimals,
  * but a value that would round to 0 is kept unrounded, so a small positive rate never becomes 0
  * (which would read as "idle" and make the true processing rate infinite). NaN and ±∞ pass through.
  */

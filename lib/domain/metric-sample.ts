@@ -15,7 +15,7 @@ export interface MetricAggregates {
 /**
  * What the collector read from Flink for one vertex in one cycle, before any autoscaler math.
  * Every field is optional because Flink versions and sources differ; the pure code decides what
- * a missing value means (spec §2.3–2.4).
+ * a missing value means (docs/algorithm.md §2.3–2.4).
  */
 export interface RawVertexMetrics {
   /** Execution state FINISHED: all metrics are treated as zero. */
@@ -94,7 +94,7 @@ export type GlobalSampleMetrics = Partial<Record<GlobalSampleMetricName, number>
 
 /**
  * One compact sample of the metric window (Java `CollectedMetrics`), computed from
- * {@link RawJobMetrics} at collection time (spec §2.4) and persisted once per cycle.
+ * {@link RawJobMetrics} at collection time (docs/algorithm.md §2.4) and persisted once per cycle.
  */
 export interface MetricSample {
   /** Epoch ms of collection. */

@@ -1,12 +1,12 @@
 /**
- * What the autoscaler owns in a Flink resource's spec (design §4): the only keys it writes, the
+ * What the autoscaler owns in a Flink resource's spec (docs/design.md §4): the only keys it writes, the
  * only ones a policy hook may change and the ones it takes back when a job opts out with
  * `on-disable: restore`. One home, so the realizer, the policy review, the restore and the
  * simulated operator cannot disagree about them.
  */
 import type { VertexId } from './topology.ts';
 
-/** The Flink key holding per-vertex parallelism, `vertex:parallelism,…` (flinkdeployment.md §2.1). */
+/** The Flink key holding per-vertex parallelism, `vertex:parallelism,…` (docs/flink-resources.md §2.1). */
 export const PARALLELISM_OVERRIDES_KEY = 'pipeline.jobvertex-parallelism-overrides';
 
 /** Prefix of the TaskManager memory keys memory tuning writes (FlinkDeployment only). */

@@ -1,6 +1,6 @@
 /**
  * The label and annotations through which users steer the autoscaler on a FlinkDeployment or
- * FlinkSessionJob (design §4). Declared once: the adapters, the CLI and the simulated world read
+ * FlinkSessionJob (docs/design.md §4). Declared once: the adapters, the CLI and the simulated world read
  * the same names.
  */
 

@@ -24,7 +24,7 @@ export interface NodeCapacity {
   readonly freeMemoryBytes: number;
   /**
    * TaskManagers of the job being decided that run on this node. Their resources are released
-   * before the new TaskManagers are placed (spec §9.2). Absent = unknown: only TaskManagers added
+   * before the new TaskManagers are placed (docs/algorithm.md §9.2). Absent = unknown: only TaskManagers added
    * on top of the current ones are placed.
    */
   readonly jobTaskManagers?: number;
@@ -40,7 +40,7 @@ export interface ExpandableNodeGroup {
 }
 
 /**
- * Snapshot of cluster capacity for the executor's capacity guard (spec §5.1 step 9, design §4).
+ * Snapshot of cluster capacity for the executor's capacity guard (docs/algorithm.md §5.1 step 9, docs/design.md §4).
  * Absent = the check is disabled.
  */
 export interface ClusterCapacitySnapshot {

@@ -1,5 +1,5 @@
 /**
- * Arithmetic over a series of samples (spec/autoscaler-algorithm.md §2.5 rate and average): what
+ * Arithmetic over a series of samples (docs/algorithm.md §2.5 rate and average): what
  * the collect stage (observed-TPR fallback) and the evaluation read from the metric window. All
  * functions are pure; a metric missing from a sample counts as NaN.
  */
@@ -22,7 +22,7 @@ export function globalMetricValue(sample: MetricSample, metric: GlobalSampleMetr
 }
 
 /**
- * Per-second rate of a cumulative counter over the window (spec §2.5):
+ * Per-second rate of a cumulative counter over the window (docs/algorithm.md §2.5):
  *
  *     1000 × (last − first) / max(1, ts_last − ts_first)
  *
@@ -72,7 +72,7 @@ export function globalCounterRate(samples: readonly MetricSample[], metric: Glob
 }
 
 /**
- * Window average of a vertex metric (spec §2.5): NaN values are skipped; ±∞ values are skipped
+ * Window average of a vertex metric (docs/algorithm.md §2.5): NaN values are skipped; ±∞ values are skipped
  * but remembered. With no finite value the result is +∞ if an infinite one was seen (e.g. an
  * idle source's observed TPR), else NaN; with fewer than `minObservations` finite values it is NaN.
  */

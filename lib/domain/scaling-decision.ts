@@ -29,13 +29,13 @@ export type VertexLimitReason =
   | 'shortfall-correction'; // extension: one more scale-up when the last one fell short of its expected rate
 
 /**
- * Result of the per-vertex parallelism computation (Java `ParallelismChange`, spec §4.1). A "no
+ * Result of the per-vertex parallelism computation (Java `ParallelismChange`, docs/algorithm.md §4.1). A "no
  * change" result has `newParallelism === currentParallelism` and `outsideUtilizationBound` false.
  */
 export interface ParallelismChange {
   readonly currentParallelism: number;
   readonly newParallelism: number;
-  /** Whether the change was recommended with TPR outside the no-scaling band (spec §3.6). */
+  /** Whether the change was recommended with TPR outside the no-scaling band (docs/algorithm.md §3.6). */
   readonly outsideUtilizationBound: boolean;
   readonly noChange: boolean;
 }
@@ -48,7 +48,7 @@ export interface VertexDecision {
   readonly recommendedParallelism: number;
   /** True when the recommendation differs from the current parallelism and is part of the decision. */
   readonly changed: boolean;
-  /** Whether TPR lies outside the no-scaling band (spec §3.6). */
+  /** Whether TPR lies outside the no-scaling band (docs/algorithm.md §3.6). */
   readonly outsideUtilizationBound: boolean;
   readonly trueProcessingRateAvg: number;
   readonly targetDataRateAvg: number;
@@ -66,7 +66,7 @@ export interface VertexDecision {
   readonly why: string;
 }
 
-/** Outcome of the job-level guards (spec §5.1), in the order they ran. */
+/** Outcome of the job-level guards (docs/algorithm.md §5.1), in the order they ran. */
 export interface GuardOutcome {
   readonly guard:
     | 'window'
@@ -105,7 +105,7 @@ export interface DecisionReport {
   readonly events: readonly AutoscalerEvent[];
   /** Restart time used in the capacity formula (ms), from tracking or `restart.time`. */
   readonly restartTimeMs: number;
-  /** Whether the metric window is full (spec §2.5). */
+  /** Whether the metric window is full (docs/algorithm.md §2.5). */
   readonly windowFull: boolean;
   /** Number of samples in the window after this cycle. */
   readonly windowSampleCount: number;

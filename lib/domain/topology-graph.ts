@@ -2,7 +2,7 @@
  * The one home of the graph algorithms over a job's vertices: outputs (the plan only lists
  * inputs), a topological order (Kahn's algorithm) and the lookups the evaluator indexes once per
  * evaluation. The Flink REST parser orders the plan it reads and the evaluator evaluates every
- * vertex after its inputs (spec §2.2, §3); a graph that cannot be ordered throws
+ * vertex after its inputs (docs/algorithm.md §2.2, §3); a graph that cannot be ordered throws
  * {@link InvalidTopologyError}, which the parser turns into its own "corrupt response" error.
  */
 import { FieldError } from './field-error.ts';

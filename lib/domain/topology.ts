@@ -1,6 +1,6 @@
 /**
  * Job graph as the autoscaler sees it: one entry per job vertex (a chain of operators),
- * with the edges from the plan of `GET /jobs/{jobId}` (spec/autoscaler-algorithm.md §2.2).
+ * with the edges from the plan of `GET /jobs/{jobId}` (docs/algorithm.md §2.2).
  */
 
 /** Hex JobVertexID (32 characters) in production; symbolic names are allowed in tests. */

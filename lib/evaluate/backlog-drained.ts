@@ -5,13 +5,13 @@ import type { AutoscalerOptions } from '../config/index.ts';
 import type { EvaluatedMetrics, JobTopology } from '../domain/index.ts';
 
 /**
- * True when the job is not processing backlog (spec §3.1) and every source's latest lag is at
+ * True when the job is not processing backlog (docs/algorithm.md §3.1) and every source's latest lag is at
  * most `catch-up.settle.lag-threshold` worth of its input (LAG ≤ threshold s × TARGET_DATA_RATE).
  *
  * The backlog flag alone is not enough: it only trips above `backlog-processing.lag-threshold`
  * (5 min of input by default), far more than a drained job carries. A source whose target rate is
  * unknown (NaN) makes the answer false: "drained" must be shown, never assumed. A missing lag was
- * already evaluated as 0 (spec §3.2).
+ * already evaluated as 0 (docs/algorithm.md §3.2).
  */
 export function isBacklogDrained(
   evaluated: EvaluatedMetrics,

@@ -1,5 +1,5 @@
 /**
- * The evaluation stage (spec/autoscaler-algorithm.md §3.1–3.7, Java `ScalingMetricEvaluator`):
+ * The evaluation stage (docs/algorithm.md §3.1–3.7, Java `ScalingMetricEvaluator`):
  * metric window → per-vertex rates, capacities and thresholds, plus job-level metrics.
  */
 import type { AutoscalerOptions } from '../config/index.ts';
@@ -43,16 +43,16 @@ export {
 
 /** Input of {@link evaluateMetrics}. */
 export interface EvaluateMetricsInput {
-  /** The metric window, oldest first; at least two samples (spec §2.5 step 8). */
+  /** The metric window, oldest first; at least two samples (docs/algorithm.md §2.5 step 8). */
   readonly samples: readonly MetricSample[];
   readonly topology: JobTopology;
   readonly options: AutoscalerOptions;
-  /** Restart time for the capacity formula in ms (see `computeRestartTimeMs`, spec §6). */
+  /** Restart time for the capacity formula in ms (see `computeRestartTimeMs`, docs/algorithm.md §6). */
   readonly restartTimeMs: number;
 }
 
 /**
- * Evaluates the window (spec §3). Vertices are visited in topological order so each non-source
+ * Evaluates the window (docs/algorithm.md §3). Vertices are visited in topological order so each non-source
  * sees its inputs' target and catch-up rates. Per vertex:
  * - sources: TARGET_DATA_RATE (avg) = max(0, rate(NUM_RECORDS_IN) + rate(LAG)), LAG (cur) and
  *   CATCH_UP_DATA_RATE (cur) = LAG / catch-up seconds (0 when catch-up is 0);
@@ -148,7 +148,7 @@ export function evaluateMetrics(input: EvaluateMetricsInput): EvaluatedMetrics {
   };
 }
 
-/** Metrics read from the topology rather than the window (spec §3.4). */
+/** Metrics read from the topology rather than the window (docs/algorithm.md §3.4). */
 function structuralMetrics(vertex: VertexInfo): EvaluatedVertexMetrics {
   return {
     PARALLELISM: currentOnly(vertex.parallelism),

@@ -24,7 +24,7 @@ export class EvaluationInputError extends FieldError {
 
 /**
  * A source's target data rate is NaN: the window has fewer than two samples with its
- * NUM_RECORDS_IN (or LAG) counter, so nothing downstream can be sized (spec §3.2; the Java
+ * NUM_RECORDS_IN (or LAG) counter, so nothing downstream can be sized (docs/algorithm.md §3.2; the Java
  * evaluator throws "Cannot evaluate metrics without ingestion rate information").
  */
 export class MissingIngestionRateError extends EvaluationInputError {

@@ -1,5 +1,5 @@
 /**
- * Evaluated job-level metrics (spec §3.7).
+ * Evaluated job-level metrics (docs/algorithm.md §3.7).
  */
 import type { EvaluatedGlobalMetricName, EvaluatedMetric, MetricSample } from '../domain/index.ts';
 import { globalMetricAverage, globalMetricValue } from '../domain/sample-series.ts';

@@ -1,5 +1,5 @@
 /**
- * How many records a vertex sends along one edge per record it receives (spec §3.2), used to
+ * How many records a vertex sends along one edge per record it receives (docs/algorithm.md §3.2), used to
  * propagate target data rates down the DAG.
  */
 import type { JobTopology, MetricSample, VertexId } from '../domain/index.ts';
@@ -8,7 +8,7 @@ import { EvaluationInputError } from './evaluation-error.ts';
 import { indexTopology, type TopologyIndex } from '../domain/topology-graph.ts';
 
 /**
- * Records/s flowing along the edge `from → to` (spec §3.2), from the most reliable counters
+ * Records/s flowing along the edge `from → to` (docs/algorithm.md §3.2), from the most reliable counters
  * available:
  * 1. `to` has a single input: everything it receives comes from `from`, so its NUM_RECORDS_IN rate;
  * 2. every other input of `to` has `to` as its only output: `to`'s input rate minus what those
@@ -39,7 +39,7 @@ export function computeEdgeDataRate(
 }
 
 /**
- * Output ratio of the edge `from → to` (spec §3.2): edge rate ÷ `from`'s input rate; 0 when
+ * Output ratio of the edge `from → to` (docs/algorithm.md §3.2): edge rate ÷ `from`'s input rate; 0 when
  * `from` receives nothing or the edge rate is not positive (NaN counts as not positive).
  */
 export function computeOutputRatio(

@@ -1,5 +1,5 @@
 /**
- * Job-level "processing backlog" flag (spec §3.1).
+ * Job-level "processing backlog" flag (docs/algorithm.md §3.1).
  */
 import type { AutoscalerOptions } from '../config/index.ts';
 import type { JobTopology, MetricSample } from '../domain/index.ts';
@@ -8,7 +8,7 @@ import { counterRate, vertexMetricValue } from '../domain/sample-series.ts';
 /**
  * True when some source needs more than `backlog-processing.lag-threshold` (whole seconds) to
  * drain its current lag at its window input rate. A catching-up job runs hot by design, so the
- * thresholds widen (spec §3.6) instead of scaling it down. A source without an input rate
+ * thresholds widen (docs/algorithm.md §3.6) instead of scaling it down. A source without an input rate
  * (NaN) does not count; a missing latest LAG counts as 0.
  */
 export function isProcessingBacklog(

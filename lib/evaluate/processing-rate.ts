@@ -1,12 +1,12 @@
 /**
- * Busy time, input rate and true processing rate of a vertex over the window (spec §3.3).
+ * Busy time, input rate and true processing rate of a vertex over the window (docs/algorithm.md §3.3).
  */
 import type { AutoscalerOptions } from '../config/index.ts';
 import type { MetricSample, VertexId } from '../domain/index.ts';
 import { counterRate, metricAverage } from '../domain/sample-series.ts';
 
 /**
- * Busy milliseconds per second of a vertex over the window (spec §3.3). With the AVG aggregator
+ * Busy milliseconds per second of a vertex over the window (docs/algorithm.md §3.3). With the AVG aggregator
  * the accumulated busy-time counter is diffed and divided by the parallelism (true mean over
  * subtasks); with MAX or MIN the window average of LOAD (already the max/min subtask) × 1000.
  */
@@ -23,7 +23,7 @@ export function computeBusyTimeMsPerSecond(
 }
 
 /**
- * Input rate used as the TPR numerator (spec §3.3). AVG pairs the counter rate with the mean
+ * Input rate used as the TPR numerator (docs/algorithm.md §3.3). AVG pairs the counter rate with the mean
  * busy time; MAX/MIN use the window average of the summed `numRecordsInPerSecond` gauge, falling
  * back to the counter rate when that is not finite (sources never have the gauge).
  */
@@ -38,7 +38,7 @@ export function computeTprInputRate(
 }
 
 /**
- * True processing rate (records/s at 100 % busy) of a vertex (spec §3.3):
+ * True processing rate (records/s at 100 % busy) of a vertex (docs/algorithm.md §3.3):
  *
  *     busyTpr = inputRate == 0 ? +∞ : inputRate / (busyMsPerSec / 1000)
  *

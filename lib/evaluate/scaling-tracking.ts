@@ -1,12 +1,12 @@
 /**
- * Restart-time tracking and scaling-history trimming (spec/autoscaler-algorithm.md §6, §4.7;
+ * Restart-time tracking and scaling-history trimming (docs/algorithm.md §6, §4.7;
  * Java `ScalingTracking`, `AutoScalerStateStore` trimming).
  */
 import type { AutoscalerOptions } from '../config/index.ts';
 import type { JobState, JobTopology, ScalingRecord, ScalingSummary, VertexId } from '../domain/index.ts';
 
 /**
- * Restart time fed into the capacity formula (spec §6): with `restart.time-tracking.enabled` and
+ * Restart time fed into the capacity formula (docs/algorithm.md §6): with `restart.time-tracking.enabled` and
  * at least one measured restart, the longest measured restart capped at
  * `restart.time-tracking.limit`; otherwise `restart.time`. Whole seconds (Java reads every
  * duration with `toSeconds`), returned in ms.
@@ -45,7 +45,7 @@ export interface RecordRestartInput {
 }
 
 /**
- * Measures the restart of the latest scaling (spec §6): if the latest record has no duration
+ * Measures the restart of the latest scaling (docs/algorithm.md §6): if the latest record has no duration
  * yet and every vertex scaled by it (the history entries at exactly the record's timestamp) now
  * runs at its target parallelism, the duration is `jobRunningTs − start`. A vertex missing from
  * the topology counts as a mismatch; a scaling without history entries matches vacuously, as in
@@ -69,7 +69,7 @@ export function recordRestartDuration(input: RecordRestartInput): ScalingRecord[
 }
 
 /**
- * Trims scaling records on load (spec §6): records strictly older than `now − history.max.age`
+ * Trims scaling records on load (docs/algorithm.md §6): records strictly older than `now − history.max.age`
  * go, then the oldest while more than `history.max.count` remain; the latest record is always
  * kept, since it may still be waiting for its restart to be measured. Returns oldest first.
  */
@@ -88,7 +88,7 @@ export function trimScalingTracking(
 }
 
 /**
- * Trims the per-vertex scaling history on read (spec §4.7): entries strictly older than
+ * Trims the per-vertex scaling history on read (docs/algorithm.md §4.7): entries strictly older than
  * `now − history.max.age` go, then the oldest until at most `history.max.count` remain; vertices
  * left empty and vertices no longer in the topology are dropped. Entries are returned oldest first.
  */

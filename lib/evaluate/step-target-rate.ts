@@ -1,7 +1,7 @@
 /**
  * Step-aware target data rate (extension, not in the Flink operator).
  *
- * Why: TARGET_DATA_RATE is the counter rate over the whole metric window (spec §2.5, §3.2). After
+ * Why: TARGET_DATA_RATE is the counter rate over the whole metric window (docs/algorithm.md §2.5, §3.2). After
  * an upward load step the first scale-up fires while the window still mixes the old and the new
  * load (15 min window, 9 min after a 2k → 4k step: 0.4 × 2k + 0.6 × 4k = 3.2k rec/s), so it is
  * sized for a rate below the real one. The vertex then lands inside the no-scaling band but above
@@ -15,7 +15,7 @@
  *                   and recent TDR > window TDR × (1 + threshold)
  *
  * A non-source's step rate is Σ over its inputs of (input's step rate, else its TDR average) ×
- * the edge's output ratio (the full-window ratio), as TARGET_DATA_RATE itself (spec §3.2).
+ * the edge's output ratio (the full-window ratio), as TARGET_DATA_RATE itself (docs/algorithm.md §3.2).
  * The scaling stage uses the step rate only to size a scale-up (see `computeVertexParallelism`):
  * never for the utilization band and never for a scale-down. Because the rule needs the recent
  * rate to be *higher*, a constant-rate window never shows a step.
@@ -49,7 +49,7 @@ export function recentWindowPart(
 }
 
 /**
- * A source's target data rate over some samples (spec §3.2): max(0, rate(NUM_RECORDS_IN) +
+ * A source's target data rate over some samples (docs/algorithm.md §3.2): max(0, rate(NUM_RECORDS_IN) +
  * rate(LAG)); NaN when either counter has fewer than two values.
  */
 export function sourceTargetDataRate(samples: readonly MetricSample[], vertexId: VertexId): number {
@@ -63,7 +63,7 @@ export function sourceTargetDataRate(samples: readonly MetricSample[], vertexId:
  * The step of one source, or undefined when there is none (feature off, fewer than 2 recent
  * samples, the recent part is the whole window, a rate is NaN, or the recent rate is not above
  * `windowRate × (1 + threshold)`). `windowRate` is the source's (rounded) TARGET_DATA_RATE
- * average; the recent rate is rounded the same way (spec §2.4) before the comparison.
+ * average; the recent rate is rounded the same way (docs/algorithm.md §2.4) before the comparison.
  */
 export function sourceStepRate(
   samples: readonly MetricSample[],
@@ -78,7 +78,7 @@ export function sourceStepRate(
   if (!isStep(candidateRate, windowRate, options.stepAwareTargetRateThreshold)) return undefined;
   // Confirmation: the newer half of the recent part must show the step too. A single odd sample
   // at the start of the recent part (e.g. LAG recorded as 0 while pendingRecords was briefly
-  // missing, spec §2.4) would otherwise read as a jump in lag growth and fake a step.
+  // missing, docs/algorithm.md §2.4) would otherwise read as a jump in lag growth and fake a step.
   const newer = recentWindowPart(recent, 0.5);
   if (newer.length < 2 || newer.length >= recent.length) return undefined;
   const newerRate = roundMetric(sourceTargetDataRate(newer, vertexId));

@@ -1,6 +1,6 @@
 import type { AutoscalerOptions } from '../config/index.ts';
 
-/** The inputs of the capacity formula for one vertex (spec §3.5). Rates in records/s. */
+/** The inputs of the capacity formula for one vertex (docs/algorithm.md §3.5). Rates in records/s. */
 export interface CapacityInputs {
   /** TARGET_DATA_RATE window average. */
   readonly targetDataRateAvg: number;
@@ -9,7 +9,7 @@ export interface CapacityInputs {
 }
 
 /**
- * Target processing capacity of a vertex at a utilization (spec §3.5, FLIP-271):
+ * Target processing capacity of a vertex at a utilization (docs/algorithm.md §3.5, FLIP-271):
  *
  *     round(CATCH_UP + [TDR × restartS / catchUpS] + TDR / clamp(u, 0, 1))
  *
@@ -55,7 +55,7 @@ export function roundHalfUp(value: number): number {
   return Math.floor(value + 0.5);
 }
 
-/** The no-scaling band of a vertex (spec §3.6). */
+/** The no-scaling band of a vertex (docs/algorithm.md §3.6). */
 export interface ScaleThresholds {
   /** SCALE_UP_RATE_THRESHOLD: a TPR below it means the vertex is too slow (numerically the lower bound). */
   readonly scaleUpRateThreshold: number;
@@ -64,7 +64,7 @@ export interface ScaleThresholds {
 }
 
 /**
- * Scale-up and scale-down rate thresholds (spec §3.6). While the job processes a backlog the band
+ * Scale-up and scale-down rate thresholds (docs/algorithm.md §3.6). While the job processes a backlog the band
  * widens to (capacity at 100 % utilization, +∞), so a catching-up job is not scaled down.
  */
 export function computeScaleThresholds(
@@ -92,7 +92,7 @@ export function computeScaleThresholds(
   };
 }
 
-/** Whether a true processing rate lies outside the no-scaling band (spec §3.6). */
+/** Whether a true processing rate lies outside the no-scaling band (docs/algorithm.md §3.6). */
 export function isOutsideUtilizationBound(
   trueProcessingRateAvg: number,
   thresholds: ScaleThresholds,

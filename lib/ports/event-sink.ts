@@ -3,7 +3,7 @@ import type { AutoscalerEvent, JobKey } from '../domain/index.ts';
 /**
  * Outcome of reporting one event. `emitted: false` means the event repeated an earlier one
  * within its `dedupeIntervalMs` and was folded into it (count and last-seen time updated), as
- * the operator's event handlers do (spec/autoscaler-algorithm.md §5.4).
+ * the operator's event handlers do (docs/algorithm.md §5.4).
  */
 export interface EventEmission {
   readonly emitted: boolean;

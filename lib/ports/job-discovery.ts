@@ -16,7 +16,7 @@ export interface DiscoveredJob {
   readonly flinkConfiguration: Readonly<Record<string, string>>;
   /** Flink REST API: base URL and whether it goes through the API-server service proxy. */
   readonly rest: { readonly baseUrl: string; readonly via: 'service-proxy' | 'annotation' };
-  /** False for session jobs: the session cluster owns the TaskManagers (design §4). */
+  /** False for session jobs: the session cluster owns the TaskManagers (docs/design.md §4). */
   readonly memoryTuning: boolean;
   /** FlinkDeployment only. */
   readonly taskManager?: TaskManagerResources;

@@ -7,7 +7,7 @@ import type { RawJobMetrics } from '../domain/index.ts';
  * `restBaseUrl` is everything before the Flink path: `http://<name>-rest.<ns>:8081` inside the
  * cluster, or the Kubernetes API service proxy
  * `https://<api>/api/v1/namespaces/<ns>/services/<name>-rest:rest/proxy` from a Lambda outside
- * it (spec/flink-rest.md §1); the proxy path is kept, so no trailing slash is needed.
+ * it (docs/flink-rest.md §1); the proxy path is kept, so no trailing slash is needed.
  */
 export interface FlinkJobTarget {
   /** Base URL of the Flink REST API (scheme, host, optional path prefix). */
@@ -44,7 +44,7 @@ export interface RunningJobRef {
 }
 
 /**
- * Reads one cycle's raw metrics of a running Flink job (spec/autoscaler-algorithm.md §2.1–2.3).
+ * Reads one cycle's raw metrics of a running Flink job (docs/algorithm.md §2.1–2.3).
  *
  * Error contract, so the orchestrator can tell "skip quietly" from "report":
  * - {@link MetricsNotReadyError}: the job is not (yet) in a state that can be measured — not

@@ -86,7 +86,7 @@ export interface SaveResult {
   readonly trimmed: TrimReport;
   /**
    * Set when the job id or topology changed since the loaded state: earlier samples no longer
-   * belong to the window (spec §2.5 clears the history on a restart).
+   * belong to the window (docs/algorithm.md §2.5 clears the history on a restart).
    */
   readonly windowReset: boolean;
 }
@@ -138,7 +138,7 @@ export interface ForgetResult {
 }
 
 /**
- * Durable per-job memory of the autoscaler (design §5): the job state, the metric window's
+ * Durable per-job memory of the autoscaler (docs/design.md §5): the job state, the metric window's
  * samples, a run lease and the event log.
  *
  * Errors: {@link StateConflictError} when another run saved first, {@link LeaseHeldError}
@@ -168,7 +168,7 @@ export interface StateStore {
    */
   listJobKeys(): Promise<JobKey[]>;
   /**
-   * Removes a job's state, samples, lease, run record and registry entry (design §9.1 clean-up);
+   * Removes a job's state, samples, lease, run record and registry entry (docs/design.md §9.1 clean-up);
    * the event log stays until its TTL so the clean-up itself remains visible. Idempotent.
    */
   forgetJob(jobKey: JobKey): Promise<ForgetResult>;

@@ -1,5 +1,5 @@
 /**
- * What a policy hook may put in a modified patch: only the keys the autoscaler owns (design §4),
+ * What a policy hook may put in a modified patch: only the keys the autoscaler owns (docs/design.md §4),
  * so a policy can lower or raise what we write but never use the autoscaler's write access to
  * change anything else of the user's resource. Pure.
  */

@@ -3,7 +3,7 @@ import type { OwnedPatchContent } from './owned-patch.ts';
 
 /**
  * The state to persist when a policy denied this cycle's change: as if the change had been
- * vetoed before execution (spec §5.1 step 10), i.e. without this cycle's history entries and
+ * vetoed before execution (docs/algorithm.md §5.1 step 10), i.e. without this cycle's history entries and
  * scaling record and with the previous overrides, so the autoscaler does not believe it scaled
  * and proposes the change again when it is still needed. Everything else (trimmed history,
  * memory history, evaluation time) is this cycle's. Pure.

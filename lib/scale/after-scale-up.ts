@@ -18,7 +18,7 @@ export interface AfterScaleUpCheckInput<O extends keyof AutoscalerOptions> {
   readonly history: readonly ScalingSummary[];
   readonly options: Pick<AutoscalerOptions, O | 'metricsWindowMs' | 'utilizationTarget'>;
   readonly nowMs: number;
-  /** The job's processing-backlog flag this cycle (spec §3.1): a check waits while it is set. */
+  /** The job's processing-backlog flag this cycle (docs/algorithm.md §3.1): a check waits while it is set. */
   readonly processingBacklog: boolean;
   /** Whether the job's backlog is drained this cycle (see `isBacklogDrained`); undefined = unknown. */
   readonly backlogDrained: boolean | undefined;
@@ -45,7 +45,7 @@ export function newestScaleUpStillInEffect(
 export interface AfterScaleUpCycle {
   readonly nowMs: number;
   readonly metricsWindowMs: number;
-  /** The job's processing-backlog flag this cycle (spec §3.1). */
+  /** The job's processing-backlog flag this cycle (docs/algorithm.md §3.1). */
   readonly processingBacklog: boolean;
   /** Whether the job's backlog is drained (see `isBacklogDrained`); undefined = unknown. */
   readonly backlogDrained: boolean | undefined;

@@ -1,6 +1,6 @@
 /**
  * Alignment of a vertex's target parallelism to its key groups or source partitions
- * (spec/autoscaler-algorithm.md §4.4, FLIP-586 built-in modes plus the deprecated blocking modes).
+ * (docs/algorithm.md §4.4, FLIP-586 built-in modes plus the deprecated blocking modes).
  *
  * Why align at all: with N key groups (or partitions) over p subtasks, each subtask owns ⌊N/p⌋ or
  * ⌈N/p⌉ of them, so the busiest subtask's share – and thus the vertex throughput – only improves
@@ -33,7 +33,7 @@ export const ALIGNMENT_MODES: readonly AlignmentMode[] = [
 ];
 
 /**
- * Which alignment mode is in effect (spec §4.4, mode resolution):
+ * Which alignment mode is in effect (docs/algorithm.md §4.4, mode resolution):
  * 1. `scaling.parallelism-alignment.mode` set explicitly → that built-in mode (case-insensitive);
  *    any other name is a custom Java plugin, which cannot run here → `BALANCED` (option
  *    resolution already warns about it);
@@ -57,7 +57,7 @@ export function resolveAlignmentMode(
 }
 
 /**
- * Whether alignment applies to a vertex (spec §4.4, default applicability of every mode): a source
+ * Whether alignment applies to a vertex (docs/algorithm.md §4.4, default applicability of every mode): a source
  * with known partitions, or a vertex fed by a HASH (keyed) edge. Other vertices (rebalance,
  * forward…) have no key groups to balance, so their target is kept.
  */
@@ -74,7 +74,7 @@ export interface AlignmentInput {
   readonly vertexId: VertexId;
   readonly mode: AlignmentMode;
   readonly currentParallelism: number;
-  /** Target after clamping to the limits (spec §4.2). */
+  /** Target after clamping to the limits (docs/algorithm.md §4.2). */
   readonly targetParallelism: number;
   /** NUM_SOURCE_PARTITIONS; 0 = not a source or unknown. */
   readonly numSourcePartitions: number;
@@ -104,7 +104,7 @@ export interface AlignmentResult {
 }
 
 /**
- * Aligns a clamped target parallelism per the vertex's mode (spec §4.4):
+ * Aligns a clamped target parallelism per the vertex's mode (docs/algorithm.md §4.4):
  *
  * | mode | result |
  * |---|---|
@@ -198,7 +198,7 @@ function smallestDivisorAtLeast(n: number, from: number, to: number): number {
 }
 
 /**
- * The deprecated modes' fallback when no aligned value lies in the region (spec §4.4): walk down
+ * The deprecated modes' fallback when no aligned value lies in the region (docs/algorithm.md §4.4): walk down
  * from the target to the largest p whose share ⌊N/p⌋ is bigger than the target's, and take the
  * next parallelism that still has that share (p + 1 unless p divides N). If that turns the
  * direction around, the legacy modes block the change (keep the current parallelism).
@@ -217,7 +217,7 @@ function relaxedLegacyFallback(input: AlignmentInput, n: number): AlignmentResul
   return { parallelism: result, applicable: true, blocked: inverted, numKeyGroupsOrPartitions: n, events };
 }
 
-/** The ScalingLimited warning with the operator's exact text (spec §5.4, including its full-width comma). */
+/** The ScalingLimited warning with the operator's exact text (docs/algorithm.md §5.4, including its full-width comma). */
 function scalingLimitedEvent(input: AlignmentInput, n: number, actual: number): AutoscalerEvent {
   const upperBound = Math.min(input.maxParallelism, input.upperLimit);
   return {

@@ -2,11 +2,11 @@
  * Catch-up settle (extension, not in the Flink operator): one right-sizing scale-down after a
  * scale-up whose target capacity included catch-up, once that backlog is drained.
  *
- * Why: the capacity formula (spec §3.5) sizes a scale-up for TDR / utilization.target plus the
+ * Why: the capacity formula (docs/algorithm.md §3.5) sizes a scale-up for TDR / utilization.target plus the
  * backlog to drain within `catch-up.duration` plus the lag of the restart. Once drained, that
- * extra is over-provisioning by design, yet the utilization band (spec §3.6) keeps it: at
+ * extra is over-provisioning by design, yet the utilization band (docs/algorithm.md §3.6) keeps it: at
  * utilization 0.58 the vertex is inside [0.4, 1.0] and only a load drop ever brings it down,
- * after `scale-down.interval` (spec §11; users-and-peers: "over-provisioning after catch-up").
+ * after `scale-down.interval` (docs/algorithm.md §11; users-and-peers: "over-provisioning after catch-up").
  */
 import type { ScalingSummary } from '../domain/index.ts';
 import { steadyStateCapacity } from '../evaluate/target-capacity.ts';

@@ -1,5 +1,5 @@
 /**
- * The per-vertex parallelism decision (spec/autoscaler-algorithm.md §4.1, Java
+ * The per-vertex parallelism decision (docs/algorithm.md §4.1, Java
  * `JobVertexScaler#computeScaleTargetParallelism`), with the guards of §4.3–§4.6 and a decision
  * record that explains itself.
  *
@@ -26,7 +26,7 @@ import {
 export type { VertexParallelismInput, VertexParallelismResult } from './vertex-parallelism-types.ts';
 
 /**
- * Spec §4.1:
+ * docs/algorithm.md §4.1:
  *
  *     TPR NaN → no change;   cap = capacity(utilization.target, withRestart)  (NaN → no change)
  *     f = cap / TPR [/ α]     clamped to [1 − scale-down.max-factor, 1 + scale-up.max-factor]

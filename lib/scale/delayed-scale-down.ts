@@ -1,5 +1,5 @@
 /**
- * Delayed (windowed) scale-down, spec/autoscaler-algorithm.md §4.6 (FLINK-36018). A scale-down
+ * Delayed (windowed) scale-down, docs/algorithm.md §4.6 (FLINK-36018). A scale-down
  * costs a restart, and a load dip is often followed by recovery, so a vertex is only scaled down
  * after recommending it for a whole `scale-down.interval`, and then only to the *highest*
  * parallelism recommended within that window.
@@ -93,7 +93,7 @@ export function clearVertexDelayedScaleDown(all: DelayedScaleDowns, vertexId: Ve
   return rest;
 }
 
-/** Drops every pending scale-down (after an executed scaling, spec §4.6). */
+/** Drops every pending scale-down (after an executed scaling, docs/algorithm.md §4.6). */
 export function clearAllDelayedScaleDowns(): DelayedScaleDowns {
   return {};
 }
@@ -126,7 +126,7 @@ export interface DelayedScaleDownOutcome {
 }
 
 /**
- * Spec §4.6: record the recommendation; while the first recommendation is younger than the
+ * docs/algorithm.md §4.6: record the recommendation; while the first recommendation is younger than the
  * interval, keep the current parallelism; afterwards apply the highest recommendation of the last
  * interval (which may equal the current parallelism → no change).
  */

@@ -1,5 +1,5 @@
 /**
- * Ineffective scale-up detection (spec/autoscaler-algorithm.md §4.5): if the last scale-up of a
+ * Ineffective scale-up detection (docs/algorithm.md §4.5): if the last scale-up of a
  * vertex brought almost none of the processing rate it promised, scaling it up again will not
  * help either (the bottleneck is elsewhere: skew, an external system, a slow sink).
  */
@@ -37,7 +37,7 @@ export interface IneffectiveScaleUpResult {
 }
 
 /**
- * Judges the vertex's last scaling (spec §4.5). Only a last summary that was a scale-up *to the
+ * Judges the vertex's last scaling (docs/algorithm.md §4.5). Only a last summary that was a scale-up *to the
  * current parallelism* is judged: after a manual rescale the measurement says nothing about it.
  *
  *     ineffective ⇔ ¬(actualIncrease / expectedIncrease ≥ scaling.effectiveness.threshold)
@@ -80,7 +80,7 @@ export function detectIneffectiveScaleUp(input: IneffectiveScaleUpInput): Ineffe
   };
 }
 
-/** The IneffectiveScaling event with the operator's text and de-duplication key (spec §4.5, §5.4). */
+/** The IneffectiveScaling event with the operator's text and de-duplication key (docs/algorithm.md §4.5, §5.4). */
 function ineffectiveScalingEvent(
   vertexId: VertexId,
   expectedIncrease: number,

@@ -1,5 +1,5 @@
 /**
- * Observed scalability coefficient α (spec/autoscaler-algorithm.md §4.3): how much of a linear
+ * Observed scalability coefficient α (docs/algorithm.md §4.3): how much of a linear
  * speed-up the vertex actually showed in its past scalings. The scale factor is divided by α, so
  * a vertex that gained only 70 % of the linear rate per added subtask gets proportionally more.
  */

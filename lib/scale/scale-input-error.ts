@@ -14,7 +14,7 @@ export class ScaleInputError extends FieldError {
 
 /**
  * The lower parallelism limit exceeds the upper one (Java: `IllegalArgumentException` from
- * `JobVertexScaler#scale`, spec §4.2 `require lower ≤ upper`).
+ * `JobVertexScaler#scale`, docs/algorithm.md §4.2 `require lower ≤ upper`).
  */
 export class ParallelismLimitsError extends ScaleInputError {
   override readonly name: string = 'ParallelismLimitsError';

@@ -1,12 +1,12 @@
 /**
  * From a scale factor to a parallelism: multiply, clamp to the limits, align
- * (spec/autoscaler-algorithm.md §4.2 and §4.4), plus this project's source-partition cap.
+ * (docs/algorithm.md §4.2 and §4.4), plus this project's source-partition cap.
  */
 import type { AutoscalerEvent, ShipStrategy, VertexId, VertexLimitReason } from '../domain/index.ts';
 import { type AlignmentMode, type AlignmentResult, alignParallelism } from './align-parallelism.ts';
 import { ParallelismLimitsError, requireWholeNumber, ScaleInputError } from './scale-input-error.ts';
 
-/** Java `Integer.MAX_VALUE`: the overflow guard of spec §4.2 and the "no limit" value. */
+/** Java `Integer.MAX_VALUE`: the overflow guard of docs/algorithm.md §4.2 and the "no limit" value. */
 export const MAX_PARALLELISM_VALUE = 2_147_483_647;
 
 /** Input of {@link scaleParallelism}. */
@@ -51,14 +51,14 @@ export interface ScaleParallelismResult {
 }
 
 /**
- * Spec §4.2 `scale(...)`:
+ * docs/algorithm.md §4.2 `scale(...)`:
  *
  *     require lower ≤ upper
  *     raw = min(⌈f × cur⌉, 2³¹−1)
  *     new = min(max(lower, raw), min(maxParallelism, upper[, N_src]))
  *     new == cur ? new : align(new)
  *
- * Improvement over the Java code (spec §11 weakness #1): for a source with N_src > 0 partitions
+ * Improvement over the Java code (docs/algorithm.md §11 weakness #1): for a source with N_src > 0 partitions
  * the upper cap also includes N_src, in every alignment mode, and the aligned result is capped
  * again (a legacy fallback may raise it to the lower limit). Subtasks beyond the partition count
  * would own no partition and sit idle, while the built-in Java modes keep e.g. 20 subtasks for

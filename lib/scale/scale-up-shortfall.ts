@@ -3,13 +3,13 @@
  * against the rate it actually reached, and one further scale-up when it fell short.
  *
  * Why: a scale-up is sized as if the true processing rate grew linearly with parallelism
- * (spec §4.1: expected rate = TPR / cur × new). A vertex that scales sub-linearly (coordination,
+ * (docs/algorithm.md §4.1: expected rate = TPR / cur × new). A vertex that scales sub-linearly (coordination,
  * shared state backends, network shuffles: DS2 §4 calls it the linearity assumption) reaches less,
- * and lands above `utilization.target`. The utilization band (spec §3.6) then keeps it there until
+ * and lands above `utilization.target`. The utilization band (docs/algorithm.md §3.6) then keeps it there until
  * the vertex saturates at `utilization.max`: no lag, but no headroom either, and the next load rise
  * starts from a vertex already near its limit. DS2 itself converges by re-measuring after each step;
  * this does the same once per scale-up, with the rate measured at the new parallelism.
- * The observed-scalability coefficient (spec §4.3) addresses the same problem but needs several
+ * The observed-scalability coefficient (docs/algorithm.md §4.3) addresses the same problem but needs several
  * scalings of history first.
  */
 import type { ScalingSummary } from '../domain/index.ts';

@@ -1,5 +1,5 @@
 /**
- * The last step of a vertex decision (spec/autoscaler-algorithm.md §4.1, §4.5, §4.6): what the
+ * The last step of a vertex decision (docs/algorithm.md §4.1, §4.5, §4.6): what the
  * vertex does with the sized parallelism (settle, keep, scale up or scale down), each as a
  * function that returns the change together with its clause of the why.
  */
@@ -63,7 +63,7 @@ export function settleOutcome(
 }
 
 /**
- * The regular rules (spec §4.1): no change clears a pending scale-down, a scale-up goes through
+ * The regular rules (docs/algorithm.md §4.1): no change clears a pending scale-down, a scale-up goes through
  * the ineffective-scaling block, a scale-down through the delayed scale-down window.
  *
  * A due shortfall correction is a scale-up that the band alone would not let through. It takes
@@ -134,8 +134,8 @@ function planScaleUp(
 }
 
 /**
- * A scale-up is never delayed and supersedes any pending scale-down (spec §4.6); it is blocked
- * when the vertex's last scale-up was ineffective (spec §4.5).
+ * A scale-up is never delayed and supersedes any pending scale-down (docs/algorithm.md §4.6); it is blocked
+ * when the vertex's last scale-up was ineffective (docs/algorithm.md §4.5).
  */
 function scaleUpOutcome(
   view: VertexView,
@@ -174,7 +174,7 @@ function scaleUpOutcome(
   };
 }
 
-/** A scale-down goes through the delayed scale-down window (spec §4.6). */
+/** A scale-down goes through the delayed scale-down window (docs/algorithm.md §4.6). */
 function scaleDownOutcome(
   view: VertexView,
   sizing: VertexSizing,
@@ -188,7 +188,7 @@ function scaleDownOutcome(
     scaleDownIntervalMs: input.options.scaleDownIntervalMs,
     currentParallelism: cur,
     newParallelism: recommended,
-    // The TPR is known here (a factor exists), so this is the band check of spec §3.6.
+    // The TPR is known here (a factor exists), so this is the band check of docs/algorithm.md §3.6.
     outsideUtilizationBound: view.outsideUtilizationBound,
   });
   const interval = formatDurationMs(input.options.scaleDownIntervalMs);

@@ -1,4 +1,4 @@
-/** Input and output of the per-vertex parallelism decision (spec/autoscaler-algorithm.md §4.1). */
+/** Input and output of the per-vertex parallelism decision (docs/algorithm.md §4.1). */
 import type { AutoscalerOptions } from '../config/index.ts';
 import type {
   AutoscalerEvent,
@@ -15,20 +15,20 @@ import type {
 /** Input of `computeVertexParallelism`. */
 export interface VertexParallelismInput {
   readonly vertex: VertexInfo;
-  /** Evaluated metrics of the vertex (spec §3.4). */
+  /** Evaluated metrics of the vertex (docs/algorithm.md §3.4). */
   readonly metrics: EvaluatedVertexMetrics;
   /** Ship strategies of the vertex's input edges (empty for a source). */
   readonly inputShipStrategies: readonly ShipStrategy[];
-  /** Executed scalings of the vertex, oldest first (already trimmed, spec §4.7). */
+  /** Executed scalings of the vertex, oldest first (already trimmed, docs/algorithm.md §4.7). */
   readonly history: readonly ScalingSummary[];
   /** Pending delayed scale-down of the vertex, undefined when none. */
   readonly delayedScaleDown: DelayedScaleDownState | undefined;
   readonly options: AutoscalerOptions;
-  /** Restart time fed into the capacity formula (spec §6), ms. */
+  /** Restart time fed into the capacity formula (docs/algorithm.md §6), ms. */
   readonly restartTimeMs: number;
   /** The cycle's time, epoch ms. */
   readonly nowMs: number;
-  /** The job's processing-backlog flag (spec §3.1), for catch-up settle. @default false */
+  /** The job's processing-backlog flag (docs/algorithm.md §3.1), for catch-up settle. @default false */
   readonly processingBacklog?: boolean;
   /**
    * Whether the job's backlog is drained (`isBacklogDrained`), for catch-up settle; undefined =

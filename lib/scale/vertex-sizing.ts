@@ -1,5 +1,5 @@
 /**
- * The sizing steps of a vertex decision (spec/autoscaler-algorithm.md §4.1–§4.4): from the target
+ * The sizing steps of a vertex decision (docs/algorithm.md §4.1–§4.4): from the target
  * capacity to a scale factor, and from the factor to a parallelism within the vertex's limits.
  * Each step returns its number together with the reasons and the clause of the why it adds.
  */
@@ -40,7 +40,7 @@ export interface ScaleFactorInput {
 }
 
 /**
- * Spec §4.1, §4.3: `f = cap / TPR [/ α]`, clamped to
+ * docs/algorithm.md §4.1, §4.3: `f = cap / TPR [/ α]`, clamped to
  * `[1 − scale-down.max-factor, 1 + scale-up.max-factor]`.
  */
 export function computeScaleFactor(input: ScaleFactorInput): ExplainedNumber {
@@ -70,7 +70,7 @@ function capacityFactor(input: ScaleFactorInput): ExplainedNumber {
   };
 }
 
-/** `f / α` (spec §4.3); unchanged at α = 1. */
+/** `f / α` (docs/algorithm.md §4.3); unchanged at α = 1. */
 function divideByScalability(factor: number, coefficient: number): ExplainedNumber {
   if (coefficient === 1) return { value: factor, reasons: [], text: '' };
   const divided = factor / coefficient;
@@ -81,7 +81,7 @@ function divideByScalability(factor: number, coefficient: number): ExplainedNumb
   };
 }
 
-/** The max scale-down and scale-up factors (spec §4.1). */
+/** The max scale-down and scale-up factors (docs/algorithm.md §4.1). */
 function clampToMaxFactors(
   factor: number,
   options: Pick<AutoscalerOptions, 'scaleDownMaxFactor' | 'scaleUpMaxFactor'>,
@@ -121,7 +121,7 @@ export interface VertexSizing {
   readonly text: string;
 }
 
-/** Limits, source-partition cap and alignment (spec §4.2, §4.4) applied to the factor. */
+/** Limits, source-partition cap and alignment (docs/algorithm.md §4.2, §4.4) applied to the factor. */
 export function sizeParallelism(
   view: VertexView,
   factor: ExplainedNumber,

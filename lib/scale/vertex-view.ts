@@ -1,5 +1,5 @@
 /**
- * The first steps of a vertex decision (spec/autoscaler-algorithm.md §4.1): what the vertex runs
+ * The first steps of a vertex decision (docs/algorithm.md §4.1): what the vertex runs
  * at, its rates and its no-scaling band, read once; and the decisions that keep the parallelism
  * before any scale factor exists.
  */
@@ -101,7 +101,7 @@ export function readVertexView(
   };
 }
 
-/** Target capacity at `utilization.target` with the restart term (spec §3.5); NaN without a TPR. */
+/** Target capacity at `utilization.target` with the restart term (docs/algorithm.md §3.5); NaN without a TPR. */
 export function targetCapacityOf(
   view: VertexView,
   options: AutoscalerOptions,
@@ -133,7 +133,7 @@ export function changeTo(
 }
 
 /**
- * FINISHED vertices (completed bounded sources) are never scaled (spec §1.1, vertex.exclude.ids);
+ * FINISHED vertices (completed bounded sources) are never scaled (docs/algorithm.md §1.1, vertex.exclude.ids);
  * the executor normally skips them, this keeps a direct call from scaling a dead vertex.
  */
 export function finishedVertexDecision(view: VertexView): VertexParallelismResult {
@@ -207,7 +207,7 @@ function currentOr(
 
 /**
  * The thresholds the evaluation stored (they include the job's backlog flag), or, when absent,
- * the same computation without backlog (spec §3.6).
+ * the same computation without backlog (docs/algorithm.md §3.6).
  */
 function scaleThresholds(
   metrics: EvaluatedVertexMetrics,

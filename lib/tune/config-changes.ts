@@ -1,10 +1,10 @@
 /**
- * Flink configuration changes of a memory plan (Java `ConfigChanges`, spec §7.3): keys to remove,
+ * Flink configuration changes of a memory plan (Java `ConfigChanges`, docs/algorithm.md §7.3): keys to remove,
  * then keys to set, and the text of the operator's "Configuration recommendation" event.
  */
 import type { ConfigChanges } from '../domain/index.ts';
 
-/** Applies changes to a flat configuration: removals first, then overrides (spec §7.7 step 1). */
+/** Applies changes to a flat configuration: removals first, then overrides (docs/algorithm.md §7.7 step 1). */
 export function applyConfigChanges(
   configuration: Readonly<Record<string, string>>,
   changes: ConfigChanges,
@@ -20,7 +20,7 @@ export function emptyConfigChanges(): ConfigChanges {
 }
 
 /**
- * Body of the recommendation event, as the operator writes it (spec §5.4): a header, one
+ * Body of the recommendation event, as the operator writes it (docs/algorithm.md §5.4): a header, one
  * `key: value` line per override, then the removals in brackets.
  */
 export function recommendationMessage(changes: ConfigChanges, tuningEnabled: boolean): string {

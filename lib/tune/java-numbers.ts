@@ -1,6 +1,6 @@
 /**
  * Java numeric semantics the memory model depends on, so sizes match the operator to the byte
- * (spec §7.1, §7.3; vectors/README.md §4):
+ * (docs/algorithm.md §7.1, §7.3; vectors/README.md §4):
  * - Flink's fraction options are `float`s widened to `double` (0.4f = 0.4000000059604645);
  * - `MemorySize.multiply(double)` is an exact BigDecimal product truncated to whole bytes;
  * - the tuner rounds fractions UP to 3 decimals with BigDecimal and renders them as Java floats.

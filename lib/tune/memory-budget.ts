@@ -1,7 +1,7 @@
 import { InvalidTuningInputError } from './tuning-errors.ts';
 
 /**
- * Accounting of the TaskManager memory budget while the pools are sized (spec §7.1, Java
+ * Accounting of the TaskManager memory budget while the pools are sized (docs/algorithm.md §7.1, Java
  * `MemoryBudget`). Pools are taken in a fixed order (§7.2); each gets at most what is left, so
  * the plan can never exceed the user's original process memory.
  */

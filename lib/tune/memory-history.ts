@@ -1,7 +1,7 @@
 /**
  * Per-job history of memory usage peaks, so heap and metaspace are sized for the load a job sees
  * over days, not for the last metric window (the Flink operator sizes from the window average
- * alone, so a quiet 15 minutes shrinks memory that the daily peak needs; spec §7.2,
+ * alone, so a quiet 15 minutes shrinks memory that the daily peak needs; docs/algorithm.md §7.2,
  * users-and-peers.md "Memory tuning risks").
  *
  * The model follows the Kubernetes VPA recommender's memory model (users-and-peers.md: "memory

@@ -9,7 +9,7 @@ const MIB = 1024 * 1024;
 
 /**
  * JVM heap floor: Flink's default framework heap (`taskmanager.memory.framework.heap.size`,
- * 128 MiB). The plan sets framework heap to 0 and lets task heap absorb it (spec §7.3), so the
+ * 128 MiB). The plan sets framework heap to 0 and lets task heap absorb it (docs/algorithm.md §7.3), so the
  * heap must still hold at least the share Flink reserves for its own runtime.
  */
 export const MIN_HEAP_BYTES = 128 * MIB;

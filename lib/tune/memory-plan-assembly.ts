@@ -1,5 +1,5 @@
 /**
- * The last steps of the memory plan (spec §7.3, §7.7): the Flink configuration that yields the
+ * The last steps of the memory plan (docs/algorithm.md §7.3, §7.7): the Flink configuration that yields the
  * sized pools, and the per-pool record of what was planned and what Flink will derive.
  */
 import { formatMemorySize } from '../config/index.ts';
@@ -51,7 +51,7 @@ const FRACTION_REMOVALS = [
 export function plannedConfigChanges(sized: SizedPools): ConfigChanges {
   const overrides: Record<string, string> = {
     [TM_MEMORY_KEYS.processSize]: fmt(sized.totalAfterBytes),
-    // Heap is never set directly: task heap is what the other pools leave (spec §7.3).
+    // Heap is never set directly: task heap is what the other pools leave (docs/algorithm.md §7.3).
     [TM_MEMORY_KEYS.frameworkHeap]: fmt(0),
     [TM_MEMORY_KEYS.managedFraction]: formatFractionThousandths(
       ceilFractionThousandths(sized.managed.bytes, sized.flinkMemoryBytes),
@@ -107,7 +107,7 @@ export function poolPlans(
   };
 }
 
-/** The new TaskManager memory for the resource spec (spec §7.7: the requests/limits ratio is kept). */
+/** The new TaskManager memory for the resource spec (docs/algorithm.md §7.7: the requests/limits ratio is kept). */
 export function specChange(
   taskManager: TaskManagerResources | undefined,
   budgetBytes: number,

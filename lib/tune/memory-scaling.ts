@@ -1,5 +1,5 @@
 /**
- * Scale-down compensation of heap memory (spec §7.5, Java `MemoryScaling`): when a rescale removes
+ * Scale-down compensation of heap memory (docs/algorithm.md §7.5, Java `MemoryScaling`): when a rescale removes
  * TaskManagers, the heap of each remaining one grows so the job's total heap stays constant
  * until the new usage can be measured (FLINK-34152: OOM after scale-down). It never shrinks
  * memory; a scale-up is left to the usage-based sizing.

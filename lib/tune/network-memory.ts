@@ -1,5 +1,5 @@
 /**
- * Network (shuffle) memory a TaskManager needs for a topology at a given parallelism (spec §7.2,
+ * Network (shuffle) memory a TaskManager needs for a topology at a given parallelism (docs/algorithm.md §7.2,
  * Flink docs "Network buffer lifecycle"): every input gate and every result partition of every
  * subtask gets `buffersPerChannel` exclusive buffers per channel plus `floatingBuffersPerGate`.
  */
@@ -54,7 +54,7 @@ export interface NetworkMemoryRequirement {
 }
 
 /**
- * Network memory of one TaskManager at the new parallelism (spec §7.2): the segments of every
+ * Network memory of one TaskManager at the new parallelism (docs/algorithm.md §7.2): the segments of every
  * input gate and output partition of every vertex, times the segment size, times the slots per
  * TaskManager, because with slot sharing every slot may host one subtask of every vertex (an
  * over-estimate without slot sharing, which is cheaper than "Insufficient number of network

@@ -1,5 +1,5 @@
 /**
- * TaskManager memory plan (spec §7, issue "TaskManager memory autotuning"). Java-exact with the
+ * TaskManager memory plan (docs/algorithm.md §7, issue "TaskManager memory autotuning"). Java-exact with the
  * operator's `MemoryTuning` when the usage history adds nothing above the metric window, plus:
  * - heap and metaspace are sized from the decaying history of peaks (memory-history.ts);
  * - guards: never below observed usage × (1 + overhead) nor Flink's minimums; no plan without
@@ -82,7 +82,7 @@ function skip(reason: string): { readonly skip: string } {
 }
 
 /**
- * Computes the TaskManager memory plan of a job (spec §7.1–§7.3, §7.5, §7.7).
+ * Computes the TaskManager memory plan of a job (docs/algorithm.md §7.1–§7.3, §7.5, §7.7).
  *
  * Pools are taken from the budget (the resource's TaskManager memory, else
  * `taskmanager.memory.process.size`) in the operator's order: framework off-heap, task off-heap
@@ -122,7 +122,7 @@ function updateHistory(input: PlanMemoryInput): { stored: unknown; history: Memo
   return { stored: history, history };
 }
 
-/** Every pool sized from the budget, in the operator's order (spec §7.2). */
+/** Every pool sized from the budget, in the operator's order (docs/algorithm.md §7.2). */
 function sizePools(input: PlanMemoryInput, history: MemoryHistory | undefined): PlanStep<SizedPools> {
   const current = currentMemory(input);
   if ('skip' in current) return current;
@@ -199,7 +199,7 @@ function readUsages(
   return skip(`memory metrics missing (${missing.join(', ')}): heap and metaspace cannot be sized`);
 }
 
-/** Pools the tuner does not resize are reserved first (spec §7.1). */
+/** Pools the tuner does not resize are reserved first (docs/algorithm.md §7.1). */
 function reserveFixedPools(
   budget: MemoryBudget,
   spec: TaskManagerMemorySpec,
@@ -217,7 +217,7 @@ function reserveFixedPools(
   return { value: { frameworkOffHeapBytes, taskOffHeapBytes, jvmOverheadBytes } };
 }
 
-/** Network first: a TaskManager without enough buffers does not start (spec §7.2 step 1). */
+/** Network first: a TaskManager without enough buffers does not start (docs/algorithm.md §7.2 step 1). */
 function reserveNetwork(
   input: PlanMemoryInput,
   budget: MemoryBudget,
@@ -302,7 +302,7 @@ function reserveManaged(
   return sized(bytes, `used (${fmt(Math.trunc(managedMetric))}, e.g. RocksDB): kept as configured, ${fmt(bytes)}`);
 }
 
-/** Scale-down compensation of heap, after all pools are sized (spec §7.5). */
+/** Scale-down compensation of heap, after all pools are sized (docs/algorithm.md §7.5). */
 function compensateHeap(
   input: PlanMemoryInput,
   heap: SizedPool,

@@ -1,5 +1,5 @@
 /**
- * Task slots a job needs after a rescale (spec §7.6, Java `ResourceCheckUtils`).
+ * Task slots a job needs after a rescale (docs/algorithm.md §7.6, Java `ResourceCheckUtils`).
  */
 import type { VertexId } from '../domain/index.ts';
 

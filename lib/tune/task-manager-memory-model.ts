@@ -1,6 +1,6 @@
 /**
  * Flink 1.20's TaskManager memory model (Flink `ProcessMemoryUtils` + `TaskExecutorFlinkMemoryUtils`,
- * as the operator's tuner configures them, spec §7.1): from the `taskmanager.memory.*` options to
+ * as the operator's tuner configures them, docs/algorithm.md §7.1): from the `taskmanager.memory.*` options to
  * the size of every pool in bytes. This is also the parser the tests use to check that a plan's
  * configuration yields the planned sizes.
  *
@@ -347,7 +347,7 @@ export function parseTaskManagerMemory(
  * The memory configuration in effect for the operator's tuner: the resolved options, but with
  * the budget (the resource's TaskManager memory) as process size when the configuration has
  * none. The operator deploys `spec.taskManager.resource.memory` as `taskmanager.memory.process.size`
- * (spec §7.7), so the two agree on a deployed job.
+ * (docs/algorithm.md §7.7), so the two agree on a deployed job.
  */
 export function memoryConfigWithBudget(
   options: AutoscalerOptions,

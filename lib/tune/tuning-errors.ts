@@ -7,7 +7,7 @@ import { FieldError } from '../domain/field-error.ts';
 
 /**
  * The TaskManager memory configuration is inconsistent: Flink itself would refuse to start a
- * TaskManager with it (Flink's `IllegalConfigurationException`, spec §7.1).
+ * TaskManager with it (Flink's `IllegalConfigurationException`, docs/algorithm.md §7.1).
  */
 export class InvalidMemoryConfigurationError extends FieldError {
   override readonly name = 'InvalidMemoryConfigurationError';

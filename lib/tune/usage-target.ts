@@ -1,5 +1,5 @@
 /**
- * Sizing of the pools whose usage Flink reports, heap and metaspace (spec §7.2): from the window's
+ * Sizing of the pools whose usage Flink reports, heap and metaspace (docs/algorithm.md §7.2): from the window's
  * usage and the history's peak estimate, with the tuning overhead on top.
  */
 import { formatMemorySize } from '../config/index.ts';

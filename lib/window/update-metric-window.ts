@@ -1,5 +1,5 @@
 /**
- * Bookkeeping of the sliding metric window (spec/autoscaler-algorithm.md §2.5 steps 2–6), made to
+ * Bookkeeping of the sliding metric window (docs/algorithm.md §2.5 steps 2–6), made to
  * hold for any sample timing: jitter, a cadence that does not divide the window, missed cycles,
  * late and duplicate deliveries, slow cycles.
  *
@@ -24,7 +24,7 @@ export function windowLookbackMs(cadenceMs: number): number {
 }
 
 /**
- * Spec §2.5 step 2: if the job (re)entered RUNNING after the first stored sample, the samples
+ * docs/algorithm.md §2.5 step 2: if the job (re)entered RUNNING after the first stored sample, the samples
  * taken before that describe another incarnation of the job (other parallelism, restarted
  * counters) and are dropped. The Java collector clears its whole history at the first cycle after
  * the restart, when every stored sample is from before it. Our store keeps samples as items, and
@@ -79,7 +79,7 @@ export interface MetricWindowUpdate {
 }
 
 /**
- * Appends the cycle's sample and trims the window (spec §2.5):
+ * Appends the cycle's sample and trims the window (docs/algorithm.md §2.5):
  * 2. samples from before the job's last (re)start dropped;
  * 3. stabilizing while `now < jobRunningTs + stabilization.interval` (samples are still kept, so
  *    the first full window can come right after stabilization);

@@ -256,7 +256,7 @@ export class SimulatedFlinkCluster {
   /**
    * TaskManagers with their memory metrics (a simple load-driven heap/GC model). Metric names are
    * Flink's TaskManager `Status.*` system metrics (`MetricUtils.instantiateStatusMetrics`, Flink
-   * 1.x); `GarbageCollector.All.TimeMsPerSecond` is only reported from 1.19 on (flink-rest.md §4).
+   * 1.x); `GarbageCollector.All.TimeMsPerSecond` is only reported from 1.19 on (docs/flink-rest.md §4).
    */
   taskManagers(): SimulatedTaskManager[] {
     const tm = this.scenario.taskManager;

@@ -5,7 +5,7 @@ import type { ResourceStore } from './resource-store.ts';
 
 /**
  * Records a core/v1 Event about `object` the way the Flink operator's `EventRecorder` does
- * (operator 1.x, flinkdeployment.md §4 "Events"): `involvedObject` points at the resource,
+ * (operator 1.x, docs/flink-resources.md §4 "Events"): `involvedObject` points at the resource,
  * `source.component` is `Operator`, `count` / `firstTimestamp` / `lastTimestamp` are set, and
  * the name is `<resource name>.<unique hex suffix>`.
  */

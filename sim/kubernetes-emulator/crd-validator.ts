@@ -6,7 +6,7 @@ import type { KubernetesStatusCause } from '../../lib/adapters/kubernetes/kubern
 /**
  * Which operator CRDs the emulator enforces: `main` (operator main, with
  * `spec.taskManager.resources`) or `operator-1.15.0` (the latest release), verbatim copies of
- * /work/shared/reference (flinkdeployment.md, table at the top).
+ * /work/shared/reference (docs/flink-resources.md, table at the top).
  */
 export type CrdVariant = 'main' | 'operator-1.15.0';
 

@@ -3,7 +3,7 @@ import { classifySpecChange, operatorScalesInPlace, parseFlinkVersion } from './
 
 /**
  * The Flink Kubernetes Operator's behaviour on a spec change, as pure functions over a stored
- * resource (operator 1.x: main at 6e9caeb4 and release-1.15.0, flinkdeployment.md §3–§4). The
+ * resource (operator 1.x: main at 6e9caeb4 and release-1.15.0, docs/flink-resources.md §3–§4). The
  * emulator's `OperatorLoop` (operator-loop.ts) runs them on its virtual clock.
  */
 
@@ -87,7 +87,7 @@ function specRecord(object: StoredObject, generation: number): string {
 
 /**
  * Observes a resource whose `metadata.generation` is ahead of `status.observedGeneration` and
- * starts the rollout the operator would (flinkdeployment.md §4, `AbstractFlinkResourceReconciler
+ * starts the rollout the operator would (docs/flink-resources.md §4, `AbstractFlinkResourceReconciler
  * .reconcile`, operator 1.x): the first deployment submits the job (`Submit` event); otherwise the
  * spec diff decides (`ReflectiveDiffBuilder` over the `@SpecDiff` annotations): IGNORE catches up
  * at once, SCALE rescales in place when eligible (`NativeFlinkService.scale`, `Scaling` event
@@ -152,7 +152,7 @@ export function observeSpecChange(
       kind: redeploy ? 'savepoint-redeploy' : 'upgrade',
       dueAtMs: nowMs + timing.restartDelayMs,
       // last-state keeps the HA job id; stateless, savepoint and savepoint redeploys submit anew
-      // (flinkdeployment.md §4 step 5)
+      // (docs/flink-resources.md §4 step 5)
       newJobId: redeploy || upgradeMode !== 'last-state',
     },
     events: [

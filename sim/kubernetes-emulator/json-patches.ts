@@ -1,5 +1,5 @@
 /**
- * The two patch formats the API server accepts for custom resources (eks-kubernetes.md §6):
+ * The two patch formats the API server accepts for custom resources (docs/kubernetes-and-eks.md §6):
  * RFC 7386 merge patch and RFC 6902 JSON patch. Pure functions over JSON values; inputs are
  * never mutated. The JSON patch is implemented here because no RFC 6902 library is among the
  * project's dependencies (json-merge-patch covers RFC 7386 only).

@@ -1,6 +1,6 @@
 import type { KubernetesStatusCause } from '../../lib/adapters/kubernetes/kubernetes-errors.ts';
 
-/** A Kubernetes `Status` answer (eks-kubernetes.md §8) with its HTTP code. */
+/** A Kubernetes `Status` answer (docs/kubernetes-and-eks.md §8) with its HTTP code. */
 export interface StatusResponse {
   readonly code: number;
   readonly body: Record<string, unknown>;

@@ -95,7 +95,7 @@ export class EmulatorValidationError extends Error {
 
 const JSON_TYPE = 'application/json';
 
-/** Bearer authentication (eks-kubernetes.md §1): a missing or rejected token is 401 Unauthorized. */
+/** Bearer authentication (docs/kubernetes-and-eks.md §1): a missing or rejected token is 401 Unauthorized. */
 function authorized(req: IncomingMessage, token: KubernetesEmulatorOptions['token']): boolean {
   const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
   if (!m?.[1]) return false;
@@ -187,7 +187,7 @@ function applyObject(store: ResourceStore, object: Record<string, unknown>): Sto
  * Starts a Kubernetes API emulator on 127.0.0.1 (plain HTTP, or HTTPS with `tls`): the
  * operator's CRDs enforced, resourceVersion/generation, merge and JSON patches, selectors,
  * pagination, events, bearer auth, the service proxy, and the operator's lifecycle on a virtual
- * clock (design §7).
+ * clock (docs/design.md §7).
  */
 export async function startKubernetesEmulator(
   options: KubernetesEmulatorOptions,

@@ -3,7 +3,7 @@ import { PARALLELISM_OVERRIDES_KEY } from '../../lib/domain/owned-keys.ts';
 import { deepEqual } from './json-patches.ts';
 
 /**
- * How the operator classifies a spec change (flinkdeployment.md §4 step 2; `DiffType` and
+ * How the operator classifies a spec change (docs/flink-resources.md §4 step 2; `DiffType` and
  * `ReflectiveDiffBuilder`, operator 1.x): the strongest of IGNORE < SCALE < UPGRADE <
  * SAVEPOINT_REDEPLOY over all changed fields; unannotated fields count as UPGRADE.
  */
@@ -72,7 +72,7 @@ export function parseFlinkVersion(value: unknown): [number, number] | undefined 
 }
 
 /**
- * Whether the operator would rescale in place (flinkdeployment.md §4 step 4;
+ * Whether the operator would rescale in place (docs/flink-resources.md §4 step 4;
  * `NativeFlinkService.supportsInPlaceScaling` and `scale`, operator 1.x): in-place scaling
  * enabled, Flink ≥ 1.18, adaptive scheduler, and no vertex override removed.
  */

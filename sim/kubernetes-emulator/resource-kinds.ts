@@ -10,9 +10,9 @@ export interface ResourceKindInfo {
 }
 
 /**
- * Served kinds: the operator's CRDs (flinkdeployment.md §1: group `flink.apache.org`, only
+ * Served kinds: the operator's CRDs (docs/flink-resources.md §1: group `flink.apache.org`, only
  * `v1beta1`, namespaced, `status` subresource) and the core/Karpenter types the autoscaler reads
- * (eks-kubernetes.md §5, §10).
+ * (docs/kubernetes-and-eks.md §5, §10).
  */
 export const RESOURCE_KINDS: readonly ResourceKindInfo[] = [
   {

@@ -54,7 +54,7 @@ export function createObject(
 
 /**
  * `PUT`: custom resources allow no unconditional update, so the body must carry the current
- * `metadata.resourceVersion` (422 when absent, 409 Conflict when stale; eks-kubernetes.md §7).
+ * `metadata.resourceVersion` (422 when absent, 409 Conflict when stale; docs/kubernetes-and-eks.md §7).
  */
 export function updateObject(write: ObjectWrite, body: unknown): StatusResponse {
   const { info, existing } = write;
@@ -77,7 +77,7 @@ const MERGE_PATCH = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
 
 /**
- * `PATCH` by content type (eks-kubernetes.md §6): an RFC 7386 merge patch is conditional only when
+ * `PATCH` by content type (docs/kubernetes-and-eks.md §6): an RFC 7386 merge patch is conditional only when
  * it carries `metadata.resourceVersion` (409 when stale); an RFC 6902 JSON patch fails as a whole
  * with 422 (a failed `test` included); anything else, strategic merge patch among them, is 415 for
  * custom resources.

@@ -1,5 +1,5 @@
 /**
- * The local world (design §7): the real autoscaler cycle (`runCycle`, the code the scale-job
+ * The local world (docs/design.md §7): the real autoscaler cycle (`runCycle`, the code the scale-job
  * Lambda runs) against a simulated Flink cluster served over the Flink REST API, a Kubernetes API
  * emulator with the operator's behaviour, and DynamoDB (dynalite) — all on 127.0.0.1 and one
  * virtual clock, so hours of traffic take seconds.

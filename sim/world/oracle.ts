@@ -6,7 +6,7 @@
  * Why an oracle at all: "did the autoscaler do well?" needs a reference that does not depend on
  * the autoscaler's own estimates. The simulator knows each vertex's capacity at every parallelism
  * (`trueCapacity`), so the minimum that fits the load is exact, and the decision quality of the
- * autoscaler and of the baseline is measured against it (design §8).
+ * autoscaler and of the baseline is measured against it (docs/design.md §8).
  *
  * Steady state only: the oracle ignores backlog (lag), because the backlog is a consequence of
  * past decisions, not of the load; catching up after a restart is allowed to need more.

@@ -1,5 +1,5 @@
 /**
- * Decision-quality figures of a local-world run (design §8), for the autoscaler and the
+ * Decision-quality figures of a local-world run (docs/design.md §8), for the autoscaler and the
  * baseline alike, measured against the oracle. Pure: a function of the {@link WorldRun}.
  */
 import type { DecisionLogEntry, TickRecord, WorldRun } from './world-timeline.ts';

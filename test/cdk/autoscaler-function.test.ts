@@ -74,7 +74,7 @@ describe('AutoscalerFunction', () => {
     expect(bundle.startsWith("import { createRequire as __fsaCreateRequire } from 'node:module';")).toBe(
       true,
     );
-    expect(statSync(join(dir, 'index.mjs')).size).toBeLessThan(1024 * 1024); // design §8 budget
+    expect(statSync(join(dir, 'index.mjs')).size).toBeLessThan(1024 * 1024); // docs/design.md §8 budget
     // Only the undici modules the adapters use (lib/adapters/http/undici-core.ts), not its index
     // with fetch, WebSocket, mocks and the SQLite cache store.
     expect(bundle).not.toContain('SqliteCacheStore');

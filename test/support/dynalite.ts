@@ -11,7 +11,7 @@ export { type DynaliteHandle, localDynamoClients, startDynalite } from '../../si
 
 let tableCounter = 0;
 
-/** Creates a fresh autoscaler table (design §5 key schema) on `endpoint`, with clients. */
+/** Creates a fresh autoscaler table (docs/design.md §5 key schema) on `endpoint`, with clients. */
 export async function createLocalStateTable(
   endpoint: string,
   tableName = `fsa-test-${process.pid}-${++tableCounter}`,

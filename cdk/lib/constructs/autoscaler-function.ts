@@ -31,7 +31,7 @@ export interface AutoscalerFunctionProps {
   /** Removal policy of the log group. @default RemovalPolicy.DESTROY (logs expire anyway) */
   readonly logRemovalPolicy?: RemovalPolicy;
   /**
-   * VPC to run in: needed when an EKS cluster's API endpoint is private (spec/eks-kubernetes.md §1).
+   * VPC to run in: needed when an EKS cluster's API endpoint is private (docs/kubernetes-and-eks.md §1).
    * The cluster security group must then allow 443 from {@link AutoscalerFunction.function}'s security group.
    * @default not in a VPC
    */

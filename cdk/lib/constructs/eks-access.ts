@@ -27,7 +27,7 @@ export interface EksAccessProps {
  * EKS access entries (`AWS::EKS::AccessEntry`, type STANDARD) that map the Lambda roles to the
  * autoscaler's Kubernetes group. What the group may do is decided by the RBAC in k8s/rbac.yaml, not
  * by an EKS access policy: the managed policies do not reliably cover custom resources
- * (spec/eks-kubernetes.md §4). Requires the cluster's authentication mode API or API_AND_CONFIG_MAP.
+ * (docs/kubernetes-and-eks.md §4). Requires the cluster's authentication mode API or API_AND_CONFIG_MAP.
  */
 export class EksAccess extends Construct {
   readonly entries: CfnAccessEntry[] = [];

@@ -44,7 +44,7 @@ export function defaultStateTableProps(): Required<Omit<StateTableProps, 'tableN
 }
 
 /**
- * The autoscaler's single DynamoDB table (design §5): on-demand, because load is one small burst per
+ * The autoscaler's single DynamoDB table (docs/design.md §5): on-demand, because load is one small burst per
  * schedule tick; TTL on `expiresAt` so samples and events expire on their own.
  */
 export class StateTable extends Construct {

@@ -39,7 +39,7 @@ export const RUN_DIMENSIONS = [DIMENSION.service] as const;
 export type CatalogUnit = 'Count' | 'Count/Second' | 'Bytes' | 'Milliseconds' | 'Seconds' | 'None';
 
 /**
- * Per-vertex metrics with the operator's names (spec §8.2). Each carries the latest value
+ * Per-vertex metrics with the operator's names (docs/algorithm.md §8.2). Each carries the latest value
  * (the operator's `Current` gauge).
  */
 export const VERTEX_METRIC = {
@@ -60,7 +60,7 @@ export const VERTEX_METRIC = {
 /** Suffix of the window-average companion metric (the operator's `Average` gauge). */
 export const AVERAGE_SUFFIX = '_AVERAGE';
 
-/** The vertex metrics that also get a window average, as in the operator (spec §8.2). */
+/** The vertex metrics that also get a window average, as in the operator (docs/algorithm.md §8.2). */
 export const AVERAGED_VERTEX_METRICS = ['LOAD', 'TRUE_PROCESSING_RATE', 'TARGET_DATA_RATE'] as const;
 
 /** Per-job metrics. */

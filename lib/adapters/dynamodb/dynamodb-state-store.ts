@@ -63,7 +63,7 @@ export interface DynamoDbStateStoreOptions {
 const LEASE_ITEM_TTL_GRACE_S = 24 * 60 * 60;
 
 /**
- * {@link StateStore} on the single DynamoDB table of design §5.
+ * {@link StateStore} on the single DynamoDB table of docs/design.md §5.
  *
  * Per cycle: one strongly consistent Query (`sk BETWEEN SAMPLE#<since> AND STATE`, so neither the
  * event log nor samples that TTL has not yet removed are read), then at most two writes: the

@@ -11,7 +11,7 @@ import { CorruptItemError } from './state-codec.ts';
  *     {"v":{"LOAD":".52,.7,,.1","LAG":"1200,,,"},"g":{"GC_PRESSURE":".01"},"n":[3]}
  *
  * `n` lists vertices present with no metric at all. Values are rounded like the Java store
- * (spec §2.4) and written with {@link formatNumberText}, so NaN and ±∞ survive.
+ * (docs/algorithm.md §2.4) and written with {@link formatNumberText}, so NaN and ±∞ survive.
  */
 interface SampleBody {
   v: Record<string, string>;

@@ -54,7 +54,7 @@ export function vertexIdsOfState(state: JobState): VertexId[] {
 
 /**
  * Encodes `state` against the vertex dictionary `vertexIds`, which must contain every vertex the
- * state refers to. Metric values are rounded like the Java store (spec §2.4).
+ * state refers to. Metric values are rounded like the Java store (docs/algorithm.md §2.4).
  */
 export function encodeStateBody(state: JobState, vertexIds: readonly VertexId[]): string {
   const index = new Map(vertexIds.map((id, i) => [id, i]));

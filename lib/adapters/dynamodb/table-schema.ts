@@ -1,7 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /**
- * The single autoscaler table (design §5). Exported for the CDK construct and the local world so
+ * The single autoscaler table (docs/design.md §5). Exported for the CDK construct and the local world so
  * the key schema is declared once.
  *
  * | sk                                   | item                                    |

@@ -28,7 +28,7 @@ import {
 import { countSourcePartitions } from './source-partitions.ts';
 import { assembleVertexMetrics, selectVertexMetrics } from './vertex-metric-names.ts';
 
-/** TaskManager metric ids (spec §2.3) and where they land in {@link RawTaskManagerMetrics}. */
+/** TaskManager metric ids (docs/algorithm.md §2.3) and where they land in {@link RawTaskManagerMetrics}. */
 export const TASK_MANAGER_METRIC_IDS = {
   heapMaxBytes: 'Status.JVM.Memory.Heap.Max',
   heapUsedBytes: 'Status.JVM.Memory.Heap.Used',
@@ -60,7 +60,7 @@ interface JobCache {
 }
 
 /**
- * {@link MetricsSource} over the Flink REST API (spec/flink-rest.md §3, autoscaler-algorithm §2).
+ * {@link MetricsSource} over the Flink REST API (docs/flink-rest.md §3, docs/algorithm.md §2).
  *
  * Per cycle: job details → per vertex metric listing (sources every cycle, others cached per job
  * attempt) and one aggregated query → TaskManager metrics (GC probe with fallback) → JobManager

@@ -13,7 +13,7 @@ import {
  * Parsers of the cluster-level endpoints (`/overview`, `/config`, `/jobs`, `/jobs/overview`,
  * `/taskmanagers`, vertex details, checkpoints). Each returns the subset the autoscaler and the
  * CLI use and ignores unknown fields, since newer Flink versions only add fields
- * (spec/flink-rest.md §6).
+ * (docs/flink-rest.md §6).
  */
 
 /** `GET /overview`. */

@@ -32,7 +32,7 @@ export interface VertexIoCounters {
   readonly accumulatedIdleTimeMs?: number;
 }
 
-/** What the autoscaler needs from `GET /jobs/{jobid}` (spec/autoscaler-algorithm.md §2.2). */
+/** What the autoscaler needs from `GET /jobs/{jobid}` (docs/algorithm.md §2.2). */
 export interface JobDetails {
   readonly jobId: string;
   readonly name?: string;

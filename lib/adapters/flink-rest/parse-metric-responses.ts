@@ -5,7 +5,7 @@ import { isJsonObject, readFlinkNumber, requireArray, requireObject, requireStri
 /**
  * Parsers of the metric endpoints. Flink writes all of them as TOP-LEVEL ARRAYS (the OpenAPI
  * spec's `MetricCollectionResponseBody`/`AggregatedMetricsResponseBody` objects are misleading,
- * spec/flink-rest.md §2.2).
+ * docs/flink-rest.md §2.2).
  */
 
 /** `[{"id": …}]` from a metric listing call (no `get`): the ids that exist. */

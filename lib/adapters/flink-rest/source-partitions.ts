@@ -1,5 +1,5 @@
 /**
- * Source partition discovery from metric ids (spec/autoscaler-algorithm.md §2.2). The Kafka
+ * Source partition discovery from metric ids (docs/algorithm.md §2.2). The Kafka
  * source registers one `currentOffset` gauge per assigned partition and the Pulsar source one
  * consumer group per partition, so counting distinct partitions in the metric listing of a
  * source vertex gives the partition count that caps its useful parallelism.

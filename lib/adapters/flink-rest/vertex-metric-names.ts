@@ -3,7 +3,7 @@ import type { VertexIoCounters } from './parse-job-details.ts';
 
 /**
  * Which vertex metrics are queried and how ids map to logical metrics
- * (spec/autoscaler-algorithm.md §2.3). Operator-scoped ids contain the operator name, so they
+ * (docs/algorithm.md §2.3). Operator-scoped ids contain the operator name, so they
  * are matched by prefix/suffix on the listing, never hard-coded.
  */
 
@@ -128,7 +128,7 @@ export function selectVertexMetrics(listedIds: readonly string[], isSource: bool
 /**
  * Merges the aggregates of several ids mapped to one logical metric (e.g. two
  * `*.pendingRecords`): min of mins, max of maxes, sum of sums; the average is unknown
- * (spec §2.1), so it is dropped.
+ * (docs/algorithm.md §2.1), so it is dropped.
  */
 export function mergeAggregates(all: readonly MetricAggregates[]): MetricAggregates {
   if (all.length === 1 && all[0]) return all[0];

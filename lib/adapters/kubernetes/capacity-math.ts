@@ -119,7 +119,7 @@ export function freeNodeCapacity(
 }
 
 /**
- * How many more nodes each group can add and their per-node allocatable (design §4): EKS groups
+ * How many more nodes each group can add and their per-node allocatable (docs/design.md §4): EKS groups
  * `maxSize − current nodes`; Karpenter pools as many nodes of the largest running shape as the
  * remaining limits allow (`unlimitedNodes` when a pool has no limits). Groups whose node shape is
  * unknown are left out — unknown headroom is not counted as capacity.

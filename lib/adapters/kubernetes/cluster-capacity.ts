@@ -45,7 +45,7 @@ interface NodePoolView {
 /**
  * {@link ClusterCapacitySource} from the Kubernetes API (nodes' allocatable minus pod requests),
  * EKS managed node groups (`maxSize`, instance types) and Karpenter NodePool limits
- * (eks-kubernetes.md §10).
+ * (docs/kubernetes-and-eks.md §10).
  */
 export class KubernetesClusterCapacity implements ClusterCapacitySource {
   readonly #client: KubernetesClient;

@@ -12,7 +12,7 @@ export interface ObjectMeta {
 }
 
 /**
- * A FlinkDeployment or FlinkSessionJob as read from the API (flinkdeployment.md §2–3). Only the
+ * A FlinkDeployment or FlinkSessionJob as read from the API (docs/flink-resources.md §2–3). Only the
  * fields the autoscaler reads are typed; everything else passes through untouched.
  */
 export interface FlinkResource {
@@ -23,7 +23,7 @@ export interface FlinkResource {
   readonly status?: FlinkResourceStatus;
 }
 
-/** The parts of a FlinkDeployment / FlinkSessionJob `spec` the autoscaler reads or writes (flinkdeployment.md §2). */
+/** The parts of a FlinkDeployment / FlinkSessionJob `spec` the autoscaler reads or writes (docs/flink-resources.md §2). */
 export interface FlinkResourceSpec {
   readonly flinkVersion?: string;
   readonly flinkConfiguration?: unknown;
@@ -47,7 +47,7 @@ export interface FlinkResourceSpec {
   readonly mode?: string;
 }
 
-/** The parts of the operator-written `status` the readiness checks read (flinkdeployment.md §3). */
+/** The parts of the operator-written `status` the readiness checks read (docs/flink-resources.md §3). */
 export interface FlinkResourceStatus {
   readonly lifecycleState?: string;
   readonly observedGeneration?: number;

@@ -1,6 +1,6 @@
 /**
  * Per-node capacity of common EC2 instance types, for estimating what a node group can still
- * add (eks-kubernetes.md §10.1) when no node of the group runs yet. Built from the families'
+ * add (docs/kubernetes-and-eks.md §10.1) when no node of the group runs yet. Built from the families'
  * published shapes (vCPU by size, GiB of memory per vCPU); a small table on purpose — unknown
  * types make the group's headroom unknown rather than guessed.
  */

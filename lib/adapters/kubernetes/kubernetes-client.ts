@@ -36,7 +36,7 @@ export interface KubernetesClientOptions {
   /** Injected for tests: wait and jitter source. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
-  /** Receives `Warning` response headers (deprecations, unknown fields; eks-kubernetes.md §8). */
+  /** Receives `Warning` response headers (deprecations, unknown fields; docs/kubernetes-and-eks.md §8). */
   readonly onWarning?: (warning: string, method: string, path: string) => void;
 }
 
@@ -61,7 +61,7 @@ const IS_LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
 /**
  * A small Kubernetes API client on undici: JSON in and out, Kubernetes `Status` errors mapped to
  * {@link KubernetesApiError}, one token refresh after a 401, bounded `Retry-After`-honouring
- * retries on 429/5xx (eks-kubernetes.md §1, §8). TLS is always verified against `caPem`.
+ * retries on 429/5xx (docs/kubernetes-and-eks.md §1, §8). TLS is always verified against `caPem`.
  */
 export class KubernetesClient {
   readonly #baseUrl: string;
@@ -182,7 +182,7 @@ export class KubernetesClient {
         parseRetryAfterMs(typeof retryAfterHeader === 'string' ? retryAfterHeader : undefined, Date.now()),
       );
       if (status === 401 && this.#token && !refreshedToken) {
-        // an expired token: build a new one and try once more (eks-kubernetes.md §1 step 4)
+        // an expired token: build a new one and try once more (docs/kubernetes-and-eks.md §1 step 4)
         refreshedToken = true;
         this.#token.invalidate();
         attempt -= 1;
@@ -195,7 +195,7 @@ export class KubernetesClient {
 
   /**
    * What another HTTP client needs to call through this API server (the Flink REST API via the
-   * service proxy, spec/flink-rest.md §1): a fresh `authorization` header and this client's TLS
+   * service proxy, docs/flink-rest.md §1): a fresh `authorization` header and this client's TLS
    * settings (the cluster CA, a kubeconfig client certificate); no TLS for the loopback emulator.
    */
   async proxyAccess(): Promise<{ headers: Record<string, string>; tls?: RestTlsSettings }> {

@@ -3,14 +3,14 @@
  * CLI message can say it without a stack trace (conventions: typed errors with cause).
  */
 
-/** One entry of a Kubernetes `Status.details.causes` (eks-kubernetes.md §8). */
+/** One entry of a Kubernetes `Status.details.causes` (docs/kubernetes-and-eks.md §8). */
 export interface KubernetesStatusCause {
   readonly reason?: string;
   readonly message?: string;
   readonly field?: string;
 }
 
-/** A non-2xx answer of the Kubernetes API, carrying the `Status` fields (eks-kubernetes.md §8). */
+/** A non-2xx answer of the Kubernetes API, carrying the `Status` fields (docs/kubernetes-and-eks.md §8). */
 export class KubernetesApiError extends Error {
   override readonly name = 'KubernetesApiError';
   /** HTTP status code. */

@@ -26,7 +26,7 @@ const MAX_MESSAGE_CHARS = 1024;
 
 /**
  * {@link EventSink} writing core/v1 Events on the FlinkDeployment / FlinkSessionJob, aggregated
- * like the operator's (eks-kubernetes.md §9; flinkdeployment.md §4): one Event per
+ * like the operator's (docs/kubernetes-and-eks.md §9; docs/flink-resources.md §4): one Event per
  * (reason, key, type, kind, name, uid); a repeat updates `count`, `message` and
  * `lastTimestamp`; a repeat within `dedupeIntervalMs` of the last report is skipped.
  */

@@ -29,7 +29,7 @@ const SELECTOR = `${MANAGED_LABEL}=true`;
 /**
  * Lists labelled FlinkDeployments and FlinkSessionJobs (paginated, cluster-wide or per
  * namespace) and turns each into a {@link DiscoveredJob}: readiness, flat configuration, REST
- * endpoint, TaskManager resources (design §4).
+ * endpoint, TaskManager resources (docs/design.md §4).
  */
 export class KubernetesJobDiscovery implements JobDiscovery {
   readonly #client: KubernetesClient;

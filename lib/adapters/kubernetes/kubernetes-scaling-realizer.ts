@@ -24,7 +24,7 @@ import { decideUpgradePath } from './upgrade-path.ts';
 export const FIELD_MANAGER = 'flink-serverless-autoscaler';
 
 /**
- * Realizes plans by JSON merge patch of the FlinkDeployment / FlinkSessionJob spec (design §4):
+ * Realizes plans by JSON merge patch of the FlinkDeployment / FlinkSessionJob spec (docs/design.md §4):
  * GET → build (pure) → upgrade-path check → conditional PATCH. A 409 (someone changed the
  * resource in between) re-reads, re-builds and retries once; a second 409 is a
  * {@link ScalingPatchError} `conflict`. A 422 becomes `invalid` with the server's causes.

@@ -69,7 +69,7 @@ function flattenPatchKeys(value: Obj, prefix: string): Record<string, unknown> {
 }
 
 /**
- * The merge patch that removes what the autoscaler owns (design §9.1 clean-up, like the operator
+ * The merge patch that removes what the autoscaler owns (docs/design.md §9.1 clean-up, like the operator
  * dropping its overrides when the autoscaler is disabled): our vertices' entries leave
  * `pipeline.jobvertex-parallelism-overrides` (the key goes when nothing else is left, so the
  * user's `job.parallelism` applies again) and our `taskmanager.memory.*` keys are removed.

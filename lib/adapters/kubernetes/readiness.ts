@@ -36,7 +36,7 @@ const notReady = (code: NotReadyCode, reason: string, refused = false): Readines
 /**
  * Keys present both flat and nested in `spec.flinkConfiguration` (e.g. `"a.b": 1` and
  * `a: {b: 2}`): which one the operator uses is ambiguous, so such resources are refused
- * (flinkdeployment.md §2.1).
+ * (docs/flink-resources.md §2.1).
  */
 export function findAmbiguousConfigKeys(config: unknown): string[] {
   const seen = new Map<string, number>();
@@ -55,7 +55,7 @@ export function findAmbiguousConfigKeys(config: unknown): string[] {
 }
 
 /**
- * Ready to evaluate and act (design §4; flinkdeployment.md §3): lifecycle STABLE or DEPLOYED,
+ * Ready to evaluate and act (docs/design.md §4; docs/flink-resources.md §3): lifecycle STABLE or DEPLOYED,
  * reconciliation DEPLOYED, `observedGeneration == generation`, JobManager READY (for a session
  * job: its session cluster's), job RUNNING. Refused outright when the operator's built-in
  * autoscaler is enabled too — it would re-apply its own overrides on every reconcile (§5).

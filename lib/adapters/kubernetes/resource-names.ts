@@ -42,13 +42,13 @@ export function parseNamespacedName(text: string, field = 'resource'): { namespa
   };
 }
 
-/** Plural resource names of the operator's CRDs (flinkdeployment.md §1). */
+/** Plural resource names of the operator's CRDs (docs/flink-resources.md §1). */
 export const FLINK_PLURALS = {
   FlinkDeployment: 'flinkdeployments',
   FlinkSessionJob: 'flinksessionjobs',
 } as const;
 
-/** API group/version of both CRDs: only `v1beta1` is served (flinkdeployment.md §1). */
+/** API group/version of both CRDs: only `v1beta1` is served (docs/flink-resources.md §1). */
 export const FLINK_API_VERSION = 'flink.apache.org/v1beta1';
 
 /** URL path of one Flink resource, with validated namespace and name. */

@@ -17,7 +17,7 @@ export interface FlinkRestEndpoint {
 }
 
 /**
- * Flink REST base URL of a resource (design §4; flinkdeployment.md §6): the annotation
+ * Flink REST base URL of a resource (docs/design.md §4; docs/flink-resources.md §6): the annotation
  * `flink-serverless-autoscaler/rest-url` when set, else the API-server proxy to the
  * `<cluster>-rest` service's `rest` port. A session job uses its session cluster
  * (`spec.deploymentName`).

@@ -1,5 +1,5 @@
 /**
- * When to retry a Kubernetes API call and how long to wait (eks-kubernetes.md §8): 429 and 5xx
+ * When to retry a Kubernetes API call and how long to wait (docs/kubernetes-and-eks.md §8): 429 and 5xx
  * are retried a bounded number of times, honouring `Retry-After`; 400/403/404/409/415/422 never.
  */
 

@@ -15,7 +15,7 @@ export interface SavepointRedeployResult {
 const SAVEPOINT_URI = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
 
 /**
- * The merge patch asking the operator to redeploy from a savepoint (flinkdeployment.md §2.3,
+ * The merge patch asking the operator to redeploy from a savepoint (docs/flink-resources.md §2.3,
  * §4 step 6): `spec.job.initialSavepointPath` plus a `savepointRedeployNonce` that differs
  * from the current one (SAVEPOINT_REDEPLOY, regardless of upgrade mode). Pure.
  */

@@ -37,7 +37,7 @@ function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string,
 }
 
 /**
- * Builds the JSON merge patch for a plan (design §4; flinkdeployment.md §5, §7). Pure.
+ * Builds the JSON merge patch for a plan (docs/design.md §4; docs/flink-resources.md §5, §7). Pure.
  * - Only the autoscaler's keys: `pipeline.jobvertex-parallelism-overrides` (the user's existing
  *   overrides merged, ours winning except for excluded vertices, as Java's
  *   `applyParallelismOverrides`), `taskmanager.memory.*` of the plan (removals as `null`), and

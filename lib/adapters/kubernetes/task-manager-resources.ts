@@ -6,7 +6,7 @@ import { parseCpuCores, parseMemoryQuantityBytes } from './quantity.ts';
 
 /**
  * Spec memory strings accept Flink sizes (`4096m`, `4g`: binary units) and Kubernetes quantities
- * (`4Gi`, `4G` decimal) (flinkdeployment.md §2.2). A Flink size is tried first because
+ * (`4Gi`, `4G` decimal) (docs/flink-resources.md §2.2). A Flink size is tried first because
  * the operator's examples use that form; lower-case `m` would otherwise read as milli-bytes.
  */
 export function parseSpecMemoryBytes(text: string | number, field: string): number {
@@ -22,7 +22,7 @@ export function parseSpecMemoryBytes(text: string | number, field: string): numb
 /**
  * Reads TaskManager CPU and memory from a FlinkDeployment spec: `resources` (main CRD; requests
  * first, then limits) wins over the deprecated `resource` when both are set, and records where
- * memory came from so the realizer patches the same field (flinkdeployment.md §2.2, §5).
+ * memory came from so the realizer patches the same field (docs/flink-resources.md §2.2, §5).
  */
 export function readTaskManagerResources(spec: FlinkResourceSpec): TaskManagerResources {
   const tm = spec.taskManager ?? {};

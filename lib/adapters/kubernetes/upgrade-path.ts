@@ -57,7 +57,7 @@ function sameOverrides(a: PlannedChange['overridesBefore'], b: PlannedChange['ov
 
 /**
  * Predicts how the operator applies a change and whether the autoscaler may make it
- * (design §4; flinkdeployment.md §4):
+ * (docs/design.md §4; docs/flink-resources.md §4):
  * - in place when only overrides change, none is removed, Flink ≥ 1.18, `jobmanager.scheduler:
  *   adaptive` and `kubernetes.operator.job.upgrade.inplace-scaling.enabled` is not false;
  * - otherwise a full upgrade by `spec.job.upgradeMode`: `savepoint` is allowed, `last-state` only

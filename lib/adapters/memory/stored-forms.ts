@@ -1,6 +1,6 @@
 /**
  * What the in-memory store keeps of a state and a sample: plain objects shaped and rounded the
- * way a durable store reads them back (spec §2.4 rounding, only the fields of the stored
+ * way a durable store reads them back (docs/algorithm.md §2.4 rounding, only the fields of the stored
  * schema), so a cycle sees the same numbers on every store. Sizes are estimated, since nothing
  * here is serialised.
  */

@@ -1,5 +1,5 @@
 /**
- * The rules of the event log every `StateStore` keeps (spec §5.4): which events fold into
+ * The rules of the event log every `StateStore` keeps (docs/algorithm.md §5.4): which events fold into
  * an earlier entry, under which key, and how long a stored message may be. The adapters differ
  * only in how they find the earlier entry.
  */
@@ -18,7 +18,7 @@ export const EVENT_MESSAGE_MAX_CHARS = 16 * 1024;
 
 /**
  * De-duplication key of an event: hash of its reason and `messageKey` (or message when there is
- * none), like the operator's event name hash (spec §5.4). 16 hex characters.
+ * none), like the operator's event name hash (docs/algorithm.md §5.4). 16 hex characters.
  */
 export function eventDedupeKey(event: AutoscalerEvent): string {
   return createHash('sha256')

@@ -39,7 +39,7 @@ export interface SaveWindow {
 /**
  * The window epoch changes (earlier samples stop counting) when the Flink job id or topology
  * hash differs from the loaded state's, or when the loaded state was discarded: counters restart
- * with a new job run (spec §2.5) and samples are only meaningful for their own job graph.
+ * with a new job run (docs/algorithm.md §2.5) and samples are only meaningful for their own job graph.
  */
 export function saveWindowOf(loaded: LoadedJob, state: JobState): SaveWindow {
   const basis = loaded.basis;

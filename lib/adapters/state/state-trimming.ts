@@ -11,9 +11,9 @@ export interface TrimmedState {
 /**
  * Drops the least valuable parts of `state` until `measure(state)` ≤ `limitBytes`, in this
  * order: oldest scaling-history entries (across vertices), oldest scaling-tracking records (the
- * latest is always kept, as spec §6 does), the memory history, pending delayed scale-downs.
+ * latest is always kept, as docs/algorithm.md §6 does), the memory history, pending delayed scale-downs.
  * Mirrors Flink's ConfigMap store, which drops oldest entries before the size cap; the normal
- * per-count/age trimming (spec §4.7) is the core's job, this is only the safety net.
+ * per-count/age trimming (docs/algorithm.md §4.7) is the core's job, this is only the safety net.
  *
  * Each round drops the excess fraction plus 5 %, so a few re-encodings suffice even at
  * 1,000 vertices. Returns the state as small as it could make it; the caller decides whether

@@ -2,7 +2,7 @@
 const ROUNDING_LIMIT = 2 ** 53 / 1000;
 
 /**
- * Rounds a metric the way the Java autoscaler does before storing it (spec §2.4 `roundMetric`):
+ * Rounds a metric the way the Java autoscaler does before storing it (docs/algorithm.md §2.4 `roundMetric`):
  * half-up to 3 decimals, but a value that would round to 0 is kept as is, so small positive
  * rates never become 0. Non-finite values pass through. Every state store rounds with it, so a
  * cycle reads back the same numbers whichever store it runs on.

@@ -8,7 +8,7 @@ import type { CycleResult } from '../cycle-result.ts';
 import { isRetryable } from '../is-retryable.ts';
 import { type CycleContext, emit } from './cycle-context.ts';
 
-/** Longest event message the operator writes (spec §5.4). */
+/** Longest event message the operator writes (docs/algorithm.md §5.4). */
 const MAX_EVENT_MESSAGE_CHARS = 2048;
 
 /** The failed result of a cycle that could not `step` (e.g. "run the cycle"). */
@@ -17,7 +17,7 @@ export async function fail(cycle: CycleContext, error: unknown, step: string): P
   const message = `Could not ${step}: ${describeError(error)}`;
   deps.logger?.error('cycle failed', { job: formatJobKey(key), step, error: describeError(error) });
   deps.reporter?.reportJobError(key);
-  // The operator never de-duplicates AutoscalerError events (spec §5.4).
+  // The operator never de-duplicates AutoscalerError events (docs/algorithm.md §5.4).
   await emit(cycle, {
     reason: 'AutoscalerError',
     type: 'Warning',

@@ -1,6 +1,6 @@
 /**
  * Step 5b, review: the policy hook sees the exact patch before anything is stored or written, so a
- * deny is persisted as a veto (spec §5.1 step 10) and a modification as what was really applied.
+ * deny is persisted as a veto (docs/algorithm.md §5.1 step 10) and a modification as what was really applied.
  * Without a hook this step does nothing (no preview read).
  */
 import type { JobState } from '../../domain/index.ts';

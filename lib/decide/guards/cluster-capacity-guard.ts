@@ -18,7 +18,7 @@ export interface TaskManagerPlacement {
  * First-fit placement of `count` TaskManagers of `cpu` cores and `memoryBytes` each: first into
  * the free capacity of existing nodes (in snapshot order), then onto nodes the expandable groups
  * may add. With `releaseJobTaskManagers` the job's own TaskManagers (`jobTaskManagers` per node)
- * are released first, because a rescale replaces them (spec §9.2, `ClusterResourceManager`).
+ * are released first, because a rescale replaces them (docs/algorithm.md §9.2, `ClusterResourceManager`).
  * A heuristic, like the operator's: no pod affinity, taints or ephemeral storage.
  */
 export function placeTaskManagers(
@@ -77,7 +77,7 @@ export interface ClusterCapacityResult {
 }
 
 /**
- * Cluster capacity guard (spec §5.1 step 9): a change that needs more TaskManagers is blocked
+ * Cluster capacity guard (docs/algorithm.md §5.1 step 9): a change that needs more TaskManagers is blocked
  * when they cannot be scheduled on the cluster, so a rescale never leaves the job waiting for
  * pods that will not come. When the snapshot tells where the job's TaskManagers run, they are
  * released and all new TaskManagers placed (the operator's model); otherwise only the added

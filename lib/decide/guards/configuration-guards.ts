@@ -1,5 +1,5 @@
 /**
- * Spec §5.1 step 7: recommendation-only mode and excluded periods block execution (evaluation and
+ * docs/algorithm.md §5.1 step 7: recommendation-only mode and excluded periods block execution (evaluation and
  * the ScalingReport still happen, the report then says which configuration blocked it).
  */
 import type { AutoscalerOptions } from '../../config/index.ts';

@@ -1,5 +1,5 @@
 /**
- * The job-level guards after the vertex decisions (spec §5.1 steps 7–9) run as a chain: each
+ * The job-level guards after the vertex decisions (docs/algorithm.md §5.1 steps 7–9) run as a chain: each
  * returns a {@link GuardVerdict}, and the first that blocks ends the chain (later ones do not run).
  */
 import type { AutoscalerEvent, GuardOutcome } from '../../domain/index.ts';

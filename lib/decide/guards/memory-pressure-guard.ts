@@ -9,12 +9,12 @@ export interface MemoryPressureResult {
 }
 
 /**
- * Memory-pressure guard (spec §5.1 step 2): no scaling while the TaskManagers are short of
+ * Memory-pressure guard (docs/algorithm.md §5.1 step 2): no scaling while the TaskManagers are short of
  * memory, because more subtasks per TaskManager would make it worse and the user must resize
  * memory first. Blocks when the latest GC pressure (fraction of time in GC, max across
  * TaskManagers) exceeds `memory.gc-pressure.threshold`, else when the window-average heap usage
  * ratio exceeds `memory.heap-usage.threshold`. Missing metrics (NaN) never block, as in the
- * operator. GC pressure uses the latest value and heap usage the average (spec §11 #7).
+ * operator. GC pressure uses the latest value and heap usage the average (docs/algorithm.md §11 #7).
  */
 export function checkMemoryPressure(
   global: EvaluatedMetrics['global'],

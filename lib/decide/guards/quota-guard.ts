@@ -20,12 +20,12 @@ export interface QuotaCheckResult {
   readonly event?: AutoscalerEvent;
 }
 
-/** Text of the operator's ResourceQuotaReached event (spec §5.4). */
+/** Text of the operator's ResourceQuotaReached event (docs/algorithm.md §5.4). */
 export const QUOTA_REACHED_MESSAGE =
   'Resource usage is above the allowed limit for scaling operations. Please adjust the resource quota manually.';
 
 /**
- * Job resource quota guard (spec §5.1 step 9): a change that needs more TaskManagers is blocked
+ * Job resource quota guard (docs/algorithm.md §5.1 step 9): a change that needs more TaskManagers is blocked
  * when `TaskManagers × CPU > quota.cpu` or `TaskManagers × memory > quota.memory`. A change that
  * does not add TaskManagers always passes, so a job already above its quota can still shrink.
  */

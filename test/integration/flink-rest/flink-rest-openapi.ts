@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
  * (reference/flink-rest-v1.yml, Flink 1.19). The spec's schemas allow any extra field; here
  * every object schema with declared properties is closed (`additionalProperties: false`) so the
  * simulator cannot invent fields. Documented exceptions:
- * - metric endpoints return TOP-LEVEL ARRAYS (spec/flink-rest.md §2.2): collection bodies are
+ * - metric endpoints return TOP-LEVEL ARRAYS (docs/flink-rest.md §2.2): collection bodies are
  *   validated element-wise against `Metric`, aggregated bodies against {@link AGGREGATED_METRIC};
  * - `JobDetailsVertexInfo.slotSharingGroupId` (Flink ≥ 1.20, after this 1.19 spec);
  * - `JobConfigInfo`: Flink writes it with a custom serializer as `{jid, name, execution-config}`;

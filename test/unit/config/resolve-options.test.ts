@@ -10,7 +10,7 @@ describe('resolveOptions', () => {
   it('gives the spec defaults with nothing configured', () => {
     // Prepare / Act
     const options = defaultOptions();
-    // Assess: a sample of spec §1 defaults, in resolved units
+    // Assess: a sample of docs/algorithm.md §1 defaults, in resolved units
     expect(options.utilizationTarget).toBe(0.7);
     expect(options.metricsWindowMs).toBe(15 * 60_000);
     expect(options.scaleDownIntervalMs).toBe(3_600_000);
@@ -132,7 +132,7 @@ describe('resolveOptions', () => {
   });
 
   it('validates like the Java validator: first error in spec order wins', () => {
-    // scale-down.max-factor is checked before utilization.target (spec §1.10)
+    // scale-down.max-factor is checked before utilization.target (docs/algorithm.md §1.10)
     expect(() =>
       resolveOptions({
         'job.autoscaler.utilization.target': '7',

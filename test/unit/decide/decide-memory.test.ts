@@ -5,7 +5,7 @@ import { decideInput } from './decide-fixtures.ts';
 const GIB = 1024 ** 3;
 const TUNING = { 'job.autoscaler.memory.tuning.enabled': 'true' };
 
-describe('decide() memory tuning (spec §7, planned on every evaluation)', () => {
+describe('decide() memory tuning (docs/algorithm.md §7, planned on every evaluation)', () => {
   it('plans memory alongside a scale-up and applies it when tuning is enabled', () => {
     // Prepare: the default fixture lags, so the source and map scale up; 4 GiB TaskManagers.
     const input = {

@@ -4,7 +4,7 @@ import { checkMemoryPressure } from '../../../lib/decide/guards/memory-pressure-
 const options = { gcPressureThreshold: 0.5, heapUsageThreshold: 0.8, scalingEventIntervalMs: 600_000 };
 const metric = (current: number, average = Number.NaN) => ({ current, average });
 
-describe('checkMemoryPressure (spec §5.1 step 2)', () => {
+describe('checkMemoryPressure (docs/algorithm.md §5.1 step 2)', () => {
   it.each([
     // GC pressure uses the latest value, heap usage the window average.
     { name: 'GC 0.51 > 0.5', gc: 0.51, heap: metric(0.9, 0.79), key: 'gcPressure' },

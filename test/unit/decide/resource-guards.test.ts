@@ -87,7 +87,7 @@ const quotaOptions = (quotaCpu?: number, quotaMemoryBytes?: number) => ({
   scalingEventIntervalMs: 60_000,
 });
 
-describe('checkQuota (spec §5.1 step 9)', () => {
+describe('checkQuota (docs/algorithm.md §5.1 step 9)', () => {
   it.each([
     {
       name: 'no quota → guard does not run',

@@ -10,7 +10,7 @@ const change = (cur: number, next: number, outside: boolean): ParallelismChange 
   noChange: cur === next,
 });
 
-describe('selectScalingSummaries (spec §5.1 steps 3–5)', () => {
+describe('selectScalingSummaries (docs/algorithm.md §5.1 steps 3–5)', () => {
   it.each<{
     name: string;
     changes: Record<string, ParallelismChange>;

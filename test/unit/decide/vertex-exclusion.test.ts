@@ -18,7 +18,7 @@ function withoutBusyTime(input: DecideInput, id: string): DecideInput {
   return { ...input, raw: { ...input.raw, vertices: { ...input.raw.vertices, [id]: rest } } };
 }
 
-describe('vertex exclusion (spec §1.1 vertex.exclude.ids, §2.4)', () => {
+describe('vertex exclusion (docs/algorithm.md §1.1 vertex.exclude.ids, §2.4)', () => {
   it.each([
     {
       name: 'configured id',

@@ -4,7 +4,7 @@ import { emptyJobState, formatJobKey, parseShipStrategy } from '../../../lib/dom
 describe('parseShipStrategy', () => {
   it.each([
     ['HASH', 'HASH'],
-    ['hash', 'HASH'], // matched case-insensitively (spec §2.2)
+    ['hash', 'HASH'], // matched case-insensitively (docs/algorithm.md §2.2)
     [' Rebalance ', 'REBALANCE'],
     ['FORWARD', 'FORWARD'],
     ['RANGE', 'UNKNOWN'], // not one of the known strategies

@@ -118,7 +118,7 @@ describe('sourceStepRate', () => {
   });
 
   it('ignores a one-sample lag dip at the start of the recent part (pendingRecords briefly missing)', () => {
-    // Constant 1000 rec/s with a steady lag of 5000; the sample at 300 s recorded LAG 0 (spec §2.4:
+    // Constant 1000 rec/s with a steady lag of 5000; the sample at 300 s recorded LAG 0 (docs/algorithm.md §2.4:
     // a missing pendingRecords counts as 0). Recent part (300–600 s): (1000·300 + 5000 − 0)/300
     // ≈ 1016.7, not a step; with the dip at 300 s alone a naive recent rate would read higher.
     const window = Array.from({ length: 11 }, (_, i) =>

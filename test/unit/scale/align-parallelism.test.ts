@@ -146,7 +146,7 @@ describe('alignParallelism', () => {
     }
   });
 
-  it('writes the ScalingLimited event with the operator text (spec §5.4)', () => {
+  it('writes the ScalingLimited event with the operator text (docs/algorithm.md §5.4)', () => {
     const result = alignParallelism(
       input({
         vertexId: 'abc',
@@ -190,7 +190,7 @@ describe('alignParallelism', () => {
   });
 });
 
-/** Direct transcription of spec §4.4 (walks the region), as the reference for the fast version. */
+/** Direct transcription of docs/algorithm.md §4.4 (walks the region), as the reference for the fast version. */
 function naiveFirstAligned(n: number, target: number, regionEnd: number, loadReducing: boolean): number {
   for (let p = target; p <= regionEnd; p++) {
     if (n % p === 0 || (loadReducing && Math.floor(n / p) < Math.floor(n / target))) return p;
@@ -229,7 +229,7 @@ const alignmentCase = fc
   .filter((c) => c.target !== c.cur && c.lower <= Math.min(c.cur, c.target));
 
 describe('alignment properties', () => {
-  it('the O(√N) search equals the walk of spec §4.4', () => {
+  it('the O(√N) search equals the walk of docs/algorithm.md §4.4', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 20_000 }),

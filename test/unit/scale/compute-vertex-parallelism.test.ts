@@ -265,7 +265,7 @@ describe('computeVertexParallelism', () => {
   });
 
   it('applies the observed scalability coefficient and says so', () => {
-    // α = 0.69 (spec §4.3 example); f = 200/40 = 5 ÷ 0.69 = 7.25 → ⌈14.49⌉ = 15 (divides 720)
+    // α = 0.69 (docs/algorithm.md §4.3 example); f = 200/40 = 5 ÷ 0.69 = 7.25 → ⌈14.49⌉ = 15 (divides 720)
     const history = [summary(4, 2, 160, 0), summary(2, 8, 96, 0), summary(8, 16, 240, 0)];
     const result = run(
       { parallelism: 2, tdr: 100, tpr: 40 },

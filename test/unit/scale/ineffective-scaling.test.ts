@@ -100,7 +100,7 @@ describe('detectIneffectiveScaleUp', () => {
     expect(result.events).toHaveLength(expected.ineffective ? 1 : 0);
   });
 
-  it('writes the IneffectiveScaling event with the operator text and key (spec §4.5)', () => {
+  it('writes the IneffectiveScaling event with the operator text and key (docs/algorithm.md §4.5)', () => {
     const result = detectIneffectiveScaleUp({
       vertexId: 'v1',
       currentParallelism: 20,

@@ -53,7 +53,7 @@ describe('scaleParallelism', () => {
       expected: 20,
       reasons: ['max-parallelism'],
     },
-    // 10 × 2 = 20 > 15 partitions → 15 in BALANCED (Java keeps 20, spec §11 #1)
+    // 10 × 2 = 20 > 15 partitions → 15 in BALANCED (Java keeps 20, docs/algorithm.md §11 #1)
     {
       name: 'source capped at partitions (BALANCED)',
       in: { scaleFactor: 2, numSourcePartitions: 15, inputShipStrategies: [] },
@@ -162,7 +162,7 @@ const scaleCase = fc.record({
 type ScaleCase = typeof scaleCase extends fc.Arbitrary<infer T> ? T : never;
 
 describe('scaleParallelism properties', () => {
-  /** The effective limits of spec §4.1 as the computation would pass them (cur ≤ key groups, as in Flink). */
+  /** The effective limits of docs/algorithm.md §4.1 as the computation would pass them (cur ≤ key groups, as in Flink). */
   function run(c: ScaleCase) {
     const cur = Math.min(c.cur, c.keyGroups);
     const lowerLimit = Math.min(cur, c.minP);

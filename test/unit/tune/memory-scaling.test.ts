@@ -13,7 +13,7 @@ type Row = {
   factor: number;
 };
 
-describe('scaleDownCompensation (spec §7.5)', () => {
+describe('scaleDownCompensation (docs/algorithm.md §7.5)', () => {
   it.each<Row>([
     // 20 slots, sharing (max p 20) → max new 10; 1 slot/TM: 20 → 10 TMs, factor 2
     { used: 20, current: { a: 20, b: 20 }, next: { a: 10, b: 10 }, slots: 1, tms: [20, 10], factor: 2 },

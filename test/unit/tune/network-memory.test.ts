@@ -3,7 +3,7 @@ import type { JobTopology, ShipStrategy } from '../../../lib/domain/index.ts';
 import { networkMemoryRequirement, networkSegmentsPerGate } from '../../../lib/tune/network-memory.ts';
 import { InvalidTuningInputError } from '../../../lib/tune/tuning-errors.ts';
 
-describe('networkSegmentsPerGate (spec §7.2)', () => {
+describe('networkSegmentsPerGate (docs/algorithm.md §7.2)', () => {
   it.each<{ pSelf: number; pOther: number; ship: ShipStrategy; expected: number }>([
     // all-to-all: 15 channels × 2 + 8 floating = 38
     { pSelf: 10, pOther: 15, ship: 'REBALANCE', expected: 38 },

@@ -8,7 +8,7 @@ const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const DAY = 86_400_000;
 
-/** The worked example of spec §7.4: 30 GiB, 5 slots, v1 → v2 REBALANCE, 50/50 → 25/10. */
+/** The worked example of docs/algorithm.md §7.4: 30 GiB, 5 slots, v1 → v2 REBALANCE, 50/50 → 25/10. */
 const topology: JobTopology = {
   jobId: 'j',
   jobRunningTsMs: 0,
@@ -57,7 +57,7 @@ function input(config: Record<string, string> = {}, extra: Partial<PlanMemoryInp
   };
 }
 
-describe('planMemory: the operator’s plan (spec §7.4)', () => {
+describe('planMemory: the operator’s plan (docs/algorithm.md §7.4)', () => {
   it('plans the worked example with before/after per pool and the saving', () => {
     const { plan, configChanges, event } = planMemory(input());
     // network 86 segs × 32 KiB × 5 = 13 760 KiB; metaspace 100 MiB × 1.2 = 120 MiB;
@@ -123,7 +123,7 @@ describe('planMemory: the operator’s plan (spec §7.4)', () => {
     expect([plan?.taskManagersBefore, plan?.taskManagersAfter]).toEqual([10, 5]);
   });
 
-  it('keeps the requests/limits ratio of the TaskManager spec (spec §7.7)', () => {
+  it('keeps the requests/limits ratio of the TaskManager spec (docs/algorithm.md §7.7)', () => {
     const { plan } = planMemory(
       input(
         {},

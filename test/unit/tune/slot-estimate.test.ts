@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimateSlotsAfterRescale } from '../../../lib/tune/slot-estimate.ts';
 
-describe('estimateSlotsAfterRescale (spec §7.6)', () => {
+describe('estimateSlotsAfterRescale (docs/algorithm.md §7.6)', () => {
   it.each([
     // max current p 3 ≠ 5 slots used → no sharing → 7 + 3 = 10
     { current: { a: 2, b: 3 }, next: { a: 7 }, used: 5, expected: 10 },

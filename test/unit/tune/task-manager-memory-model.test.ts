@@ -4,7 +4,7 @@ import { InvalidMemoryConfigurationError } from '../../../lib/tune/tuning-errors
 
 const MIB = 1024 * 1024;
 
-describe('parseTaskManagerMemory (Flink 1.20 model, spec §7.1)', () => {
+describe('parseTaskManagerMemory (Flink 1.20 model, docs/algorithm.md §7.1)', () => {
   it('derives every pool from the process size (30 GiB, the vectors baseline)', () => {
     // overhead 0.1f × 30 GiB = 3 GiB → capped at 1 GiB; metaspace 256 MiB
     // total Flink = 30 GiB − 1 GiB − 256 MiB = 30 870 077 440

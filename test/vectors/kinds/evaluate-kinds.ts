@@ -1,5 +1,5 @@
 /**
- * Vector kinds of the metrics and evaluation stages (spec §2.4, §2.5, §3, §6): evaluation.json,
+ * Vector kinds of the metrics and evaluation stages (docs/algorithm.md §2.4, §2.5, §3, §6): evaluation.json,
  * the collection kinds of end_to_end.json and the tracking kinds of tracking_and_state.json.
  * Each handler maps the vector's inputs onto our functions and asserts `expected`.
  */

@@ -200,7 +200,7 @@ const memoryPressure: KindHandler = ({ inputs, expected }) => {
  * restart 5 min ⇒ capacity = TDR × (300/1800 + 1/0.6) = TDR × 11/6, and TDR is chosen so that
  * capacity = 100 × new − 50 ⇒ ceil(capacity / 100) = new.
  *
- * TaskManager counts: we round up over every vertex (IMPROVEMENT, spec §11 #3); the Java guard's
+ * TaskManager counts: we round up over every vertex (IMPROVEMENT, docs/algorithm.md §11 #3); the Java guard's
  * integer division gives the `derived` counts (e.g. 1 slot / 2 per TM = 0). On these six vectors
  * the quota verdicts are the same either way; the differing TM counts are asserted as ours.
  */
@@ -307,7 +307,7 @@ function rawFrom(sample: Json, topology: JobTopology): RawJobMetrics {
       ...(m.NUM_RECORDS_IN !== undefined && isSource ? { sourceNumRecordsIn: m.NUM_RECORDS_IN } : {}),
       ...(m.NUM_RECORDS_OUT === undefined ? {} : { writeRecords: m.NUM_RECORDS_OUT }),
       ...(m.LAG === undefined ? {} : { pendingRecords: m.LAG }),
-      // OBSERVED_TPR = +∞ is what a source with no incoming records reports (spec §2.4).
+      // OBSERVED_TPR = +∞ is what a source with no incoming records reports (docs/algorithm.md §2.4).
       ...(m.OBSERVED_TPR === 'Infinity' ? { sourceNumRecordsInPerSecond: 0 } : {}),
     };
   }

@@ -1,5 +1,5 @@
 /**
- * Memory-tuning vector kinds (spec §7): network_segments, memory_tuning, memory_scaling,
+ * Memory-tuning vector kinds (docs/algorithm.md §7): network_segments, memory_tuning, memory_scaling,
  * memory_tuning_via_executor (memory_tuning.json) and slot_estimate (executor.json).
  */
 import { expect } from 'vitest';
@@ -155,7 +155,7 @@ const slotEstimate: KindHandler = ({ inputs, expected }) => {
 };
 
 /**
- * Full path: the executor decides the parallelism (spec §5.1), then the memory plan is computed
+ * Full path: the executor decides the parallelism (docs/algorithm.md §5.1), then the memory plan is computed
  * at the new parallelism (§7) with the executor's summaries, as decide() does.
  */
 function runViaExecutor(inputs: Json, tuningEnabled: boolean) {

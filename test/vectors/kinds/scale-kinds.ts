@@ -1,5 +1,5 @@
 /**
- * Vector kinds of the per-vertex parallelism area (spec §4): alignment.json, scaling_parallelism.json
+ * Vector kinds of the per-vertex parallelism area (docs/algorithm.md §4): alignment.json, scaling_parallelism.json
  * and `delayed_scale_down` of tracking_and_state.json. Format: ../../../../shared/vectors/README.md.
  *
  * Deliberate deviations from the Java results are listed in DEVIATIONS and asserted as OUR result.
@@ -43,7 +43,7 @@ const EVENT_INTERVAL_MS = 30 * 60_000;
 const DEVIATIONS: Record<string, { reason: string; expected: Record<string, unknown> }> = {
   // testExpectedProcessingRateComputation: source with 15 partitions, factor 2 → target 20.
   // Java clamps to 20, then the legacy fallback brings it back to 15 with a ScalingLimited warning.
-  // We cap sources at their partition count before alignment (spec §11 weakness #1), so 15 is
+  // We cap sources at their partition count before alignment (docs/algorithm.md §11 weakness #1), so 15 is
   // reached without any alignment fallback and no ScalingLimited event is raised.
   'scaling_parallelism.json#7': {
     reason: 'source-partition cap before alignment: 15 reached directly, no ScalingLimited event',

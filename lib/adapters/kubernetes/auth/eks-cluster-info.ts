@@ -1,7 +1,7 @@
 import { DescribeClusterCommand, type DescribeClusterCommandOutput } from '@aws-sdk/client-eks';
 import { InvalidKubernetesInputError } from '../kubernetes-errors.ts';
 
-/** What the Kubernetes client needs from `eks:DescribeCluster` (eks-kubernetes.md §3). */
+/** What the Kubernetes client needs from `eks:DescribeCluster` (docs/kubernetes-and-eks.md §3). */
 export interface EksClusterInfo {
   readonly name: string;
   /** API server base URL, `https://<id>.<suffix>.<region>.eks.amazonaws.com`. */
@@ -27,7 +27,7 @@ export class EksClusterUnavailableError extends Error {
 export const EKS_CLUSTER_INFO_TTL_MS = 5 * 60_000;
 
 /**
- * Reads endpoint and CA of an EKS cluster, cached for `ttlMs` (eks-kubernetes.md §1 step 1).
+ * Reads endpoint and CA of an EKS cluster, cached for `ttlMs` (docs/kubernetes-and-eks.md §1 step 1).
  * A failed lookup is not cached, so the next call retries.
  */
 export class EksClusterInfoSource {

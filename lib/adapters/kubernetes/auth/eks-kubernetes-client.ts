@@ -20,7 +20,7 @@ export interface EksKubernetesClientOptions {
 }
 
 /**
- * The production Kubernetes client of a Lambda (eks-kubernetes.md §1): endpoint and CA from
+ * The production Kubernetes client of a Lambda (docs/kubernetes-and-eks.md §1): endpoint and CA from
  * DescribeCluster, bearer token from the Lambda's IAM identity, TLS verified against the
  * cluster CA. Build once per cold start and reuse.
  */

@@ -2,9 +2,9 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { InvalidKubernetesInputError } from '../kubernetes-errors.ts';
 
-/** Prefix aws-iam-authenticator requires (eks-kubernetes.md §2). */
+/** Prefix aws-iam-authenticator requires (docs/kubernetes-and-eks.md §2). */
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
-/** STS ignores `X-Amz-Expires` for this call; 60 s is what every client sends (eks-kubernetes.md §2). */
+/** STS ignores `X-Amz-Expires` for this call; 60 s is what every client sends (docs/kubernetes-and-eks.md §2). */
 export const EKS_TOKEN_PRESIGN_EXPIRES_SECONDS = 60;
 /** EKS accepts a token for 15 minutes after `X-Amz-Date`. */
 export const EKS_TOKEN_VALIDITY_MS = 15 * 60_000;
@@ -56,7 +56,7 @@ const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 
 /**
  * Builds the EKS bearer token: a SigV4-presigned STS `GetCallerIdentity` GET URL with the signed
- * header `x-k8s-aws-id: <cluster>`, base64url-encoded without padding (eks-kubernetes.md §2).
+ * header `x-k8s-aws-id: <cluster>`, base64url-encoded without padding (docs/kubernetes-and-eks.md §2).
  * No network call is made.
  */
 export async function createEksToken(input: CreateEksTokenInput): Promise<EksToken> {
@@ -124,7 +124,7 @@ function rfc3986(text: string): string {
 /** Supplies a bearer token for Kubernetes calls; `invalidate` after a 401 forces a new one. */
 export interface BearerTokenProvider {
   getToken(): Promise<string>;
-  /** Forget the cached token (called once after a 401, eks-kubernetes.md §1 step 4). */
+  /** Forget the cached token (called once after a 401, docs/kubernetes-and-eks.md §1 step 4). */
   invalidate(): void;
 }
 
