@@ -23,8 +23,8 @@ function baseConfiguration(scenario: NormalizedScenario): Record<string, string>
   };
 }
 
-/** A Kubernetes object name from the scenario name. */
-function resourceName(name: string): string {
+/** A Kubernetes object name (RFC 1123 label) from a scenario name. */
+export function resourceNameOf(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
@@ -39,19 +39,41 @@ function crdFlinkVersion(version: string): string {
   return `v${major ?? '1'}_${minor ?? '20'}`;
 }
 
+/** What a caller may choose on top of the scenario (the sandbox lets a user set these per job). */
+export interface ScenarioDeploymentOptions {
+  /** `metadata.name`. @default a slug of the scenario name */
+  readonly name?: string;
+  /** `spec.job.upgradeMode`. @default "last-state" (with Kubernetes HA) */
+  readonly upgradeMode?: string;
+  /** Keys merged last over the scenario's `world.flinkConfiguration`. */
+  readonly flinkConfiguration?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
 /** Builds the FlinkDeployment the world applies to the emulator. */
 export function worldFlinkDeployment(
   scenario: WorldScenario,
   extraConfiguration: Readonly<Record<string, string>> = {},
+): Record<string, unknown> {
+  return scenarioFlinkDeployment(scenario, { flinkConfiguration: extraConfiguration });
+}
+
+/** The FlinkDeployment of a scenario's job, opted in, in {@link WORLD_NAMESPACE}. */
+export function scenarioFlinkDeployment(
+  scenario: WorldScenario,
+  options: ScenarioDeploymentOptions = {},
 ): Record<string, unknown> {
   const sim = scenario.simulator;
   return {
     apiVersion: 'flink.apache.org/v1beta1',
     kind: 'FlinkDeployment',
     metadata: {
-      name: resourceName(sim.name),
+      name: options.name ?? resourceNameOf(sim.name),
       namespace: WORLD_NAMESPACE,
       labels: { [MANAGED_LABEL]: 'true' },
+      ...(options.annotations && Object.keys(options.annotations).length > 0
+        ? { annotations: { ...options.annotations } }
+        : {}),
     },
     spec: {
       image: `flink:${sim.flinkVersion.split('.').slice(0, 2).join('.')}`,
@@ -60,17 +82,16 @@ export function worldFlinkDeployment(
       flinkConfiguration: {
         ...baseConfiguration(sim),
         ...scenario.world.flinkConfiguration,
-        ...extraConfiguration,
+        ...options.flinkConfiguration,
       },
       jobManager: { resource: { cpu: 1, memory: '2048m' } },
       taskManager: { resource: { cpu: 2, memory: scenario.world.taskManagerMemory } },
       job: {
         jarURI: 'local:///opt/flink/usrlib/job.jar',
         parallelism: Math.max(...sim.vertices.map((v) => v.initialParallelism)),
-        upgradeMode: 'last-state',
+        upgradeMode: options.upgradeMode ?? 'last-state',
         state: 'running',
       },
     },
   };
 }
-
