@@ -1,6 +1,6 @@
 /**
  * How fast the local world runs (`npm start` must finish in under 60 s): the default scenario's
- * 6 simulated hours at 1-minute cycles, on dynalite and on the in-memory store.
+ * the scenario's 5 simulated hours at 1-minute cycles (realistic timing), on dynalite and on the in-memory store.
  */
 import { join } from 'node:path';
 import { startLocalWorld } from '../sim/world/local-world.ts';
@@ -36,7 +36,7 @@ async function measure(store: 'dynamodb' | 'memory'): Promise<string[]> {
 export async function benchLocalWorldSpeed(): Promise<BenchTable> {
   return {
     title:
-      'Local world speed: default scenario, 6 simulated hours at 1-minute cycles (budget: `npm start` < 60 s)',
+      'Local world speed: default scenario, 5 simulated hours at 1-minute cycles, realistic timing (budget: `npm start` < 60 s)',
     headers: [
       'state store',
       'cycles',
