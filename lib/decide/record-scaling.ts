@@ -66,8 +66,7 @@ export function appendScalingHistory(
           targetDataRateAvg: entry.targetDataRateAvg,
         },
         ...(catchUpCapacity > 0 ? { catchUpCapacity } : {}),
-        ...((options.scaleUpShortfallEnabled || options.scaleUpLoadStepEnabled) &&
-        entry.newParallelism > entry.currentParallelism
+        ...(options.scaleUpShortfallEnabled && entry.newParallelism > entry.currentParallelism
           ? { shortfallCheckDue: true }
           : {}),
       },

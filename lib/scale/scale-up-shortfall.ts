@@ -20,7 +20,7 @@ import type { ScaleParallelismResult } from './scale-parallelism.ts';
 
 /** Input of {@link evaluateScaleUpShortfall}. */
 export type ScaleUpShortfallInput = AfterScaleUpCheckInput<
-  'scaleUpShortfallEnabled' | 'scaleUpShortfallTolerance' | 'scaleUpMaxFactor' | 'scaleUpLoadStepEnabled'
+  'scaleUpShortfallEnabled' | 'scaleUpShortfallTolerance' | 'scaleUpMaxFactor'
 >;
 
 /**
@@ -35,8 +35,6 @@ export type ScaleUpShortfallOutcome =
   | { readonly kind: 'not-needed'; readonly text: string }
   | {
       readonly kind: 'correct';
-      /** `shortfall-correction`: the rate fell short; `load-step-correction`: the load grew since. */
-      readonly reason: 'shortfall-correction' | 'load-step-correction';
       readonly parallelism: number;
       readonly scaleFactor: number;
       readonly scaled: ScaleParallelismResult;
@@ -81,7 +79,7 @@ export function pendingShortfallCheck(
  */
 export function evaluateScaleUpShortfall(input: ScaleUpShortfallInput): ScaleUpShortfallOutcome {
   const { options, currentParallelism: cur } = input;
-  if (!options.scaleUpShortfallEnabled && !options.scaleUpLoadStepEnabled) return { kind: 'none' };
+  if (!options.scaleUpShortfallEnabled) return { kind: 'none' };
   const scaleUp = pendingShortfallCheck(input.history, cur);
   if (scaleUp === undefined) return { kind: 'none' };
   const expected = scaleUp.metrics.expectedProcessingRate;
@@ -103,16 +101,8 @@ export function evaluateScaleUpShortfall(input: ScaleUpShortfallInput): ScaleUpS
     text: `scale-up shortfall check: ${since}, ${reached}; ${why}`,
   });
   if (!Number.isFinite(utilization) || !(expected > 0)) return keep('no rate to compare, nothing corrected');
-  const short = options.scaleUpShortfallEnabled && tpr < expected * (1 - tolerance);
-  const decidedTdr = scaleUp.metrics.targetDataRateAvg;
-  // Load-step correction: the scale-up was sized for a window that still mixed old and new load.
-  const grew = !short && options.scaleUpLoadStepEnabled && tdr > decidedTdr * (1 + tolerance);
-  if (!short && !grew) {
-    return keep(
-      options.scaleUpShortfallEnabled
-        ? `within ${formatRatio(tolerance)} of the expected rate, nothing corrected`
-        : `the target data rate did not grow by more than ${formatRatio(tolerance)} since, nothing corrected`,
-    );
+  if (!(tpr < expected * (1 - tolerance))) {
+    return keep(`within ${formatRatio(tolerance)} of the expected rate, nothing corrected`);
   }
   const utilizationLimit = options.utilizationTarget * (1 + tolerance);
   if (!(utilization > utilizationLimit)) {
@@ -131,24 +121,8 @@ export function evaluateScaleUpShortfall(input: ScaleUpShortfallInput): ScaleUpS
     );
   }
   const limited = factor !== unclamped ? ` (limited by scale-up.max-factor ${options.scaleUpMaxFactor})` : '';
-  const sizing = `the steady-state target ${formatRate(steady)} rec/s at the measured rate needs factor ${factor.toFixed(2)}${limited} → ${scaled.parallelism}`;
-  if (grew) {
-    return {
-      kind: 'correct',
-      reason: 'load-step-correction',
-      parallelism: scaled.parallelism,
-      scaleFactor: factor,
-      scaled,
-      text:
-        `load-step correction: ${since} for a target data rate of ${formatRate(decidedTdr)} rec/s, which has grown to ` +
-        `${formatRate(tdr)} rec/s since (more than ${formatRatio(tolerance)}); it ${reached}, above ` +
-        `utilization.target × (1 + ${tolerance}) = ${formatRatio(utilizationLimit)}, so the vertex scales up now to the current rate`,
-      sizing,
-    };
-  }
   return {
     kind: 'correct',
-    reason: 'shortfall-correction',
     parallelism: scaled.parallelism,
     scaleFactor: factor,
     scaled,
@@ -156,7 +130,7 @@ export function evaluateScaleUpShortfall(input: ScaleUpShortfallInput): ScaleUpS
       `scale-up shortfall correction: ${since} but ${reached} (more than ${formatRatio(tolerance)} short, above ` +
       `utilization.target × (1 + ${tolerance}) = ${formatRatio(utilizationLimit)}), so the vertex scales up now, ` +
       'without waiting for utilization.max',
-    sizing,
+    sizing: `the steady-state target ${formatRate(steady)} rec/s at the measured rate needs factor ${factor.toFixed(2)}${limited} → ${scaled.parallelism}`,
   };
 }
 

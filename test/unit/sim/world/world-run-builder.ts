@@ -74,7 +74,6 @@ export function aRun(
     lagTargetSeconds: 60,
     linear: false,
     steady: false,
-    maxRescalesToConverge: 3,
     vertices: [
       { key: 'src', name: 'Source: src', source: true },
       { key: 'work', name: 'work', source: false },
