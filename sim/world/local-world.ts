@@ -159,12 +159,16 @@ async function startStore(options: LocalWorldOptions, closers: Closers): Promise
 /** The autoscaler as deployed: both handlers, and what the world records of it. */
 interface WorldAutoscaler {
   /**
-   * One schedule tick through both handlers, scheduled at `tickMs` and delivered `deliveries`
-   * times (2 = a duplicate SQS delivery); the job's result of the first delivery.
+   * One schedule tick through both handlers, scheduled at `tickMs` and delivered at each of
+   * `deliveriesAtMs` (two = a duplicate SQS delivery; `moveTo` brings the world to each); the
+   * job's result of the first delivery.
    */
-  runTick(tickMs: number, tickNumber: number, deliveries: number): Promise<CycleResult>;
-  /** Sets what runs before a duplicate delivery (the world moves its clock to it). */
-  onRedelivery(move: () => Promise<void>): void;
+  runTick(
+    tickMs: number,
+    tickNumber: number,
+    deliveriesAtMs: readonly number[],
+    moveTo: (atMs: number) => Promise<void>,
+  ): Promise<CycleResult>;
   readonly recorder: EmittedEventRecorder;
   /** Warnings and errors the autoscaler logged, and failed cycles (the report lists them). */
   readonly problems: string[];
@@ -214,15 +218,14 @@ function wireAutoscaler(
     ...(options.policy ? { policy: options.policy } : {}),
   });
   const jobName = formatJobKey(worldJobKey(servers.name));
-  let beforeRedelivery: () => Promise<void> = async () => undefined;
-  const runTick = async (tickMs: number, tickNumber: number, deliveries: number): Promise<CycleResult> => {
+  const runTick: WorldAutoscaler['runTick'] = async (tickMs, tickNumber, deliveriesAtMs, moveTo) => {
     // The schedule's input carries the scheduled time (cdk/lib/constructs/schedule.ts); the
     // dispatcher and the worker run when the tick is delivered, later.
     await dispatcher({ time: new Date(tickMs).toISOString() });
     const messages = queue.drain();
     let first: CycleResult | undefined;
-    for (let delivery = 0; delivery < deliveries; delivery++) {
-      if (delivery > 0) await beforeRedelivery();
+    for (const [delivery, atMs] of deliveriesAtMs.entries()) {
+      await moveTo(atMs);
       const response = await worker(
         sqsEventOf(messages, { messageIdPrefix: `tick-${tickNumber}-${delivery}`, region: 'local' }),
         { awsRequestId: `local-world-${tickNumber}-${delivery}` } as Context,
@@ -235,10 +238,7 @@ function wireAutoscaler(
     }
     return first ?? { outcome: 'skipped', reason: 'no delivery' };
   };
-  const onRedelivery = (move: () => Promise<void>) => {
-    beforeRedelivery = move;
-  };
-  return { runTick, onRedelivery, recorder, problems };
+  return { runTick, recorder, problems };
 }
 
 function worldJobKey(name: string): JobKey {
@@ -346,14 +346,10 @@ class WorldTimeline {
     const baselineEntry = this.baseline.step(this.clock.nowMs(), startMs);
     if (baselineEntry) this.#decisions.push(baselineEntry);
     const cycleStart = performance.now();
-    const duplicateAtMs = starts[1];
-    autoscaler.onRedelivery(async () => {
-      if (duplicateAtMs !== undefined) await this.#moveTo(duplicateAtMs);
-    });
     const result: CycleResult =
       starts.length === 0
         ? { outcome: 'skipped', reason: 'the schedule missed this tick: no cycle ran' }
-        : await autoscaler.runTick(scheduledMs, tickNumber, starts.length);
+        : await autoscaler.runTick(scheduledMs, tickNumber, starts, (atMs) => this.#moveTo(atMs));
     const cycleWallMs = performance.now() - cycleStart;
     const tMs = scheduledMs - startMs;
     if (result.outcome === 'failed')

@@ -3,6 +3,7 @@
  * logger, and the one thing the run record needs that the result does not carry (the mode).
  * Also the two helpers all steps use: reporting an event and stopping the cycle early.
  */
+import { DEFAULT_CADENCE_MS } from '../../decide/decide.ts';
 import type { AutoscalerOptions } from '../../config/index.ts';
 import { type AutoscalerEvent, formatJobKey, type JobKey, type NotReadyReason } from '../../domain/index.ts';
 import type { RunRecord } from '../../ports/state-store.ts';
@@ -16,6 +17,8 @@ export interface CycleContext {
   readonly key: JobKey;
   /** The cycle's instant: every step uses it, so one cycle sees one `now`. */
   readonly nowMs: number;
+  /** The schedule's interval (`deps.cadenceMs`, or the deployed 1-minute default), resolved once. */
+  readonly cadenceMs: number;
   /** The logger with the job's key on every line (silent without a logger). */
   readonly log: CycleLogger;
   /** Set by the observe step once it knows how the resource is managed (for the run record). */
@@ -28,7 +31,13 @@ export interface CycleContext {
 
 /** Starts a cycle's context at the clock's current time. */
 export function cycleContext(deps: CycleDependencies, key: JobKey): CycleContext {
-  return { deps, key, nowMs: deps.clock.nowMs(), log: contextLogger(deps.logger, key) };
+  return {
+    deps,
+    key,
+    nowMs: deps.clock.nowMs(),
+    cadenceMs: deps.cadenceMs ?? DEFAULT_CADENCE_MS,
+    log: contextLogger(deps.logger, key),
+  };
 }
 
 /** A step's way of ending the cycle early with this result (not ready, refused, skipped, …). */

@@ -2,7 +2,7 @@
  * Step 5, decide: the pure core, fed with the observation, the loaded window and state, and the
  * cluster's capacity when the capacity guard is enabled (`resource-view.refresh-interval` > 0).
  */
-import { DEFAULT_CADENCE_MS, type DecideOutput, decide } from '../../decide/decide.ts';
+import { type DecideOutput, decide } from '../../decide/decide.ts';
 import type { LoadedJob } from '../../ports/state-store.ts';
 import type { RawObservation } from './collect.ts';
 import type { CycleContext } from './cycle-context.ts';
@@ -27,7 +27,7 @@ export async function decideStep(
     samples: loaded.samples,
     state: loaded.state,
     nowMs,
-    cadenceMs: deps.cadenceMs ?? DEFAULT_CADENCE_MS,
+    cadenceMs: cycle.cadenceMs,
     ...(job.taskManager ? { taskManager: job.taskManager } : {}),
     ...(capacity ? { clusterCapacity: capacity } : {}),
     memoryTuning: job.memoryTuning,

@@ -3,7 +3,6 @@
  * anchor on (the newest sample at or before `now − window`, see lib/window/update-metric-window.ts).
  */
 import type { AutoscalerOptions } from '../../config/index.ts';
-import { DEFAULT_CADENCE_MS } from '../../decide/decide.ts';
 import type { LoadedJob } from '../../ports/state-store.ts';
 import { windowLookbackMs } from '../../window/update-metric-window.ts';
 import type { CycleRequest } from '../cycle-dependencies.ts';
@@ -16,9 +15,8 @@ export async function load(
   request: CycleRequest,
 ): Promise<LoadedJob | Stop> {
   const { deps, key, nowMs } = cycle;
-  const cadenceMs = deps.cadenceMs ?? DEFAULT_CADENCE_MS;
   const loaded = await deps.store.load(key, {
-    sinceMs: nowMs - options.metricsWindowMs - windowLookbackMs(cadenceMs),
+    sinceMs: nowMs - options.metricsWindowMs - windowLookbackMs(cycle.cadenceMs),
   });
   const lastEvaluationMs = loaded.state.lastEvaluationMs;
   if (request.tickMs !== undefined && lastEvaluationMs !== undefined && lastEvaluationMs >= request.tickMs) {

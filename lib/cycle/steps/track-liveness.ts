@@ -2,7 +2,6 @@
  * After the cycle: a job that could not be evaluated continues (or starts) its not-ready spell,
  * read from the previous run record — one small read, only on not-ready cycles.
  */
-import { DEFAULT_CADENCE_MS } from '../../decide/decide.ts';
 import { describeError } from '../../report/describe-error.ts';
 import { notReadySpell, stuckLimitMs } from '../../report/liveness.ts';
 import type { CycleResult } from '../cycle-result.ts';
@@ -23,7 +22,7 @@ export async function trackLiveness(cycle: CycleContext, result: CycleResult): P
     });
     return undefined;
   });
-  const limitMs = stuckLimitMs(cycle.options, cycle.deps.cadenceMs ?? DEFAULT_CADENCE_MS);
+  const limitMs = stuckLimitMs(cycle.options, cycle.cadenceMs);
   const spell = notReadySpell(reason, previous, cycle.nowMs, limitMs);
   if (spell.stuck) {
     cycle.log.warn('job not ready for longer than it can be by design', {
