@@ -425,6 +425,15 @@ export const OPTION_DEFINITIONS = [
     description:
       'Scale-up shortfall correction: how far the measured rate may fall below the expected one, and the utilization rise above its target, before a correction is made (0.05 = 5 %).',
   }),
+  autoscaler('scale-up.load-step.enabled', {
+    name: 'scaleUpLoadStepEnabled',
+    type: 'boolean',
+    default: true,
+    group: 'Effectiveness, history and scalability',
+    extension: true,
+    description:
+      "Load-step correction: on a real cadence the first scale-up after a load step can come while the metric window still mixes the old and the new load, and is sized for too little. One `metrics.window` after each scale-up (backlog drained), when the vertex's target data rate has grown by more than `scale-up.shortfall.tolerance` since that decision and its utilization (TDR / TPR) is above `utilization.target` × (1 + the tolerance), one further scale-up to TDR / `utilization.target` at the measured rate is made (reason `load-step-correction`; limits, alignment and the ineffective-scaling block apply). While the load of a source still rises over the window (its newer half's rate above the older half's × (1 + the tolerance): a ramp, not a step) the check waits. False = as the Flink operator (the vertex stays inside the band above its target until it reaches `utilization.max`).",
+  }),
   autoscaler('history.max.count', {
     name: 'historyMaxCount',
     type: 'integer',

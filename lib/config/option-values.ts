@@ -56,6 +56,8 @@ export interface AutoscalerOptionValues {
   readonly scaleUpShortfallEnabled: boolean;
   /** Extension: relative shortfall (rate) and excess (utilization) that trigger the correction. */
   readonly scaleUpShortfallTolerance: number;
+  /** Extension: one more scale-up when the load grew after a scale-up that only partly saw it. */
+  readonly scaleUpLoadStepEnabled: boolean;
   readonly historyMaxCount: number;
   readonly historyMaxAgeMs: number;
   readonly observedScalabilityEnabled: boolean;

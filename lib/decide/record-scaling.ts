@@ -66,7 +66,8 @@ export function appendScalingHistory(
           targetDataRateAvg: entry.targetDataRateAvg,
         },
         ...(catchUpCapacity > 0 ? { catchUpCapacity } : {}),
-        ...(options.scaleUpShortfallEnabled && entry.newParallelism > entry.currentParallelism
+        ...((options.scaleUpShortfallEnabled || options.scaleUpLoadStepEnabled) &&
+        entry.newParallelism > entry.currentParallelism
           ? { shortfallCheckDue: true }
           : {}),
       },

@@ -70,6 +70,7 @@ export function decideVertices(input: ExecuteScalingInput): VertexDecisions {
       processingBacklog: evaluated.processingBacklog,
       backlogDrained,
       stepTargetDataRate: evaluated.stepTargetDataRates?.[vertex.id],
+      risingSources: evaluated.risingSources ?? [],
     });
     if (result.settleCheckSpent) {
       history[vertex.id] = withoutNewestMark(history[vertex.id] ?? [], 'catchUpCapacity');

@@ -25,6 +25,12 @@ export interface EvaluatedMetrics {
    * target data rate above their TARGET_DATA_RATE average. Absent when no source shows a step.
    */
   readonly stepTargetDataRates?: Readonly<Record<VertexId, StepTargetDataRate>>;
+  /**
+   * Extension (load-step correction): the sources whose target data rate over the newer half of
+   * the window is above the older half's × (1 + `scale-up.shortfall.tolerance`), i.e. whose load
+   * still rises. Absent when none does.
+   */
+  readonly risingSources?: readonly VertexId[];
 }
 
 /**

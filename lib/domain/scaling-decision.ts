@@ -26,7 +26,8 @@ export type VertexLimitReason =
   | 'observed-scalability' // scale factor divided by the fitted coefficient
   | 'catch-up-settle' // extension: one right-sizing scale-down once a scale-up's backlog is drained
   | 'step-target-rate' // extension: a scale-up sized for a source's recent rate after a load step
-  | 'shortfall-correction'; // extension: one more scale-up when the last one fell short of its expected rate
+  | 'shortfall-correction' // extension: one more scale-up when the last one fell short of its expected rate
+  | 'load-step-correction'; // extension: one more scale-up when the load grew after the last one
 
 /**
  * Result of the per-vertex parallelism computation (Java `ParallelismChange`, docs/algorithm.md §4.1). A "no

@@ -28,6 +28,7 @@ import {
   downstreamStepTargetDataRate,
   type StepRateInput,
   sourceStepRate,
+  isSourceLoadRising,
   sourceStepTargetDataRate,
 } from './step-target-rate.ts';
 import { computeScaleThresholds } from './target-capacity.ts';
@@ -58,7 +59,8 @@ export interface EvaluateMetricsInput {
  *   CATCH_UP_DATA_RATE (cur) = LAG / catch-up seconds (0 when catch-up is 0);
  * - non-sources: both rates summed over inputs × edge output ratio;
  * - extension: the step-aware target data rate of sources whose recent rate is a step above the
- *   window average, and of the vertices downstream of them (`step-target-rate.ts`);
+ *   window average, and of the vertices downstream of them (`step-target-rate.ts`); the sources
+ *   whose load still rises over the window (`isSourceLoadRising`, for the load-step correction);
  * - LOAD (avg), TRUE_PROCESSING_RATE (avg), PARALLELISM, RECOMMENDED_PARALLELISM (= current),
  *   MAX_PARALLELISM, NUM_SOURCE_PARTITIONS (cur) and the two rate thresholds (cur).
  * Unused halves of an {@link EvaluatedMetric} are NaN; every value goes through `roundMetric`,
@@ -84,6 +86,7 @@ export function evaluateMetrics(input: EvaluateMetricsInput): EvaluatedMetrics {
 
   const vertices: Record<VertexId, EvaluatedVertexMetrics> = {};
   const steps: Record<VertexId, StepTargetDataRate> = {};
+  const risingSources: VertexId[] = [];
   for (const vertex of topologicalOrder(topology)) {
     const out: EvaluatedVertexMetrics = {};
     if (vertex.inputs.length === 0) {
@@ -99,6 +102,7 @@ export function evaluateMetrics(input: EvaluateMetricsInput): EvaluatedMetrics {
       out.CATCH_UP_DATA_RATE = currentOnly(catchUpSeconds === 0 ? 0 : lag / catchUpSeconds);
       const step = sourceStepRate(samples, vertex.id, out.TARGET_DATA_RATE.average, options);
       if (step) steps[vertex.id] = sourceStepTargetDataRate(step);
+      if (isSourceLoadRising(samples, vertex.id, options.scaleUpShortfallTolerance)) risingSources.push(vertex.id);
     } else {
       let targetDataRate = 0;
       let catchUpDataRate = 0;
@@ -145,6 +149,7 @@ export function evaluateMetrics(input: EvaluateMetricsInput): EvaluatedMetrics {
     processingBacklog,
     // Only present when a source shows a step, so a steady window evaluates exactly as before.
     ...(Object.keys(steps).length > 0 ? { stepTargetDataRates: steps } : {}),
+    ...(risingSources.length > 0 ? { risingSources } : {}),
   };
 }
 

@@ -96,6 +96,34 @@ export function sourceStepRate(
   };
 }
 
+/**
+ * Whether a source's load rose within the window: its target data rate over the newer half of the
+ * window is above the older half's × (1 + tolerance), both halves with at least two samples.
+ *
+ *     mid    = ts_first + (ts_last − ts_first) / 2
+ *     rising ⇔ TDR(samples ≥ mid) > TDR(samples ≤ mid) × (1 + tolerance)
+ *
+ * Unlike {@link sourceStepRate} (a recent part well above the whole window, which sizes a
+ * scale-up), this also sees a slow ramp: the load-step correction (lib/scale/scale-up-shortfall.ts)
+ * waits while the load still rises, so it corrects a step the last scale-up only partly saw and
+ * never chases a ramp that the utilization band handles.
+ */
+export function isSourceLoadRising(
+  samples: readonly MetricSample[],
+  vertexId: VertexId,
+  tolerance: number,
+): boolean {
+  const newer = recentWindowPart(samples, 0.5);
+  const first = samples[0];
+  const newerFirst = newer[0];
+  if (first === undefined || newerFirst === undefined) return false;
+  const older = samples.filter((sample) => sample.tsMs <= newerFirst.tsMs);
+  if (older.length < 2 || newer.length < 2) return false;
+  const olderRate = roundMetric(sourceTargetDataRate(older, vertexId));
+  const newerRate = roundMetric(sourceTargetDataRate(newer, vertexId));
+  return isStep(newerRate, olderRate, tolerance);
+}
+
 /** Whether a recent rate is a step above a window rate: recent > window × (1 + threshold), both finite. */
 export function isStep(recentRate: number, windowRate: number, threshold: number): boolean {
   if (!Number.isFinite(recentRate) || !Number.isFinite(windowRate)) return false;

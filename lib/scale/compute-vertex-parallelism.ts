@@ -134,7 +134,11 @@ function checkAfterScaleUp(
   return {
     settle: evaluateCatchUpSettle({ ...cycle, targetDataRateAvg: view.capacityRates.targetDataRateAvg }),
     // The shortfall is judged on the window rate: a step rate only ever sizes a scale-up.
-    shortfall: evaluateScaleUpShortfall({ ...cycle, targetDataRateAvg: view.windowRates.targetDataRateAvg }),
+    shortfall: evaluateScaleUpShortfall({
+      ...cycle,
+      targetDataRateAvg: view.windowRates.targetDataRateAvg,
+      risingSources: input.risingSources ?? [],
+    }),
   };
 }
 

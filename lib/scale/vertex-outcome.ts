@@ -113,7 +113,7 @@ function planScaleUp(
     return {
       ...byRule,
       corrects: true,
-      reasons: [...sizing.reasons, 'shortfall-correction'],
+      reasons: [...sizing.reasons, correction.reason],
       text: `${correction.text}; ${headline} (${correction.sizing}, the regular rule recommends more)`,
     };
   }
@@ -124,7 +124,7 @@ function planScaleUp(
     reasons: [
       'scale-up',
       ...sizing.reasons.slice(1),
-      'shortfall-correction',
+      correction.reason,
       ...correction.scaled.steps.map((step) => step.reason),
     ],
     events: correction.scaled.events,

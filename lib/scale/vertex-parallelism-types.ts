@@ -9,6 +9,7 @@ import type {
   ShipStrategy,
   StepTargetDataRate,
   VertexDecision,
+  VertexId,
   VertexInfo,
 } from '../domain/index.ts';
 
@@ -40,6 +41,11 @@ export interface VertexParallelismInput {
    * step (`EvaluatedMetrics.stepTargetDataRates`); only ever used to size a scale-up.
    */
   readonly stepTargetDataRate?: StepTargetDataRate;
+  /**
+   * Extension (load-step correction): the sources of the job whose load still rises over the
+   * window (`EvaluatedMetrics.risingSources`); the correction waits while any does. @default []
+   */
+  readonly risingSources?: readonly VertexId[];
 }
 
 /** Output of `computeVertexParallelism`. */

@@ -390,6 +390,7 @@ class WorldTimeline {
       lagTargetSeconds: this.#resolved.catchUpDurationMs / 1000,
       linear: scenario.world.linear,
       steady: scenario.world.steady,
+      maxRescalesToConverge: scenario.world.maxRescalesToConverge,
       vertices: simScenario.vertices.map((v) => ({
         key: v.key,
         name: v.taskName,

@@ -10,6 +10,7 @@
  *   durationMs: 6 h
  *   linear: false            # the benchmark expects 1 rescale to the oracle when true
  *   steady: false            # the benchmark expects 0 rescales after convergence when true
+ *   maxRescalesToConverge: 2 # the benchmark's limit (default: 1 when linear, else 3)
  *   flinkConfiguration: { job.autoscaler.memory.tuning.enabled: "true" }
  *   taskManagerMemory: 4g
  * job: { vertices: [...], edges: [...] }
@@ -33,6 +34,8 @@ export interface WorldSettings {
   readonly linear: boolean;
   /** Steady load: no rescale is allowed after convergence. */
   readonly steady: boolean;
+  /** The benchmark's limit on rescales to converge. @default 1 when `linear`, else 3 */
+  readonly maxRescalesToConverge: number;
   /** Keys merged over the world's default `spec.flinkConfiguration`. */
   readonly flinkConfiguration: Readonly<Record<string, string>>;
   /** `spec.taskManager.resource.memory`. @default "4g" */
@@ -50,6 +53,7 @@ const WORLD_KEYS = new Set([
   'durationMs',
   'linear',
   'steady',
+  'maxRescalesToConverge',
   'flinkConfiguration',
   'taskManagerMemory',
 ]);
@@ -110,6 +114,10 @@ function parseWorldSettings(value: unknown): WorldSettings {
   const memory = record['taskManagerMemory'] ?? '4g';
   if (typeof memory !== 'string')
     throw new ScenarioError('world.taskManagerMemory', 'must be a string such as "4g"');
+  const maxRescales = record['maxRescalesToConverge'] ?? (flag('linear') ? 1 : 3);
+  if (typeof maxRescales !== 'number' || !Number.isInteger(maxRescales) || maxRescales < 1) {
+    throw new ScenarioError('world.maxRescalesToConverge', `must be a whole number ≥ 1, got ${String(maxRescales)}`);
+  }
   const description = record['description'] ?? '';
   if (typeof description !== 'string') throw new ScenarioError('world.description', 'must be a string');
   return {
@@ -117,6 +125,7 @@ function parseWorldSettings(value: unknown): WorldSettings {
     durationMs: duration,
     linear: flag('linear'),
     steady: flag('steady'),
+    maxRescalesToConverge: maxRescales,
     flinkConfiguration,
     taskManagerMemory: memory,
   };

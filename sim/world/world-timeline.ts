@@ -95,6 +95,8 @@ export interface WorldRun {
   readonly lagTargetSeconds: number;
   readonly linear: boolean;
   readonly steady: boolean;
+  /** The benchmark's limit on rescales to converge (the scenario's `maxRescalesToConverge`). */
+  readonly maxRescalesToConverge: number;
   /** Vertices in topological order: scenario key and display name. */
   readonly vertices: readonly { readonly key: string; readonly name: string; readonly source: boolean }[];
   readonly ticks: readonly TickRecord[];

@@ -45,7 +45,7 @@ describe('decide records and spends the catch-up part of scale-ups (catch-up set
 });
 
 describe('decide marks and spends the scale-up shortfall check', () => {
-  it('marks every executed scale-up, and nothing with scale-up.shortfall.enabled false', () => {
+  it('marks every executed scale-up, and nothing with the shortfall and load-step corrections off', () => {
     const out = decide(decideInput());
     expect(out.decision.action).toBe('scale');
     const changed = out.decision.vertices.filter((v) => v.changed);
@@ -54,7 +54,14 @@ describe('decide marks and spends the scale-up shortfall check', () => {
       const entry = out.state.scalingHistory[vertex.vertexId]?.at(-1);
       expect(entry?.shortfallCheckDue).toBe(vertex.recommendedParallelism > vertex.currentParallelism ? true : undefined);
     }
-    const off = decide(decideInput({ configuration: { 'job.autoscaler.scale-up.shortfall.enabled': 'false' } }));
+    const off = decide(
+      decideInput({
+        configuration: {
+          'job.autoscaler.scale-up.shortfall.enabled': 'false',
+          'job.autoscaler.scale-up.load-step.enabled': 'false',
+        },
+      }),
+    );
     expect(Object.values(off.state.scalingHistory).flat().every((e) => e.shortfallCheckDue === undefined)).toBe(true);
   });
 

@@ -5,6 +5,7 @@ import type { MetricSample, StepTargetDataRate } from '../../../lib/domain/index
 import { evaluateMetrics } from '../../../lib/evaluate/evaluate-metrics.ts';
 import {
   downstreamStepTargetDataRate,
+  isSourceLoadRising,
   isStep,
   recentWindowPart,
   sourceStepRate,
@@ -295,5 +296,46 @@ describe('step-aware target rate properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('isSourceLoadRising (load-step correction waits while it holds)', () => {
+  /** 11 samples a minute apart whose input rate is `rateAt(s)` rec/s over the minute ending at s. */
+  function windowOf(rateAt: (s: number) => number): MetricSample[] {
+    let total = 0;
+    return Array.from({ length: 11 }, (_, i) => {
+      if (i > 0) total += rateAt(i * 60) * 60;
+      return aSample(i * 60_000, { src: { NUM_RECORDS_IN: total, LAG: 0, LOAD: 0.5 } });
+    });
+  }
+
+  it.each([
+    // halves 0–300 s and 300–600 s; rising ⇔ newer > older × 1.05
+    { name: 'a constant load', rateAt: () => 1000, rising: false },
+    { name: 'a step in the middle of the window', rateAt: (s: number) => (s > 300 ? 2000 : 1000), rising: true },
+    // 1000, 1100, …, 2000: older half averages 1300, newer 1800
+    { name: 'a slow ramp below the step-aware threshold', rateAt: (s: number) => 1000 + (s / 60) * 100, rising: true },
+    // 1900 rec/s only in the first minute: older half 1980, newer 2000, within 5 %
+    { name: 'a step that is over before the window', rateAt: (s: number) => (s > 60 ? 2000 : 1900), rising: false },
+    { name: 'a falling load', rateAt: (s: number) => (s > 300 ? 500 : 1000), rising: false },
+    // newer 1040 ≤ 1000 × 1.05
+    { name: 'a rise within the tolerance', rateAt: (s: number) => (s > 300 ? 1040 : 1000), rising: false },
+  ])('$name → $rising', ({ rateAt, rising }) => {
+    expect(isSourceLoadRising(windowOf(rateAt), 'src', 0.05)).toBe(rising);
+  });
+
+  it('is false with too few samples for two halves', () => {
+    const two = windowOf((s) => (s > 30 ? 2000 : 1000)).slice(0, 2);
+    expect(isSourceLoadRising(two, 'src', 0.05)).toBe(false);
+  });
+
+  it('marks the rising sources of a job in the evaluated metrics, and only then', () => {
+    const topology = aTopology([aVertex('src')]);
+    const rising = windowOf((s) => (s > 300 ? 2000 : 1000));
+    const evaluatedRising = evaluateMetrics({ samples: rising, topology, options, restartTimeMs: 0 });
+    expect(evaluatedRising.risingSources).toEqual(['src']);
+    const flat = windowOf(() => 1000);
+    const evaluatedFlat = evaluateMetrics({ samples: flat, topology, options, restartTimeMs: 0 });
+    expect(evaluatedFlat.risingSources).toBeUndefined();
   });
 });

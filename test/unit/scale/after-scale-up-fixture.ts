@@ -25,6 +25,8 @@ export interface AfterScaleUpCycle {
   /** @default false */
   readonly backlog?: boolean;
   readonly config?: Record<string, string>;
+  /** Sources whose load still rises over the window. @default [] */
+  readonly risingSources?: readonly string[];
 }
 
 /** Decides the vertex with `history` (options from `config`, defaults otherwise). */
@@ -58,5 +60,6 @@ export function decideAfterScaleUp(cycle: AfterScaleUpCycle, history: readonly S
     nowMs: T0 + (cycle.minutes ?? 15) * MIN,
     processingBacklog: cycle.backlog ?? false,
     backlogDrained: cycle.drained ?? true,
+    risingSources: cycle.risingSources ?? [],
   });
 }

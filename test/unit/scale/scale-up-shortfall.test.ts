@@ -21,6 +21,10 @@ interface Case {
   due?: boolean;
   /** The scale-up's new parallelism when it differs from `cur`. */
   scaledTo?: number;
+  /** TARGET_DATA_RATE at the scale-up's decision. @default `tdr` (the load has not grown since) */
+  decidedTdr?: number;
+  /** Sources whose load still rises over the window. */
+  risingSources?: readonly string[];
   config?: Record<string, string>;
 }
 
@@ -33,7 +37,7 @@ function scaleUp(c: Case): ScalingSummary {
     metrics: {
       trueProcessingRateAvg: TPR_BEFORE,
       expectedProcessingRate: (TPR_BEFORE / FROM) * to,
-      targetDataRateAvg: 4000,
+      targetDataRateAvg: c.decidedTdr ?? c.tdr,
     },
     ...(c.due === false ? {} : { shortfallCheckDue: true }),
   };
@@ -82,7 +86,7 @@ describe('scale-up shortfall correction (computeVertexParallelism)', () => {
       corrected: false,
       text: 'the backlog is not drained yet',
     },
-    // 9600 ≥ 10 000 × 0.95: the linear model held; a load that rose since is the band's business
+    // 9600 ≥ 10 000 × 0.95: the linear model held, and the load has not grown since
     {
       name: 'spends the check when the rate reached the expected one within the tolerance',
       c: { tpr: 9600, tdr: 7400 },
@@ -123,8 +127,16 @@ describe('scale-up shortfall correction (computeVertexParallelism)', () => {
       text: 'within [6000, 15000]',
     },
     {
-      name: 'is off with scale-up.shortfall.enabled false',
-      c: { tpr: 8000, tdr: 6000, config: { 'job.autoscaler.scale-up.shortfall.enabled': 'false' } },
+      name: 'is off with scale-up.shortfall.enabled and scale-up.load-step.enabled false',
+      c: {
+        tpr: 8000,
+        tdr: 6000,
+        decidedTdr: 4000,
+        config: {
+          'job.autoscaler.scale-up.shortfall.enabled': 'false',
+          'job.autoscaler.scale-up.load-step.enabled': 'false',
+        },
+      },
       expected: 20,
       corrected: false,
       text: 'within [6000, 15000]',
@@ -140,6 +152,50 @@ describe('scale-up shortfall correction (computeVertexParallelism)', () => {
     expect(result.decision.why).toContain(text);
     // No check due at all: the decision does not mention one.
     if (text.startsWith('within [')) expect(result.decision.why).not.toContain('shortfall');
+  });
+
+  describe('load-step correction', () => {
+    // Decided for 4000 rec/s; the rate reached is as expected (9600 ≥ 10 000 × 0.95), but the load grew
+    // to 7400 > 4000 × 1.05 and 7400 / 9600 = 0.77 > 0.735: steady = round(7400 / 0.7) = 10 571,
+    // f = 10 571 / 9600 = 1.10 → ⌈22.02⌉ = 23 → BALANCED 24 (720 mod 24 = 0)
+    const grown: Case = { tpr: 9600, tdr: 7400, decidedTdr: 4000 };
+
+    it('scales once more to the current rate when the load grew after a scale-up that only partly saw it', () => {
+      const result = run(grown);
+      expect(result.change).toMatchObject({ newParallelism: 24, outsideUtilizationBound: true, noChange: false });
+      expect(result.decision.reasons).toContain('load-step-correction');
+      expect(result.decision.reasons).not.toContain('shortfall-correction');
+      expect(result.decision.why).toContain(
+        'load-step correction: the scale-up 4 → 20 at 2023-11-14T22:13:20.000Z expected 10000 rec/s for a target data rate of 4000 rec/s, which has grown to 7400 rec/s since',
+      );
+    });
+
+    it('applies with the shortfall correction off, and is off with scale-up.load-step.enabled false', () => {
+      const withoutShortfall = run({ ...grown, config: { 'job.autoscaler.scale-up.shortfall.enabled': 'false' } });
+      expect(withoutShortfall.decision.reasons).toContain('load-step-correction');
+      const off = run({ ...grown, config: { 'job.autoscaler.scale-up.load-step.enabled': 'false' } });
+      expect(off.decision.reasons).not.toContain('load-step-correction');
+      expect(off.shortfallCheckSpent).toBe(true);
+      expect(off.decision.why).toContain('within 0.05 of the expected rate');
+    });
+
+    it('waits, check kept due, while the load still rises over the window (a ramp, not a step)', () => {
+      const result = run({ ...grown, risingSources: ['src'] });
+      expect(result.change.outsideUtilizationBound).toBe(false);
+      expect(result.decision.reasons).not.toContain('load-step-correction');
+      expect(result.shortfallCheckSpent ?? false).toBe(false);
+      expect(result.decision.why).toContain('load-step correction waits');
+      expect(result.decision.why).toContain('the load of src still rises over the window');
+      // The load settled: the next cycle corrects.
+      expect(run(grown).decision.reasons).toContain('load-step-correction');
+    });
+
+    it('does not correct a load that grew when the vertex still meets its target', () => {
+      // 7400 / 12 000 = 0.62 ≤ 0.735
+      const result = run({ tpr: 12_000, tdr: 7400, decidedTdr: 4000 });
+      expect(result.decision.reasons).not.toContain('load-step-correction');
+      expect(result.shortfallCheckSpent).toBe(true);
+    });
   });
 
   it('takes the regular rule’s larger recommendation (restart catch-up included) and lets it through the band', () => {

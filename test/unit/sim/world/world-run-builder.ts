@@ -74,6 +74,7 @@ export function aRun(
     lagTargetSeconds: 60,
     linear: false,
     steady: false,
+    maxRescalesToConverge: 3,
     vertices: [
       { key: 'src', name: 'Source: src', source: true },
       { key: 'work', name: 'work', source: false },

@@ -33,6 +33,7 @@ job: { vertices: [{ id: src, parallelism: 1, costMsPerRecord: 1, source: { parti
       durationMs: 6 * 3_600_000,
       linear: false,
       steady: false,
+      maxRescalesToConverge: 3,
       flinkConfiguration: {
         'job.autoscaler.utilization.target': '0.6',
         'job.autoscaler.memory.tuning.enabled': 'true',
