@@ -23,7 +23,7 @@ export interface SimulationOptions {
 
 /** Help text of `--timing` (fsa simulate, fsa start). */
 export const TIMING_HELP =
-  'when cycles start: realistic (each 0.2–5 s after its tick, ~1 % of ticks missed, ~1 % delivered twice) or exact (on the tick)';
+  'when cycles start: realistic (each 0.2–5 s after its tick, ~1 % of ticks missed, ~1 % delivered twice) or exact (on the tick); default: realistic';
 
 export function parseHours(value: string): number {
   const hours = Number(value);
@@ -159,7 +159,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--out <dir>', 'output directory', 'out')
     .option('--tick <duration>', 'virtual time between autoscaler cycles', parseTick, 60_000)
     .option('--store <kind>', 'state store: dynamodb (dynalite) or memory', parseStore, 'dynamodb')
-    .option('--timing <mode>', TIMING_HELP, parseTiming, REALISTIC_TIMING)
+    .option('--timing <mode>', TIMING_HELP, parseTiming)
     .option('--policy-module <file>', 'policy hook module reviewing every change (see examples/policy-hook/)')
     .action(
       async (opts: {
@@ -168,7 +168,7 @@ export function registerSimulateCommand(program: Command): void {
         out: string;
         tick: number;
         store: 'dynamodb' | 'memory';
-        timing: TickTiming;
+        timing?: TickTiming;
         policyModule?: string;
       }) => {
         await runSimulation({
@@ -177,7 +177,7 @@ export function registerSimulateCommand(program: Command): void {
           ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
           tickMs: opts.tick,
           store: opts.store,
-          timing: opts.timing,
+          ...(opts.timing ? { timing: opts.timing } : {}),
           ...(opts.policyModule ? { policyModule: opts.policyModule } : {}),
         });
       },
