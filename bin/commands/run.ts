@@ -161,20 +161,26 @@ async function runCommand(options: RunOptions): Promise<void> {
     ...(reporter ? { reporter } : {}),
     ...(policy ? { policy } : {}),
   };
+  // Ctrl-C between or during rounds: the running job's cycle finishes (a cycle killed between its
+  // patch and its state write would be redone by the next run, but a clean stop needs no redo), the
+  // loop ends and the connections close. A second Ctrl-C exits at once.
+  const stop = stopSignal();
   try {
-    for (let round = 1; ; round++) {
+    for (let round = 1; !stop.requested; round++) {
       const jobs = await adapters.discovery.listManagedJobs();
       const results: { job: string; result: CycleResult }[] = [];
       const deps = composeCycleDependencies(adapters, parts, `fsa-cli-${process.pid}-${round}`);
       for (const job of jobs) {
+        if (stop.requested) break;
         const result = await runCycle(deps, job.key);
         results.push({ job: formatJobKey(job.key), result });
       }
       print(results, options.json === true);
       if (options.once) break;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      await stop.sleep(intervalMs);
     }
   } finally {
+    stop.dispose();
     await metrics.close();
     await client.close();
   }
@@ -272,6 +278,43 @@ export function loggingMetricsReporter(logger: CycleLogger): MetricsReporter {
     },
     reportJobError(jobKey: JobKey) {
       logger.debug('job error', { job: formatJobKey(jobKey) });
+    },
+  };
+}
+
+/** A SIGINT/SIGTERM flag for the `fsa run` loop, with a sleep that the signal cuts short. */
+interface StopSignal {
+  readonly requested: boolean;
+  sleep(ms: number): Promise<void>;
+  dispose(): void;
+}
+
+function stopSignal(): StopSignal {
+  let requested = false;
+  let wake: (() => void) | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (requested) process.exit(130);
+    requested = true;
+    process.stderr.write(`\n${signal}: stopping after the running cycle (again to exit at once)\n`);
+    wake?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get requested() {
+      return requested;
+    },
+    sleep: (ms) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     },
   };
 }

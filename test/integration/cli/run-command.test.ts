@@ -66,6 +66,26 @@ describe('fsa run --once', () => {
     expect(output).toContain('lab/flink-jobs/FlinkDeployment/orders-enrichment');
   });
 
+  it('without --once repeats every --interval and stops cleanly on SIGINT after the running round', async () => {
+    const errors = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const program = new Command().exitOverride();
+    registerRunCommand(program);
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((text: unknown) => lines.push(String(text)));
+    try {
+      const running = program.parseAsync(['node', 'fsa', 'run', '--interval', '1h', '--kubeconfig', kubeconfig]);
+      await vi.waitFor(() => expect(lines.join('\n')).toContain('orders-enrichment'), { timeout: 20_000 });
+      // The loop now sleeps for an hour: the signal cuts the sleep short and ends the loop.
+      process.emit('SIGINT', 'SIGINT');
+      await running;
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('SIGINT: stopping after the running cycle'));
+      expect(process.listenerCount('SIGINT')).toBe(0);
+    } finally {
+      spy.mockRestore();
+      errors.mockRestore();
+    }
+  });
+
   it('refuses ambiguous or missing cluster access with a clear message', async () => {
     await expect(runCli('--once')).rejects.toThrow(
       /exactly one of --kubeconfig <file> or --eks-cluster <name>/,
