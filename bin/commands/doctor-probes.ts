@@ -171,7 +171,11 @@ async function probeJob(
     subject: subjectOf(resource),
     readiness,
     ...(job.flinkVersion ? { specFlinkVersion: job.flinkVersion } : {}),
-    rest: { via: job.rest.via, baseUrl: job.rest.baseUrl, ...(service ? { service: decodeURIComponent(service) } : {}) },
+    rest: {
+      via: job.rest.via,
+      baseUrl: job.rest.baseUrl,
+      ...(service ? { service: { namespace: job.key.namespace, name: decodeURIComponent(service) } } : {}),
+    },
     restProbe: job.rest.baseUrl === '' ? { reachable: false, error: 'no REST endpoint (invalid resource)' } : await probeRest(client, rest, job),
   };
 }

@@ -17,11 +17,16 @@ export function doctorText(header: string, checks: readonly DoctorCheck[], summa
     const inSection = checks.filter((c) => c.section === section);
     if (inSection.length === 0) continue;
     lines.push('', SECTION_TITLES[section]);
-    const nameWidth = Math.max(...inSection.map((c) => label(c).length));
+    const nameWidth = Math.max(...inSection.map((c) => c.name.length));
+    let subject: string | undefined;
     for (const check of inSection) {
-      lines.push(`  ${MARKS[check.status]}  ${label(check).padEnd(nameWidth)}  ${check.detail}`);
+      // per-job lines sit under a line naming the job
+      if (check.subject !== undefined && check.subject !== subject) lines.push(`  ${check.subject}`);
+      subject = check.subject;
+      const indent = check.subject === undefined ? '  ' : '    ';
+      lines.push(`${indent}${MARKS[check.status]}  ${check.name.padEnd(nameWidth)}  ${check.detail}`);
       if (check.fix && (check.status === 'fail' || check.status === 'warn')) {
-        lines.push(`        ${' '.repeat(nameWidth)}  fix: ${check.fix}`);
+        lines.push(`${indent}      ${' '.repeat(nameWidth)}  fix: ${check.fix}`);
       }
     }
   }
@@ -30,8 +35,4 @@ export function doctorText(header: string, checks: readonly DoctorCheck[], summa
     `${summary.pass} passed, ${summary.warn} warning(s), ${summary.fail} failed, ${summary.skip} skipped`,
   );
   return lines.join('\n');
-}
-
-function label(check: DoctorCheck): string {
-  return check.subject ? `${check.subject}: ${check.name}` : check.name;
 }

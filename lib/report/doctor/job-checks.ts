@@ -29,7 +29,12 @@ export interface JobProbe {
   /** `spec.flinkVersion` (`v1_18`) of the deployment or the session cluster. */
   readonly specFlinkVersion?: string;
   /** How the worker reaches the REST API: the service proxy (with the service) or the annotation URL. */
-  readonly rest: { readonly via: 'service-proxy' | 'annotation'; readonly baseUrl: string; readonly service?: string };
+  readonly rest: {
+    readonly via: 'service-proxy' | 'annotation';
+    readonly baseUrl: string;
+    /** The JobManager's REST Service and its namespace, for the service proxy. */
+    readonly service?: { readonly namespace: string; readonly name: string };
+  };
   readonly restProbe: RestProbe;
 }
 
@@ -108,11 +113,13 @@ function checkReadiness(base: At, probe: JobProbe): DoctorCheck {
 function checkRest(base: At, probe: JobProbe): DoctorCheck {
   const { rest, restProbe } = probe;
   if (restProbe.reachable) {
-    return { ...base, status: 'pass', detail: `reachable via ${rest.via === 'service-proxy' ? `the API server's service proxy (${rest.service ?? rest.baseUrl})` : `${REST_URL_ANNOTATION} ${rest.baseUrl}`}` };
+    const service = rest.service ? `Service ${rest.service.namespace}/${rest.service.name}` : rest.baseUrl;
+    return { ...base, status: 'pass', detail: `reachable via ${rest.via === 'service-proxy' ? `the API server's service proxy (${service})` : `${REST_URL_ANNOTATION} ${rest.baseUrl}`}` };
   }
+  const svc = rest.service ? `svc ${rest.service.name} -n ${rest.service.namespace}` : 'svc <cluster>-rest';
   const fix =
     rest.via === 'service-proxy'
-      ? `check that the JobManager runs and Service ${rest.service ?? '<cluster>-rest'} has a port named "rest" (kubectl get svc ${rest.service ?? ''} -o yaml), and that the worker may get services/proxy; or set the ${REST_URL_ANNOTATION} annotation to a URL the worker reaches`
+      ? `check that the JobManager runs and its Service has a port named "rest" (kubectl get ${svc} -o yaml), and that the worker may get services/proxy; or set the ${REST_URL_ANNOTATION} annotation to a URL the worker reaches`
       : `check that ${rest.baseUrl} (annotation ${REST_URL_ANNOTATION}) is reachable from the worker function's network`;
   return problem(base, 'fail', `${rest.baseUrl}: ${restProbe.error}`, fix);
 }

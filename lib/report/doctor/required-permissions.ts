@@ -84,7 +84,9 @@ export function checkPermission(
     );
   }
   if (outcome.allowed) {
-    return { ...base, status: 'pass', detail: `allowed for ${subject.description}${outcome.reason ? ` (${outcome.reason})` : ''}` };
+    // RBAC's reason names the binding (`RBAC: allowed by ClusterRoleBinding "x" of ClusterRole "y" to Group "z"`)
+    const binding = outcome.reason ? /allowed by (\S+ "[^"]*")/.exec(outcome.reason)?.[1] : undefined;
+    return { ...base, status: 'pass', detail: `allowed for ${subject.description}${binding ? ` by ${binding}` : ''}` };
   }
   const rule = `apiGroups ["${permission.group}"], resources ["${permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource}"], verbs ["${permission.verb}"]`;
   return problem(

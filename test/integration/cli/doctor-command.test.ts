@@ -78,8 +78,8 @@ describe('fsa doctor against the emulator', () => {
     expect(checks.filter((c) => c.section === 'rbac').map((c) => c.name)).toEqual(
       expect.arrayContaining(['worker: patch flinkdeployments.flink.apache.org', 'worker: get services/proxy', 'dispatcher: list flinksessionjobs.flink.apache.org']),
     );
-    expect(named(checks, 'worker: patch flinkdeployments.flink.apache.org')?.detail).toMatch(
-      /RBAC: allowed by ClusterRoleBinding "flink-serverless-autoscaler"/,
+    expect(named(checks, 'worker: patch flinkdeployments.flink.apache.org')?.detail).toBe(
+      'allowed for group(s) flink-serverless-autoscaler by ClusterRoleBinding "flink-serverless-autoscaler"',
     );
     expect(named(checks, 'operator version')?.detail).toMatch(/flink-operator\/flink-kubernetes-operator 1\.15\.0/);
     const job = 'flink-jobs/orders-enrichment (FlinkDeployment)';
@@ -132,7 +132,7 @@ describe('fsa doctor against the emulator', () => {
     expect(named(checks, 'Flink REST API', 'flink-jobs/payments (FlinkDeployment)')).toMatchObject({
       status: 'fail',
       detail: expect.stringMatching(/services\/payments-rest:rest\/proxy: .*503/),
-      fix: expect.stringMatching(/Service payments-rest has a port named "rest"/),
+      fix: expect.stringMatching(/its Service has a port named "rest" \(kubectl get svc payments-rest -n flink-jobs -o yaml\)/),
     });
     expect(named(checks, 'metric busyTimeMsPerSecond', 'flink-jobs/payments (FlinkDeployment)')?.status).toBe('skip');
     expect(named(checks, 'Flink version', 'flink-jobs/payments (FlinkDeployment)')?.detail).toMatch(/v1_20 \(spec\.flinkVersion\)/);

@@ -101,7 +101,7 @@ describe('per-job checks', () => {
     subject: 'ns/job (FlinkDeployment)',
     readiness: { ready: true },
     specFlinkVersion: 'v1_18',
-    rest: { via: 'service-proxy', baseUrl: 'https://api/api/v1/namespaces/ns/services/job-rest:rest/proxy', service: 'job-rest' },
+    rest: { via: 'service-proxy', baseUrl: 'https://api/api/v1/namespaces/ns/services/job-rest:rest/proxy', service: { namespace: 'ns', name: 'job-rest' } },
     restProbe: { reachable: true, flinkVersion: '1.18.1', metrics: { found: true, vertex: 'Source', value: 412 } },
     ...over,
   });
