@@ -57,7 +57,7 @@ export function checkEndpointAccess(config: ClusterAccessConfig, network: Functi
   const restricted = config.endpointPublicAccess && !open;
   const endpoint = `public ${config.endpointPublicAccess ? 'on' : 'off'}${restricted ? ` (CIDRs ${config.publicAccessCidrs.join(', ')})` : ''}, private ${config.endpointPrivateAccess ? 'on' : 'off'}`;
   const vpcFix =
-    'deploy the functions into the cluster VPC (VPC context of the CDK app, docs/kubernetes-and-eks.md) ' +
+    "deploy the functions into the cluster's VPC (the CDK construct's VPC settings) " +
     `with an ingress rule from their security group to the cluster security group${config.clusterSecurityGroupId ? ` ${config.clusterSecurityGroupId}` : ''} on 443`;
   const detail = `endpoint ${endpoint}; functions ${network.inVpc === undefined ? 'network unknown' : network.inVpc ? 'in a VPC' : 'not in a VPC'} (${network.source})`;
   if (network.inVpc === undefined) {
