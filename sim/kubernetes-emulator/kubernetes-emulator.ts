@@ -104,11 +104,12 @@ const JSON_TYPE = 'application/json';
 
 /** Bearer authentication (docs/kubernetes-and-eks.md §1): a missing or rejected token is 401 Unauthorized. */
 function authorized(req: IncomingMessage, token: KubernetesEmulatorOptions['token']): boolean {
-  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-  if (!m?.[1]) return false;
-  return typeof token === 'string' ? m[1] === token : token(m[1]);
+  const bearer = bearerToken(req);
+  if (!bearer) return false;
+  return typeof token === 'string' ? bearer === token : token(bearer);
 }
 
+/** The token of an `Authorization: Bearer …` header; `''` without one. */
 function bearerToken(req: IncomingMessage): string {
   return /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
 }
