@@ -1,7 +1,7 @@
 import type { DoctorCheck, DoctorSection, DoctorStatus, DoctorSummary } from '../../lib/report/doctor/index.ts';
 
 const SECTION_TITLES: Readonly<Record<DoctorSection, string>> = {
-  cluster: 'EKS cluster',
+  cluster: 'Cluster',
   access: 'Access entries',
   rbac: 'Kubernetes RBAC',
   operator: 'Flink operator',
