@@ -145,6 +145,20 @@ describe('fsa doctor against the emulator', () => {
     expect(named(checks, 'Flink REST API', 'flink-jobs/orders-enrichment (FlinkDeployment)')?.status).toBe('pass');
   });
 
+  it('with --as-self reviews the caller itself, for the one role named', async () => {
+    // the kubeconfig user is the emulator's default cluster admin (system:masters)
+    const { output } = await doctor('--json', '--as-self', 'dispatcher');
+    const rbac = (JSON.parse(output) as { checks: DoctorCheck[] }).checks.filter((c) => c.section === 'rbac');
+    expect(rbac.map((c) => c.name)).toEqual([
+      'dispatcher: list flinkdeployments.flink.apache.org',
+      'dispatcher: list flinksessionjobs.flink.apache.org',
+      'dispatcher: get flinkdeployments.flink.apache.org',
+    ]);
+    expect(rbac.every((c) => c.status === 'pass' && c.detail === 'allowed for the current credentials')).toBe(true);
+    const selfReviews = local.emulator.requests.filter((r) => r.path.endsWith('/selfsubjectaccessreviews'));
+    expect(selfReviews.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('needs exactly one way to the cluster', async () => {
     const program = new Command().exitOverride();
     registerDoctorCommand(program, { setExitCode: () => undefined });
