@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { answerAccessReview, EMULATOR_ADMIN, type EmulatorUser } from './access-review.ts';
 import { type ApiContext, routeApiRequest } from './api-router.ts';
 import { eventsOf } from './cluster-events.ts';
 import type { CrdVariant } from './crd-validator.ts';
@@ -20,6 +21,7 @@ import { type RawResponse, ServiceProxy } from './service-proxy.ts';
  * Flink operator on a virtual clock), `cluster-events.ts` and `service-proxy.ts`.
  */
 
+export type { EmulatorUser } from './access-review.ts';
 export type { StoredObject } from './flink-operator-model.ts';
 export type { SpecAppliedHook, SpecAppliedResult } from './operator-loop.ts';
 export type { InterceptAction, RequestMatcher } from './request-intercepts.ts';
@@ -28,6 +30,11 @@ export type { InterceptAction, RequestMatcher } from './request-intercepts.ts';
 export interface KubernetesEmulatorOptions {
   /** Bearer token every request must carry (or a predicate, e.g. to accept EKS-style tokens). */
   readonly token: string | ((token: string) => boolean);
+  /**
+   * The user (name and groups) an accepted token authenticates as, the subject of a
+   * SelfSubjectAccessReview (access-review.ts). Default: a cluster admin in `system:masters`.
+   */
+  readonly userOf?: (token: string) => EmulatorUser;
   /** Virtual ms from observing a spec change to the job RUNNING again. Default 30 000. */
   readonly restartDelayMs?: number;
   /** Virtual ms an in-place rescale takes. Default: `restartDelayMs`. */
@@ -97,9 +104,14 @@ const JSON_TYPE = 'application/json';
 
 /** Bearer authentication (docs/kubernetes-and-eks.md §1): a missing or rejected token is 401 Unauthorized. */
 function authorized(req: IncomingMessage, token: KubernetesEmulatorOptions['token']): boolean {
-  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-  if (!m?.[1]) return false;
-  return typeof token === 'string' ? m[1] === token : token(m[1]);
+  const bearer = bearerToken(req);
+  if (!bearer) return false;
+  return typeof token === 'string' ? bearer === token : token(bearer);
+}
+
+/** The token of an `Authorization: Bearer …` header; `''` without one. */
+function bearerToken(req: IncomingMessage): string {
+  return /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -112,6 +124,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 interface Front {
   readonly api: ApiContext;
   readonly token: KubernetesEmulatorOptions['token'];
+  readonly userOf: (token: string) => EmulatorUser;
   readonly intercepts: RequestIntercepts;
   readonly requests: RecordedRequest[];
   /** For the Age column of Table answers (discovery.ts). */
@@ -134,6 +147,7 @@ async function serve(front: Front, req: IncomingMessage, res: ServerResponse): P
       result =
         canned ??
         answerDiscovery(method, url.pathname, req.headers.host ?? '127.0.0.1') ??
+        answerAccessReview(front.api.store, front.userOf(bearerToken(req)), { method, pathname: url.pathname, body }) ??
         (await routeApiRequest(front.api, { method, url, contentType, body }));
       result = asTableIfRequested(req.headers.accept, method, front.clock.nowMs, result);
     } catch (error) {
@@ -204,7 +218,8 @@ export async function startKubernetesEmulator(
   const intercepts = new RequestIntercepts();
   const requests: RecordedRequest[] = [];
   const api = { store, operator, proxy };
-  const server = await listen(options, { api, token: options.token, intercepts, requests, clock });
+  const userOf = options.userOf ?? (() => EMULATOR_ADMIN);
+  const server = await listen(options, { api, token: options.token, userOf, intercepts, requests, clock });
   const address = server.address() as AddressInfo;
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`,

@@ -35,6 +35,14 @@ export const RESOURCE_KINDS: readonly ResourceKindInfo[] = [
   { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true, flink: false },
   { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true, flink: false },
   { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false, flink: false },
+  // RBAC objects (rbac.authorization.k8s.io/v1), so `k8s/rbac.yaml` can be applied and the
+  // access reviews (access-review.ts) evaluate it; the operator's Deployment (apps/v1), whose
+  // labels carry the operator version (`fsa doctor`).
+  rbacKind('clusterroles', 'ClusterRole', false),
+  rbacKind('clusterrolebindings', 'ClusterRoleBinding', false),
+  rbacKind('roles', 'Role', true),
+  rbacKind('rolebindings', 'RoleBinding', true),
+  { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true, flink: false },
   {
     group: 'karpenter.sh',
     version: 'v1',
@@ -44,6 +52,10 @@ export const RESOURCE_KINDS: readonly ResourceKindInfo[] = [
     flink: false,
   },
 ];
+
+function rbacKind(plural: string, kind: string, namespaced: boolean): ResourceKindInfo {
+  return { group: 'rbac.authorization.k8s.io', version: 'v1', plural, kind, namespaced, flink: false };
+}
 
 /** `<group>/<version>`, or just the version for the core group (`v1`). */
 export function apiVersionOf(info: ResourceKindInfo): string {

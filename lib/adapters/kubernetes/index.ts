@@ -1,3 +1,4 @@
+export * from './access-review.ts';
 export * from './capacity-math.ts';
 export * from './cluster-adapters.ts';
 export * from './cluster-capacity.ts';
