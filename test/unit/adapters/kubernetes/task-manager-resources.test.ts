@@ -18,7 +18,18 @@ describe('readTaskManagerResources', () => {
       tm: { resource: { memory: '4096m' } },
       expected: { memoryBytes: 4 * GiB, memorySource: 'resource.memory' },
     },
-    { name: 'decimal quantity 4G', tm: { resource: { memory: '4G' } }, expected: { memoryBytes: 4e9 } },
+    // The operator parses with Flink's MemorySize first: G is GiB there (not 10^9)
+    { name: '4G is 4 GiB', tm: { resource: { memory: '4G' } }, expected: { memoryBytes: 4 * GiB } },
+    {
+      name: 'requests 2G read as the operator reads them',
+      tm: { resources: { requests: { memory: '2G' }, limits: { memory: '3G' } } },
+      expected: { memoryBytes: 2 * GiB, memoryLimitBytes: 3 * GiB, memorySource: 'resources.requests.memory' },
+    },
+    {
+      name: 'resource.memory ignored once resources has requirements',
+      tm: { resource: { memory: '4g' }, resources: { requests: { cpu: '2' } } },
+      expected: { cpu: 2 },
+    },
     {
       name: 'resources requests + limits win over resource',
       tm: {
