@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { type NormalizedScenario, parseScenario } from './parse-scenario.ts';
 import { answerGet, answerPutResourceRequirements } from './rest-responses.ts';
 import type { FlinkSimulatorScenario } from './scenario.ts';
-import { SimulatedFlinkCluster, type WithheldMetric } from './simulated-cluster.ts';
+import { SimulatedFlinkCluster } from './simulated-cluster.ts';
+import type { WithheldMetric } from './withheld-metrics.ts';
 
 /** A fault the simulator injects into matching requests (for client error-path tests). */
 export interface SimulatorFault {

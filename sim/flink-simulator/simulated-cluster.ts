@@ -1,6 +1,7 @@
 import { computeFlow, trueCapacity, type VertexFlow } from './flow-model.ts';
 import { loadRateAt } from './load-profile.ts';
 import { hexId, type NormalizedScenario, type NormalizedVertex } from './parse-scenario.ts';
+import { type WithheldMetric, WithheldMetrics } from './withheld-metrics.ts';
 
 /** Job states the simulator goes through. */
 export type SimulatedJobState = 'RUNNING' | 'INITIALIZING' | 'RESTARTING';
@@ -16,21 +17,6 @@ interface VertexCounters {
 
 /** Per-subtask values of one metric id; `undefined` = that subtask does not report it. */
 export type SubtaskValues = readonly (number | undefined)[];
-
-/**
- * A metric that is not reported for now (a test control, {@link SimulatedFlinkCluster.withholdMetric}):
- * e.g. subtasks that were just redeployed, or a metric registered lazily, as a real job has them
- * for a while. Flink's REST handlers then answer without it (listings, collections) or with `[]`
- * (aggregations of an id nobody reports).
- */
-export interface WithheldMetric {
-  /** Exact metric id (bare, as listed: `busyTimeMsPerSecond`, `Source__orders.pendingRecords`). */
-  readonly id: string;
-  /** Vertex (scenario key or 32-hex id); absent = the TaskManagers' metric. */
-  readonly vertex?: string;
-  /** Subtask (or TaskManager) indexes that stop reporting it; absent = all. */
-  readonly indexes?: readonly number[];
-}
 
 /** A TaskManager as served over REST. */
 export interface SimulatedTaskManager {
@@ -58,7 +44,7 @@ export class SimulatedFlinkCluster {
   #consumed = new Map<string, number>();
   #counters = new Map<string, VertexCounters>();
   #flow: Map<string, VertexFlow> | undefined;
-  #withheld: WithheldMetric[] = [];
+  readonly #withheld = new WithheldMetrics();
 
   constructor(scenario: NormalizedScenario) {
     this.scenario = scenario;
@@ -189,27 +175,14 @@ export class SimulatedFlinkCluster {
 
   /** Stops reporting a metric (vertex or TaskManager, all or some indexes) until {@link reportAllMetrics}. */
   withholdMetric(metric: WithheldMetric): void {
-    if (metric.vertex !== undefined && !this.vertex(metric.vertex)) {
-      throw new Error(`withholdMetric: unknown vertex ${metric.vertex}`);
-    }
-    this.#withheld.push(metric);
+    const vertex = metric.vertex === undefined ? undefined : this.vertex(metric.vertex);
+    if (metric.vertex !== undefined && !vertex) throw new Error(`withholdMetric: unknown vertex ${metric.vertex}`);
+    this.#withheld.add(metric, vertex?.key);
   }
 
   /** Reports every metric again. */
   reportAllMetrics(): void {
-    this.#withheld = [];
-  }
-
-  /** Indexes withheld for `id` on `vertexKey` (undefined = TaskManagers): none, some or all. */
-  #withholding(vertexKey: string | undefined, id: string): ReadonlySet<number> | 'all' | undefined {
-    const rules = this.#withheld.filter(
-      (rule) =>
-        rule.id === id &&
-        (rule.vertex === undefined ? vertexKey === undefined : this.vertex(rule.vertex)?.key === vertexKey),
-    );
-    if (rules.length === 0) return undefined;
-    if (rules.some((rule) => rule.indexes === undefined)) return 'all';
-    return new Set(rules.flatMap((rule) => rule.indexes ?? []));
+    this.#withheld.clear();
   }
 
   /** True when vertex/TM metrics are listed (RUNNING for at least `metricsDelayMs`). */
@@ -278,14 +251,7 @@ export class SimulatedFlinkCluster {
         result.set(`${base}.committedOffset`, values);
       }
     }
-    for (const [id, values] of result) {
-      const withheld = this.#withholding(vertex.key, id);
-      if (withheld === undefined) continue;
-      const left = values.map((value, index) => (withheld === 'all' || withheld.has(index) ? undefined : value));
-      // A listing is the union of what the subtasks report: an id nobody reports is not listed.
-      if (left.every((value) => value === undefined)) result.delete(id);
-      else result.set(id, left);
-    }
+    this.#withheld.applyToVertex(vertex.key, result);
     return result;
   }
 
@@ -333,10 +299,7 @@ export class SimulatedFlinkCluster {
         ['Status.JVM.CPU.Load', Math.min(1, totalInput > 0 ? 0.5 : 0.01)],
       ]);
       if (withGcAll) metrics.set('Status.JVM.GarbageCollector.All.TimeMsPerSecond', gc);
-      for (const id of [...metrics.keys()]) {
-        const withheld = this.#withholding(undefined, id);
-        if (withheld === 'all' || withheld?.has(index)) metrics.delete(id);
-      }
+      this.#withheld.applyToTaskManager(index, metrics);
       return { id: `simulated-tm-${this.#generation}-${index}`, slots: tm.slots, freeSlots: free, metrics };
     });
   }
