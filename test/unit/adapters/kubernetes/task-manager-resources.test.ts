@@ -96,6 +96,41 @@ describe('flinkRestEndpoint', () => {
       clusterName: 'session',
     });
   });
+  it('names the https scheme in the proxy path when the REST endpoint uses TLS (SecurityOptions.isRestSSLEnabled)', () => {
+    const dep = (flinkConfiguration: Record<string, unknown>) =>
+      ({
+        ...base,
+        kind: 'FlinkDeployment',
+        metadata: { name: 'orders', namespace: 'flink' },
+        spec: { flinkConfiguration },
+      }) as FlinkResource;
+    const tls = 'https://k8s/api/v1/namespaces/flink/services/https:orders-rest:rest/proxy';
+    const plain = 'https://k8s/api/v1/namespaces/flink/services/orders-rest:rest/proxy';
+    expect(flinkRestEndpoint(dep({ 'security.ssl.rest.enabled': 'true' }), 'https://k8s').baseUrl).toBe(tls);
+    expect(flinkRestEndpoint(dep({ security: { ssl: { rest: { enabled: 'TRUE' } } } }), 'https://k8s').baseUrl).toBe(
+      tls,
+    );
+    // the deprecated umbrella flag is the fallback, the specific one wins
+    expect(flinkRestEndpoint(dep({ 'security.ssl.enabled': 'true' }), 'https://k8s').baseUrl).toBe(tls);
+    expect(
+      flinkRestEndpoint(dep({ 'security.ssl.enabled': 'true', 'security.ssl.rest.enabled': 'false' }), 'https://k8s')
+        .baseUrl,
+    ).toBe(plain);
+    expect(flinkRestEndpoint(dep({ 'security.ssl.internal.enabled': 'true' }), 'https://k8s').baseUrl).toBe(plain);
+    // a session job follows its session cluster's configuration, not its own
+    const job = {
+      ...base,
+      kind: 'FlinkSessionJob',
+      metadata: { name: 'clicks', namespace: 'flink' },
+      spec: { deploymentName: 'session', flinkConfiguration: {} },
+    } as FlinkResource;
+    const session = { ...dep({ 'security.ssl.rest.enabled': 'true' }), metadata: { name: 'session', namespace: 'flink' } };
+    expect(flinkRestEndpoint(job, 'https://k8s', session as FlinkResource).baseUrl).toBe(
+      'https://k8s/api/v1/namespaces/flink/services/https:session-rest:rest/proxy',
+    );
+    expect(flinkRestEndpoint(job, 'https://k8s').baseUrl).toContain('/services/session-rest:rest/proxy');
+  });
+
   it('prefers the rest-url annotation and rejects non-http URLs', () => {
     const annotated = (url: string) =>
       ({
