@@ -48,7 +48,8 @@ export interface RunningJobRef {
  *
  * Error contract, so the orchestrator can tell "skip quietly" from "report":
  * - {@link MetricsNotReadyError}: the job is not (yet) in a state that can be measured — not
- *   RUNNING, empty plan, metrics not reported yet during stabilization. Skip the cycle quietly.
+ *   RUNNING, empty plan, metrics not reported yet during stabilization, a metric without values
+ *   (an empty aggregated answer). Skip the cycle quietly.
  * - {@link JobNotFoundError}: the job id is unknown to the cluster (404): redeployed or gone.
  * - {@link FlinkRestError}: transport or server failure (5xx, timeout, connection, non-JSON).
  * - {@link FlinkResponseFormatError}: the body parsed but has the wrong shape.
@@ -83,12 +84,23 @@ export class MetricsSourceError extends Error {
  * stabilization). Not a failure: the orchestrator skips the cycle without an event.
  */
 export class MetricsNotReadyError extends MetricsSourceError {
-  /** Machine-readable reason. */
-  readonly reason: 'job-not-running' | 'no-running-job' | 'empty-plan' | 'metrics-not-reported';
-  constructor(reason: MetricsNotReadyError['reason'], message: string) {
+  /**
+   * Machine-readable reason. `metrics-without-values`: Flink answered an aggregated query with
+   * nothing because a requested metric has no value at the moment (docs/flink-rest.md §3).
+   */
+  readonly reason:
+    | 'job-not-running'
+    | 'no-running-job'
+    | 'empty-plan'
+    | 'metrics-not-reported'
+    | 'metrics-without-values';
+  /** The metric ids concerned, where the reason is about particular metrics. */
+  readonly metrics: readonly string[];
+  constructor(reason: MetricsNotReadyError['reason'], message: string, metrics: readonly string[] = []) {
     super(message);
     this.name = 'MetricsNotReadyError';
     this.reason = reason;
+    this.metrics = metrics;
   }
 }
 

@@ -4,6 +4,7 @@ import { type NormalizedScenario, parseScenario } from './parse-scenario.ts';
 import { answerGet, answerPutResourceRequirements } from './rest-responses.ts';
 import type { FlinkSimulatorScenario } from './scenario.ts';
 import { SimulatedFlinkCluster } from './simulated-cluster.ts';
+import type { WithheldMetric } from './withheld-metrics.ts';
 
 /** A fault the simulator injects into matching requests (for client error-path tests). */
 export interface SimulatorFault {
@@ -54,6 +55,13 @@ export interface FlinkSimulator {
   trueCapacity(vertexKeyOrId: string, parallelism?: number): number;
   /** Injects a fault into subsequent matching requests. */
   injectFault(fault: SimulatorFault): void;
+  /**
+   * Stops reporting a metric (a vertex's or the TaskManagers', all or some subtasks) until
+   * {@link reportAllMetrics}: listings leave it out, aggregations of it answer `[]`.
+   */
+  withholdMetric(metric: WithheldMetric): void;
+  /** Reports every metric again. */
+  reportAllMetrics(): void;
   /** Removes all injected faults. */
   clearFaults(): void;
   /** Requests served so far (`path?query` as received), oldest first. */
@@ -200,6 +208,8 @@ export async function startFlinkSimulator(options: StartFlinkSimulatorOptions): 
     clearFaults: () => {
       faults.length = 0;
     },
+    withholdMetric: (metric) => cluster.withholdMetric(metric),
+    reportAllMetrics: () => cluster.reportAllMetrics(),
     requests,
     close: async () => {
       for (const response of hanging) response.destroy();

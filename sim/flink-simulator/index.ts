@@ -6,3 +6,4 @@ export * from './rest-responses.ts';
 export type * from './scenario.ts';
 export * from './scenario-schema.ts';
 export * from './simulated-cluster.ts';
+export * from './withheld-metrics.ts';

@@ -77,8 +77,32 @@ function aggregate(values: readonly number[], aggregations: readonly Aggregation
 }
 
 /**
+ * The aggregated answer for `ids`: each id aggregated over the stores (subtasks or TaskManagers)
+ * that report it, stores without it left out. When any requested id has no reporting store the
+ * WHOLE answer is `[]`, not just that id: `AbstractAggregatingMetricsHandler
+ * .getAggregatedMetricValues` returns an empty body from inside its loop (checked in Flink
+ * 1.x releases; master moved the same loop to `AggregatedMetricsStoreHelper`). The Java
+ * autoscaler probes its GC metric separately because of it (`RestApiMetricsCollector`).
+ */
+function aggregatedAnswer(
+  ids: readonly string[],
+  valuesOf: (id: string) => number[],
+  aggregations: readonly Aggregation[],
+): RestAnswer {
+  const body = [];
+  for (const id of ids) {
+    const values = valuesOf(id);
+    if (values.length === 0) return ok([]);
+    body.push({ id, ...aggregate(values, aggregations) });
+  }
+  return ok(body);
+}
+
+/**
  * `GET /jobs/{id}/vertices/{vid}/subtasks/metrics` (`AggregatingSubtasksMetricsHandler`, Flink
- * 1.x): bare metric ids aggregated over the selected subtasks.
+ * 1.x): bare metric ids aggregated over the selected subtasks that report them; `[]` when one
+ * requested id has no values ({@link aggregatedAnswer}), and for every query while the vertex has
+ * reported nothing (its metric store does not exist yet, `getStores` returns null).
  */
 export function vertexAggregates(
   cluster: SimulatedFlinkCluster,
@@ -92,17 +116,7 @@ export function vertexAggregates(
   if (!Array.isArray(aggregations)) return aggregations;
   const subtasks = parseSubtaskRanges(query.get('subtasks'));
   if (subtasks !== undefined && !(subtasks instanceof Set)) return subtasks;
-  const body = [];
-  for (const id of ids) {
-    const values = metrics.get(id);
-    // The simulator leaves out an id without values and answers the others. Flink 1.x
-    // (`AbstractAggregatingMetricsHandler.getAggregatedMetricValues`) answers `[]` instead.
-    if (values === undefined) continue;
-    const selected = pick(values, subtasks);
-    if (selected.length === 0) continue;
-    body.push({ id, ...aggregate(selected, aggregations) });
-  }
-  return ok(body);
+  return aggregatedAnswer(ids, (id) => pick(metrics.get(id) ?? [], subtasks), aggregations);
 }
 
 function pick(values: SubtaskValues, subtasks: Set<number> | undefined): number[] {
@@ -162,16 +176,15 @@ export function taskManagerAggregates(cluster: SimulatedFlinkCluster, query: URL
   }
   const aggregations = parseAggregations(query);
   if (!Array.isArray(aggregations)) return aggregations;
-  // One id without values empties the whole answer (`AbstractAggregatingMetricsHandler
-  // .getAggregatedMetricValues`, Flink 1.x); the Java autoscaler probes and falls back because of it.
-  if (ids.some((id) => selected.every((tm) => !tm.metrics.has(id)))) return ok([]);
-  return ok(
-    ids.map((id) => ({
-      id,
-      ...aggregate(
-        selected.map((tm) => tm.metrics.get(id) ?? 0),
-        aggregations,
-      ),
-    })),
+  // Only the TaskManagers that report an id count in its aggregates (a TaskManager without it is
+  // skipped, not a 0: `getAggregatedMetricValues` adds a value only where the store has one).
+  return aggregatedAnswer(
+    ids,
+    (id) =>
+      selected.flatMap((tm) => {
+        const value = tm.metrics.get(id);
+        return value === undefined ? [] : [value];
+      }),
+    aggregations,
   );
 }

@@ -1,6 +1,7 @@
 import { computeFlow, trueCapacity, type VertexFlow } from './flow-model.ts';
 import { loadRateAt } from './load-profile.ts';
 import { hexId, type NormalizedScenario, type NormalizedVertex } from './parse-scenario.ts';
+import { type WithheldMetric, WithheldMetrics } from './withheld-metrics.ts';
 
 /** Job states the simulator goes through. */
 export type SimulatedJobState = 'RUNNING' | 'INITIALIZING' | 'RESTARTING';
@@ -43,6 +44,7 @@ export class SimulatedFlinkCluster {
   #consumed = new Map<string, number>();
   #counters = new Map<string, VertexCounters>();
   #flow: Map<string, VertexFlow> | undefined;
+  readonly #withheld = new WithheldMetrics();
 
   constructor(scenario: NormalizedScenario) {
     this.scenario = scenario;
@@ -171,6 +173,18 @@ export class SimulatedFlinkCluster {
     return { jobId: this.#jobId, runningAtMs: this.#runningAtMs };
   }
 
+  /** Stops reporting a metric (vertex or TaskManager, all or some indexes) until {@link reportAllMetrics}. */
+  withholdMetric(metric: WithheldMetric): void {
+    const vertex = metric.vertex === undefined ? undefined : this.vertex(metric.vertex);
+    if (metric.vertex !== undefined && !vertex) throw new Error(`withholdMetric: unknown vertex ${metric.vertex}`);
+    this.#withheld.add(metric, vertex?.key);
+  }
+
+  /** Reports every metric again. */
+  reportAllMetrics(): void {
+    this.#withheld.clear();
+  }
+
   /** True when vertex/TM metrics are listed (RUNNING for at least `metricsDelayMs`). */
   metricsReported(): boolean {
     return this.#state === 'RUNNING' && this.#nowMs >= this.#runningAtMs + this.scenario.metricsDelayMs;
@@ -237,6 +251,7 @@ export class SimulatedFlinkCluster {
         result.set(`${base}.committedOffset`, values);
       }
     }
+    this.#withheld.applyToVertex(vertex.key, result);
     return result;
   }
 
@@ -284,6 +299,7 @@ export class SimulatedFlinkCluster {
         ['Status.JVM.CPU.Load', Math.min(1, totalInput > 0 ? 0.5 : 0.01)],
       ]);
       if (withGcAll) metrics.set('Status.JVM.GarbageCollector.All.TimeMsPerSecond', gc);
+      this.#withheld.applyToTaskManager(index, metrics);
       return { id: `simulated-tm-${this.#generation}-${index}`, slots: tm.slots, freeSlots: free, metrics };
     });
   }

@@ -36,7 +36,7 @@ export const TASK_MANAGER_METRIC_IDS = {
   metaspaceUsedBytes: 'Status.JVM.Memory.Metaspace.Used',
 } as const;
 
-/** Optional GC metric, missing on older Flink versions; probed once per job. */
+/** Optional GC metric, missing before Flink 1.19; probed until the TaskManagers report the required metrics. */
 export const GC_TIME_METRIC_ID = 'Status.JVM.GarbageCollector.All.TimeMsPerSecond';
 
 /** Construction options of {@link FlinkRestMetricsSource}. */
@@ -64,8 +64,13 @@ interface JobCache {
  *
  * Per cycle: job details → per vertex metric listing (sources every cycle, others cached per job
  * attempt) and one aggregated query → TaskManager metrics (GC probe with fallback) → JobManager
- * slot metrics → effective configuration (cached per job attempt). Calls run with bounded
- * parallelism, each with `options.restClientTimeoutMs`.
+ * slot metrics → effective configuration (cached per job attempt, best-effort). Calls run with
+ * bounded parallelism, each with `options.restClientTimeoutMs`.
+ *
+ * Flink answers an aggregated query with `[]` as a whole when any requested id has no value
+ * (`AbstractAggregatingMetricsHandler.getAggregatedMetricValues`): such an answer is missing
+ * data, never zeros. A vertex's empty answer drops its cached listing and makes the cycle
+ * not ready, naming the metrics that are no longer reported.
  */
 export class FlinkRestMetricsSource implements MetricsSource {
   readonly #client: FlinkRestClient;
@@ -120,7 +125,9 @@ export class FlinkRestMetricsSource implements MetricsSource {
       ),
       this.#collectTaskManagers(call, cache),
       this.#collectJobManager(call),
-      this.#collectConfiguration(call, jobPath, jobId, cache),
+      // Best-effort: the configuration only refines decisions, so its failure (a proxy that
+      // blocks the path, masked or odd values) must not cost the cycle; it is tried again next time.
+      this.#collectConfiguration(call, jobPath, jobId, cache).catch(() => undefined),
     ]);
 
     const missingRequired = [
@@ -150,7 +157,7 @@ export class FlinkRestMetricsSource implements MetricsSource {
       jobManager,
       missingRequired,
       ...(details.name === undefined ? {} : { jobName: details.name }),
-      flinkConfiguration,
+      ...(flinkConfiguration === undefined ? {} : { flinkConfiguration }),
     };
   }
 
@@ -178,12 +185,15 @@ export class FlinkRestMetricsSource implements MetricsSource {
     const isSource = vertex.inputs.length === 0;
     const metricsPath = `${jobPath}/vertices/${encodeURIComponent(vertex.id)}/subtasks/metrics`;
     let names = isSource ? undefined : cache.nonSourceNames.get(vertex.id);
-    if (names === undefined) {
-      names = parseMetricIdList(await call(metricsPath), metricsPath);
-      // An empty listing means "not reported yet"; caching it would hide metrics that appear later.
-      if (!isSource && names.length > 0) cache.nonSourceNames.set(vertex.id, names);
-    }
+    const fresh = names === undefined;
+    if (names === undefined) names = parseMetricIdList(await call(metricsPath), metricsPath);
     const selection = selectVertexMetrics(names, isSource);
+    // Only a complete listing is kept: one without a required metric (not reported yet, or gone
+    // for a while) would hide it for the rest of the attempt. Java caches only complete ones too
+    // (`getFilteredVertexMetricNames` throws `MetricNotFoundException` before caching).
+    if (fresh && !isSource && selection.missingRequired.length === 0) {
+      cache.nonSourceNames.set(vertex.id, names);
+    }
     const aggregated =
       selection.queryIds.length === 0
         ? new Map<string, MetricAggregates>()
@@ -191,12 +201,42 @@ export class FlinkRestMetricsSource implements MetricsSource {
             await call(metricsPath, { get: encodeMetricIds(selection.queryIds) }),
             metricsPath,
           );
+    if (selection.queryIds.length > 0 && aggregated.size === 0) {
+      await this.#noValues(call, metricsPath, details.jobId, vertex, selection.queryIds, cache);
+    }
     const partitions = isSource ? countSourcePartitions(names) : 0;
     return {
       vertex: partitions > 0 ? { ...vertex, numSourcePartitions: partitions } : vertex,
       metrics: assembleVertexMetrics(selection, aggregated, io, false),
       missingRequired: selection.missingRequired.map((label) => `${vertex.id}:${label}`),
     };
+  }
+
+  /**
+   * A vertex's aggregated query answered `[]`: some requested id has no value now (its subtasks
+   * were redeployed, the metric was dropped). Without values LAG would read as 0 and busy time as
+   * unknown, so the cycle is not ready. The cached listing is dropped and a fresh one names the
+   * ids no longer reported (all queried ids when it still lists them: they came back meanwhile).
+   */
+  async #noValues(
+    call: RestCall,
+    metricsPath: string,
+    jobId: string,
+    vertex: VertexInfo,
+    queried: readonly string[],
+    cache: JobCache,
+  ): Promise<never> {
+    cache.nonSourceNames.delete(vertex.id);
+    const listed = new Set(parseMetricIdList(await call(metricsPath), metricsPath));
+    const gone = queried.filter((id) => !listed.has(id));
+    const missing = gone.length > 0 ? gone : queried;
+    const name = vertex.name === undefined ? vertex.id : `'${vertex.name}' (${vertex.id})`;
+    throw new MetricsNotReadyError(
+      'metrics-without-values',
+      `Job ${jobId}: Flink has no values for ${missing.join(', ')} of vertex ${name} right now ` +
+        '(an aggregated query then answers nothing at all); its metric listing is read again next cycle',
+      missing,
+    );
   }
 
   async #collectTaskManagers(
@@ -210,12 +250,18 @@ export class FlinkRestMetricsSource implements MetricsSource {
       );
     let answer = new Map<string, MetricAggregates>();
     if (cache.gcMetricAvailable !== false) {
-      // Flink answers an empty list when any requested id is unknown, so probe once with the GC id.
+      // Flink answers an empty list when any requested id has no value, so the GC id is probed
+      // together with the required ones and, if that is empty, the required ones asked alone.
       answer = await query([...required, GC_TIME_METRIC_ID]);
-      if (answer.size === 0) cache.gcMetricAvailable = false;
-      else cache.gcMetricAvailable = answer.has(GC_TIME_METRIC_ID);
+      if (answer.size > 0) cache.gcMetricAvailable = true;
     }
-    if (answer.size === 0) answer = await query(required);
+    if (answer.size === 0) {
+      answer = await query(required);
+      // The probe's verdict only counts once the TaskManagers report the required metrics: an
+      // empty answer before that says nothing about GC, so the probe runs again next cycle (Java
+      // `RestApiMetricsCollector.queryTmMetrics` forgets it the same way).
+      cache.gcMetricAvailable = answer.size > 0 ? false : undefined;
+    }
     const metrics: Record<string, MetricAggregates> = {};
     for (const [field, id] of Object.entries(TASK_MANAGER_METRIC_IDS)) {
       const value = answer.get(id);
@@ -250,6 +296,7 @@ export class FlinkRestMetricsSource implements MetricsSource {
     cache: JobCache,
   ): Promise<Readonly<Record<string, string>>> {
     if (cache.configuration !== undefined) return cache.configuration;
+    // Only a successful read is cached: a failed one is tried again next cycle.
     const perJobPath = `${jobPath}/jobmanager/config`;
     let configuration: Record<string, string>;
     try {

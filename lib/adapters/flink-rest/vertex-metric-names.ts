@@ -27,6 +27,12 @@ interface LogicalMetricRule {
   readonly requiredFor: 'all' | 'sources' | 'none';
   /** Name used in `missingRequired` and error messages. */
   readonly label: string;
+  /**
+   * Every matching id is queried and their aggregates merged (`FlinkMetric.findAll`); otherwise
+   * one id is (`findAny`). The Java collector (`ScalingMetricCollector
+   * .getFilteredVertexMetricNames`, flink-autoscaler) merges only `*.pendingRecords`.
+   */
+  readonly all?: boolean;
 }
 
 const SOURCE_PREFIX = 'Source__';
@@ -90,6 +96,7 @@ const RULES: readonly LogicalMetricRule[] = [
     nonSources: false,
     requiredFor: 'none',
     label: '*.pendingRecords',
+    all: true,
   },
   {
     metric: 'numRecordsInPerSecond',
@@ -103,7 +110,7 @@ const RULES: readonly LogicalMetricRule[] = [
 
 /** Result of {@link selectVertexMetrics}. */
 export interface VertexMetricSelection {
-  /** Metric ids to pass in `get=` (deduplicated, listing order). */
+  /** Metric ids to pass in `get=` (deduplicated, code-point order). */
   readonly queryIds: readonly string[];
   /** id → logical metric, to assemble the aggregated answer. */
   readonly logicalById: ReadonlyMap<string, LogicalVertexMetric>;
@@ -111,13 +118,20 @@ export interface VertexMetricSelection {
   readonly missingRequired: readonly string[];
 }
 
-/** Chooses which listed ids to query for one vertex. */
+/**
+ * Chooses which listed ids to query for one vertex. Where several ids match a metric that Java
+ * reads from one id (`findAny`: e.g. two `Source__*.numRecordsIn` of a vertex with two chained
+ * sources), the first in code-point order is taken, so the choice is stable (Java takes whichever
+ * its hash set yields first); all `*.pendingRecords` ids are taken and summed, as in Java.
+ */
 export function selectVertexMetrics(listedIds: readonly string[], isSource: boolean): VertexMetricSelection {
   const logicalById = new Map<string, LogicalVertexMetric>();
   const missingRequired: string[] = [];
+  const ordered = [...listedIds].sort();
   for (const rule of RULES) {
     if (!(isSource ? rule.sources : rule.nonSources)) continue;
-    const matching = listedIds.filter((id) => rule.matches(id) && !logicalById.has(id));
+    const all = ordered.filter((id) => rule.matches(id) && !logicalById.has(id));
+    const matching = rule.all ? all : all.slice(0, 1);
     for (const id of matching) logicalById.set(id, rule.metric);
     const required = rule.requiredFor === 'all' || (rule.requiredFor === 'sources' && isSource);
     if (required && matching.length === 0) missingRequired.push(rule.label);

@@ -131,7 +131,7 @@ export function toDiscoveredJob(
   let rest: { baseUrl: string; via: 'service-proxy' | 'annotation' } = { baseUrl: '', via: 'service-proxy' };
   let taskManager: TaskManagerResources | undefined;
   try {
-    rest = flinkRestEndpoint(resource, apiServerUrl);
+    rest = flinkRestEndpoint(resource, apiServerUrl, sessionCluster);
     if (isDeployment) taskManager = readTaskManagerResources(resource.spec);
   } catch (error) {
     // one badly configured resource must not stop discovery of the others

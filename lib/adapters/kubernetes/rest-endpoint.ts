@@ -1,3 +1,5 @@
+import { flattenConfiguration } from '../../config/flatten-configuration.ts';
+import { InvalidOptionError } from '../../config/options-error.ts';
 import { REST_URL_ANNOTATION } from '../../domain/resource-metadata.ts';
 import type { FlinkResource } from './flink-resource.ts';
 import { InvalidKubernetesInputError } from './kubernetes-errors.ts';
@@ -8,21 +10,54 @@ export interface FlinkRestEndpoint {
   /** Base URL; REST paths (`/jobs/overview`) are appended to it. */
   readonly baseUrl: string;
   /**
-   * `service-proxy`: through the API server (`…/services/<name>-rest:rest/proxy`); the caller must
-   * send the Kubernetes bearer token and trust the cluster CA. `annotation`: a URL the user gave.
+   * `service-proxy`: through the API server (`…/services/[https:]<name>-rest:rest/proxy`); the
+   * caller must send the Kubernetes bearer token and trust the cluster CA. `annotation`: a URL the
+   * user gave.
    */
   readonly via: 'service-proxy' | 'annotation';
   /** The cluster whose JobManager serves it (the session cluster for a session job). */
   readonly clusterName: string;
 }
 
+/** Flink's boolean parsing (`ConfigurationUtils.convertToBoolean`): true/false in any case. */
+function flinkBoolean(value: string | undefined): boolean | undefined {
+  const text = value?.trim().toLowerCase();
+  return text === 'true' ? true : text === 'false' ? false : undefined;
+}
+
+/**
+ * Whether the cluster's REST endpoint speaks TLS: `security.ssl.rest.enabled`, falling back to the
+ * deprecated `security.ssl.enabled` (Flink `SecurityOptions.isRestSSLEnabled` /
+ * `SSLUtils.isRestSSLEnabled`, 1.x). A configuration that cannot be flattened (ambiguous nested
+ * keys) counts as plain HTTP here; readiness refuses such a resource anyway.
+ */
+export function restSslEnabled(flinkConfiguration: unknown): boolean {
+  let flat: Record<string, string>;
+  try {
+    flat = flattenConfiguration(flinkConfiguration ?? {});
+  } catch (error) {
+    if (error instanceof InvalidOptionError) return false;
+    throw error;
+  }
+  return (
+    flinkBoolean(flat['security.ssl.rest.enabled']) ?? flinkBoolean(flat['security.ssl.enabled']) ?? false
+  );
+}
+
 /**
  * Flink REST base URL of a resource (docs/design.md §4; docs/flink-resources.md §6): the annotation
  * `flink-serverless-autoscaler/rest-url` when set, else the API-server proxy to the
  * `<cluster>-rest` service's `rest` port. A session job uses its session cluster
- * (`spec.deploymentName`).
+ * (`spec.deploymentName`), whose configuration (`sessionCluster`, when loaded) says whether the
+ * endpoint uses TLS. With TLS the proxy path names the scheme, `https:<service>:<port>`
+ * (Kubernetes "Manually constructing apiserver proxy URLs"); without it the API server would speak
+ * plain HTTP to a TLS port.
  */
-export function flinkRestEndpoint(resource: FlinkResource, apiServerUrl: string): FlinkRestEndpoint {
+export function flinkRestEndpoint(
+  resource: FlinkResource,
+  apiServerUrl: string,
+  sessionCluster?: FlinkResource,
+): FlinkRestEndpoint {
   const namespace = assertNamespace(resource.metadata.namespace ?? '', 'metadata.namespace');
   const clusterName =
     resource.kind === 'FlinkSessionJob'
@@ -48,8 +83,10 @@ export function flinkRestEndpoint(resource: FlinkResource, apiServerUrl: string)
     }
     return { baseUrl: annotated.replace(/\/+$/, ''), via: 'annotation', clusterName };
   }
+  const cluster = resource.kind === 'FlinkSessionJob' ? sessionCluster : resource;
+  const scheme = restSslEnabled(cluster?.spec.flinkConfiguration) ? 'https:' : '';
   return {
-    baseUrl: `${apiServerUrl.replace(/\/+$/, '')}/api/v1/namespaces/${namespace}/services/${clusterName}-rest:rest/proxy`,
+    baseUrl: `${apiServerUrl.replace(/\/+$/, '')}/api/v1/namespaces/${namespace}/services/${scheme}${clusterName}-rest:rest/proxy`,
     via: 'service-proxy',
     clusterName,
   };

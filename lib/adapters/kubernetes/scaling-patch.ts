@@ -6,6 +6,7 @@ import type { ScalingPlan } from '../../ports/scaling-realizer.ts';
 import { currentOverrides, formatOverrides, putConfigKey } from './configuration-paths.ts';
 import type { FlinkResource } from './flink-resource.ts';
 import { ScalingPatchError } from './kubernetes-errors.ts';
+import { formatMemoryLike } from './memory-string.ts';
 import { readTaskManagerResources } from './task-manager-resources.ts';
 import type { PlannedChange } from './upgrade-path.ts';
 
@@ -19,14 +20,6 @@ export interface ScalingPatch {
 }
 
 type Obj = Record<string, unknown>;
-
-/** Kubernetes quantity for a byte count: `Mi`/`Gi` when exact, else plain bytes. */
-export function formatMemoryQuantity(bytes: number): string {
-  const b = Math.round(bytes);
-  if (b % 1024 ** 3 === 0) return `${b / 1024 ** 3}Gi`;
-  if (b % 1024 ** 2 === 0) return `${b / 1024 ** 2}Mi`;
-  return String(b);
-}
 
 function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   const ka = Object.keys(a);
@@ -145,28 +138,35 @@ function putMemoryConfig(
 
 /**
  * The `spec.taskManager` patch for a new TaskManager memory size, written where the resource
- * declares it; undefined when the size is already right.
+ * declares it and in the unit the user wrote there (`4g` → `6g`; plain bytes when the size is
+ * not a whole number of that unit, as the operator's tuner writes it); undefined when the size
+ * is already right.
  */
 function taskManagerMemoryPatch(resource: FlinkResource, bytes: number): Obj | undefined {
-  if (!(Number.isFinite(bytes) && bytes > 0))
-    throw new ScalingPatchError('invalid', `taskManagerMemoryBytes ${bytes} is not a positive size`);
+  if (!(Number.isSafeInteger(bytes) && bytes > 0))
+    throw new ScalingPatchError('invalid', `taskManagerMemoryBytes ${bytes} is not a positive whole size`);
   const current = readTaskManagerResources(resource.spec);
-  if (current.memoryBytes === bytes) return undefined;
+  // No field in force (operator main skips tuning then too); an unchanged size, compared as the
+  // operator reads the field (`2G` is 2 GiB), is no patch.
+  if (current.memorySource === undefined || current.memoryBytes === bytes) return undefined;
+  const tm = resource.spec.taskManager;
+  const requests = tm?.resources?.requests ?? {};
+  const limits = tm?.resources?.limits ?? {};
   switch (current.memorySource) {
     case 'resources.requests.memory': {
-      const resources: Obj = { requests: { memory: formatMemoryQuantity(bytes) } };
+      const resources: Obj = { requests: { memory: formatMemoryLike(bytes, requests['memory']) } };
       if (current.memoryLimitBytes !== undefined && current.memoryBytes) {
-        // keep the limit/request ratio (Java KubernetesScalingRealizer on main)
-        resources['limits'] = {
-          memory: formatMemoryQuantity(Math.round((bytes * current.memoryLimitBytes) / current.memoryBytes)),
-        };
+        // keep the limit/request ratio, rounded as the operator's KubernetesScalingRealizer
+        // (`scaleMemory`, main) rounds it
+        const limitBytes = Math.round(current.memoryLimitBytes * (bytes / current.memoryBytes));
+        resources['limits'] = { memory: formatMemoryLike(limitBytes, limits['memory']) };
       }
       return { resources };
     }
     case 'resources.limits.memory':
-      return { resources: { limits: { memory: formatMemoryQuantity(bytes) } } };
+      return { resources: { limits: { memory: formatMemoryLike(bytes, limits['memory']) } } };
     default:
-      return { resource: { memory: formatMemoryQuantity(bytes) } };
+      return { resource: { memory: formatMemoryLike(bytes, tm?.resource?.memory) } };
   }
 }
 

@@ -1,22 +1,16 @@
-import { parseMemoryBytes } from '../../config/value-parsers.ts';
 import type { TaskManagerResources } from '../../domain/resources.ts';
 import type { FlinkResourceSpec } from './flink-resource.ts';
 import { InvalidKubernetesInputError } from './kubernetes-errors.ts';
-import { parseCpuCores, parseMemoryQuantityBytes } from './quantity.ts';
+import { parseOperatorMemoryBytes } from './memory-string.ts';
+import { parseCpuCores } from './quantity.ts';
 
 /**
- * Spec memory strings accept Flink sizes (`4096m`, `4g`: binary units) and Kubernetes quantities
- * (`4Gi`, `4G` decimal) (docs/flink-resources.md §2.2). A Flink size is tried first because
- * the operator's examples use that form; lower-case `m` would otherwise read as milli-bytes.
+ * Bytes of a spec memory string, parsed as the operator parses it (`memory-string.ts`): Flink
+ * sizes first, all binary (`2G` = `2g` = `2048m` = 2 GiB), then Kubernetes quantities (`2Gi`,
+ * `2e9`) (docs/flink-resources.md §2.2).
  */
 export function parseSpecMemoryBytes(text: string | number, field: string): number {
-  if (typeof text === 'number') return Math.floor(text);
-  if (/^\d+(\.\d+)?\s*(k|K|M|G|T|P|E)$/.test(text.trim())) return parseMemoryQuantityBytes(text, field);
-  try {
-    return parseMemoryBytes(text);
-  } catch {
-    return parseMemoryQuantityBytes(text, field);
-  }
+  return parseOperatorMemoryBytes(text, field);
 }
 
 /**
@@ -54,7 +48,11 @@ export function readTaskManagerResources(spec: FlinkResourceSpec): TaskManagerRe
         memorySource: 'resources.limits.memory',
       };
     }
-    if (tm.resource?.memory !== undefined) {
+    // Once `resources` carries any request or limit the operator ignores the deprecated field's
+    // memory (`ResourceConfigUtils.hasResourceRequirements`, operator main): patching it would
+    // restart the job for nothing.
+    const hasRequirements = Object.keys(requests).length > 0 || Object.keys(limits).length > 0;
+    if (!hasRequirements && tm.resource?.memory !== undefined) {
       return {
         ...(cpu !== undefined ? { cpu } : {}),
         memoryBytes: parseSpecMemoryBytes(tm.resource.memory, 'spec.taskManager.resource.memory'),

@@ -170,6 +170,76 @@ describe('FlinkRestMetricsSource against the simulator', () => {
     expect(tmQueries[2]).not.toContain('All.TimeMsPerSecond');
   });
 
+  it('an empty aggregated answer is missing data: not ready, naming the metric; the listing is read again', async () => {
+    const { sim, collector } = await start({ scenario: scenario() });
+    const target = () => ({ restBaseUrl: sim.url, jobId: sim.jobId });
+    sim.advance(90_000);
+    await collector.collect(target(), options, sim.nowMs()); // caches the listing of 'map'
+    const map = sim.cluster.scenario.vertices[1]!;
+    // 'map' stops reporting busy time: the cached listing still names it, so Flink answers [].
+    sim.withholdMetric({ id: 'busyTimeMsPerSecond', vertex: 'map' });
+    sim.advance(10_000);
+    const error = await collector.collect(target(), options, sim.nowMs()).catch((e) => e);
+    expect(error).toBeInstanceOf(MetricsNotReadyError);
+    expect(error).toMatchObject({ reason: 'metrics-without-values', metrics: ['busyTimeMsPerSecond'] });
+    expect((error as Error).message).toContain(`busyTimeMsPerSecond of vertex 'map' (${map.vertexId})`);
+
+    // Next cycle lists 'map' again: busy time is simply missing now, a named incomplete observation.
+    sim.advance(10_000);
+    const listingsBefore = sim.requests.filter((r) => r.endsWith(`/vertices/${map.vertexId}/subtasks/metrics`));
+    const incomplete = await collector.collect(target(), options, sim.nowMs());
+    const listingsAfter = sim.requests.filter((r) => r.endsWith(`/vertices/${map.vertexId}/subtasks/metrics`));
+    expect(listingsAfter.length).toBe(listingsBefore.length + 1);
+    expect(incomplete.missingRequired).toEqual([`${map.vertexId}:busyTimeMsPerSecond`]);
+
+    sim.reportAllMetrics();
+    sim.advance(10_000);
+    const complete = await collector.collect(target(), options, sim.nowMs());
+    expect(complete.missingRequired).toEqual([]);
+    expect(complete.vertices[map.vertexId]?.busyTimeMsPerSecond?.max).toBeGreaterThan(0);
+  });
+
+  it('a source whose pendingRecords has no values is not ready, not lag 0', async () => {
+    const { sim, collector } = await start({ scenario: scenario() });
+    const target = () => ({ restBaseUrl: sim.url, jobId: sim.jobId });
+    sim.advance(90_000);
+    const src = sim.cluster.scenario.vertices[0]!;
+    const pending = `${src.metricPrefix}.pendingRecords`;
+    const listed = await collector.collect(target(), options, sim.nowMs());
+    expect(listed.vertices[src.vertexId]?.pendingRecords).toBeGreaterThanOrEqual(0);
+    // A source is listed every cycle, so the id must vanish between the listing and the query,
+    // as it does when Flink's metric store drops it in between.
+    sim.withholdMetric({ id: pending, vertex: 'src', stillListed: true });
+    sim.advance(10_000);
+    const error = await collector.collect(target(), options, sim.nowMs()).catch((e) => e);
+    expect(error).toMatchObject({ reason: 'metrics-without-values' });
+    expect((error as MetricsNotReadyError).metrics).toContain(pending);
+  });
+
+  it('retries the GC probe that found nothing before the TaskManagers reported', async () => {
+    const { sim, collector } = await start({ scenario: scenario({ metricsDelayMs: '10 s' }) });
+    sim.advance(5_000);
+    const early = await collector.collect({ restBaseUrl: sim.url }, options, sim.nowMs()).catch((e) => e);
+    expect(early).toBeInstanceOf(MetricsNotReadyError);
+    sim.advance(20_000);
+    const raw = await collector.collect({ restBaseUrl: sim.url }, options, sim.nowMs());
+    expect(raw.taskManagers.gcTimeMsPerSecond?.max).toBeGreaterThanOrEqual(0);
+    const probes = sim.requests.filter((r) => r.startsWith('/taskmanagers/metrics') && r.includes('All.TimeMsPerSecond'));
+    expect(probes).toHaveLength(2);
+  });
+
+  it('collects without the configuration when its call fails, and reads it next cycle', async () => {
+    const { sim, collector } = await start({ scenario: scenario() });
+    sim.advance(20_000);
+    sim.injectFault({ pathPrefix: `/jobs/${sim.jobId}/jobmanager/config`, status: 500, times: 1 });
+    const first = await collector.collect({ restBaseUrl: sim.url }, options, sim.nowMs());
+    expect(first.flinkConfiguration).toBeUndefined();
+    expect(first.missingRequired).toEqual([]);
+    sim.advance(10_000);
+    const second = await collector.collect({ restBaseUrl: sim.url }, options, sim.nowMs());
+    expect(second.flinkConfiguration?.['pipeline.max-parallelism']).toBe('128');
+  });
+
   it('legacy source: busy time NaN is passed on, no pendingRecords, no partitions', async () => {
     const { sim, collector } = await start({
       scenario: {

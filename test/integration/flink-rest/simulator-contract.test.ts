@@ -103,6 +103,34 @@ describe('simulator responses validate against reference/flink-rest-v1.yml', () 
     expect(badAgg.status).toBe(400);
   });
 
+  it('an aggregated query answers [] as a whole when one requested id has no values (AbstractAggregatingMetricsHandler)', async () => {
+    const vertex = sim.cluster.scenario.vertices[1]!.vertexId;
+    const path = `/jobs/${sim.jobId}/vertices/${vertex}/subtasks/metrics`;
+    const both = await getJson(`${path}?get=busyTimeMsPerSecond,numRecordsInPerSecond&agg=sum`);
+    expect((both.body as unknown[]).length).toBe(2);
+    const withUnknown = await getJson(`${path}?get=busyTimeMsPerSecond,notReportedByAnyone&agg=sum`);
+    expect(withUnknown).toEqual({ status: 200, body: [] });
+  });
+
+  it('aggregates a vertex metric over the subtasks that report it only', async () => {
+    const vertex = sim.cluster.scenario.vertices[1]!.vertexId;
+    const path = `/jobs/${sim.jobId}/vertices/${vertex}/subtasks/metrics`;
+    const before = (await getJson(`${path}?get=numRecordsInPerSecond`)).body as { sum: number }[];
+    sim.withholdMetric({ id: 'numRecordsInPerSecond', vertex, indexes: [1] });
+    try {
+      const after = (await getJson(`${path}?get=numRecordsInPerSecond`)).body as Record<string, number>[];
+      // subtask 1 is left out, not counted as 0: avg = sum = min = max = subtask 0's value
+      expect(after[0]!['sum']).toBeLessThan(before[0]!.sum);
+      expect(after[0]!['avg']).toBe(after[0]!['sum']);
+      expect(after[0]!['min']).toBe(after[0]!['max']);
+      sim.withholdMetric({ id: 'numRecordsInPerSecond', vertex, indexes: [0] });
+      expect((await getJson(path)).body).not.toContainEqual({ id: 'numRecordsInPerSecond' });
+      expect((await getJson(`${path}?get=busyTimeMsPerSecond,numRecordsInPerSecond`)).body).toEqual([]);
+    } finally {
+      sim.reportAllMetrics();
+    }
+  });
+
   it('the closed schemas do reject an invented field (the check has teeth)', () => {
     const validate = validator('ClusterOverviewWithVersion');
     expect(validate({ taskmanagers: 1, 'made-up': true })).toBe(false);
@@ -149,5 +177,27 @@ describe('PUT /jobs/{id}/resource-requirements (adaptive scheduler)', () => {
       body: '{}',
     });
     expect(response.status).toBe(400);
+  });
+});
+
+describe('GET /taskmanagers/metrics aggregates only the TaskManagers that report a metric', () => {
+  it('skips a TaskManager without the metric instead of counting it as 0, and answers [] when none has it', async () => {
+    // one slot per TaskManager: the two-subtask job runs on two TaskManagers
+    const twoTms = await startFlinkSimulator({ scenario: ORDERS_YAML.replace('slots: 2', 'slots: 1') });
+    try {
+      twoTms.advance(60_000);
+      expect(twoTms.cluster.taskManagers()).toHaveLength(2);
+      const heapMax = 'Status.JVM.Memory.Heap.Max';
+      const get = async (ids: string[]) =>
+        (await fetch(`${twoTms.url}/taskmanagers/metrics?get=${encodeMetricIds(ids)}&agg=min,avg,sum`)).json();
+      const full = (await get([heapMax])) as { min: number; avg: number; sum: number }[];
+      expect(full[0]!.sum).toBe(2 * full[0]!.min);
+      twoTms.withholdMetric({ id: heapMax, indexes: [0] });
+      expect(await get([heapMax])).toEqual([{ id: heapMax, min: full[0]!.min, avg: full[0]!.min, sum: full[0]!.min }]);
+      twoTms.withholdMetric({ id: heapMax });
+      expect(await get([heapMax, 'Status.JVM.Memory.Heap.Used'])).toEqual([]);
+    } finally {
+      await twoTms.close();
+    }
   });
 });

@@ -151,7 +151,7 @@ describe('KubernetesScalingRealizer against the emulator', () => {
     });
     await emulator.advance(10_000);
     const after = emulator.get('FlinkDeployment', 'flink-jobs', 'orders-enrichment');
-    expect(after?.spec?.['taskManager']).toEqual({ resource: { cpu: 2, memory: '6Gi' } });
+    expect(after?.spec?.['taskManager']).toEqual({ resource: { cpu: 2, memory: '6g' } }); // the user's unit (4g)
     expect(after?.status).toMatchObject({
       jobStatus: { state: 'RUNNING' },
       jobManagerDeploymentStatus: 'READY',

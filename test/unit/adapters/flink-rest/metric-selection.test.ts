@@ -36,6 +36,39 @@ describe('selectVertexMetrics', () => {
     expect(selection.queryIds).not.toContain('numRecordsInPerSecond');
   });
 
+  it('queries one id where Java reads one (findAny) and every pendingRecords id (findAll)', () => {
+    // a vertex with two chained sources (multiple-input source chaining) lists two of each
+    const twoSources = [
+      'busyTimeMsPerSecond',
+      'backPressuredTimeMsPerSecond',
+      'Source__b.numRecordsIn',
+      'Source__a.numRecordsIn',
+      'Source__b.numRecordsInPerSecond',
+      'Source__a.numRecordsInPerSecond',
+      'Source__b.numRecordsOut',
+      'Source__a.numRecordsOut',
+      'Source__b.pendingRecords',
+      'Source__a.pendingRecords',
+    ];
+    const selection = selectVertexMetrics(twoSources, true);
+    expect(selection.queryIds).toEqual([
+      'busyTimeMsPerSecond',
+      'backPressuredTimeMsPerSecond',
+      'Source__a.numRecordsInPerSecond',
+      'Source__a.numRecordsIn',
+      'Source__a.numRecordsOut',
+      'Source__a.pendingRecords',
+      'Source__b.pendingRecords',
+    ]);
+    const aggregated = parseAggregatedMetrics(
+      selection.queryIds.map((id) => ({ id, min: 1, max: 4, avg: 2, sum: id.startsWith('Source__b') ? 10 : 5 })),
+      'test',
+    );
+    const metrics = assembleVertexMetrics(selection, aggregated, { readRecords: 0, writeRecords: 0 }, false);
+    expect(metrics.sourceNumRecordsIn).toBe(5);
+    expect(metrics.pendingRecords).toBe(15);
+  });
+
   it('names missing required metrics of a source and of a non-source', () => {
     expect(selectVertexMetrics(['numRecordsInPerSecond'], true).missingRequired).toEqual([
       'busyTimeMsPerSecond',

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlinkResource } from '../../../../lib/adapters/kubernetes/flink-resource.ts';
 import { ScalingPatchError } from '../../../../lib/adapters/kubernetes/kubernetes-errors.ts';
-import {
-  buildScalingPatch,
-  formatMemoryQuantity,
-  scalingPlanOf,
-} from '../../../../lib/adapters/kubernetes/scaling-patch.ts';
+import { buildScalingPatch, scalingPlanOf } from '../../../../lib/adapters/kubernetes/scaling-patch.ts';
 import type { MemoryPlan } from '../../../../lib/domain/memory-plan.ts';
 import type { ScalingPlan } from '../../../../lib/ports/scaling-realizer.ts';
 
@@ -66,7 +62,7 @@ describe('buildScalingPatch', () => {
     expect(patch).toEqual({
       metadata: { resourceVersion: '42' },
       spec: {
-        taskManager: { resource: { memory: '6Gi' } },
+        taskManager: { resource: { memory: '6g' } },
         flinkConfiguration: {
           'taskmanager.memory.network.max': null,
           'taskmanager.memory.managed.fraction': '0.2',
@@ -123,11 +119,46 @@ describe('buildScalingPatch', () => {
     expect(() => buildScalingPatch(resource({}), plan)).toThrow(message);
   });
 
+});
+
+describe('buildScalingPatch: TaskManager memory as the operator reads it', () => {
+  const plan = (bytes: number): ScalingPlan => ({ parallelismOverrides: {}, taskManagerMemoryBytes: bytes });
+
+  it('reads 2G as 2 GiB (Flink MemorySize) and writes nothing when the plan keeps 2 GiB', () => {
+    const result = buildScalingPatch(resource({}, { resource: { memory: '2G' } }), plan(2 * GiB));
+    expect(result.patch).toBeUndefined();
+    expect(result.change.memoryChanged).toBe(false);
+  });
+
   it.each([
-    [6 * GiB, '6Gi'],
-    [1536 * 1024 ** 2, '1536Mi'],
-    [1000, '1000'],
-  ])('formats %d bytes as %s', (bytes, text) => expect(formatMemoryQuantity(bytes)).toBe(text));
+    { written: '2G', bytes: 3 * GiB, expected: '3G' },
+    { written: '2048m', bytes: 3 * GiB, expected: '3072m' },
+    { written: '2 gb', bytes: 3 * GiB, expected: '3 gb' },
+    { written: '2Gi', bytes: 3 * GiB, expected: '3Gi' },
+    { written: '2G', bytes: 2.5 * GiB, expected: String(2.5 * GiB) },
+    { written: '2147483648', bytes: 3 * GiB, expected: String(3 * GiB) },
+  ])('rewrites $written as $expected for $bytes bytes', ({ written, bytes, expected }) => {
+    const { patch } = buildScalingPatch(resource({}, { resource: { memory: written } }), plan(bytes));
+    expect(patch?.['spec']).toEqual({ taskManager: { resource: { memory: expected } } });
+  });
+
+  it('scales limits with requests, each in its own unit', () => {
+    const { patch } = buildScalingPatch(
+      resource({}, { resources: { requests: { memory: '4G' }, limits: { memory: '6144m' } } }),
+      plan(8 * GiB),
+    );
+    expect(patch?.['spec']).toEqual({
+      taskManager: { resources: { requests: { memory: '8G' }, limits: { memory: '12288m' } } },
+    });
+  });
+
+  it('ignores the deprecated resource.memory once resources has requirements, as the operator does', () => {
+    const result = buildScalingPatch(
+      resource({}, { resource: { memory: '4g' }, resources: { requests: { cpu: '2' } } }),
+      plan(6 * GiB),
+    );
+    expect(result.patch).toBeUndefined();
+  });
 });
 
 describe('scalingPlanOf', () => {

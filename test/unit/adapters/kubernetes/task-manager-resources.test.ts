@@ -18,7 +18,18 @@ describe('readTaskManagerResources', () => {
       tm: { resource: { memory: '4096m' } },
       expected: { memoryBytes: 4 * GiB, memorySource: 'resource.memory' },
     },
-    { name: 'decimal quantity 4G', tm: { resource: { memory: '4G' } }, expected: { memoryBytes: 4e9 } },
+    // The operator parses with Flink's MemorySize first: G is GiB there (not 10^9)
+    { name: '4G is 4 GiB', tm: { resource: { memory: '4G' } }, expected: { memoryBytes: 4 * GiB } },
+    {
+      name: 'requests 2G read as the operator reads them',
+      tm: { resources: { requests: { memory: '2G' }, limits: { memory: '3G' } } },
+      expected: { memoryBytes: 2 * GiB, memoryLimitBytes: 3 * GiB, memorySource: 'resources.requests.memory' },
+    },
+    {
+      name: 'resource.memory ignored once resources has requirements',
+      tm: { resource: { memory: '4g' }, resources: { requests: { cpu: '2' } } },
+      expected: { cpu: 2 },
+    },
     {
       name: 'resources requests + limits win over resource',
       tm: {
@@ -85,6 +96,41 @@ describe('flinkRestEndpoint', () => {
       clusterName: 'session',
     });
   });
+  it('names the https scheme in the proxy path when the REST endpoint uses TLS (SecurityOptions.isRestSSLEnabled)', () => {
+    const dep = (flinkConfiguration: Record<string, unknown>) =>
+      ({
+        ...base,
+        kind: 'FlinkDeployment',
+        metadata: { name: 'orders', namespace: 'flink' },
+        spec: { flinkConfiguration },
+      }) as FlinkResource;
+    const tls = 'https://k8s/api/v1/namespaces/flink/services/https:orders-rest:rest/proxy';
+    const plain = 'https://k8s/api/v1/namespaces/flink/services/orders-rest:rest/proxy';
+    expect(flinkRestEndpoint(dep({ 'security.ssl.rest.enabled': 'true' }), 'https://k8s').baseUrl).toBe(tls);
+    expect(flinkRestEndpoint(dep({ security: { ssl: { rest: { enabled: 'TRUE' } } } }), 'https://k8s').baseUrl).toBe(
+      tls,
+    );
+    // the deprecated umbrella flag is the fallback, the specific one wins
+    expect(flinkRestEndpoint(dep({ 'security.ssl.enabled': 'true' }), 'https://k8s').baseUrl).toBe(tls);
+    expect(
+      flinkRestEndpoint(dep({ 'security.ssl.enabled': 'true', 'security.ssl.rest.enabled': 'false' }), 'https://k8s')
+        .baseUrl,
+    ).toBe(plain);
+    expect(flinkRestEndpoint(dep({ 'security.ssl.internal.enabled': 'true' }), 'https://k8s').baseUrl).toBe(plain);
+    // a session job follows its session cluster's configuration, not its own
+    const job = {
+      ...base,
+      kind: 'FlinkSessionJob',
+      metadata: { name: 'clicks', namespace: 'flink' },
+      spec: { deploymentName: 'session', flinkConfiguration: {} },
+    } as FlinkResource;
+    const session = { ...dep({ 'security.ssl.rest.enabled': 'true' }), metadata: { name: 'session', namespace: 'flink' } };
+    expect(flinkRestEndpoint(job, 'https://k8s', session as FlinkResource).baseUrl).toBe(
+      'https://k8s/api/v1/namespaces/flink/services/https:session-rest:rest/proxy',
+    );
+    expect(flinkRestEndpoint(job, 'https://k8s').baseUrl).toContain('/services/session-rest:rest/proxy');
+  });
+
   it('prefers the rest-url annotation and rejects non-http URLs', () => {
     const annotated = (url: string) =>
       ({
