@@ -162,8 +162,12 @@ async function probeJob(
       .catch(() => undefined);
   }
   const job = toDiscoveredJob(resource, cluster, client.baseUrl, session);
-  // `…/services/<name>-rest:rest/proxy` (rest-endpoint.ts): the Service name without the port
-  const service = job.rest.via === 'service-proxy' ? /\/services\/([^/:]+)(?::[^/]*)?\/proxy$/.exec(job.rest.baseUrl)?.[1] : undefined;
+  // `…/services/[https:]<name>-rest:rest/proxy` (rest-endpoint.ts): the Service name without the
+  // scheme (TLS endpoints) and the port
+  const service =
+    job.rest.via === 'service-proxy'
+      ? /\/services\/(?:https?:)?([^/:]+)(?::[^/]*)?\/proxy$/.exec(job.rest.baseUrl)?.[1]
+      : undefined;
   const readiness = job.readiness.ready
     ? ({ ready: true } as const)
     : { ready: false as const, code: job.readiness.code, refused: job.readiness.refused, reason: job.readiness.reason };
