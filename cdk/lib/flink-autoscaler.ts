@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
-import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { type ISecurityGroup, type IVpc, type SubnetSelection, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -14,10 +14,16 @@ import type { PolicyFailureMode } from '../../lib/ports/policy-hook.ts';
 import { AutoscalerAlarms, type AutoscalerAlarmsProps } from './constructs/autoscaler-alarms.ts';
 import { AutoscalerDashboard } from './constructs/autoscaler-dashboard.ts';
 import { AutoscalerFunction } from './constructs/autoscaler-function.ts';
-import { AUTOSCALER_KUBERNETES_GROUP, EksAccess } from './constructs/eks-access.ts';
+import { AutoscalerNetwork, type VpcEndpointService } from './constructs/autoscaler-network.ts';
+import {
+  AUTOSCALER_KUBERNETES_GROUP,
+  DISPATCHER_KUBERNETES_GROUP,
+  EksAccess,
+} from './constructs/eks-access.ts';
 import { JobQueue } from './constructs/job-queue.ts';
 import { Schedule } from './constructs/schedule.ts';
 import { StateTable, type StateTableProps } from './constructs/state-table.ts';
+import { validateClusters } from './clusters.ts';
 import { AutoscalerConfigError, assertIntegerInRange, assertNonEmpty } from './validation.ts';
 
 /** One EKS cluster the autoscaler manages. */
@@ -25,9 +31,9 @@ export interface AutoscalerCluster {
   /** EKS cluster name. */
   readonly name: string;
   /**
-   * Region of the cluster. Access entries are only created for clusters in the stack's region; map
-   * the roles of a cluster elsewhere yourself (see {@link FlinkAutoscalerProps.manageAccessEntries}).
-   * @default the stack's region
+   * Region of the cluster. A cluster in another region than the stack gets its access entries
+   * from a custom resource in its region (see {@link EksAccess}); that needs the stack's region
+   * resolved at synth time. @default the stack's region
    */
   readonly region?: string;
   /** Namespaces to watch. @default all namespaces */
@@ -65,6 +71,24 @@ export interface FlinkAutoscalerProps {
   readonly vpcSubnets?: SubnetSelection;
   /** @default one new security group per function */
   readonly securityGroups?: ISecurityGroup[];
+  /**
+   * Security groups of the clusters' API endpoints: each gets an HTTPS (443) ingress rule from
+   * the functions. Only with {@link vpc}. @default none
+   */
+  readonly clusterSecurityGroupIds?: readonly string[];
+  /** VPC endpoints for the AWS APIs the functions call. Only with {@link vpc}. @default none */
+  readonly vpcEndpoints?: readonly VpcEndpointService[];
+  /** Route tables of {@link vpcSubnets}, for the `dynamodb` gateway endpoint. @default none */
+  readonly routeTableIds?: readonly string[];
+  /** Reserved concurrency of the dispatcher. @default none */
+  readonly dispatcherReservedConcurrency?: number;
+  /**
+   * Reserved concurrency of the worker; at least {@link workerConcurrency}, or the queue's poller
+   * is throttled and messages come back late. @default none
+   */
+  readonly workerReservedConcurrency?: number;
+  /** X-Ray active tracing on both functions. @default false */
+  readonly tracing?: boolean;
   /** Topic notified by the alarms. @default no notifications */
   readonly alarmTopic?: ITopic;
   /** Alarm tuning. @default see {@link AutoscalerAlarmsProps} */
@@ -81,7 +105,10 @@ export interface FlinkAutoscalerProps {
    * @default 'flink-serverless-autoscaler'
    */
   readonly serviceName?: string;
-  /** Create EKS access entries for the clusters in the stack's region. @default true */
+  /**
+   * Create the EKS access entries of both roles (the dispatcher's read-only group, the worker's
+   * group), in each cluster's region. @default true
+   */
   readonly manageAccessEntries?: boolean;
   /**
    * Policy hook: a Lambda function (a `Function` or its ARN) the worker invokes synchronously with
@@ -133,6 +160,8 @@ export class FlinkAutoscaler extends Construct {
   readonly worker: AutoscalerFunction;
   readonly schedule: Schedule;
   readonly eksAccess?: EksAccess;
+  /** Ingress rules and VPC endpoints, when the functions run in a VPC. */
+  readonly network?: AutoscalerNetwork;
   readonly dashboard: AutoscalerDashboard;
   readonly alarms: AutoscalerAlarms;
 
@@ -148,6 +177,7 @@ export class FlinkAutoscaler extends Construct {
     const deploymentDefaults = serializeDeploymentDefaults(props.deploymentDefaults ?? {});
     const workerTimeout = props.workerTimeout ?? defaults.workerTimeout;
     const policyEnvironment = validatePolicyProps(props, workerTimeout, defaults);
+    validateNetworkAndConcurrency(props, workerConcurrency);
 
     this.stateTable = new StateTable(this, 'State', props.tableProps);
     this.jobQueue = new JobQueue(this, 'Jobs', { workerTimeout, maxReceiveCount: props.maxReceiveCount });
@@ -158,6 +188,7 @@ export class FlinkAutoscaler extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
+      tracing: props.tracing ?? false,
     };
     const sharedEnvironment = {
       [RUNTIME_ENV.clusters]: JSON.stringify(clusters),
@@ -168,6 +199,7 @@ export class FlinkAutoscaler extends Construct {
       entry: props.entries?.dispatcher ?? defaults.dispatcherEntry,
       description: 'Flink Serverless Autoscaler: lists managed Flink jobs and queues one message per job',
       timeout: props.dispatcherTimeout ?? defaults.dispatcherTimeout,
+      reservedConcurrentExecutions: props.dispatcherReservedConcurrency,
       environment: {
         ...sharedEnvironment,
         [RUNTIME_ENV.queueUrl]: this.jobQueue.queue.queueUrl,
@@ -184,6 +216,7 @@ export class FlinkAutoscaler extends Construct {
       entry: props.entries?.worker ?? defaults.workerEntry,
       description: 'Flink Serverless Autoscaler: evaluates, decides and applies scaling for one job',
       timeout: workerTimeout,
+      reservedConcurrentExecutions: props.workerReservedConcurrency,
       environment: {
         ...sharedEnvironment,
         [RUNTIME_ENV.tableName]: this.stateTable.table.tableName,
@@ -210,14 +243,30 @@ export class FlinkAutoscaler extends Construct {
     });
 
     if (props.manageAccessEntries ?? defaults.manageAccessEntries) {
-      const local = clusters.filter((c) => c.region === stack.region);
       this.eksAccess = new EksAccess(this, 'EksAccess', {
-        clusterNames: local.map((c) => c.name),
+        clusters,
         principals: [
-          { name: 'Dispatcher', role: this.dispatcher.role },
-          { name: 'Worker', role: this.worker.role },
+          // The dispatcher only lists: its group has read-only RBAC (k8s/rbac.yaml).
+          {
+            name: 'Dispatcher',
+            role: this.dispatcher.role,
+            kubernetesGroup: DISPATCHER_KUBERNETES_GROUP,
+          },
+          { name: 'Worker', role: this.worker.role, kubernetesGroup: AUTOSCALER_KUBERNETES_GROUP },
         ],
-        kubernetesGroup: AUTOSCALER_KUBERNETES_GROUP,
+      });
+    }
+    if (props.vpc) {
+      this.network = new AutoscalerNetwork(this, 'Network', {
+        vpc: props.vpc,
+        // The functions' subnets (AutoscalerFunction's default when none are given).
+        subnets: props.vpcSubnets ?? { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+        clients: [this.dispatcher.function, this.worker.function],
+        ...(props.vpcEndpoints ? { endpoints: props.vpcEndpoints } : {}),
+        ...(props.routeTableIds ? { routeTableIds: props.routeTableIds } : {}),
+        ...(props.clusterSecurityGroupIds
+          ? { clusterSecurityGroupIds: props.clusterSecurityGroupIds }
+          : {}),
       });
     }
 
@@ -339,41 +388,6 @@ export class FlinkAutoscaler extends Construct {
   }
 }
 
-function validateClusters(
-  clusters: readonly AutoscalerCluster[],
-  stackRegion: string,
-): ClusterEnvironmentEntry[] {
-  if (clusters.length === 0) throw new AutoscalerConfigError('clusters must list at least one EKS cluster');
-  const seen = new Set<string>();
-  return clusters.map((cluster, index) => {
-    assertNonEmpty(`clusters[${index}].name`, cluster.name);
-    if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(cluster.name)) {
-      throw new AutoscalerConfigError(
-        `clusters[${index}].name "${cluster.name}" is not a valid EKS cluster name (letters, digits, - and _, up to 100)`,
-      );
-    }
-    const region = cluster.region ?? stackRegion;
-    if (Token.isUnresolved(region) && cluster.region === undefined) {
-      // An environment-agnostic stack: the region is only known at deploy time.
-    } else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-      throw new AutoscalerConfigError(`clusters[${index}].region "${region}" is not an AWS region`);
-    }
-    const key = `${region}/${cluster.name}`;
-    if (seen.has(key))
-      throw new AutoscalerConfigError(`cluster ${cluster.name} in ${region} is listed twice`);
-    seen.add(key);
-    const namespaces = cluster.namespaces?.length ? [...cluster.namespaces] : undefined;
-    for (const ns of namespaces ?? []) {
-      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns)) {
-        throw new AutoscalerConfigError(
-          `clusters[${index}].namespaces: "${ns}" is not a Kubernetes namespace name`,
-        );
-      }
-    }
-    return { name: cluster.name, region, ...(namespaces ? { namespaces } : {}) };
-  });
-}
-
 function serializeDeploymentDefaults(defaults: Readonly<Record<string, string>>): string {
   for (const [key, value] of Object.entries(defaults)) {
     if (typeof value !== 'string') {
@@ -389,6 +403,34 @@ function serializeDeploymentDefaults(defaults: Readonly<Record<string, string>>)
     );
   }
   return json;
+}
+
+/** Network props need a VPC; reserved concurrency must leave room for the queue's poller. */
+function validateNetworkAndConcurrency(props: FlinkAutoscalerProps, workerConcurrency: number): void {
+  if (!props.vpc) {
+    const networkKeys = [
+      'clusterSecurityGroupIds',
+      'vpcEndpoints',
+      'routeTableIds',
+      'vpcSubnets',
+      'securityGroups',
+    ] as const;
+    for (const key of networkKeys) {
+      if (props[key] !== undefined) throw new AutoscalerConfigError(`${key} needs vpc (the functions' VPC)`);
+    }
+  }
+  const reserved = props.workerReservedConcurrency;
+  if (reserved !== undefined) {
+    assertIntegerInRange('workerReservedConcurrency', reserved, 1, 10_000);
+    if (reserved < workerConcurrency) {
+      throw new AutoscalerConfigError(
+        `workerReservedConcurrency (${reserved}) must be at least workerConcurrency (${workerConcurrency}): below it Lambda throttles the queue's poller and job messages come back late`,
+      );
+    }
+  }
+  if (props.dispatcherReservedConcurrency !== undefined) {
+    assertIntegerInRange('dispatcherReservedConcurrency', props.dispatcherReservedConcurrency, 1, 10_000);
+  }
 }
 
 /** Checks the policy props and returns the worker's policy environment variables. */
