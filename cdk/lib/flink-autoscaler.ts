@@ -9,7 +9,6 @@ import { Construct } from 'constructs';
 import { type ClusterEnvironmentEntry, RUNTIME_ENV } from '../../functions/shared/runtime-environment.ts';
 import { METRICS_NAMESPACE } from '../../lib/adapters/cloudwatch/metric-catalog.ts';
 import { REGISTRY_PARTITION_KEY } from '../../lib/adapters/dynamodb/table-schema.ts';
-import { POLICY_ENV } from '../../lib/adapters/policy/policy-environment.ts';
 import type { PolicyFailureMode } from '../../lib/ports/policy-hook.ts';
 import { AutoscalerAlarms, type AutoscalerAlarmsProps } from './constructs/autoscaler-alarms.ts';
 import { AutoscalerDashboard } from './constructs/autoscaler-dashboard.ts';
@@ -24,7 +23,12 @@ import { JobQueue } from './constructs/job-queue.ts';
 import { Schedule } from './constructs/schedule.ts';
 import { StateTable, type StateTableProps } from './constructs/state-table.ts';
 import { validateClusters } from './clusters.ts';
-import { AutoscalerConfigError, assertIntegerInRange, assertNonEmpty } from './validation.ts';
+import {
+  serializeDeploymentDefaults,
+  validateNetworkAndConcurrency,
+  validatePolicyProps,
+} from './props-validation.ts';
+import { assertIntegerInRange, assertNonEmpty } from './validation.ts';
 
 /** One EKS cluster the autoscaler manages. */
 export interface AutoscalerCluster {
@@ -145,9 +149,6 @@ export function defaultFlinkAutoscalerProps() {
     workerEntry: fileURLToPath(new URL('../../functions/scale-job/handler.ts', import.meta.url)),
   };
 }
-
-// Lambda's limit for all environment variables together is 4 KB; keep room for the others.
-const MAX_DEPLOYMENT_DEFAULTS_BYTES = 2048;
 
 /**
  * The whole autoscaler: schedule → dispatcher → queue → worker, the state table, EKS access, the
@@ -386,94 +387,6 @@ export class FlinkAutoscaler extends Construct {
       });
     }
   }
-}
-
-function serializeDeploymentDefaults(defaults: Readonly<Record<string, string>>): string {
-  for (const [key, value] of Object.entries(defaults)) {
-    if (typeof value !== 'string') {
-      throw new AutoscalerConfigError(
-        `deploymentDefaults["${key}"] must be a string (flinkConfiguration values are strings), got ${typeof value}`,
-      );
-    }
-  }
-  const json = JSON.stringify(defaults);
-  if (Buffer.byteLength(json) > MAX_DEPLOYMENT_DEFAULTS_BYTES) {
-    throw new AutoscalerConfigError(
-      `deploymentDefaults is ${Buffer.byteLength(json)} bytes as JSON; at most ${MAX_DEPLOYMENT_DEFAULTS_BYTES} fit in the Lambda environment`,
-    );
-  }
-  return json;
-}
-
-/** Network props need a VPC; reserved concurrency must leave room for the queue's poller. */
-function validateNetworkAndConcurrency(props: FlinkAutoscalerProps, workerConcurrency: number): void {
-  if (!props.vpc) {
-    const networkKeys = [
-      'clusterSecurityGroupIds',
-      'vpcEndpoints',
-      'routeTableIds',
-      'vpcSubnets',
-      'securityGroups',
-    ] as const;
-    for (const key of networkKeys) {
-      if (props[key] !== undefined) throw new AutoscalerConfigError(`${key} needs vpc (the functions' VPC)`);
-    }
-  }
-  const reserved = props.workerReservedConcurrency;
-  if (reserved !== undefined) {
-    assertIntegerInRange('workerReservedConcurrency', reserved, 1, 10_000);
-    if (reserved < workerConcurrency) {
-      throw new AutoscalerConfigError(
-        `workerReservedConcurrency (${reserved}) must be at least workerConcurrency (${workerConcurrency}): below it Lambda throttles the queue's poller and job messages come back late`,
-      );
-    }
-  }
-  if (props.dispatcherReservedConcurrency !== undefined) {
-    assertIntegerInRange('dispatcherReservedConcurrency', props.dispatcherReservedConcurrency, 1, 10_000);
-  }
-}
-
-/** Checks the policy props and returns the worker's policy environment variables. */
-function validatePolicyProps(
-  props: FlinkAutoscalerProps,
-  workerTimeout: Duration,
-  defaults: ReturnType<typeof defaultFlinkAutoscalerProps>,
-): Record<string, string> {
-  const failureMode = props.policyFailureMode ?? defaults.policyFailureMode;
-  if (failureMode !== 'fail-closed' && failureMode !== 'fail-open') {
-    throw new AutoscalerConfigError(
-      `policyFailureMode "${String(failureMode)}" is not 'fail-closed' or 'fail-open'`,
-    );
-  }
-  const timeout = props.policyTimeout ?? defaults.policyTimeout;
-  const timeoutMs = timeout.toMilliseconds();
-  if (timeoutMs < 1 || timeoutMs > 60_000 || timeoutMs >= workerTimeout.toMilliseconds()) {
-    throw new AutoscalerConfigError(
-      `policyTimeout must be between 1 ms and 60 s and below workerTimeout (${workerTimeout.toHumanString()}), got ${timeout.toHumanString()}`,
-    );
-  }
-  if (props.policyFunction === undefined) {
-    if (props.policyFailureMode !== undefined || props.policyTimeout !== undefined) {
-      throw new AutoscalerConfigError('policyFailureMode and policyTimeout need policyFunction');
-    }
-    return {};
-  }
-  const name =
-    typeof props.policyFunction === 'string' ? props.policyFunction : props.policyFunction.functionArn;
-  if (typeof props.policyFunction === 'string' && !Token.isUnresolved(name)) {
-    if (
-      !/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/.test(
-        name,
-      )
-    ) {
-      throw new AutoscalerConfigError(`policyFunction "${name}" is not a Lambda function name or ARN`);
-    }
-  }
-  return {
-    [POLICY_ENV.functionName]: name,
-    [POLICY_ENV.failureMode]: failureMode,
-    [POLICY_ENV.timeoutMs]: String(timeoutMs),
-  };
 }
 
 /** The ARN of a policy function given by name or ARN (a name is in the stack's account and region). */
