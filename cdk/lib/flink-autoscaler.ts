@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
-import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { type ISecurityGroup, type IVpc, type SubnetSelection, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,25 +9,35 @@ import { Construct } from 'constructs';
 import { type ClusterEnvironmentEntry, RUNTIME_ENV } from '../../functions/shared/runtime-environment.ts';
 import { METRICS_NAMESPACE } from '../../lib/adapters/cloudwatch/metric-catalog.ts';
 import { REGISTRY_PARTITION_KEY } from '../../lib/adapters/dynamodb/table-schema.ts';
-import { POLICY_ENV } from '../../lib/adapters/policy/policy-environment.ts';
 import type { PolicyFailureMode } from '../../lib/ports/policy-hook.ts';
 import { AutoscalerAlarms, type AutoscalerAlarmsProps } from './constructs/autoscaler-alarms.ts';
 import { AutoscalerDashboard } from './constructs/autoscaler-dashboard.ts';
 import { AutoscalerFunction } from './constructs/autoscaler-function.ts';
-import { AUTOSCALER_KUBERNETES_GROUP, EksAccess } from './constructs/eks-access.ts';
+import { AutoscalerNetwork, type VpcEndpointService } from './constructs/autoscaler-network.ts';
+import {
+  AUTOSCALER_KUBERNETES_GROUP,
+  DISPATCHER_KUBERNETES_GROUP,
+  EksAccess,
+} from './constructs/eks-access.ts';
 import { JobQueue } from './constructs/job-queue.ts';
 import { Schedule } from './constructs/schedule.ts';
 import { StateTable, type StateTableProps } from './constructs/state-table.ts';
-import { AutoscalerConfigError, assertIntegerInRange, assertNonEmpty } from './validation.ts';
+import { validateClusters } from './clusters.ts';
+import {
+  serializeDeploymentDefaults,
+  validateNetworkAndConcurrency,
+  validatePolicyProps,
+} from './props-validation.ts';
+import { assertIntegerInRange, assertNonEmpty } from './validation.ts';
 
 /** One EKS cluster the autoscaler manages. */
 export interface AutoscalerCluster {
   /** EKS cluster name. */
   readonly name: string;
   /**
-   * Region of the cluster. Access entries are only created for clusters in the stack's region; map
-   * the roles of a cluster elsewhere yourself (see {@link FlinkAutoscalerProps.manageAccessEntries}).
-   * @default the stack's region
+   * Region of the cluster. A cluster in another region than the stack gets its access entries
+   * from a custom resource in its region (see {@link EksAccess}); that needs the stack's region
+   * resolved at synth time. @default the stack's region
    */
   readonly region?: string;
   /** Namespaces to watch. @default all namespaces */
@@ -65,6 +75,24 @@ export interface FlinkAutoscalerProps {
   readonly vpcSubnets?: SubnetSelection;
   /** @default one new security group per function */
   readonly securityGroups?: ISecurityGroup[];
+  /**
+   * Security groups of the clusters' API endpoints: each gets an HTTPS (443) ingress rule from
+   * the functions. Only with {@link vpc}. @default none
+   */
+  readonly clusterSecurityGroupIds?: readonly string[];
+  /** VPC endpoints for the AWS APIs the functions call. Only with {@link vpc}. @default none */
+  readonly vpcEndpoints?: readonly VpcEndpointService[];
+  /** Route tables of {@link vpcSubnets}, for the `dynamodb` gateway endpoint. @default none */
+  readonly routeTableIds?: readonly string[];
+  /** Reserved concurrency of the dispatcher. @default none */
+  readonly dispatcherReservedConcurrency?: number;
+  /**
+   * Reserved concurrency of the worker; at least {@link workerConcurrency}, or the queue's poller
+   * is throttled and messages come back late. @default none
+   */
+  readonly workerReservedConcurrency?: number;
+  /** X-Ray active tracing on both functions. @default false */
+  readonly tracing?: boolean;
   /** Topic notified by the alarms. @default no notifications */
   readonly alarmTopic?: ITopic;
   /** Alarm tuning. @default see {@link AutoscalerAlarmsProps} */
@@ -81,7 +109,10 @@ export interface FlinkAutoscalerProps {
    * @default 'flink-serverless-autoscaler'
    */
   readonly serviceName?: string;
-  /** Create EKS access entries for the clusters in the stack's region. @default true */
+  /**
+   * Create the EKS access entries of both roles (the dispatcher's read-only group, the worker's
+   * group), in each cluster's region. @default true
+   */
   readonly manageAccessEntries?: boolean;
   /**
    * Policy hook: a Lambda function (a `Function` or its ARN) the worker invokes synchronously with
@@ -119,9 +150,6 @@ export function defaultFlinkAutoscalerProps() {
   };
 }
 
-// Lambda's limit for all environment variables together is 4 KB; keep room for the others.
-const MAX_DEPLOYMENT_DEFAULTS_BYTES = 2048;
-
 /**
  * The whole autoscaler: schedule → dispatcher → queue → worker, the state table, EKS access, the
  * dashboard and the alarms, with least-privilege IAM for each function.
@@ -133,6 +161,8 @@ export class FlinkAutoscaler extends Construct {
   readonly worker: AutoscalerFunction;
   readonly schedule: Schedule;
   readonly eksAccess?: EksAccess;
+  /** Ingress rules and VPC endpoints, when the functions run in a VPC. */
+  readonly network?: AutoscalerNetwork;
   readonly dashboard: AutoscalerDashboard;
   readonly alarms: AutoscalerAlarms;
 
@@ -148,6 +178,7 @@ export class FlinkAutoscaler extends Construct {
     const deploymentDefaults = serializeDeploymentDefaults(props.deploymentDefaults ?? {});
     const workerTimeout = props.workerTimeout ?? defaults.workerTimeout;
     const policyEnvironment = validatePolicyProps(props, workerTimeout, defaults);
+    validateNetworkAndConcurrency(props, workerConcurrency);
 
     this.stateTable = new StateTable(this, 'State', props.tableProps);
     this.jobQueue = new JobQueue(this, 'Jobs', { workerTimeout, maxReceiveCount: props.maxReceiveCount });
@@ -158,6 +189,7 @@ export class FlinkAutoscaler extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
+      tracing: props.tracing ?? false,
     };
     const sharedEnvironment = {
       [RUNTIME_ENV.clusters]: JSON.stringify(clusters),
@@ -168,6 +200,7 @@ export class FlinkAutoscaler extends Construct {
       entry: props.entries?.dispatcher ?? defaults.dispatcherEntry,
       description: 'Flink Serverless Autoscaler: lists managed Flink jobs and queues one message per job',
       timeout: props.dispatcherTimeout ?? defaults.dispatcherTimeout,
+      reservedConcurrentExecutions: props.dispatcherReservedConcurrency,
       environment: {
         ...sharedEnvironment,
         [RUNTIME_ENV.queueUrl]: this.jobQueue.queue.queueUrl,
@@ -184,6 +217,7 @@ export class FlinkAutoscaler extends Construct {
       entry: props.entries?.worker ?? defaults.workerEntry,
       description: 'Flink Serverless Autoscaler: evaluates, decides and applies scaling for one job',
       timeout: workerTimeout,
+      reservedConcurrentExecutions: props.workerReservedConcurrency,
       environment: {
         ...sharedEnvironment,
         [RUNTIME_ENV.tableName]: this.stateTable.table.tableName,
@@ -210,14 +244,30 @@ export class FlinkAutoscaler extends Construct {
     });
 
     if (props.manageAccessEntries ?? defaults.manageAccessEntries) {
-      const local = clusters.filter((c) => c.region === stack.region);
       this.eksAccess = new EksAccess(this, 'EksAccess', {
-        clusterNames: local.map((c) => c.name),
+        clusters,
         principals: [
-          { name: 'Dispatcher', role: this.dispatcher.role },
-          { name: 'Worker', role: this.worker.role },
+          // The dispatcher only lists: its group has read-only RBAC (k8s/rbac.yaml).
+          {
+            name: 'Dispatcher',
+            role: this.dispatcher.role,
+            kubernetesGroup: DISPATCHER_KUBERNETES_GROUP,
+          },
+          { name: 'Worker', role: this.worker.role, kubernetesGroup: AUTOSCALER_KUBERNETES_GROUP },
         ],
-        kubernetesGroup: AUTOSCALER_KUBERNETES_GROUP,
+      });
+    }
+    if (props.vpc) {
+      this.network = new AutoscalerNetwork(this, 'Network', {
+        vpc: props.vpc,
+        // The functions' subnets (AutoscalerFunction's default when none are given).
+        subnets: props.vpcSubnets ?? { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+        clients: [this.dispatcher.function, this.worker.function],
+        ...(props.vpcEndpoints ? { endpoints: props.vpcEndpoints } : {}),
+        ...(props.routeTableIds ? { routeTableIds: props.routeTableIds } : {}),
+        ...(props.clusterSecurityGroupIds
+          ? { clusterSecurityGroupIds: props.clusterSecurityGroupIds }
+          : {}),
       });
     }
 
@@ -337,101 +387,6 @@ export class FlinkAutoscaler extends Construct {
       });
     }
   }
-}
-
-function validateClusters(
-  clusters: readonly AutoscalerCluster[],
-  stackRegion: string,
-): ClusterEnvironmentEntry[] {
-  if (clusters.length === 0) throw new AutoscalerConfigError('clusters must list at least one EKS cluster');
-  const seen = new Set<string>();
-  return clusters.map((cluster, index) => {
-    assertNonEmpty(`clusters[${index}].name`, cluster.name);
-    if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(cluster.name)) {
-      throw new AutoscalerConfigError(
-        `clusters[${index}].name "${cluster.name}" is not a valid EKS cluster name (letters, digits, - and _, up to 100)`,
-      );
-    }
-    const region = cluster.region ?? stackRegion;
-    if (Token.isUnresolved(region) && cluster.region === undefined) {
-      // An environment-agnostic stack: the region is only known at deploy time.
-    } else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-      throw new AutoscalerConfigError(`clusters[${index}].region "${region}" is not an AWS region`);
-    }
-    const key = `${region}/${cluster.name}`;
-    if (seen.has(key))
-      throw new AutoscalerConfigError(`cluster ${cluster.name} in ${region} is listed twice`);
-    seen.add(key);
-    const namespaces = cluster.namespaces?.length ? [...cluster.namespaces] : undefined;
-    for (const ns of namespaces ?? []) {
-      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns)) {
-        throw new AutoscalerConfigError(
-          `clusters[${index}].namespaces: "${ns}" is not a Kubernetes namespace name`,
-        );
-      }
-    }
-    return { name: cluster.name, region, ...(namespaces ? { namespaces } : {}) };
-  });
-}
-
-function serializeDeploymentDefaults(defaults: Readonly<Record<string, string>>): string {
-  for (const [key, value] of Object.entries(defaults)) {
-    if (typeof value !== 'string') {
-      throw new AutoscalerConfigError(
-        `deploymentDefaults["${key}"] must be a string (flinkConfiguration values are strings), got ${typeof value}`,
-      );
-    }
-  }
-  const json = JSON.stringify(defaults);
-  if (Buffer.byteLength(json) > MAX_DEPLOYMENT_DEFAULTS_BYTES) {
-    throw new AutoscalerConfigError(
-      `deploymentDefaults is ${Buffer.byteLength(json)} bytes as JSON; at most ${MAX_DEPLOYMENT_DEFAULTS_BYTES} fit in the Lambda environment`,
-    );
-  }
-  return json;
-}
-
-/** Checks the policy props and returns the worker's policy environment variables. */
-function validatePolicyProps(
-  props: FlinkAutoscalerProps,
-  workerTimeout: Duration,
-  defaults: ReturnType<typeof defaultFlinkAutoscalerProps>,
-): Record<string, string> {
-  const failureMode = props.policyFailureMode ?? defaults.policyFailureMode;
-  if (failureMode !== 'fail-closed' && failureMode !== 'fail-open') {
-    throw new AutoscalerConfigError(
-      `policyFailureMode "${String(failureMode)}" is not 'fail-closed' or 'fail-open'`,
-    );
-  }
-  const timeout = props.policyTimeout ?? defaults.policyTimeout;
-  const timeoutMs = timeout.toMilliseconds();
-  if (timeoutMs < 1 || timeoutMs > 60_000 || timeoutMs >= workerTimeout.toMilliseconds()) {
-    throw new AutoscalerConfigError(
-      `policyTimeout must be between 1 ms and 60 s and below workerTimeout (${workerTimeout.toHumanString()}), got ${timeout.toHumanString()}`,
-    );
-  }
-  if (props.policyFunction === undefined) {
-    if (props.policyFailureMode !== undefined || props.policyTimeout !== undefined) {
-      throw new AutoscalerConfigError('policyFailureMode and policyTimeout need policyFunction');
-    }
-    return {};
-  }
-  const name =
-    typeof props.policyFunction === 'string' ? props.policyFunction : props.policyFunction.functionArn;
-  if (typeof props.policyFunction === 'string' && !Token.isUnresolved(name)) {
-    if (
-      !/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/.test(
-        name,
-      )
-    ) {
-      throw new AutoscalerConfigError(`policyFunction "${name}" is not a Lambda function name or ARN`);
-    }
-  }
-  return {
-    [POLICY_ENV.functionName]: name,
-    [POLICY_ENV.failureMode]: failureMode,
-    [POLICY_ENV.timeoutMs]: String(timeoutMs),
-  };
 }
 
 /** The ARN of a policy function given by name or ARN (a name is in the stack's account and region). */

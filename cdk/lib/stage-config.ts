@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { VPC_ENDPOINT_SERVICES, type VpcEndpointService } from './constructs/autoscaler-network.ts';
 import type { AutoscalerCluster } from './flink-autoscaler.ts';
 import { AutoscalerConfigError, assertIntegerInRange } from './validation.ts';
 
@@ -34,6 +35,33 @@ export interface StageConfig {
    * run time, at about 35 ms per cold start. @default false
    */
   readonly sourceMapsInStackTraces: boolean;
+  /** The functions' VPC, from context `vpcId` and the keys of {@link NetworkConfig}. @default not in a VPC */
+  readonly network?: NetworkConfig;
+  /** Context `dispatcherReservedConcurrency`. @default none */
+  readonly dispatcherReservedConcurrency?: number;
+  /** Context `workerReservedConcurrency` (at least `workerConcurrency`). @default none */
+  readonly workerReservedConcurrency?: number;
+  /** Context `tracing`: X-Ray active tracing on both functions. @default false */
+  readonly tracing: boolean;
+}
+
+/**
+ * Where the functions run when a cluster's API endpoint is private or CIDR-restricted
+ * (README "Private clusters"). List keys take a JSON array or a comma-separated string.
+ */
+export interface NetworkConfig {
+  /** Context `vpcId`: `vpc-…`. */
+  readonly vpcId: string;
+  /** Context `subnetIds` (required with `vpcId`): private subnets of the functions, `subnet-…`. */
+  readonly subnetIds: readonly string[];
+  /** Context `securityGroupIds`: the functions' groups, `sg-…`. @default one new group per function */
+  readonly securityGroupIds: readonly string[];
+  /** Context `clusterSecurityGroupIds`: groups of the clusters' API endpoints; each gets 443 from the functions. */
+  readonly clusterSecurityGroupIds: readonly string[];
+  /** Context `vpcEndpoints`: `true` (all) or a list of eks, sts, sqs, lambda, dynamodb. @default none */
+  readonly vpcEndpoints: readonly VpcEndpointService[];
+  /** Context `routeTableIds`: route tables of the subnets, `rtb-…` (for the dynamodb gateway endpoint). */
+  readonly routeTableIds: readonly string[];
 }
 
 /** Defaults of {@link StageConfig} for keys that are not set. */
@@ -85,16 +113,112 @@ export function readStageConfig(context: ContextSource): StageConfig {
     sourceMapsInStackTraces:
       optionalBoolean(get('sourceMapsInStackTraces'), 'sourceMapsInStackTraces') ??
       defaults.sourceMapsInStackTraces,
+    ...optionalEntry('network', parseNetwork(get)),
+    ...optionalEntry(
+      'dispatcherReservedConcurrency',
+      optionalInteger(get('dispatcherReservedConcurrency'), 'dispatcherReservedConcurrency'),
+    ),
+    ...optionalEntry(
+      'workerReservedConcurrency',
+      optionalInteger(get('workerReservedConcurrency'), 'workerReservedConcurrency'),
+    ),
+    tracing: optionalBoolean(get('tracing'), 'tracing') ?? false,
   };
+}
+
+/** `{ [key]: value }` when the value is set, `{}` otherwise (optional properties stay absent). */
+function optionalEntry<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+const NETWORK_LIST_KEYS = [
+  'subnetIds',
+  'securityGroupIds',
+  'clusterSecurityGroupIds',
+  'routeTableIds',
+] as const;
+
+function parseNetwork(get: (key: string) => unknown): NetworkConfig | undefined {
+  const vpcId = optionalString(get('vpcId'), 'vpcId');
+  const lists = {
+    subnetIds: parseIdList(get('subnetIds'), 'subnetIds', 'subnet'),
+    securityGroupIds: parseIdList(get('securityGroupIds'), 'securityGroupIds', 'sg'),
+    clusterSecurityGroupIds: parseIdList(
+      get('clusterSecurityGroupIds'),
+      'clusterSecurityGroupIds',
+      'sg',
+    ),
+    routeTableIds: parseIdList(get('routeTableIds'), 'routeTableIds', 'rtb'),
+  };
+  const endpointsValue = get('vpcEndpoints');
+  if (vpcId === undefined) {
+    const stray = [
+      ...NETWORK_LIST_KEYS.filter((key) => lists[key].length > 0),
+      ...(endpointsValue ? ['vpcEndpoints'] : []),
+    ];
+    if (stray.length > 0) {
+      const keys = stray.map((k) => `"${k}"`).join(', ');
+      throw new AutoscalerConfigError(`context ${keys} needs "vpcId" (the functions' VPC)`);
+    }
+    return undefined;
+  }
+  if (!/^vpc-[0-9a-f]{8,17}$/.test(vpcId)) {
+    throw new AutoscalerConfigError(
+      `context "vpcId" must be a VPC id such as vpc-0a1b2c3d4e5f67890, got "${vpcId}"`,
+    );
+  }
+  if (lists.subnetIds.length === 0) {
+    throw new AutoscalerConfigError(
+      'context "subnetIds" is required with "vpcId": the private subnets of the functions, e.g. -c subnetIds=subnet-0a1b2c3d,subnet-4e5f6a7b',
+    );
+  }
+  return { vpcId, ...lists, vpcEndpoints: parseVpcEndpoints(endpointsValue) };
+}
+
+/** A list of AWS resource ids with the given prefix: JSON array, array or comma-separated text. */
+function parseIdList(value: unknown, key: string, prefix: string): string[] {
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? parseListText(value, key) : value;
+  if (!Array.isArray(list)) {
+    throw new AutoscalerConfigError(`context "${key}" must be a list of ${prefix}-… ids`);
+  }
+  return list.map((id: unknown) => {
+    if (typeof id !== 'string' || !new RegExp(`^${prefix}-[0-9a-f]{8,17}$`).test(id.trim())) {
+      throw new AutoscalerConfigError(`context "${key}": ${JSON.stringify(id)} is not a ${prefix}-… id`);
+    }
+    return id.trim();
+  });
+}
+
+function parseVpcEndpoints(value: unknown): VpcEndpointService[] {
+  if (value === undefined || value === false || value === 'false') return [];
+  if (value === true || value === 'true') return [...VPC_ENDPOINT_SERVICES];
+  const list = typeof value === 'string' ? parseListText(value, 'vpcEndpoints') : value;
+  if (!Array.isArray(list)) {
+    throw new AutoscalerConfigError(
+      `context "vpcEndpoints" must be true or a list of ${VPC_ENDPOINT_SERVICES.join(', ')}`,
+    );
+  }
+  return list.map((service: unknown) => {
+    if (!(VPC_ENDPOINT_SERVICES as readonly unknown[]).includes(service)) {
+      throw new AutoscalerConfigError(
+        `context "vpcEndpoints": ${JSON.stringify(service)} is not one of ${VPC_ENDPOINT_SERVICES.join(', ')}`,
+      );
+    }
+    return service as VpcEndpointService;
+  });
 }
 
 function parseClusters(value: unknown): AutoscalerCluster[] {
   if (value === undefined) {
+    // No default on purpose: a stack against a cluster that does not exist deploys "fine" and
+    // then fails every minute.
     throw new AutoscalerConfigError(
-      'context "clusters" is required: the EKS clusters to manage, e.g. -c clusters=my-cluster or in cdk.json "clusters": [{"name": "my-cluster", "namespaces": ["flink"]}]',
+      'context "clusters" is required: the EKS clusters to manage, e.g. cdk deploy -c clusters=\'[{"name":"prod"}]\' ' +
+        '(or -c clusters=prod,staging, or "clusters": [{"name": "prod", "region": "eu-west-1", "namespaces": ["flink"]}] in cdk.json or cdk.context.json)',
     );
   }
-  const list = typeof value === 'string' ? parseListText(value) : value;
+  const list = typeof value === 'string' ? parseListText(value, 'clusters') : value;
   if (!Array.isArray(list)) throw new AutoscalerConfigError('context "clusters" must be a list');
   return list.map((entry: unknown, index) => {
     if (typeof entry === 'string') return { name: entry.trim() };
@@ -132,13 +256,13 @@ function parseClusters(value: unknown): AutoscalerCluster[] {
 }
 
 /** JSON text, or a comma-separated list. */
-function parseListText(text: string): unknown {
+function parseListText(text: string, key: string): unknown {
   const trimmed = text.trim();
   if (trimmed.startsWith('[')) {
     try {
       return JSON.parse(trimmed);
     } catch (error) {
-      throw new AutoscalerConfigError(`context "clusters" is not valid JSON: ${trimmed}`, { cause: error });
+      throw new AutoscalerConfigError(`context "${key}" is not valid JSON: ${trimmed}`, { cause: error });
     }
   }
   return trimmed

@@ -8,6 +8,8 @@ export interface RuntimeConfig {
   readonly deploymentDefaults: Readonly<Record<string, string>>;
   /** Interval of the dispatcher's schedule (ms). @default 60 000 */
   readonly cadenceMs: number;
+  /** The function runs in a VPC ({@link RUNTIME_ENV.inVpc}). @default false */
+  readonly inVpc: boolean;
 }
 
 /** A missing or malformed environment variable; names it and says what is expected. */
@@ -41,11 +43,20 @@ export function readRuntimeConfig(
       `${RUNTIME_ENV.clusters} must be a non-empty JSON array of {name, region, namespaces?}`,
     );
   }
+  const names = new Map<string, string>();
   clusters.forEach((entry: unknown, index) => {
     const cluster = entry as Partial<ClusterEnvironmentEntry>;
     if (typeof cluster?.name !== 'string' || typeof cluster.region !== 'string') {
       throw new RuntimeConfigError(`${RUNTIME_ENV.clusters}[${index}] needs string fields name and region`);
     }
+    // The name alone identifies a cluster in job keys and state: two regions cannot share one.
+    const other = names.get(cluster.name);
+    if (other !== undefined) {
+      throw new RuntimeConfigError(
+        `${RUNTIME_ENV.clusters} lists cluster '${cluster.name}' twice (${other} and ${cluster.region}); cluster names must be unique`,
+      );
+    }
+    names.set(cluster.name, cluster.region);
     if (cluster.namespaces !== undefined && !Array.isArray(cluster.namespaces)) {
       throw new RuntimeConfigError(
         `${RUNTIME_ENV.clusters}[${index}].namespaces must be an array of namespaces`,
@@ -65,9 +76,14 @@ export function readRuntimeConfig(
       `${RUNTIME_ENV.cadenceMs} must be the schedule interval in whole milliseconds (at least 1000), got '${cadenceText}'`,
     );
   }
+  const inVpcText = env[RUNTIME_ENV.inVpc] ?? 'false';
+  if (inVpcText !== 'true' && inVpcText !== 'false') {
+    throw new RuntimeConfigError(`${RUNTIME_ENV.inVpc} must be 'true' or 'false', got '${inVpcText}'`);
+  }
   return {
     tableName,
     cadenceMs,
+    inVpc: inVpcText === 'true',
     ...(queueUrl ? { queueUrl } : {}),
     clusters: clusters as ClusterEnvironmentEntry[],
     deploymentDefaults: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, String(v)])),

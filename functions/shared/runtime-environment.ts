@@ -13,11 +13,20 @@ export const RUNTIME_ENV = {
   deploymentDefaults: 'FSA_DEPLOYMENT_DEFAULTS',
   /** Interval of the dispatcher's schedule in ms (the cycles' cadence; sizes the window's look-back). */
   cadenceMs: 'FSA_CADENCE_MS',
+  /**
+   * `true` when the function is attached to a VPC: a cluster whose API endpoint is private-only or
+   * CIDR-restricted is then expected to be reachable; outside a VPC it fails fast with a clear error.
+   */
+  inVpc: 'FSA_IN_VPC',
   /** CloudWatch namespace of the EMF metrics. */
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
-/** One cluster as serialized into {@link RUNTIME_ENV.clusters}. */
+/**
+ * One cluster as serialized into {@link RUNTIME_ENV.clusters}. Names are unique across regions:
+ * the name is the cluster's identity in job keys, state and metrics (the CDK app and
+ * `readRuntimeConfig` both refuse a name listed twice).
+ */
 export interface ClusterEnvironmentEntry {
   readonly name: string;
   readonly region: string;

@@ -75,6 +75,8 @@ export function eksClusterAdaptersFactory(config: RuntimeConfig, clock: Clock): 
       clusterName: entry.name,
       region: entry.region,
       clusterInfo: infoSource,
+      // Fails fast when the endpoint is private or CIDR-restricted and the function is outside a VPC.
+      network: { inVpc: config.inVpc },
     }).then(({ client }) =>
       createClusterAdapters(client, {
         cluster: entry.name,

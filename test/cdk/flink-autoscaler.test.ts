@@ -34,10 +34,13 @@ describe('FlinkAutoscaler', () => {
   it('composes table, queue, two functions, schedule, access entries, dashboard and alarms', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::SQS::Queue', 2);
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    // dispatcher, worker, and the provider of the cross-region access entries (AwsCustomResource)
+    template.resourceCountIs('AWS::Lambda::Function', 3);
     template.resourceCountIs('AWS::Scheduler::Schedule', 1);
-    // 2 roles × 1 cluster in the stack's region (the us-east-1 cluster is mapped by the user)
+    // 2 roles × 1 cluster in the stack's region; the us-east-1 cluster's entries are created by
+    // EKS calls in us-east-1 (AWS::EKS::AccessEntry only exists in the stack's region)
     template.resourceCountIs('AWS::EKS::AccessEntry', 2);
+    template.resourceCountIs('Custom::EksAccessEntry', 2);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
@@ -202,6 +205,13 @@ describe('FlinkAutoscaler', () => {
       name: 'a duplicate cluster',
       props: { clusters: [{ name: 'a' }, { name: 'a', region: 'eu-west-1' }] },
       error: /listed twice/,
+    },
+    {
+      // The name is the cluster's identity in job keys and state (synth error rather than a
+      // region in every job key).
+      name: 'one cluster name in two regions',
+      props: { clusters: [{ name: 'a' }, { name: 'a', region: 'us-east-1' }] },
+      error: /cluster name a is listed in two regions \(eu-west-1 and us-east-1\).*must be unique/,
     },
     {
       name: 'a bad namespace',

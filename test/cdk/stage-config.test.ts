@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readStageConfig } from '../../cdk/lib/stage-config.ts';
 
 const context = (values: Record<string, unknown>) => ({ tryGetContext: (key: string) => values[key] });
+/** The least VPC context: a VPC and one subnet. */
+const IN_VPC = { clusters: ['a'], vpcId: 'vpc-0a1b2c3d', subnetIds: 'subnet-0a1b2c3d' };
 
 describe('readStageConfig', () => {
   it('applies defaults around the required clusters', () => {
@@ -18,7 +20,10 @@ describe('readStageConfig', () => {
       removalPolicy: RemovalPolicy.RETAIN,
       staleEvaluationPeriods: 3,
       sourceMapsInStackTraces: false,
+      tracing: false,
     });
+    expect(config.network).toBeUndefined();
+    expect(config.workerReservedConcurrency).toBeUndefined();
     expect(config.scheduleRate.toMinutes()).toBe(1);
   });
 
@@ -58,12 +63,83 @@ describe('readStageConfig', () => {
     expect(config.scheduleRate.toMinutes()).toBe(Duration.minutes(5).toMinutes());
   });
 
+  it('reads the VPC, endpoint, concurrency and tracing keys', () => {
+    const config = readStageConfig(
+      context({
+        clusters: ['a'],
+        vpcId: 'vpc-0a1b2c3d',
+        subnetIds: 'subnet-0a1b2c3d, subnet-4e5f6a7b',
+        securityGroupIds: '["sg-0f0e0d0c"]',
+        clusterSecurityGroupIds: ['sg-0c1a2b3c'],
+        vpcEndpoints: 'eks,sqs',
+        routeTableIds: 'rtb-0a1b2c3d',
+        dispatcherReservedConcurrency: '1',
+        workerReservedConcurrency: 10,
+        tracing: 'true',
+      }),
+    );
+    expect(config).toMatchObject({
+      network: {
+        vpcId: 'vpc-0a1b2c3d',
+        subnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+        securityGroupIds: ['sg-0f0e0d0c'],
+        clusterSecurityGroupIds: ['sg-0c1a2b3c'],
+        vpcEndpoints: ['eks', 'sqs'],
+        routeTableIds: ['rtb-0a1b2c3d'],
+      },
+      dispatcherReservedConcurrency: 1,
+      workerReservedConcurrency: 10,
+      tracing: true,
+    });
+    const all = readStageConfig(context({ ...IN_VPC, vpcEndpoints: true }));
+    expect(all.network?.vpcEndpoints).toEqual(['eks', 'sts', 'sqs', 'lambda', 'dynamodb']);
+  });
+
   it('accepts a comma-separated cluster list', () => {
     expect(readStageConfig(context({ clusters: 'a, b' })).clusters).toEqual([{ name: 'a' }, { name: 'b' }]);
   });
 
   it.each([
-    { name: 'missing clusters', values: {}, error: /context "clusters" is required/ },
+    {
+      name: 'missing clusters',
+      values: {},
+      error: /context "clusters" is required: .*-c clusters='\[\{"name":"prod"\}\]'/,
+    },
+    {
+      name: 'VPC id',
+      values: { clusters: ['a'], vpcId: 'my-vpc', subnetIds: 'subnet-0a1b2c3d' },
+      error: /"vpcId" must be a VPC id/,
+    },
+    {
+      name: 'VPC without subnets',
+      values: { clusters: ['a'], vpcId: 'vpc-0a1b2c3d' },
+      error: /"subnetIds" is required with "vpcId"/,
+    },
+    {
+      name: 'subnets without VPC',
+      values: { clusters: ['a'], subnetIds: 'subnet-0a1b2c3d' },
+      error: /"subnetIds" needs "vpcId"/,
+    },
+    {
+      name: 'security group id',
+      values: { ...IN_VPC, clusterSecurityGroupIds: 'subnet-0a1b2c3d' },
+      error: /"clusterSecurityGroupIds": "subnet-0a1b2c3d" is not a sg-… id/,
+    },
+    {
+      name: 'VPC endpoint',
+      values: { ...IN_VPC, vpcEndpoints: 'eks,s3' },
+      error: /"vpcEndpoints": "s3" is not one of eks, sts, sqs, lambda, dynamodb/,
+    },
+    {
+      name: 'tracing switch',
+      values: { clusters: ['a'], tracing: 'on' },
+      error: /"tracing" must be true or false/,
+    },
+    {
+      name: 'reserved concurrency',
+      values: { clusters: ['a'], workerReservedConcurrency: 'lots' },
+      error: /"workerReservedConcurrency" must be an integer/,
+    },
     { name: 'cluster JSON', values: { clusters: '[{' }, error: /not valid JSON/ },
     {
       name: 'unknown cluster key',

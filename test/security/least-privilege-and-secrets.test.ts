@@ -75,21 +75,37 @@ describe('RBAC manifest', () => {
   const docs = parseAllDocuments(readFileSync(new URL('../../k8s/rbac.yaml', import.meta.url), 'utf8')).map(
     (d) => d.toJS() as Record<string, unknown>,
   );
-  const role = docs.find((d) => d['kind'] === 'ClusterRole') as {
-    rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
-  };
+  type Role = { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+  const roles = docs.filter((d) => d['kind'] === 'ClusterRole') as unknown as (Role & {
+    metadata: { name: string };
+  })[];
+  const flatten = (role: Role) =>
+    role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${res}:${v}`)));
 
-  it('grants no wildcard, no secrets, and writes only what the autoscaler writes', () => {
-    const flat = role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${res}:${v}`)));
-    expect(role.rules.flatMap((r) => [...r.apiGroups, ...r.resources, ...r.verbs])).not.toContain('*');
-    expect(flat.filter((x) => /secret|configmap|serviceaccount|role/.test(x))).toEqual([]);
-    const writes = flat.filter((x) => /:(create|update|patch|delete|deletecollection)$/.test(x)).sort();
-    expect(writes).toEqual(
+  it('grants no wildcard, no secrets, and writes only what the worker writes', () => {
+    expect(roles.map((r) => r.metadata.name).sort()).toEqual([
+      'flink-serverless-autoscaler',
+      'flink-serverless-autoscaler-dispatcher',
+    ]);
+    for (const role of roles) {
+      const flat = flatten(role);
+      expect(role.rules.flatMap((r) => [...r.apiGroups, ...r.resources, ...r.verbs])).not.toContain('*');
+      expect(flat.filter((x) => /secret|configmap|serviceaccount|role/.test(x))).toEqual([]);
+      expect(flat.filter((x) => /:(watch|delete|deletecollection|escalate|bind|impersonate)$/.test(x))).toEqual(
+        [],
+      );
+    }
+    const writes = (role: Role) =>
+      flatten(role)
+        .filter((x) => /:(create|update|patch|delete|deletecollection)$/.test(x))
+        .sort();
+    const worker = roles.find((r) => r.metadata.name === 'flink-serverless-autoscaler')!;
+    const dispatcher = roles.find((r) => r.metadata.name === 'flink-serverless-autoscaler-dispatcher')!;
+    expect(writes(worker)).toEqual(
       ['events:create', 'events:patch', 'flinkdeployments:patch', 'flinksessionjobs:patch'].sort(),
     );
-    expect(flat.filter((x) => /:(watch|delete|deletecollection|escalate|bind|impersonate)$/.test(x))).toEqual(
-      [],
-    );
+    // The dispatcher only lists jobs: no write of any kind.
+    expect(writes(dispatcher)).toEqual([]);
   });
 });
 

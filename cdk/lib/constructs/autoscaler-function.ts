@@ -2,10 +2,11 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { RUNTIME_ENV } from '../../../functions/shared/runtime-environment.ts';
 import { assertIntegerInRange } from '../validation.ts';
 
 /** Props of {@link AutoscalerFunction}. */
@@ -48,6 +49,13 @@ export interface AutoscalerFunctionProps {
    * @default false
    */
   readonly sourceMapsInStackTraces?: boolean;
+  /**
+   * Reserved concurrency: guarantees this many concurrent executions and caps the function at
+   * them. @default none (the account's unreserved pool)
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /** X-Ray active tracing of every invocation (adds the X-Ray write permissions). @default false */
+  readonly tracing?: boolean;
 }
 
 /** Defaults of {@link AutoscalerFunctionProps}. */
@@ -78,6 +86,9 @@ export class AutoscalerFunction extends Construct {
     assertIntegerInRange('memorySize', memorySize, 128, 10_240);
     const timeout = props.timeout ?? defaults.timeout;
     assertIntegerInRange('timeout (seconds)', timeout.toSeconds(), 1, 900);
+    if (props.reservedConcurrentExecutions !== undefined) {
+      assertIntegerInRange('reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, 10_000);
+    }
 
     this.logGroup = new LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? defaults.logRetention,
@@ -102,8 +113,12 @@ export class AutoscalerFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? defaults.serviceName,
         ...(props.sourceMapsInStackTraces ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+        // Lets the worker tell a private cluster endpoint it can reach from one it cannot.
+        ...(props.vpc ? { [RUNTIME_ENV.inVpc]: 'true' } : {}),
         ...props.environment,
       },
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      tracing: props.tracing ? Tracing.ACTIVE : undefined,
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
@@ -130,6 +145,13 @@ export class AutoscalerFunction extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.logGroup)}.Arn>:*]`,
       reason: "Lambda creates log streams with run-time names inside this function's own log group.",
     });
+    if (props.tracing) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions (Service Authorization Reference, AWS X-Ray).',
+      });
+    }
     if (props.vpc) {
       Validations.of(this.role).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',

@@ -16,8 +16,10 @@ describe('readRuntimeConfig', () => {
       clusters: [{ name: 'prod', region: 'eu-west-1', namespaces: ['flink'] }],
       deploymentDefaults: { 'job.autoscaler.utilization.target': '0.6' },
       cadenceMs: 60_000,
+      inVpc: false,
     });
     expect(readRuntimeConfig({ ...VALID, FSA_CADENCE_MS: '300000' }, true).cadenceMs).toBe(300_000);
+    expect(readRuntimeConfig({ ...VALID, FSA_IN_VPC: 'true' }, true).inVpc).toBe(true);
   });
 
   it('refuses to run with TLS verification switched off', () => {
@@ -35,6 +37,11 @@ describe('readRuntimeConfig', () => {
     [{ FSA_DEPLOYMENT_DEFAULTS: '[1]' }, /must be a JSON object/],
     [{ FSA_CADENCE_MS: '1 minute' }, /FSA_CADENCE_MS must be the schedule interval in whole milliseconds/],
     [{ FSA_CADENCE_MS: '10' }, /at least 1000\), got '10'/],
+    [
+      { FSA_CLUSTERS: '[{"name":"prod","region":"eu-west-1"},{"name":"prod","region":"us-east-1"}]' },
+      /lists cluster 'prod' twice \(eu-west-1 and us-east-1\); cluster names must be unique/,
+    ],
+    [{ FSA_IN_VPC: 'yes' }, /FSA_IN_VPC must be 'true' or 'false', got 'yes'/],
   ])('names the variable that is wrong: %j', (change, message) => {
     expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(RuntimeConfigError);
     expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(message);

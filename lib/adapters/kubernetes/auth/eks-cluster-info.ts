@@ -11,6 +11,21 @@ export interface EksClusterInfo {
   readonly status: string;
   readonly kubernetesVersion?: string;
   readonly authenticationMode?: string;
+  /**
+   * Who can reach the API endpoint (`resourcesVpcConfig`); absent when DescribeCluster did not say.
+   * See {@link assertEndpointReachable} in endpoint-access.ts.
+   */
+  readonly endpointAccess?: EksEndpointAccess;
+}
+
+/** The API endpoint's access settings from `DescribeCluster.cluster.resourcesVpcConfig`. */
+export interface EksEndpointAccess {
+  /** `endpointPublicAccess`: the endpoint answers on the internet. */
+  readonly publicAccess: boolean;
+  /** `endpointPrivateAccess`: the endpoint answers inside the cluster's VPC. */
+  readonly privateAccess: boolean;
+  /** `publicAccessCidrs`: source ranges allowed on the public endpoint (EKS default `0.0.0.0/0`). */
+  readonly publicAccessCidrs: readonly string[];
 }
 
 /** The one SDK call this module makes; an `EKSClient` satisfies it, tests pass a fake. */
@@ -86,6 +101,7 @@ export function toClusterInfo(clusterName: string, output: DescribeClusterComman
       `EKS cluster '${clusterName}': certificateAuthority.data is not a base64 PEM bundle`,
     );
   }
+  const vpcConfig = cluster.resourcesVpcConfig;
   return {
     name: clusterName,
     endpoint: cluster.endpoint,
@@ -94,6 +110,15 @@ export function toClusterInfo(clusterName: string, output: DescribeClusterComman
     ...(cluster.version ? { kubernetesVersion: cluster.version } : {}),
     ...(cluster.accessConfig?.authenticationMode
       ? { authenticationMode: cluster.accessConfig.authenticationMode }
+      : {}),
+    ...(vpcConfig?.endpointPublicAccess !== undefined
+      ? {
+          endpointAccess: {
+            publicAccess: vpcConfig.endpointPublicAccess,
+            privateAccess: vpcConfig.endpointPrivateAccess ?? false,
+            publicAccessCidrs: vpcConfig.publicAccessCidrs ?? [],
+          },
+        }
       : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { EksClusterInfo, EksClusterInfoSource } from './eks-cluster-info.ts';
+import { assertEndpointReachable, type CallerNetwork } from './endpoint-access.ts';
 import {
   type AwsCredentialIdentity,
   type AwsCredentialIdentityProvider,
@@ -13,6 +14,11 @@ export interface EksKubernetesClientOptions {
   readonly region: string;
   /** DescribeCluster source (cached); endpoint and CA come from it. */
   readonly clusterInfo: EksClusterInfoSource;
+  /**
+   * Where this process runs. When given, a cluster whose endpoint it cannot reach is refused with
+   * an `EksEndpointUnreachableError` (endpoint-access.ts) instead of calls that time out. @default not checked
+   */
+  readonly network?: CallerNetwork;
   /** Injected credentials; the AWS default chain (the Lambda role) when absent. */
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   readonly nowMs?: () => number;
@@ -28,6 +34,7 @@ export async function createEksKubernetesClient(
   options: EksKubernetesClientOptions,
 ): Promise<{ client: KubernetesClient; info: EksClusterInfo }> {
   const info = await options.clusterInfo.get(options.clusterName);
+  if (options.network) assertEndpointReachable(info, options.network);
   const token = new EksTokenProvider({
     clusterName: options.clusterName,
     region: options.region,

@@ -1,6 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { InvalidKubernetesInputError } from '../kubernetes-errors.ts';
+import { regionalStsHostname } from './aws-partition.ts';
 
 /** Prefix aws-iam-authenticator requires (docs/kubernetes-and-eks.md §2). */
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
@@ -43,7 +44,10 @@ export interface EksToken {
 export interface CreateEksTokenInput {
   /** EKS cluster name: signed as `x-k8s-aws-id`, so the token only works for that cluster. */
   readonly clusterName: string;
-  /** Region of the regional STS endpoint that is signed for (`sts.<region>.amazonaws.com`). */
+  /**
+   * Region of the regional STS endpoint that is signed for: `sts.<region>.<partition DNS suffix>`
+   * (`amazonaws.com`, `amazonaws.com.cn` in China, see {@link regionalStsHostname}).
+   */
   readonly region: string;
   /** Credentials to sign with; a provider so the default chain can refresh them. */
   readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
@@ -51,7 +55,6 @@ export interface CreateEksTokenInput {
   readonly signingTimeMs?: number;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 
 /**
@@ -66,13 +69,8 @@ export async function createEksToken(input: CreateEksTokenInput): Promise<EksTok
       `'${input.clusterName}' is not a valid EKS cluster name`,
     );
   }
-  if (!REGION.test(input.region)) {
-    throw new InvalidKubernetesInputError(
-      'region',
-      `'${input.region}' is not an AWS region such as eu-west-1`,
-    );
-  }
-  const hostname = `sts.${input.region}.amazonaws.com`;
+  // Throws an InvalidKubernetesInputError naming the region when it is in no known partition.
+  const hostname = regionalStsHostname(input.region);
   const signer = new SignatureV4({
     credentials: input.credentials,
     region: input.region,

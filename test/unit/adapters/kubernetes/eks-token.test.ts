@@ -134,8 +134,24 @@ describe('createEksToken', () => {
   });
 
   it.each([
+    // Partition DNS suffixes: AWS SDK partition data (see aws-partition.ts).
+    { region: 'eu-west-1', host: 'sts.eu-west-1.amazonaws.com' },
+    { region: 'cn-north-1', host: 'sts.cn-north-1.amazonaws.com.cn' },
+    { region: 'cn-northwest-1', host: 'sts.cn-northwest-1.amazonaws.com.cn' },
+    { region: 'us-gov-west-1', host: 'sts.us-gov-west-1.amazonaws.com' },
+    { region: 'us-iso-east-1', host: 'sts.us-iso-east-1.c2s.ic.gov' },
+  ])('signs for the STS host of the region\'s partition: $region → $host', async ({ region, host }) => {
+    const { presignedUrl } = await createEksToken({ clusterName: 'prod', region, credentials, signingTimeMs });
+    const url = new URL(presignedUrl);
+    expect(url.host).toBe(host);
+    // The credential scope names the region itself, whatever the partition.
+    expect(url.searchParams.get('X-Amz-Credential')).toBe(`AKIDEXAMPLE/20260720/${region}/sts/aws4_request`);
+  });
+
+  it.each([
     { clusterName: '../x', region: 'eu-west-1', field: 'clusterName' },
     { clusterName: 'ok', region: 'not a region', field: 'region' },
+    { clusterName: 'ok', region: 'xx-west-1', field: 'region' },
   ])('rejects $field', async ({ clusterName, region, field }) => {
     await expect(createEksToken({ clusterName, region, credentials })).rejects.toMatchObject({
       name: 'InvalidKubernetesInputError',

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import {
+  AUTOSCALER_KUBERNETES_GROUP,
+  DISPATCHER_KUBERNETES_GROUP,
+} from '../../../../cdk/lib/constructs/eks-access.ts';
 
 interface Rule {
   apiGroups: string[];
@@ -27,9 +31,14 @@ function grants(rules: Rule[]): Record<string, string[]> {
   return Object.fromEntries(Object.entries(result).map(([k, v]) => [k, [...v].sort()]));
 }
 
+/** The document of a kind and name. */
+function find(kind: string, name: string): Record<string, unknown> | undefined {
+  return docs.find((d) => d['kind'] === kind && (d['metadata'] as { name?: string })?.name === name);
+}
+
 describe('k8s/rbac.yaml', () => {
-  it('grants exactly the verbs the adapters use, nothing more', () => {
-    const role = docs.find((d) => d['kind'] === 'ClusterRole');
+  it('grants the worker exactly the verbs the adapters use, nothing more', () => {
+    const role = find('ClusterRole', 'flink-serverless-autoscaler');
     expect(grants(role?.['rules'] as Rule[])).toEqual({
       'flink.apache.org/flinkdeployments': ['get', 'list', 'patch'],
       'flink.apache.org/flinksessionjobs': ['get', 'list', 'patch'],
@@ -45,15 +54,34 @@ describe('k8s/rbac.yaml', () => {
     expect(verbs).not.toContain('delete');
   });
 
-  it('binds the ClusterRole to the group of the EKS access entry', () => {
-    const binding = docs.find((d) => d['kind'] === 'ClusterRoleBinding');
+  it('grants the dispatcher only the reads of job discovery (list, and get of a session cluster)', () => {
+    const role = find('ClusterRole', 'flink-serverless-autoscaler-dispatcher');
+    expect(grants(role?.['rules'] as Rule[])).toEqual({
+      'flink.apache.org/flinkdeployments': ['get', 'list'],
+      'flink.apache.org/flinksessionjobs': ['get', 'list'],
+    });
+  });
+
+  it.each([
+    // Group names of the EKS access entries (cdk/lib/constructs/eks-access.ts).
+    { role: 'flink-serverless-autoscaler', group: AUTOSCALER_KUBERNETES_GROUP },
+    { role: 'flink-serverless-autoscaler-dispatcher', group: DISPATCHER_KUBERNETES_GROUP },
+  ])('binds ClusterRole $role to the group of its EKS access entry', ({ role, group }) => {
+    const binding = find('ClusterRoleBinding', role);
     expect(binding?.['roleRef']).toEqual({
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'ClusterRole',
-      name: 'flink-serverless-autoscaler',
+      name: role,
     });
-    expect(binding?.['subjects']).toEqual([
-      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'flink-serverless-autoscaler' },
+    expect(binding?.['subjects']).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }]);
+  });
+
+  it('has exactly two roles and two bindings', () => {
+    expect(docs.map((d) => d['kind']).sort()).toEqual([
+      'ClusterRole',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ClusterRoleBinding',
     ]);
   });
 });
