@@ -28,6 +28,8 @@ import { clusterNameFromContext } from './run.ts';
 
 /** Kubernetes group of both functions in k8s/rbac.yaml and the CDK access entries. */
 export const DEFAULT_AUTOSCALER_GROUP = 'flink-serverless-autoscaler';
+/** The dispatcher's read-only group (k8s/rbac.yaml, cdk/lib/constructs/eks-access.ts). */
+export const DEFAULT_DISPATCHER_GROUP = 'flink-serverless-autoscaler-dispatcher';
 
 interface DoctorOptions {
   readonly kubeconfig?: string;
@@ -80,7 +82,7 @@ export function registerDoctorCommand(program: Command, deps: DoctorDependencies
     .option('--worker-role-arn <arn>', "the worker's IAM role (instead of --worker-function)")
     .option('--dispatcher-role-arn <arn>', "the dispatcher's IAM role (instead of --dispatcher-function)")
     .option('--worker-group <group>', 'Kubernetes group of the worker when no access entry says', DEFAULT_AUTOSCALER_GROUP)
-    .option('--dispatcher-group <group>', 'Kubernetes group of the dispatcher when no access entry says', DEFAULT_AUTOSCALER_GROUP)
+    .option('--dispatcher-group <group>', 'Kubernetes group of the dispatcher when no access entry says', DEFAULT_DISPATCHER_GROUP)
     .option(
       '--function-network <vpc|public>',
       'where the functions run, when no --worker-function tells',
