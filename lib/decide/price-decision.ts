@@ -89,6 +89,9 @@ function signedCount(n: number, digits = 0): string {
  */
 export function describePrice(price: DecisionPrice): string {
   const delta = price.newTaskManagers - price.currentTaskManagers;
+  if (delta === 0) {
+    return `no change in TaskManagers (${price.currentTaskManagers} before and after): $0.00/h`;
+  }
   const tms = `${signedCount(delta)} TaskManager${Math.abs(delta) === 1 ? '' : 's'}`;
   const cpu = `${signedCount(delta * price.taskManagerCpu, 2)} vCPU`;
   const memory =

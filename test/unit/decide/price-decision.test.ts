@@ -82,3 +82,11 @@ describe('formatting', () => {
     );
   });
 });
+
+describe('a change that keeps the TaskManager count', () => {
+  it('says so instead of pricing zeros', () => {
+    const price = priceOfChange(1, 1, { cpu: 2, memoryBytes: BYTES_PER_GB }, FARGATE);
+    expect(price.deltaUsdPerHour).toBe(0);
+    expect(describePrice(price)).toBe('no change in TaskManagers (1 before and after): $0.00/h');
+  });
+});
