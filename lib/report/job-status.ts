@@ -4,7 +4,7 @@
  * and the health of the last run.
  */
 import { formatUsd } from '../decide/price-decision.ts';
-import { type CostLedger, formatJobKey, type JobKey, type JobState, vertexLabel } from '../domain/index.ts';
+import { type CostLedger, formatJobKey, type JobKey, type JobState, shortVertexId, vertexLabel } from '../domain/index.ts';
 import type { RunRecord } from '../domain/run-record.ts';
 import { NOT_READY_WORDS } from './liveness.ts';
 
@@ -43,7 +43,8 @@ export function jobStatusOf(key: JobKey, state: JobState, run: RunRecord | undef
       pendingScaleDown[vertex] = {
         sinceMs: delayed.firstTriggerTimeMs,
         parallelism: latest.parallelism,
-        label: vertexLabel(vertex, state.vertexNames?.[vertex], 32),
+        // Without a stored name (state from older versions) the short id, as this column always showed.
+        label: vertexLabel(shortVertexId(vertex), state.vertexNames?.[vertex], 32),
       };
   }
   const mode = !run?.mode ? 'unknown' : run.mode === 'refused' ? `refused: ${run.reason}` : run.mode;
