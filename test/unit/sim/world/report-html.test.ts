@@ -101,6 +101,12 @@ describe('the HTML report: vertex names and the price of decisions', () => {
     savedUsd: -0.5,
   };
 
+  it('prints the price on the progress line of a priced decision', () => {
+    expect(formatProgress(tick(1, { src: point(1, 1), work: point(2, 10) }), priced.decisions)[1]).toBe(
+      '        autoscaler scale: work 2→10  [+4 TM +$0.3950/h, +$288.32/month]',
+    );
+  });
+
   it('labels vertices by name and short id and prices each decision', () => {
     const html = renderReportHtml(priced, runMetrics(priced), 'now');
     expect(html).toContain('<b>Map -&gt; Enrich (bc764cd8)</b> 2 → 10');
