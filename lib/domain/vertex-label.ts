@@ -5,8 +5,12 @@
  */
 import type { VertexId } from './topology.ts';
 
-/** Characters of a name kept in the job state: enough to shorten from, bounded for the item size. */
-export const MAX_STORED_VERTEX_NAME_CHARS = 256;
+/**
+ * Characters of a name kept in the job state: a little more than any label shows, already shortened
+ * the same chain-aware way, so 1,000 vertices add at most about 64 KB (before compression) to the
+ * STATE item.
+ */
+export const MAX_STORED_VERTEX_NAME_CHARS = 64;
 
 /** Characters of a name shown in a label (table cells, event lines). */
 export const DEFAULT_VERTEX_NAME_CHARS = 48;
