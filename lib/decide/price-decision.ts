@@ -25,8 +25,9 @@ export function unitPricesOf(options: Pick<AutoscalerOptions, 'costVcpuHourUsd' 
 
 /**
  * The TaskManager that is priced: CPU and memory from the resource spec, else from the
- * configuration. Without a CPU anywhere, Flink's Kubernetes default applies: one core per task
- * slot (`kubernetes.taskmanager.cpu`, KubernetesConfigOptions, Flink 1.17–1.20).
+ * configuration. Without a CPU anywhere, Flink's Kubernetes default applies: "the cpu is set to
+ * the number of slots per TaskManager" (KubernetesConfigOptions.TASK_MANAGER_CPU, default -1;
+ * key `kubernetes.taskmanager.cpu.amount`, formerly `kubernetes.taskmanager.cpu`).
  */
 export function pricedTaskManager(
   taskManager: TaskManagerResources | undefined,
