@@ -19,6 +19,7 @@ import { loadModulePolicyHook } from '../../lib/adapters/policy/module-policy-ho
 import type { MetricsReporter } from '../../lib/ports/metrics-reporter.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import { toJsonText } from '../format/json-text.ts';
+import { priceWords } from '../../lib/report/job-status.ts';
 import { textTable } from '../format/text-table.ts';
 import { openTableStore } from './state.ts';
 
@@ -235,11 +236,12 @@ function print(results: readonly { job: string; result: CycleResult }[], json: b
   }
   console.log(
     textTable(
-      ['job', 'outcome', 'decision', 'applied', 'reason'],
+      ['job', 'outcome', 'decision', 'price', 'applied', 'reason'],
       results.map(({ job, result }) => [
         job,
         result.outcome,
         result.decision?.action ?? '–',
+        result.decision?.price ? priceWords(result.decision.price) : '–',
         result.realized ? `${result.realized.outcome} (${result.realized.upgradePath})` : '–',
         result.reason.length > 100 ? `${result.reason.slice(0, 99)}…` : result.reason,
       ]),
@@ -266,6 +268,7 @@ export function loggingMetricsReporter(logger: CycleLogger): MetricsReporter {
         action: decision.action,
         vertices: decision.vertices.map((v) => ({
           vertex: v.vertexId,
+          ...(v.vertexName !== undefined ? { name: v.vertexName } : {}),
           parallelism: v.currentParallelism,
           recommended: v.recommendedParallelism,
         })),

@@ -3,8 +3,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { DynamoDbStateStore } from '../../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { parseDurationMs } from '../../lib/config/index.ts';
-import { type JobKey, parseJobKey, type ResourceKind } from '../../lib/domain/index.ts';
+import { type JobKey, parseJobKey, type ResourceKind, shortVertexName } from '../../lib/domain/index.ts';
 import type { LoadedJob } from '../../lib/ports/state-store.ts';
+import { costVsSpecWords } from '../../lib/report/job-status.ts';
+import { textTable } from '../format/text-table.ts';
 
 /** Where the CLI finds the state table (`--endpoint`, `--region`, `--table`). */
 export interface TableCliOptions {
@@ -90,6 +92,7 @@ export function formatLoadedJob(jobKey: JobKey, loaded: LoadedJob): string {
     ['newest sample', iso(loaded.samples.at(-1)?.tsMs)],
     ['scaling records', String(s.scalingTracking.length)],
     ['delayed scale-downs', String(Object.keys(s.delayedScaleDown).length)],
+    ['cost vs spec', s.costLedger ? costVsSpecWords(s.costLedger) : '-'],
   ];
   if (loaded.discarded) rows.push(['DISCARDED', `${loaded.discarded.code}: ${loaded.discarded.detail}`]);
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -97,14 +100,21 @@ export function formatLoadedJob(jobKey: JobKey, loaded: LoadedJob): string {
 
   const vertices = Object.keys({ ...s.parallelismOverrides, ...s.scalingHistory });
   if (vertices.length > 0) {
-    lines.push('', 'VERTEX                            OVERRIDE  LAST SCALING');
-    for (const id of vertices) {
-      const last = s.scalingHistory[id]?.at(-1);
-      const scaling = last
-        ? `${last.currentParallelism} -> ${last.newParallelism} at ${iso(last.tsMs)}`
-        : '-';
-      lines.push(`${id.padEnd(32)}  ${String(s.parallelismOverrides[id] ?? '-').padStart(8)}  ${scaling}`);
-    }
+    lines.push(
+      '',
+      textTable(
+        ['VERTEX', 'NAME', 'OVERRIDE', 'LAST SCALING'],
+        vertices.map((id) => {
+          const last = s.scalingHistory[id]?.at(-1);
+          return [
+            id,
+            s.vertexNames?.[id] !== undefined ? shortVertexName(s.vertexNames[id]) : '-',
+            String(s.parallelismOverrides[id] ?? '-'),
+            last ? `${last.currentParallelism} -> ${last.newParallelism} at ${iso(last.tsMs)}` : '-',
+          ];
+        }),
+      ),
+    );
   }
   const overrides = Object.entries(s.configOverrides.overrides);
   if (overrides.length > 0 || s.configOverrides.removals.length > 0) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type JobStatus, jobStatusOf } from '../../lib/report/job-status.ts';
+import { costVsSpecWords, type JobStatus, jobStatusOf } from '../../lib/report/job-status.ts';
 import type { JobKey } from '../../lib/domain/index.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import { textTable } from '../format/text-table.ts';
@@ -45,12 +45,14 @@ export function formatStatus(statuses: readonly JobStatus[], nowMs: number): str
     s.mode,
     ago(s.lastEvaluationMs),
     s.lastDecision ?? '–',
-    Object.entries(s.pendingScaleDown)
-      .map(([vertex, p]) => `${vertex.slice(0, 8)}→${p.parallelism} since ${age(nowMs - p.sinceMs)}`)
+    Object.values(s.pendingScaleDown)
+      .map((p) => `${p.label}→${p.parallelism} since ${age(nowMs - p.sinceMs)}`)
       .join('; ') || '–',
+    s.costVsSpec ? costVsSpecWords(s.costVsSpec) : '–',
     s.health,
   ]);
-  return `${textTable(['JOB', 'MODE', 'LAST EVALUATION', 'LAST DECISION', 'PENDING SCALE-DOWN', 'HEALTH'], rows)}\n`;
+  const header = ['JOB', 'MODE', 'LAST EVALUATION', 'LAST DECISION', 'PENDING SCALE-DOWN', 'COST VS SPEC', 'HEALTH'];
+  return `${textTable(header, rows)}\n`;
 }
 
 function age(ms: number): string {
@@ -60,7 +62,10 @@ function age(ms: number): string {
   return `${Math.round(s / 3600)}h ago`;
 }
 
-/** `fsa status [<namespace>/<name>]`: per managed job, mode, last evaluation and decision, pending scale-downs, health. */
+/**
+ * `fsa status [<namespace>/<name>]`: per managed job, mode, last evaluation and decision (with its
+ * price), pending scale-downs, what the autoscaler saved against the spec, health.
+ */
 export function registerStatusCommand(
   program: Command,
   output: CliOutput = stdout,
@@ -70,7 +75,7 @@ export function registerStatusCommand(
     program
       .command('status')
       .description(
-        'Show every managed job: mode, last evaluation and decision, pending scale-down, health of the last run',
+        'Show every managed job: mode, last evaluation and decision with its price, pending scale-down, cost saved or added against the spec, health of the last run',
       )
       .argument('[resource]', 'only this <namespace>/<name>'),
   )

@@ -1,4 +1,6 @@
 import type { DecideOutput } from '../../lib/decide/decide.ts';
+import { describePrice } from '../../lib/decide/price-decision.ts';
+import { shortVertexId, shortVertexName, vertexLabel } from '../../lib/domain/index.ts';
 import { formatNumber, textTable } from './text-table.ts';
 
 /** The decision of one cycle as terminal text: summary, guards, per-vertex table, events. */
@@ -10,6 +12,7 @@ export function decisionText(output: DecideOutput): string {
   lines.push(
     `Window: ${report.windowSampleCount} samples, ${report.windowFull ? 'full' : 'not full yet'}; restart time ${formatNumber(report.restartTimeMs / 1000)} s`,
   );
+  if (decision.price) lines.push(`Price: ${describePrice(decision.price)}`);
   if (decision.guards.length > 0) {
     lines.push('', 'Guards:');
     for (const guard of decision.guards) {
@@ -22,6 +25,7 @@ export function decisionText(output: DecideOutput): string {
       textTable(
         [
           'vertex',
+          'name',
           'current',
           'recommended',
           'TPR/s',
@@ -32,7 +36,8 @@ export function decisionText(output: DecideOutput): string {
           'rules',
         ],
         decision.vertices.map((vertex) => [
-          vertex.vertexId.length > 12 ? `${vertex.vertexId.slice(0, 12)}…` : vertex.vertexId,
+          shortVertexId(vertex.vertexId),
+          vertex.vertexName !== undefined ? shortVertexName(vertex.vertexName, 40) : '–',
           String(vertex.currentParallelism),
           `${vertex.recommendedParallelism}${vertex.changed ? ' *' : ''}`,
           formatNumber(vertex.trueProcessingRateAvg),
@@ -45,7 +50,7 @@ export function decisionText(output: DecideOutput): string {
       ),
       '',
       'Why:',
-      ...decision.vertices.map((vertex) => `  ${vertex.vertexId}: ${vertex.why}`),
+      ...decision.vertices.map((vertex) => `  ${vertexLabel(vertex.vertexId, vertex.vertexName)}: ${vertex.why}`),
     );
   }
   if (report.events.length > 0) {

@@ -594,6 +594,31 @@ export const OPTION_DEFINITIONS = [
     group: 'Resources, metrics and plugins',
     description: 'Subtask aggregate of busyTimeMsPerSecond used for the true processing rate.',
   }),
+  // Defaults: AWS Fargate on-demand, Linux/x86, US East (N. Virginia), from
+  // https://aws.amazon.com/fargate/pricing/ (rates unchanged as of June 2026). Fargate bills
+  // exactly the pod's vCPU and memory, so they are the list price of a TaskManager's resources.
+  autoscaler('cost.vcpu-hour-usd', {
+    name: 'costVcpuHourUsd',
+    type: 'double',
+    default: 0.04048,
+    unit: 'USD per vCPU-hour',
+    group: 'Resources, metrics and plugins',
+    extension: true,
+    range: { min: 0 },
+    description:
+      'Price of a decision: US dollars per vCPU-hour of TaskManager CPU. Default: AWS Fargate on-demand, Linux/x86, us-east-1 (aws.amazon.com/fargate/pricing, June 2026). Set it deployment-wide to your own rate (EC2 instance price ÷ vCPUs, Savings Plan, Spot); 0 leaves CPU out.',
+  }),
+  autoscaler('cost.memory-gb-hour-usd', {
+    name: 'costMemoryGbHourUsd',
+    type: 'double',
+    default: 0.004445,
+    unit: 'USD per GB-hour',
+    group: 'Resources, metrics and plugins',
+    extension: true,
+    range: { min: 0 },
+    description:
+      'Price of a decision: US dollars per GB-hour of TaskManager memory (GB = 1024³ bytes, as Fargate sizes pods). Default: AWS Fargate on-demand, Linux/x86, us-east-1 (aws.amazon.com/fargate/pricing, June 2026); 0 leaves memory out.',
+  }),
   autoscaler('quota.memory', {
     name: 'quotaMemoryBytes',
     type: 'memory',

@@ -88,6 +88,10 @@ export interface AutoscalerOptionValues {
   readonly quotaCpu: number | undefined;
   readonly customEvaluators: readonly string[];
   readonly customExecutors: readonly string[];
+  /** Extension: US dollars per vCPU-hour of a TaskManager, for the price of each decision. */
+  readonly costVcpuHourUsd: number;
+  /** Extension: US dollars per GB-hour (GiB of TaskManager memory), for the price of each decision. */
+  readonly costMemoryGbHourUsd: number;
   // §1.8 non-autoscaler options read or written
   readonly parallelismOverrides: Readonly<Record<string, string>>;
   readonly numberOfTaskSlots: number;

@@ -1,4 +1,4 @@
-import type { NotReadySpell, ScalingDecision } from '../domain/index.ts';
+import type { CostLedger, NotReadySpell, ScalingDecision } from '../domain/index.ts';
 import type { RealizeResult, WithdrawResult } from '../ports/scaling-realizer.ts';
 
 /** What the policy hook decided about this cycle's change (absent when it was not asked). */
@@ -50,4 +50,9 @@ export interface CycleResult {
    * decision): why, since when, and whether the job is stuck (lib/report/liveness.ts).
    */
   readonly notReady?: NotReadySpell;
+  /**
+   * Extension: for an evaluated job, the running total of what the autoscaler saved or added against
+   * the resource's own spec, after this cycle (the decision's own price is `decision.price`).
+   */
+  readonly costLedger?: CostLedger;
 }

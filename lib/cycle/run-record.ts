@@ -22,6 +22,7 @@ export function runRecordOf(
     reason: result.reason.slice(0, MAX_REASON_CHARS),
     ...(mode ? { mode } : {}),
     ...(result.decision ? { action: result.decision.action } : {}),
+    ...(result.decision?.price ? { price: result.decision.price } : {}),
     ...(result.realized
       ? { realized: result.realized.outcome, upgradePath: result.realized.upgradePath }
       : {}),

@@ -16,6 +16,7 @@ import type {
   ScalingDecision,
   TaskManagerResources,
 } from '../domain/index.ts';
+import { vertexLabel, vertexNamesOf } from '../domain/index.ts';
 import { evaluateMetrics } from '../evaluate/evaluate-metrics.ts';
 import { MissingIngestionRateError } from '../evaluate/evaluation-error.ts';
 import { computeSample, verticesWithoutBusyTime } from '../collect/index.ts';
@@ -33,6 +34,8 @@ import {
 } from '../evaluate/scaling-tracking.ts';
 import { type PlanMemoryResult, planMemory } from '../tune/plan-memory.ts';
 import { type ExecuteScalingOutput, executeScaling } from './execute-scaling.ts';
+import { nextCostLedger } from './cost-ledger.ts';
+import { describePrice } from './price-decision.ts';
 import { hashText } from './scaling-report.ts';
 
 /** The deployed schedule's interval (docs/design.md §1: EventBridge Scheduler, rate 1 minute). */
@@ -140,6 +143,7 @@ function prepareCycle(input: DecideInput): PreparedCycle {
   });
   const scalingTracking =
     recordRestartDuration({ records: trimmedRecords, scalingHistory, topology }) ?? trimmedRecords;
+  const vertexNames = vertexNamesOf(topology.vertices);
   const state: JobState = {
     ...reset.state,
     jobId: topology.jobId,
@@ -147,6 +151,8 @@ function prepareCycle(input: DecideInput): PreparedCycle {
     scalingHistory,
     scalingTracking,
     lastEvaluationMs: nowMs,
+    ...(vertexNames ? { vertexNames } : {}),
+    costLedger: nextCostLedger(reset.state, topology, options, input.taskManager, nowMs),
   };
   return { state, sample, window, restartTimeMs: computeRestartTimeMs(scalingTracking, options) };
 }
@@ -292,6 +298,7 @@ function decideScaling(
       ],
       parallelismOverrides: executed.parallelismOverrides,
       summary: summarize(executed),
+      ...(executed.price ? { price: executed.price } : {}),
     },
     state: nextState,
     sample: cycle.sample,
@@ -367,7 +374,8 @@ function windowDetail(samples: readonly MetricSample[]): string {
 function summarize(executed: ExecuteScalingOutput): string {
   const changes = executed.vertices
     .filter((v) => v.changed)
-    .map((v) => `${v.vertexId} ${v.currentParallelism} -> ${v.recommendedParallelism}`);
+    .map((v) => `${vertexLabel(v.vertexId, v.vertexName)} ${v.currentParallelism} -> ${v.recommendedParallelism}`);
+  const price = executed.price ? ` Price: ${describePrice(executed.price)}.` : '';
   const failed = executed.guards.find((g: GuardOutcome) => !g.passed);
   const passed = executed.guards.filter((g) => g.passed).map((g) => g.guard);
   const total = executed.vertices.length;
@@ -377,8 +385,8 @@ function summarize(executed: ExecuteScalingOutput): string {
         ? `No scaling: ${failed.guard} guard failed (${failed.detail}) and no vertex needs a change.`
         : `Balanced: none of the ${total} vertices is outside its utilization bound with a change to make, so nothing is scaled.`;
     case 'blocked':
-      return `Scaling of ${changes.length} of ${total} vertices (${changes.join(', ')}) is recommended but blocked by the ${failed?.guard ?? 'unknown'} guard: ${failed?.detail ?? ''}. The current parallelism stays.`;
+      return `Scaling of ${changes.length} of ${total} vertices (${changes.join(', ')}) is recommended but blocked by the ${failed?.guard ?? 'unknown'} guard: ${failed?.detail ?? ''}. The current parallelism stays.${price}`;
     case 'scale':
-      return `Scaling ${changes.length} of ${total} vertices: ${changes.join(', ')}. Guards passed: ${passed.join(', ')}. Overrides are set for every evaluated vertex and pending scale-downs are cleared.`;
+      return `Scaling ${changes.length} of ${total} vertices: ${changes.join(', ')}. Guards passed: ${passed.join(', ')}. Overrides are set for every evaluated vertex and pending scale-downs are cleared.${price}`;
   }
 }

@@ -3,6 +3,7 @@ import type { AutoscalerOptions } from '../config/index.ts';
 import type {
   AutoscalerEvent,
   ClusterCapacitySnapshot,
+  DecisionPrice,
   DelayedScaleDownState,
   EvaluatedMetrics,
   GuardOutcome,
@@ -55,4 +56,6 @@ export interface ExecuteScalingOutput {
   readonly delayedScaleDown: Record<VertexId, DelayedScaleDownState>;
   /** TaskManagers before and after the change (from slot sharing groups, rounded up). */
   readonly taskManagers: { readonly current: number; readonly next: number };
+  /** Extension: the price of going from `taskManagers.current` to `.next`; absent when nothing changes. */
+  readonly price?: DecisionPrice;
 }

@@ -14,6 +14,7 @@ import { checkQuota } from './guards/quota-guard.ts';
 import { appendScalingHistory, parallelismOverridesFor, reportEntries } from './record-scaling.ts';
 import { type ScalingReportEntry, scalingReportEvent } from './scaling-report.ts';
 import { selectScalingSummaries } from './scaling-summary.ts';
+import { pricedTaskManager, priceOfChange, unitPricesOf } from './price-decision.ts';
 import { countTaskManagers } from './task-manager-count.ts';
 import { currentParallelismOf } from './topology-parallelism.ts';
 import { decideVertices, finalDecision, withRecommendedParallelism } from './vertex-decisions.ts';
@@ -39,27 +40,37 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
   const summaries = selectScalingSummaries(decided.changes, new Set(decided.excluded.keys()));
   const newParallelismOf = (id: VertexId): number =>
     summaries[id]?.newParallelism ?? currentParallelismOf(topology, id);
-  const vertices = topology.vertices.map((vertex) =>
-    finalDecision(decided.decisions.get(vertex.id) as VertexDecision, summaries[vertex.id]),
-  );
+  const vertices = topology.vertices.map((vertex) => {
+    const decision = finalDecision(decided.decisions.get(vertex.id) as VertexDecision, summaries[vertex.id]);
+    return vertex.name !== undefined ? { ...decision, vertexName: vertex.name } : decision;
+  });
   const taskManagers = taskManagerCounts(
     topology,
     newParallelismOf,
     evaluated.global.NUM_TASK_SLOTS_USED?.current ?? Number.NaN,
     options.numberOfTaskSlots,
   );
+  const changed = Object.keys(summaries).length > 0;
+  const price = changed
+    ? priceOfChange(
+        taskManagers.current,
+        taskManagers.next,
+        pricedTaskManager(input.taskManager, options),
+        unitPricesOf(options),
+      )
+    : undefined;
   const job: DecidedJob = {
     vertices,
     summaries,
     evaluated: withRecommendedParallelism(evaluated, topology, summaries),
     taskManagers,
+    ...(price ? { price } : {}),
   };
   const notApplied = {
     scalingHistory: decided.scalingHistory,
     parallelismOverrides: {},
     delayedScaleDown: decided.delayedScaleDown,
   };
-  const changed = Object.keys(summaries).length > 0;
 
   const memory = checkMemoryPressure(evaluated.global, options);
   if (memory.event) {
@@ -77,14 +88,14 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
   }
 
   const entries = reportEntries(summaries, vertices);
-  const chain = runGuardChain(scalingGuards(input, entries, taskManagers));
+  const chain = runGuardChain(scalingGuards(input, entries, taskManagers, price));
   const guards = [memory.outcome, ...chain.outcomes];
   const events = [...decided.events, ...chain.events];
   if (chain.blocked) return outputOf(job, { ...notApplied, action: 'blocked', guards, events });
   return outputOf(job, {
     action: 'scale',
     guards,
-    events: [...events, scalingReportEvent(entries, undefined, options)],
+    events: [...events, scalingReportEvent(entries, undefined, options, price)],
     scalingHistory: appendScalingHistory(decided.scalingHistory, entries, vertices, options, input.nowMs),
     parallelismOverrides: parallelismOverridesFor(topology, evaluated, newParallelismOf),
     // docs/algorithm.md §4.6: every pending scale-down is void once a scaling is executed.
@@ -93,7 +104,7 @@ export function executeScaling(input: ExecuteScalingInput): ExecuteScalingOutput
 }
 
 /** What the executor knows of the job once every vertex is decided, whatever the guards say. */
-type DecidedJob = Pick<ExecuteScalingOutput, 'vertices' | 'summaries' | 'evaluated' | 'taskManagers'>;
+type DecidedJob = Pick<ExecuteScalingOutput, 'vertices' | 'summaries' | 'evaluated' | 'taskManagers' | 'price'>;
 
 /** What the guards make of the decided job. */
 type GuardedExecution = Omit<ExecuteScalingOutput, keyof DecidedJob>;
@@ -106,6 +117,7 @@ function outputOf(job: DecidedJob, execution: GuardedExecution): ExecuteScalingO
     evaluated: job.evaluated,
     scalingHistory: execution.scalingHistory,
     taskManagers: job.taskManagers,
+    ...(job.price ? { price: job.price } : {}),
     parallelismOverrides: execution.parallelismOverrides,
     delayedScaleDown: execution.delayedScaleDown,
     action: execution.action,
@@ -123,6 +135,7 @@ function scalingGuards(
   input: ExecuteScalingInput,
   entries: readonly ScalingReportEntry[],
   taskManagers: ExecuteScalingOutput['taskManagers'],
+  price: ExecuteScalingOutput['price'],
 ): (() => GuardVerdict)[] {
   const { options } = input;
   const resources = {
@@ -133,8 +146,8 @@ function scalingGuards(
     options,
   };
   return [
-    () => checkScalingEnabled(options, entries),
-    () => checkExcludedPeriods(options, input.nowMs, entries),
+    () => checkScalingEnabled(options, entries, price),
+    () => checkExcludedPeriods(options, input.nowMs, entries, price),
     () => verdictOf(checkClusterCapacity({ snapshot: input.clusterCapacity, ...resources })),
     () => verdictOf(checkQuota(resources)),
   ];

@@ -26,6 +26,7 @@ export function reportEntries(
     const tpr = decision.trueProcessingRateAvg;
     entries.push({
       vertexId: decision.vertexId,
+      ...(decision.vertexName !== undefined ? { vertexName: decision.vertexName } : {}),
       currentParallelism: change.currentParallelism,
       newParallelism: change.newParallelism,
       trueProcessingRateAvg: tpr,

@@ -1,10 +1,13 @@
 import type { AutoscalerOptions } from '../config/index.ts';
-import type { AutoscalerEvent, VertexId } from '../domain/index.ts';
+import { type AutoscalerEvent, type DecisionPrice, type VertexId, vertexLabel } from '../domain/index.ts';
 import { formatTwoDecimals } from './format-two-decimals.ts';
+import { describePrice } from './price-decision.ts';
 
 /** One vertex of a ScalingReport (Java `ScalingSummary` as printed). Rates in records/s. */
 export interface ScalingReportEntry {
   readonly vertexId: VertexId;
+  /** Extension: the vertex's display name, listed after the entries (the entries keep the operator's format). */
+  readonly vertexName?: string;
   readonly currentParallelism: number;
   readonly newParallelism: number;
   /** TRUE_PROCESSING_RATE window average. */
@@ -47,19 +50,37 @@ export interface ScalingBlockedBy {
   readonly value: string;
 }
 
+/** Characters of each vertex name in a ScalingReport (Kubernetes events are cut at 1024). */
+const REPORT_NAME_CHARS = 40;
+
+/**
+ * Extension: what follows the operator's entries, so tools that parse them keep working:
+ * ` Price: <describePrice>.` then ` Vertices: <name (short id)>; ….` for the named vertices. The
+ * price comes first: a long report is cut at the end, and the names are the part that can go.
+ */
+export function scalingReportSuffix(entries: readonly ScalingReportEntry[], price: DecisionPrice | undefined): string {
+  const priced = price ? ` Price: ${describePrice(price)}.` : '';
+  const named = entries.filter((e) => e.vertexName !== undefined);
+  const names = named.map((e) => vertexLabel(e.vertexId, e.vertexName, REPORT_NAME_CHARS));
+  const distinct = names.filter((label, i) => label !== named[i]?.vertexId);
+  return priced + (distinct.length > 0 ? ` Vertices: ${distinct.join('; ')}.` : '');
+}
+
 /**
  * The ScalingReport event (docs/algorithm.md §5.4). Executed scalings are never de-duplicated; a blocked
  * report is de-duplicated within `scaling.event.interval` on the parallelism changes it lists
  * (the operator hashes the `vertex: Parallelism a -> b` map), so an unchanged recommendation is
- * reported once per interval while a new one is reported at once.
+ * reported once per interval while a new one is reported at once. `price` (extension) is the
+ * change's price, stated after the entries with the vertices' names.
  */
 export function scalingReportEvent(
   entries: readonly ScalingReportEntry[],
   blockedBy: ScalingBlockedBy | undefined,
   options: Pick<AutoscalerOptions, 'scalingEventIntervalMs'>,
+  price?: DecisionPrice,
 ): AutoscalerEvent {
   const header = blockedBy ? scalingDisabledHeader(blockedBy.key, blockedBy.value) : SCALING_ENABLED_HEADER;
-  const message = header + entries.map(formatScalingReportEntry).join('');
+  const message = header + entries.map(formatScalingReportEntry).join('') + scalingReportSuffix(entries, price);
   if (!blockedBy) {
     return { reason: 'ScalingReport', type: 'Normal', message, messageKey: SCALING_REPORT_KEY };
   }

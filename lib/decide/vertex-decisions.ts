@@ -16,6 +16,7 @@ import type {
   VertexInfo,
   VertexLimitReason,
 } from '../domain/index.ts';
+import { vertexLabel } from '../domain/index.ts';
 import { isBacklogDrained } from '../evaluate/backlog-drained.ts';
 import { computeVertexParallelism } from '../scale/compute-vertex-parallelism.ts';
 import type { ExecuteScalingInput } from './execute-scaling-types.ts';
@@ -35,6 +36,15 @@ export interface VertexDecisions {
   readonly delayedScaleDown: Record<VertexId, DelayedScaleDownState>;
   /** History with the one-time checks the decisions spent unmarked. */
   readonly scalingHistory: Record<VertexId, readonly ScalingSummary[]>;
+}
+
+/**
+ * Extension: a vertex's IneffectiveScaling or ScalingLimited event with ` Vertex: <name (short id)>.`
+ * after the operator's text (which names the vertex by its id only); the de-duplication key is kept.
+ */
+export function namingVertex(event: AutoscalerEvent, vertex: { readonly id: VertexId; readonly name?: string }): AutoscalerEvent {
+  const label = vertexLabel(vertex.id, vertex.name);
+  return label === vertex.id ? event : { ...event, message: `${event.message} Vertex: ${label}.` };
 }
 
 /**
@@ -80,7 +90,7 @@ export function decideVertices(input: ExecuteScalingInput): VertexDecisions {
     }
     changes[vertex.id] = result.change;
     decisions.set(vertex.id, result.decision);
-    events.push(...result.events);
+    events.push(...result.events.map((event) => namingVertex(event, vertex)));
     if (result.delayedScaleDown) delayedScaleDown[vertex.id] = result.delayedScaleDown;
     else delete delayedScaleDown[vertex.id];
   }

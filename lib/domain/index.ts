@@ -15,3 +15,5 @@ export * from './topology.ts';
 export * from './topology-graph.ts';
 export * from './field-error.ts';
 export * from './run-record.ts';
+export * from './vertex-label.ts';
+export * from './decision-price.ts';

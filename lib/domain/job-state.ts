@@ -92,6 +92,37 @@ export interface JobState {
   readonly memoryHistory?: unknown;
   /** Epoch ms of the last completed evaluation. */
   readonly lastEvaluationMs?: number;
+  /**
+   * Extension: display names of the job's vertices (operator chains, shortened to
+   * `MAX_STORED_VERTEX_NAME_CHARS`) from the last observed topology, so what is read from state
+   * alone (`fsa status`) can name vertices. Absent in state written by older versions.
+   */
+  readonly vertexNames?: Readonly<Record<VertexId, string>>;
+  /**
+   * Extension: what the autoscaler has saved or added against the resource's own spec (see
+   * {@link CostLedger}). Absent in state written by older versions: it starts on the next cycle.
+   */
+  readonly costLedger?: CostLedger;
+}
+
+/**
+ * Running total of the TaskManager cost the autoscaler saved (positive) or added (negative)
+ * compared with running the job as its resource spec says, accrued every cycle at the unit prices
+ * of `job.autoscaler.cost.*` then in force.
+ */
+export interface CostLedger {
+  /** Epoch ms the ledger started (the first cycle that priced this job). */
+  readonly sinceMs: number;
+  /** Epoch ms up to which the total is accrued (the last cycle). */
+  readonly accruedToMs: number;
+  /** TaskManagers the job runs at its spec's parallelism (before any change of the autoscaler). */
+  readonly specTaskManagers: number;
+  /** TaskManagers the job ran at the last cycle. */
+  readonly currentTaskManagers: number;
+  /** Price of one TaskManager at the last cycle, US dollars per hour. */
+  readonly taskManagerUsdPerHour: number;
+  /** US dollars saved against the spec since `sinceMs`; negative = the autoscaler added cost. */
+  readonly savedUsd: number;
 }
 
 /** The empty state of a job that has never been evaluated. */

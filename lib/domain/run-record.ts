@@ -1,3 +1,5 @@
+import type { DecisionPrice } from './decision-price.ts';
+
 /**
  * Why a cycle could not evaluate its job, coarse on purpose (each value is one fleet-level
  * CloudWatch metric): `resource` the FlinkDeployment or job is not ready in Kubernetes (deploying,
@@ -40,4 +42,6 @@ export interface RunRecord {
   readonly policy?: { readonly verdict: string; readonly reason?: string };
   /** Set while the job is not ready: why, since when, and whether that is longer than it should be. */
   readonly notReady?: NotReadySpell;
+  /** Extension: the price of the decided change (`ScalingDecision.price`), when one was recommended. */
+  readonly price?: DecisionPrice;
 }

@@ -1,4 +1,5 @@
 import type { AutoscalerEvent } from './autoscaler-event.ts';
+import type { DecisionPrice } from './decision-price.ts';
 import type { EvaluatedMetrics } from './evaluated-metrics.ts';
 import type { VertexId } from './topology.ts';
 
@@ -44,6 +45,8 @@ export interface ParallelismChange {
 /** The per-vertex outcome of a cycle with everything needed to explain it. */
 export interface VertexDecision {
   readonly vertexId: VertexId;
+  /** Extension: the vertex's display name (operator chain) when Flink reported one. */
+  readonly vertexName?: string;
   readonly currentParallelism: number;
   /** Parallelism the algorithm recommends now (equals current when nothing changes). */
   readonly recommendedParallelism: number;
@@ -98,6 +101,11 @@ export interface ScalingDecision {
   readonly parallelismOverrides: Readonly<Record<VertexId, number>>;
   /** One-paragraph summary of the decision. */
   readonly summary: string;
+  /**
+   * Extension: the TaskManager delta of the recommended change in US dollars (`scale` and
+   * `blocked` decisions; absent when nothing changes).
+   */
+  readonly price?: DecisionPrice;
 }
 
 /** Everything a cycle reports besides the new state. */

@@ -27,7 +27,7 @@ import { InMemoryJobQueue } from '../../lib/adapters/sqs/sqs-job-queue.ts';
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
 import type { CycleLogger } from '../../lib/cycle/run-cycle.ts';
 import { resolveOptions } from '../../lib/config/index.ts';
-import { formatJobKey, type JobKey } from '../../lib/domain/index.ts';
+import { type CostLedger, formatJobKey, type JobKey } from '../../lib/domain/index.ts';
 import type { PolicyHook } from '../../lib/ports/policy-hook.ts';
 import type { StateStore } from '../../lib/ports/state-store.ts';
 import { type FlinkSimulator, startFlinkSimulator } from '../flink-simulator/flink-simulator.ts';
@@ -292,6 +292,8 @@ export async function startLocalWorld(options: LocalWorldOptions): Promise<Local
 class WorldTimeline {
   readonly #ticks: TickRecord[] = [];
   readonly #decisions: DecisionLogEntry[] = [];
+  /** The last evaluated cycle's cost ledger (what the autoscaler saved against the spec). */
+  #costLedger: CostLedger | undefined;
   readonly #wallStart = performance.now();
   readonly #observation: WorldObservation;
   /** The job's resolved options (utilization and lag targets for the oracle and the report). */
@@ -355,6 +357,7 @@ class WorldTimeline {
     if (result.outcome === 'failed')
       autoscaler.problems.push(`cycle failed at ${tMs / 60_000} min: ${result.reason}`);
     const record = observeTick(this.#observation, tMs, result, cycleWallMs);
+    if (result.costLedger) this.#costLedger = result.costLedger;
     const vertexKeyOf = (id: string) => servers.simulator.cluster.vertex(id)?.key ?? id;
     const newDecisions = [
       decisionEntryOf(result, tMs, vertexKeyOf),
@@ -402,6 +405,7 @@ class WorldTimeline {
       wallMs: performance.now() - this.#wallStart,
       store: this.options.store ?? 'dynamodb',
       problems: [...this.autoscaler.problems],
+      ...(this.#costLedger ? { costLedger: this.#costLedger } : {}),
     };
   }
 }

@@ -3,6 +3,7 @@
  * so a log stays readable when stdout is not a terminal. Pure formatting.
  */
 
+import { priceWords } from '../../lib/report/job-status.ts';
 import { formatSimTime } from './report-html.ts';
 import { compactNumber } from './svg-line-chart.ts';
 import type { DecisionLogEntry, TickRecord } from './world-timeline.ts';
@@ -24,7 +25,8 @@ export function wantsProgressLine(
 
 /**
  * `[01:15] load 8k rec/s  lag 24 s  p orders=2 parse=3 window=8 sink=1  oracle 1/3/8/1  baseline 8`
- * followed by one indented line per decision with its vertex changes.
+ * followed by one indented line per decision with its vertex changes and, for the autoscaler's,
+ * its price (`[+1 TM +$0.0987/h, +$72.08/month]`).
  */
 export function formatProgress(tick: TickRecord, decisions: readonly DecisionLogEntry[]): string[] {
   const points = Object.entries(tick.vertices);
@@ -38,7 +40,7 @@ export function formatProgress(tick: TickRecord, decisions: readonly DecisionLog
   for (const decision of decisions) {
     const changes = decision.changes.map((c) => `${c.vertex} ${c.from}→${c.to}`).join(', ');
     lines.push(
-      `        ${decision.actor} ${decision.action}${changes ? `: ${changes}` : ''}${decision.actor === 'baseline' ? ` (${decision.summary})` : ''}`,
+      `        ${decision.actor} ${decision.action}${changes ? `: ${changes}` : ''}${decision.price ? `  [${priceWords(decision.price)}]` : ''}${decision.actor === 'baseline' ? ` (${decision.summary})` : ''}`,
     );
   }
   return lines;

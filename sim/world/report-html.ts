@@ -3,6 +3,8 @@
  * external assets) with the run's charts, the decision-quality figures against the oracle and
  * the baseline, and the decision log with every reason. Pure: a function of the run.
  */
+import { formatUsd } from '../../lib/decide/price-decision.ts';
+import { costVsSpecWords, priceWords } from '../../lib/report/job-status.ts';
 import type { ActorMetrics, RunMetrics } from './run-metrics.ts';
 import { type ChartSeries, compactNumber, escapeXml, renderLineChart } from './svg-line-chart.ts';
 import type { TickRecord, WorldRun } from './world-timeline.ts';
@@ -179,11 +181,23 @@ function decisionLog(run: WorldRun): string {
   if (run.decisions.length === 0) return '<p>No decisions changed anything.</p>';
   const rows = run.decisions.map((d) => {
     const changes = d.changes
-      .map((c) => `<li><b>${escapeXml(c.vertex)}</b> ${c.from} → ${c.to}: ${escapeXml(c.why)}</li>`)
+      .map((c) => `<li><b>${escapeXml(c.label ?? c.vertex)}</b> ${c.from} → ${c.to}: ${escapeXml(c.why)}</li>`)
       .join('');
-    return `<tr class="${d.actor}"><td>${formatSimTime(d.tMs)}</td><td>${d.actor}</td><td>${escapeXml(d.action)}</td><td>${escapeXml(d.summary)}${changes ? `<ul>${changes}</ul>` : ''}</td></tr>`;
+    const price = d.price ? escapeXml(priceWords(d.price)) : '';
+    return `<tr class="${d.actor}"><td>${formatSimTime(d.tMs)}</td><td>${d.actor}</td><td>${escapeXml(d.action)}</td><td>${price}</td><td>${escapeXml(d.summary)}${changes ? `<ul>${changes}</ul>` : ''}</td></tr>`;
   });
-  return `<table class="log"><thead><tr><th>time</th><th>who</th><th>action</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="log"><thead><tr><th>time</th><th>who</th><th>action</th><th>price</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** What the autoscaler saved or added against the scenario's own spec, and at what unit prices. */
+function costSection(run: WorldRun): string {
+  const ledger = run.costLedger;
+  if (!ledger) return '<p>No cycle was priced (the job was never evaluated).</p>';
+  const priced = run.decisions.find((d) => d.price)?.price;
+  const units = priced
+    ? ` Unit prices: $${priced.vcpuHourUsd} per vCPU-hour and $${priced.memoryGbHourUsd} per GB-hour (job.autoscaler.cost.*); one TaskManager costs ${formatUsd(ledger.taskManagerUsdPerHour)}/h.`
+    : '';
+  return `<p>${escapeXml(costVsSpecWords(ledger))} against running the job at its spec's parallelism.${escapeXml(units)}</p>`;
 }
 
 function eventList(run: WorldRun, limit = 100): string {
@@ -231,6 +245,8 @@ export function renderReportHtml(run: WorldRun, metrics: RunMetrics, generatedAt
     `<p class="meta">Converged: no vertex below the oracle and the job at most ${metrics.convergenceTolerance} × the oracle in total. The baseline is the AWS Managed Flink rule (×2 after 15 min at ≥ 75 % CPU, ÷2 after 6 h below 10 %) on a copy of the same simulated job; CPU is the busiest subtask's busy time.</p>`,
     '<h2>Charts</h2>',
     ...charts(run).map((svg) => `<figure>${svg}</figure>`),
+    '<h2>Cost against the spec</h2>',
+    costSection(run),
     '<h2>Decision log</h2>',
     decisionLog(run),
     '<h2>Events</h2>',
@@ -266,6 +282,7 @@ export function reportSummary(run: WorldRun, metrics: RunMetrics): Record<string
       ]),
     ),
     decisions: run.decisions,
+    ...(run.costLedger ? { costLedger: run.costLedger } : {}),
     eventCounts: countBy(run.events.map((e) => e.reason)),
     problems: run.problems,
   };

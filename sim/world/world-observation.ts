@@ -4,6 +4,7 @@
  */
 import { readTaskManagerResources } from '../../lib/adapters/kubernetes/task-manager-resources.ts';
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
+import { vertexLabel } from '../../lib/domain/index.ts';
 import type { FlinkSimulator } from '../flink-simulator/flink-simulator.ts';
 import type { NormalizedScenario } from '../flink-simulator/parse-scenario.ts';
 import type { SimulatedFlinkCluster } from '../flink-simulator/simulated-cluster.ts';
@@ -130,8 +131,10 @@ export function decisionEntryOf(
     actor: 'autoscaler',
     action: decision.action,
     summary: decision.summary,
+    ...(decision.price ? { price: decision.price } : {}),
     changes: changed.map((v) => ({
       vertex: vertexKeyOf(v.vertexId),
+      ...(v.vertexName !== undefined ? { label: vertexLabel(v.vertexId, v.vertexName) } : {}),
       from: v.currentParallelism,
       to: v.recommendedParallelism,
       why: v.why,

@@ -3,6 +3,7 @@
  * oracle, the baseline) and every decision with its reasons. Plain data, so the metrics, the
  * HTML report and summary.json are pure functions of it.
  */
+import type { CostLedger, DecisionPrice } from '../../lib/domain/index.ts';
 
 /** One vertex at one tick. */
 export interface VertexPoint {
@@ -57,6 +58,8 @@ export interface TickRecord {
 /** One vertex change inside a decision. */
 export interface VertexChange {
   readonly vertex: string;
+  /** `name (short id)` as events and `fsa status` show the vertex; absent when Flink named none. */
+  readonly label?: string;
   readonly from: number;
   readonly to: number;
   /** The core's one-sentence reason for the vertex. */
@@ -71,6 +74,8 @@ export interface DecisionLogEntry {
   readonly action: string;
   readonly summary: string;
   readonly changes: readonly VertexChange[];
+  /** The autoscaler's price of the change (`ScalingDecision.price`). */
+  readonly price?: DecisionPrice;
 }
 
 /** A Kubernetes/DynamoDB event the autoscaler reported. */
@@ -108,4 +113,6 @@ export interface WorldRun {
   readonly store: 'dynamodb' | 'memory';
   /** Warnings and errors the cycle logged (should be empty). */
   readonly problems: readonly string[];
+  /** What the autoscaler saved or added against the spec by the end (the last evaluated cycle's ledger). */
+  readonly costLedger?: CostLedger;
 }

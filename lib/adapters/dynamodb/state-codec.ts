@@ -1,4 +1,5 @@
 import type {
+  CostLedger,
   DelayedScaleDownState,
   JobState,
   ScalingRecord,
@@ -28,6 +29,9 @@ export class CorruptItemError extends Error {
  *   decoder that predates it ignores `u`, and items without it decode as before (no settle due).
  * - `s` (optional, scale-up shortfall correction): history entries whose check is still due
  *   `[vertexIndex, tsMs]`, separate for the same reason.
+ * - `n` (optional, vertex names): `[vertexIndex, name]`; `k` (optional, cost ledger):
+ *   `[sinceMs, accruedToMs, specTaskManagers, currentTaskManagers, taskManagerUsdPerHour, savedUsd]`.
+ *   Optional for the same reason: items without them decode as before.
  */
 interface StateBody {
   vx: string[];
@@ -41,6 +45,10 @@ interface StateBody {
   u?: [number, number, number][];
   /** Scale-up shortfall checks still due: [vertex index, history entry tsMs]. */
   s?: [number, number][];
+  /** Vertex display names: [vertex index, name]. */
+  n?: [number, string][];
+  /** Cost ledger (see the field list above). */
+  k?: number[];
 }
 
 /** Every vertex id the state refers to, in first-seen order. */
@@ -49,6 +57,7 @@ export function vertexIdsOfState(state: JobState): VertexId[] {
   for (const id of Object.keys(state.scalingHistory)) ids.add(id);
   for (const id of Object.keys(state.delayedScaleDown)) ids.add(id);
   for (const id of Object.keys(state.parallelismOverrides)) ids.add(id);
+  for (const id of Object.keys(state.vertexNames ?? {})) ids.add(id);
   return [...ids];
 }
 
@@ -98,6 +107,11 @@ export function encodeStateBody(state: JobState, vertexIds: readonly VertexId[])
   if (shortfallDue.length > 0) body.s = shortfallDue;
   if (state.memoryHistory !== undefined) body.m = state.memoryHistory;
   if (state.lastEvaluationMs !== undefined) body.e = state.lastEvaluationMs;
+  if (state.vertexNames) body.n = Object.entries(state.vertexNames).map(([id, name]) => [indexOf(id), name]);
+  const k = state.costLedger;
+  if (k) {
+    body.k = [k.sinceMs, k.accruedToMs, k.specTaskManagers, k.currentTaskManagers, k.taskManagerUsdPerHour, k.savedUsd];
+  }
   return toTaggedJson(body);
 }
 
@@ -198,8 +212,31 @@ export function decodeStateBody(text: string): DecodedStateBody {
     configOverrides: { overrides, removals },
     ...(body['m'] !== undefined ? { memoryHistory: body['m'] } : {}),
     ...(body['e'] !== undefined ? { lastEvaluationMs: asNumber(body['e'], 'e') } : {}),
+    ...(body['n'] !== undefined ? { vertexNames: decodeVertexNames(body['n'], vertex) } : {}),
+    ...(body['k'] !== undefined ? { costLedger: decodeCostLedger(body['k']) } : {}),
   };
   return { state, vertexIds: vx };
+}
+
+function decodeVertexNames(value: unknown, vertex: (v: unknown, what: string) => VertexId): Record<VertexId, string> {
+  const names: Record<VertexId, string> = {};
+  asArray(value, 'n').forEach((entry, i) => {
+    const [v, name] = asTuple(entry, 2, `n[${i}]`);
+    names[vertex(v, `n[${i}][0]`)] = asString(name, `n[${i}][1]`);
+  });
+  return names;
+}
+
+function decodeCostLedger(value: unknown): CostLedger {
+  const n = asTuple(value, 6, 'k').map((x, i) => asNumber(x, `k[${i}]`));
+  return {
+    sinceMs: n[0]!,
+    accruedToMs: n[1]!,
+    specTaskManagers: n[2]!,
+    currentTaskManagers: n[3]!,
+    taskManagerUsdPerHour: n[4]!,
+    savedUsd: n[5]!,
+  };
 }
 
 function asObject(v: unknown, what: string): Record<string, unknown> {

@@ -46,6 +46,8 @@ export function storedState(state: JobState): JobState {
     },
     ...(state.memoryHistory !== undefined ? { memoryHistory: structuredClone(state.memoryHistory) } : {}),
     ...(state.lastEvaluationMs !== undefined ? { lastEvaluationMs: state.lastEvaluationMs } : {}),
+    ...(state.vertexNames !== undefined ? { vertexNames: { ...state.vertexNames } } : {}),
+    ...(state.costLedger !== undefined ? { costLedger: { ...state.costLedger } } : {}),
     ...(state.jobId !== undefined ? { jobId: state.jobId } : {}),
     ...(state.topologyHash !== undefined ? { topologyHash: state.topologyHash } : {}),
   };

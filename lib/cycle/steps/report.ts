@@ -62,6 +62,7 @@ export async function report(cycle: CycleContext, input: ReportInput): Promise<C
     decision,
     ...(realized ? { realized } : {}),
     ...(policy ? { policy } : {}),
+    ...(output.state.costLedger ? { costLedger: output.state.costLedger } : {}),
   };
 }
 

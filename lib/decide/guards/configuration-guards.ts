@@ -4,7 +4,7 @@
  */
 import type { AutoscalerOptions } from '../../config/index.ts';
 import { findExcludedPeriod, parseExcludedPeriods } from '../../config/index.ts';
-import type { GuardOutcome } from '../../domain/index.ts';
+import type { DecisionPrice, GuardOutcome } from '../../domain/index.ts';
 import { type ScalingBlockedBy, type ScalingReportEntry, scalingReportEvent } from '../scaling-report.ts';
 import type { GuardVerdict } from './guard-chain.ts';
 
@@ -15,6 +15,7 @@ const EXCLUDED_PERIODS_KEY = 'job.autoscaler.excluded.periods';
 export function checkScalingEnabled(
   options: AutoscalerOptions,
   entries: readonly ScalingReportEntry[],
+  price?: DecisionPrice,
 ): GuardVerdict {
   if (options.scalingEnabled) {
     return {
@@ -31,6 +32,7 @@ export function checkScalingEnabled(
     { key: SCALING_ENABLED_KEY, value: 'false' },
     entries,
     options,
+    price,
   );
 }
 
@@ -39,6 +41,7 @@ export function checkExcludedPeriods(
   options: AutoscalerOptions,
   nowMs: number,
   entries: readonly ScalingReportEntry[],
+  price?: DecisionPrice,
 ): GuardVerdict {
   if (options.excludedPeriods.length === 0) return { outcomes: [], blocks: false };
   const periods = parseExcludedPeriods(options.excludedPeriods, options.excludedPeriodsTimeZone);
@@ -65,15 +68,17 @@ export function checkExcludedPeriods(
     { key: EXCLUDED_PERIODS_KEY, value: options.excludedPeriods.join(';') },
     entries,
     options,
+    price,
   );
 }
 
-/** A configuration block: the failed outcome and the ScalingReport naming the blocking key. */
+/** A configuration block: the failed outcome and the ScalingReport naming the blocking key (and the price). */
 function blockedByConfiguration(
   outcome: GuardOutcome,
   blockedBy: ScalingBlockedBy,
   entries: readonly ScalingReportEntry[],
   options: AutoscalerOptions,
+  price: DecisionPrice | undefined,
 ): GuardVerdict {
-  return { outcomes: [outcome], event: scalingReportEvent(entries, blockedBy, options), blocks: true };
+  return { outcomes: [outcome], event: scalingReportEvent(entries, blockedBy, options, price), blocks: true };
 }

@@ -118,12 +118,16 @@ describe('opt-out and clean-up', () => {
         job: 'local/flink-jobs/FlinkDeployment/orders-enrichment',
         mode: 'active',
         lastEvaluationMs: world.clock.nowMs(),
-        lastDecision: 'scale, patched in-place',
+        // 1 → 2 TaskManagers of 2 vCPU and 4 GiB at the Fargate defaults
+        lastDecision: 'scale, patched in-place (+1 TM +$0.0987/h, +$72.08/month)',
+        costVsSpec: expect.objectContaining({ specTaskManagers: 1, currentTaskManagers: 1, savedUsd: 0 }),
         health: 'ok',
       }),
     ]);
-    expect(table).toMatch(/^JOB\s+MODE\s+LAST EVALUATION\s+LAST DECISION\s+PENDING SCALE-DOWN\s+HEALTH/);
-    expect(table).toMatch(/orders-enrichment\s+active\s+\S+ \(0s ago\)\s+scale, patched in-place\s+–\s+ok/);
+    expect(table).toMatch(/^JOB\s+MODE\s+LAST EVALUATION\s+LAST DECISION\s+PENDING SCALE-DOWN\s+COST VS SPEC\s+HEALTH/);
+    expect(table).toMatch(
+      /orders-enrichment\s+active\s+\S+ \(0s ago\)\s+scale, patched in-place \(\+1 TM \+\$0\.0987\/h, \+\$72\.08\/month\)\s+–\s+saved \$0\.00 since .+ UTC \(1 TM vs 1 in the spec: \$0\.00\/h\)\s+ok/,
+    );
     expect(none).toBe('no managed jobs with stored state\n');
 
     expect(run).toMatchObject({

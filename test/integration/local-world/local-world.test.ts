@@ -34,6 +34,10 @@ describe('the local world (simulator + emulator + dynalite + run-cycle on one vi
     const scale = run.decisions.find((d) => d.actor === 'autoscaler' && d.action === 'scale');
     expect(scale?.changes.find((c) => c.vertex === 'work')).toMatchObject({ from: 4 });
     const workTarget = scale?.changes.find((c) => c.vertex === 'work')?.to ?? 0;
+    // the decision is priced, its vertices labelled as events show them, and the run keeps the total
+    expect(scale?.price?.deltaUsdPerHour).toBeGreaterThan(0);
+    expect(scale?.changes.find((c) => c.vertex === 'work')?.label).toMatch(/^work \([0-9a-f]{8}\)$/);
+    expect(run.costLedger?.savedUsd).toBeLessThan(0);
     expect(workTarget).toBeGreaterThanOrEqual(run.ticks.at(-1)?.vertices['work']?.oracle ?? Infinity);
 
     // the resource carries the overrides, and the simulated job runs with them

@@ -7,7 +7,9 @@ import {
   type ScalingReportEntry,
   scalingDisabledHeader,
   scalingReportEvent,
+  scalingReportSuffix,
 } from '../../../lib/decide/scaling-report.ts';
+import { priceOfChange } from '../../../lib/decide/price-decision.ts';
 
 describe('formatTwoDecimals (Java %.2f)', () => {
   it.each([
@@ -85,5 +87,31 @@ describe('ScalingReport', () => {
     expect(scalingReportEvent([entry({ newParallelism: 9 })], blockedBy, options).messageKey).not.toBe(
       event.messageKey,
     );
+  });
+});
+
+describe('ScalingReport extensions: price and vertex names after the operator entries', () => {
+  const price = priceOfChange(2, 3, { cpu: 2, memoryBytes: 4 * 1024 ** 3 }, { vcpuHourUsd: 0.04048, memoryGbHourUsd: 0.004445 });
+  const chain = 'Source: Kafka orders -> Timestamps/Watermarks -> Map -> Filter -> Sink: Print';
+
+  it('keeps the operator text as the prefix, then the price, then the named vertices', () => {
+    const named = entry({ vertexName: chain });
+    const event = scalingReportEvent([named, entry({ vertexId: 'b' })], undefined, { scalingEventIntervalMs: 1 }, price);
+    const operatorText =
+      SCALING_ENABLED_HEADER + formatScalingReportEntry(named) + formatScalingReportEntry(entry({ vertexId: 'b' }));
+    expect(event.message).toBe(
+      `${operatorText} Price: +1 TaskManager (+2 vCPU, +4 GB): +$0.0987/h, +$72.08/month at $0.04048/vCPU-h and $0.004445/GB-h.` +
+        ' Vertices: Source: Kafka orders -> … -> Sink: Print (0a448493).',
+    );
+    expect(event.message.length).toBeLessThanOrEqual(1024);
+  });
+
+  it('adds nothing without a price or names, and leaves the blocked de-duplication key alone', () => {
+    expect(scalingReportSuffix([entry()], undefined)).toBe('');
+    const blockedBy = { key: 'job.autoscaler.scaling.enabled', value: 'false' };
+    const options = { scalingEventIntervalMs: 1_800_000 };
+    const priced = scalingReportEvent([entry({ vertexName: chain })], blockedBy, options, price);
+    expect(priced.messageKey).toBe(scalingReportEvent([entry()], blockedBy, options).messageKey);
+    expect(priced.message).toContain(' Price: +1 TaskManager');
   });
 });

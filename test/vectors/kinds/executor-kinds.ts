@@ -280,7 +280,10 @@ const scalingReport: KindHandler = ({ inputs, expected }) => {
   const enabled = optionsFrom(inputs.config);
   const scaled = execute(enabled, topology, evaluatedFrom(states, enabled, idOf));
   const report = scaled.events.find((e) => e.reason === expected.reason);
-  expect(report?.message).toBe(expected.header_when_enabled + entry);
+  // Extension: the report's price follows the operator's text, which stays its exact prefix.
+  const operatorText = expected.header_when_enabled + entry;
+  expect(report?.message.slice(0, operatorText.length)).toBe(operatorText);
+  expect(report?.message.slice(operatorText.length)).toMatch(/^ Price: \+1 TaskManager \(.*\/month .*\.$/);
   expect(SCALING_ENABLED_HEADER).toBe(expected.header_when_enabled);
 
   const disabled = optionsFrom({ ...inputs.config, 'job.autoscaler.scaling.enabled': false });
@@ -288,7 +291,7 @@ const scalingReport: KindHandler = ({ inputs, expected }) => {
   const blockedReport = blocked.events.find((e) => e.reason === expected.reason);
   expect(blocked.action).toBe('blocked');
   expect(blockedReport?.message.startsWith(expected.header_when_disabled_prefix)).toBe(true);
-  expect(blockedReport?.message.endsWith(entry)).toBe(true);
+  expect(blockedReport?.message).toContain(`${entry} Price: +1 TaskManager (`);
   expect(SCALING_DISABLED_HEADER_PREFIX).toBe(expected.header_when_disabled_prefix);
 };
 

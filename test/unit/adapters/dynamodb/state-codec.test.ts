@@ -81,3 +81,42 @@ describe('STATE body: scale-up shortfall checks still due', () => {
     expect(() => decodeStateBody(JSON.stringify({ ...base, s: [[7, 1000]] }))).toThrow(/s\[0\]\[0\]/);
   });
 });
+
+describe('STATE body: vertex names and the cost ledger', () => {
+  const ledger = {
+    sinceMs: 1000,
+    accruedToMs: 61_000,
+    specTaskManagers: 4,
+    currentTaskManagers: 2,
+    taskManagerUsdPerHour: 0.09874,
+    savedUsd: 12.3456789,
+  };
+
+  it('round-trips names in `n` (vertex indices) and the ledger in `k`', () => {
+    const state: JobState = {
+      ...emptyJobState(),
+      parallelismOverrides: { [A]: 2 },
+      vertexNames: { [A]: 'Source: Kafka', [B]: 'Sink: Print' },
+      costLedger: ledger,
+    };
+    const ids = vertexIdsOfState(state);
+    expect(ids).toEqual([A, B]);
+    const text = encodeStateBody(state, ids);
+    expect(JSON.parse(text).n).toEqual([
+      [0, 'Source: Kafka'],
+      [1, 'Sink: Print'],
+    ]);
+    const decoded = decodeStateBody(text).state;
+    expect(decoded.vertexNames).toEqual(state.vertexNames);
+    expect(decoded.costLedger).toEqual(ledger);
+  });
+
+  it('reads bodies written before them and rejects malformed ones, naming the field', () => {
+    const base = JSON.parse(encodeStateBody(emptyJobState(), []));
+    const old = decodeStateBody(JSON.stringify(base)).state;
+    expect(old).not.toHaveProperty('vertexNames');
+    expect(old).not.toHaveProperty('costLedger');
+    expect(() => decodeStateBody(JSON.stringify({ ...base, k: [1, 2, 3] }))).toThrow(/k has 3 elements/);
+    expect(() => decodeStateBody(JSON.stringify({ ...base, n: [[5, 'x']] }))).toThrow(CorruptItemError);
+  });
+});

@@ -7,6 +7,7 @@ import {
   reportSummary,
 } from '../../../../sim/world/report-html.ts';
 import { runMetrics } from '../../../../sim/world/run-metrics.ts';
+import { priceOfChange } from '../../../../lib/decide/price-decision.ts';
 import { aRun, point, rescale, tick } from './world-run-builder.ts';
 
 const run = aRun(
@@ -81,5 +82,45 @@ describe('terminal progress', () => {
       '        autoscaler scale: work 2→10',
     ]);
     expect(lines.join('')).not.toMatch(/\p{Cc}/u);
+  });
+});
+
+describe('the HTML report: vertex names and the price of decisions', () => {
+  const price = priceOfChange(1, 5, { cpu: 2, memoryBytes: 4 * 1024 ** 3 }, { vcpuHourUsd: 0.04048, memoryGbHourUsd: 0.004445 });
+  const base = rescale(1, 'autoscaler', 'work', 2, 10);
+  const priced = aRun(
+    [tick(1, { src: point(1, 1), work: point(2, 10) }), tick(2, { src: point(1, 1), work: point(10, 10) })],
+    [{ ...base, price, changes: base.changes.map((c) => ({ ...c, label: 'Map -> Enrich (bc764cd8)' })) }],
+  );
+  const ledger = {
+    sinceMs: Date.UTC(2026, 0, 1),
+    accruedToMs: Date.UTC(2026, 0, 1, 2),
+    specTaskManagers: 1,
+    currentTaskManagers: 5,
+    taskManagerUsdPerHour: 0.09874,
+    savedUsd: -0.5,
+  };
+
+  it('prints the price on the progress line of a priced decision', () => {
+    expect(formatProgress(tick(1, { src: point(1, 1), work: point(2, 10) }), priced.decisions)[1]).toBe(
+      '        autoscaler scale: work 2→10  [+4 TM +$0.3950/h, +$288.32/month]',
+    );
+  });
+
+  it('labels vertices by name and short id and prices each decision', () => {
+    const html = renderReportHtml(priced, runMetrics(priced), 'now');
+    expect(html).toContain('<b>Map -&gt; Enrich (bc764cd8)</b> 2 → 10');
+    expect(html).toContain('<td>+4 TM +$0.3950/h, +$288.32/month</td>');
+    expect(html).toContain('No cycle was priced');
+  });
+
+  it('states what the autoscaler added or saved against the spec, and carries it in summary.json', () => {
+    const run = { ...priced, costLedger: ledger };
+    const html = renderReportHtml(run, runMetrics(run), 'now');
+    expect(html).toContain(
+      "added $0.5000 since 2026-01-01 00:00 UTC (5 TM vs 1 in the spec: +$0.3950/h) against running the job at its spec's parallelism.",
+    );
+    expect(html).toContain('Unit prices: $0.04048 per vCPU-hour and $0.004445 per GB-hour');
+    expect(reportSummary(run, runMetrics(run))).toMatchObject({ costLedger: ledger });
   });
 });
