@@ -695,7 +695,10 @@ export const OPTION_DEFINITIONS = [
   }),
   option({
     name: 'taskManagerCpu',
-    key: 'kubernetes.taskmanager.cpu',
+    // Flink 1.17+ KubernetesConfigOptions.TASK_MANAGER_CPU: `kubernetes.taskmanager.cpu.amount`,
+    // with the older `kubernetes.taskmanager.cpu` kept as a deprecated key.
+    key: 'kubernetes.taskmanager.cpu.amount',
+    deprecatedKeys: ['kubernetes.taskmanager.cpu'],
     type: 'double',
     default: undefined,
     unit: 'cores',
