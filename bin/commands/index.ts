@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCostCommand } from './cost.ts';
 import { registerEvaluateCommand } from './evaluate.ts';
 import { registerEventsCommand } from './events.ts';
 import { registerRecommendCommand } from './recommend.ts';
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerRunCommand(program);
   registerRecommendCommand(program);
   registerSandboxCommand(program);
+  registerCostCommand(program);
 }
