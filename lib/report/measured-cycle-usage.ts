@@ -15,7 +15,7 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 10,
       "workerInvocations": 1,
-      "workerBilledMs": 172.33,
+      "workerBilledMs": 426.33,
       "sqsRequests": 2.1,
       "dynamoRequests": 8,
       "dynamoReadUnits": 3,
@@ -27,7 +27,7 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 100,
       "workerInvocations": 1,
-      "workerBilledMs": 322.67,
+      "workerBilledMs": 710.67,
       "sqsRequests": 2.1,
       "dynamoRequests": 8,
       "dynamoReadUnits": 3,
@@ -39,7 +39,7 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 1000,
       "workerInvocations": 1,
-      "workerBilledMs": 3760.7,
+      "workerBilledMs": 6132.3,
       "sqsRequests": 2.1,
       "dynamoRequests": 8,
       "dynamoReadUnits": 8,
@@ -53,7 +53,7 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 10,
       "workerInvocations": 1,
-      "workerBilledMs": 278.33,
+      "workerBilledMs": 661,
       "sqsRequests": 2.1,
       "dynamoRequests": 8,
       "dynamoReadUnits": 3,
@@ -65,7 +65,7 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 100,
       "workerInvocations": 1,
-      "workerBilledMs": 408.67,
+      "workerBilledMs": 365.67,
       "sqsRequests": 2.1,
       "dynamoRequests": 8,
       "dynamoReadUnits": 3,
@@ -76,7 +76,7 @@ export const MEASURED_USAGE: MeasuredUsage = {
     }
   ],
   "fleet": {
-    "dispatcherBilledMsPerTick": 33.667,
+    "dispatcherBilledMsPerTick": 78.667,
     "dispatcherLogBytesPerTick": 1353,
     "fleetCustomMetrics": 8,
     "alarms": 4,
@@ -95,7 +95,7 @@ export const MEASURED_USAGE_BATCHED: MeasuredUsage | undefined = {
     {
       "vertices": 10,
       "workerInvocations": 0.1,
-      "workerBilledMs": 259.9,
+      "workerBilledMs": 236.7,
       "sqsRequests": 0.3,
       "dynamoRequests": 8,
       "dynamoReadUnits": 3,
@@ -109,7 +109,7 @@ export const MEASURED_USAGE_BATCHED: MeasuredUsage | undefined = {
     {
       "vertices": 10,
       "workerInvocations": 1,
-      "workerBilledMs": 278.33,
+      "workerBilledMs": 661,
       "sqsRequests": 2.1,
       "dynamoRequests": 8,
       "dynamoReadUnits": 3,
@@ -121,7 +121,7 @@ export const MEASURED_USAGE_BATCHED: MeasuredUsage | undefined = {
     {
       "vertices": 100,
       "workerInvocations": 1,
-      "workerBilledMs": 408.67,
+      "workerBilledMs": 365.67,
       "sqsRequests": 2.1,
       "dynamoRequests": 8,
       "dynamoReadUnits": 3,
@@ -132,7 +132,7 @@ export const MEASURED_USAGE_BATCHED: MeasuredUsage | undefined = {
     }
   ],
   "fleet": {
-    "dispatcherBilledMsPerTick": 77.333,
+    "dispatcherBilledMsPerTick": 48.333,
     "dispatcherLogBytesPerTick": 1356,
     "fleetCustomMetrics": 8,
     "alarms": 4,
