@@ -13,7 +13,8 @@ import { CYCLE_RECORD } from './metric-catalog.ts';
 
 /**
  * Longest vertex name kept: Flink's chain descriptions can run to kilobytes, and the name is most
- * of a vertex's bytes in the record (about 70 bytes per vertex with a 40-character name).
+ * of a vertex's bytes in the record (about 80 bytes per vertex with a 30-character name, at most
+ * about 128 with every value present).
  */
 export const MAX_VERTEX_NAME_CHARS = 48;
 

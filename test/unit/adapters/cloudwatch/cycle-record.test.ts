@@ -52,6 +52,32 @@ describe('buildCycleRecord', () => {
     expect(JSON.stringify(record)).not.toMatch(/NaN|Infinity|null/);
   });
 
+  it('stays within a log budget of 128 bytes per vertex plus 150 per job, whatever the names and values', () => {
+    // Prepare: 1,000 vertices with long names and every value present
+    const vertices: EvaluatedMetrics['vertices'] = {};
+    const names: Record<string, string> = {};
+    for (let i = 0; i < 1000; i++) {
+      const id = i.toString(16).padStart(32, '0');
+      vertices[id] = {
+        LOAD: { current: 0.61234, average: 0.61234 },
+        TRUE_PROCESSING_RATE: { current: 123456.789, average: 123456.789 },
+        TARGET_DATA_RATE: { current: 98765.4321, average: 98765.4321 },
+        LAG: { current: 12_345_678, average: 1 },
+        PARALLELISM: { current: 128, average: 128 },
+        RECOMMENDED_PARALLELISM: { current: 256, average: 256 },
+      };
+      names[id] = `Source: kafka-topic-${i} -> Timestamps/Watermarks -> Map -> Filter -> Sink: s3`;
+    }
+
+    // Act
+    const bytes = Buffer.byteLength(
+      JSON.stringify(buildCycleRecord(JOB, { ...EVALUATED, vertices }, BALANCED, { vertexNames: names })),
+    );
+
+    // Assess
+    expect(bytes).toBeLessThanOrEqual(1000 * 128 + 150);
+  });
+
   it('truncates long operator-chain names', () => {
     // Act
     const record = buildCycleRecord(JOB, EVALUATED, BALANCED, { vertexNames: { [SOURCE]: 'x'.repeat(500) } });
