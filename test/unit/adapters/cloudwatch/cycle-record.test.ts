@@ -54,7 +54,7 @@ describe('buildCycleRecord', () => {
 
   it('stays within a log budget of 128 bytes per vertex plus 150 per job, whatever the names and values', () => {
     // Prepare: 1,000 vertices with long names and every value present
-    const vertices: EvaluatedMetrics['vertices'] = {};
+    const vertices: Record<string, EvaluatedMetrics['vertices'][string]> = {};
     const names: Record<string, string> = {};
     for (let i = 0; i < 1000; i++) {
       const id = i.toString(16).padStart(32, '0');
