@@ -10,8 +10,6 @@
  * calls go directly to it instead of through the emulator's service proxy. State is in dynalite
  * (requests counted by an SDK middleware); the queue is in-process (SQS cannot run here).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -30,7 +28,6 @@ import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
 import { InMemoryJobQueue } from '../lib/adapters/sqs/sqs-job-queue.ts';
 import type { CycleLogger } from '../lib/cycle/run-cycle.ts';
 import { parseMap } from '../lib/config/value-parsers.ts';
-import { answerGet, parseScenario, SimulatedFlinkCluster } from '../sim/flink-simulator/index.ts';
 import { startKubernetesEmulator } from '../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment } from '../test/integration/kubernetes/flink-fixtures.ts';
 import {
@@ -41,6 +38,7 @@ import {
 } from '../test/reliability/support/reliability-world.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 import type { BenchTable } from './bench-table.ts';
+import { startMultiJobSimulator } from './multi-job-simulator.ts';
 
 /** Lambda arm64 (us-east-1) and SQS standard prices used for the cost columns. */
 export const LOAD_PRICES = {
@@ -85,44 +83,6 @@ export interface LoadResult {
 
 const silent: CycleLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-/** One HTTP server serving the Flink REST API of many simulated clusters under `/<job>/`. */
-async function startMultiJobSimulator(names: readonly string[]) {
-  const scenario = parseScenario(LAGGING_SCENARIO('load'));
-  const clusters = new Map(names.map((name) => [name, new SimulatedFlinkCluster(scenario)] as const));
-  const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://sim.local');
-    const [, job, ...rest] = url.pathname.split('/');
-    const cluster = clusters.get(job ?? '');
-    let status = 404;
-    let body: unknown = { errors: ['unknown job'] };
-    if (cluster) {
-      try {
-        const answer = answerGet(cluster, `/${rest.join('/')}`.replace(/^\/v1(?=\/)/, ''), url.searchParams);
-        status = answer.status;
-        body = answer.body;
-      } catch (error) {
-        status = 500;
-        body = { errors: [(error as Error).message] };
-      }
-    }
-    const text = JSON.stringify(body, (_k, v) =>
-      typeof v === 'number' && !Number.isFinite(v) ? String(v) : v,
-    );
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(text);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    clusters,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -134,7 +94,7 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
   const tickCount = options.ticks ?? 4;
   const concurrency = options.workerConcurrency ?? 10;
   const names = Array.from({ length: jobCount }, (_, i) => `load-${String(i).padStart(4, '0')}`);
-  const sim = await startMultiJobSimulator(names);
+  const sim = await startMultiJobSimulator(names, LAGGING_SCENARIO('load'));
   const first = sim.clusters.get(names[0]!)!;
   const emulator = await startKubernetesEmulator({
     token: 'load-token',
@@ -312,7 +272,7 @@ export async function benchReliabilityLoad(options: LoadOptions = {}): Promise<B
       ['dispatcher tick (list + enqueue)', `${f(r.dispatchMs)} ms`],
       ['DynamoDB requests per job cycle', f(r.dynamoRequestsPerCycle, 2)],
       ['cost per job cycle', `$${r.usdPerJobCycle.toExponential(2)}`],
-      ['cost per job and month (1-minute cadence)', `$${f(r.usdPerJobMonth, 3)}`],
+      ['Lambda + SQS + DynamoDB per job and month (1-minute cadence; all-in: the cost section)', `$${f(r.usdPerJobMonth, 3)}`],
     ],
     notes: [
       'One HTTP server routes /<job>/… to each job’s SimulatedFlinkCluster (the simulator’s model and REST answers); ' +

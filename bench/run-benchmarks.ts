@@ -8,6 +8,7 @@ import { type BenchTable, renderBenchTable } from './bench-table.ts';
 import { EXACT_TIMING, REALISTIC_TIMING } from '../sim/world/tick-timing.ts';
 import { benchClosedLoop } from './closed-loop.ts';
 import { benchCoreDecide } from './core-decide.ts';
+import { benchCost } from './cost.ts';
 import { DYNAMODB_ON_DEMAND_PRICES, formatDynamoDbCostTable, measureDynamoDbCost } from './dynamodb-cost.ts';
 import { benchLambdaBundles } from './lambda-bundles.ts';
 import { benchLocalWorldSpeed } from './local-world-speed.ts';
@@ -44,6 +45,7 @@ const benchmarks: ReadonlyArray<[string, () => Section | Promise<Section>]> = [
       ],
     }),
   ],
+  ['cost', () => benchCost()],
 ];
 
 function render(section: Section): string {
@@ -57,12 +59,12 @@ function render(section: Section): string {
 }
 
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-const sections: string[] = [];
+const sections: Array<{ name: string; text: string }> = [];
 for (const [name, run] of benchmarks) {
   if (only && !only.split(',').includes(name)) continue;
   const text = render(await run());
   console.log(`${text}\n`);
-  sections.push(text);
+  sections.push({ name, text });
 }
 const machine =
   `Measured on ${process.platform}/${process.arch}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores. ` +
@@ -72,13 +74,44 @@ console.log(machine);
 
 if (process.argv.includes('--readme')) {
   const path = join(import.meta.dirname, '..', 'README.md');
-  const readme = readFileSync(path, 'utf8');
+  writeFileSync(path, updateBenchBlock(readFileSync(path, 'utf8'), sections, machine, only !== undefined));
+  console.log('README benchmark tables updated');
+}
+
+/**
+ * The README with its bench block updated. Each section sits between its own markers, so
+ * `--only=<name> --readme` replaces that section and keeps the others; a full run rewrites the block.
+ */
+function updateBenchBlock(
+  readme: string,
+  updated: ReadonlyArray<{ name: string; text: string }>,
+  machineNote: string,
+  partial: boolean,
+): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start < 0 || end < start) throw new Error(`README.md has no bench block (${START} … ${END})`);
-  writeFileSync(
-    path,
-    `${readme.slice(0, start + START.length)}\n\n${sections.join('\n\n')}\n\n${machine}\n\n${readme.slice(end)}`,
-  );
-  console.log('README benchmark tables updated');
+  const marked = ({ name, text }: { name: string; text: string }) =>
+    `<!-- bench:section ${name} -->\n${text}\n<!-- bench:section-end ${name} -->`;
+  let block: string;
+  if (!partial) {
+    block = `\n\n${updated.map(marked).join('\n\n')}\n\n${machineNote}\n\n`;
+  } else {
+    block = readme.slice(start + START.length, end);
+    for (const section of updated) {
+      const open = `<!-- bench:section ${section.name} -->`;
+      const close = `<!-- bench:section-end ${section.name} -->`;
+      const from = block.indexOf(open);
+      const to = block.indexOf(close);
+      if (from >= 0 && to > from) {
+        block = `${block.slice(0, from)}${marked(section)}${block.slice(to + close.length)}`;
+      } else {
+        // A section new to the README goes before the machine note.
+        const note = block.lastIndexOf('Measured on ');
+        const at = note >= 0 ? note : block.length;
+        block = `${block.slice(0, at)}${marked(section)}\n\n${block.slice(at)}`;
+      }
+    }
+  }
+  return `${readme.slice(0, start + START.length)}${block}${readme.slice(end)}`;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCostCommand } from './cost.ts';
 import { registerDoctorCommand } from './doctor.ts';
 import { registerEvaluateCommand } from './evaluate.ts';
 import { registerEventsCommand } from './events.ts';
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerRecommendCommand(program);
   registerSandboxCommand(program);
   registerDoctorCommand(program);
+  registerCostCommand(program);
 }

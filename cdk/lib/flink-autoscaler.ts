@@ -275,6 +275,7 @@ export class FlinkAutoscaler extends Construct {
       serviceName,
       dispatcher: this.dispatcher.function,
       worker: this.worker.function,
+      workerLogGroup: this.worker.logGroup,
       deadLetterQueue: this.jobQueue.deadLetterQueue,
     });
     this.alarms = new AutoscalerAlarms(this, 'Alarms', {

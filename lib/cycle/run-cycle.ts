@@ -80,5 +80,5 @@ async function leasedCycle(cycle: CycleContext, request: CycleRequest): Promise<
       ? undefined
       : await realize(cycle, observed, output, verdict === 'modify' ? reviewed.review?.patch : undefined);
 
-  return report(cycle, { observed, loaded, output, reviewed, realized });
+  return report(cycle, { observed, raw, loaded, output, reviewed, realized });
 }

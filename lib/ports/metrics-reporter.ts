@@ -1,4 +1,4 @@
-import type { EvaluatedMetrics, JobKey, MemoryPlan, ScalingDecision } from '../domain/index.ts';
+import type { EvaluatedMetrics, JobKey, MemoryPlan, ScalingDecision, VertexId } from '../domain/index.ts';
 
 /** Per-job values reported next to the evaluation. */
 export interface EvaluationReportExtras {
@@ -6,6 +6,13 @@ export interface EvaluationReportExtras {
   readonly memoryPlan?: MemoryPlan;
   /** Seconds since the job's previous evaluation (the cadence it really gets: jitter, missed ticks). */
   readonly evaluationAgeSeconds?: number;
+  /**
+   * Whether the job opted in to per-job and per-vertex metrics (annotation
+   * `flink-serverless-autoscaler/detailed-metrics: "true"`). @default false: fleet metrics only
+   */
+  readonly detailedMetrics?: boolean;
+  /** Vertex names (operator chains) by JobVertexID, so per-vertex detail is readable. */
+  readonly vertexNames?: Readonly<Record<VertexId, string>>;
 }
 
 /**
@@ -20,6 +27,6 @@ export interface MetricsReporter {
     decision: ScalingDecision,
     extras?: EvaluationReportExtras,
   ): void;
-  /** One failed cycle of a job. */
-  reportJobError(jobKey: JobKey): void;
+  /** One failed cycle of a job (per-job metric only with `detailedMetrics`). */
+  reportJobError(jobKey: JobKey, options?: { readonly detailedMetrics?: boolean }): void;
 }

@@ -7,6 +7,17 @@ import { AutoscalerAlarms } from '../../cdk/lib/constructs/autoscaler-alarms.ts'
 import { awsSolutionsFindings, testStack } from './cdk-test-support.ts';
 
 describe('AutoscalerAlarms', () => {
+  it('alarms only on fleet metrics (Service dimension), which the reporter writes for every job by default', () => {
+    const stack = testStack();
+    new AutoscalerAlarms(stack, 'Alarms', { serviceName: 'fsa-test', deadLetterQueue: new Queue(stack, 'Dlq') });
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+    const ours = alarms.filter((a) => a['Properties']['Namespace'] === 'FlinkServerlessAutoscaler');
+    expect(ours.length).toBeGreaterThan(0);
+    for (const alarm of ours) {
+      expect(alarm['Properties']['Dimensions']).toEqual([{ Name: 'Service', Value: 'fsa-test' }]);
+    }
+  });
+
   it('alarms on run errors, DLQ depth, stale evaluations and stuck jobs', () => {
     const stack = testStack();
     new AutoscalerAlarms(stack, 'Alarms', {

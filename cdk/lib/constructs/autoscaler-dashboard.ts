@@ -1,21 +1,31 @@
 import { Duration } from 'aws-cdk-lib';
 import {
   Dashboard,
+  DashboardVariable,
+  DefaultValue,
   GraphWidget,
   type IMetric,
+  LogQueryVisualizationType,
+  LogQueryWidget,
   MathExpression,
   Metric,
   TextWidget,
+  VariableInputType,
+  VariableType,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   AVERAGE_SUFFIX,
+  CYCLE_RECORD,
   DIMENSION,
   JOB_DIMENSIONS,
   JOB_METRIC,
   METRICS_NAMESPACE,
+  NOT_READY_REASONS,
+  REASON_DIMENSION,
   RUN_DIMENSIONS,
   RUN_METRIC,
   VERTEX_DIMENSIONS,
@@ -28,6 +38,8 @@ export interface AutoscalerDashboardProps {
   readonly serviceName: string;
   readonly dispatcher: IFunction;
   readonly worker: IFunction;
+  /** The worker's log group: its cycle records feed the per-job and per-vertex Logs Insights widgets. */
+  readonly workerLogGroup: ILogGroup;
   readonly deadLetterQueue: IQueue;
   /** @default a CloudFormation-generated name */
   readonly dashboardName?: string;
@@ -56,9 +68,21 @@ export function searchExpression(
   return `SEARCH('{${namespace},${dimensions.join(',')}} MetricName="${metricName}"', '${statistic}', ${period.toSeconds()})`;
 }
 
+/** Text of the dashboard's Job variable in the queries; the dashboard replaces it with the input. */
+export const JOB_VARIABLE_TOKEN = 'FSA_JOB_FILTER';
+
+/** The first lines of every per-job query: the cycle records of the jobs matching the Job variable. */
+export function cycleRecordsOfChosenJob(): string[] {
+  return [
+    `filter ${CYCLE_RECORD.markerKey} = "${CYCLE_RECORD.markerValue}"`,
+    `filter strcontains(job, "${JOB_VARIABLE_TOKEN}")`,
+  ];
+}
+
 /**
- * The autoscaler's dashboard: fleet health first (runs, errors, decisions, jobs evaluated, duration,
- * Lambda and DLQ), then per-job and per-vertex graphs built from SEARCH expressions.
+ * The autoscaler's dashboard: fleet health first (runs, errors, decisions, not-ready reasons,
+ * durations, Lambda and DLQ; fleet metrics only, no SEARCH), then each job's vertices from the
+ * cycle records through Logs Insights, then SEARCH graphs of the jobs with detailed metrics.
  */
 export class AutoscalerDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -94,7 +118,7 @@ export class AutoscalerDashboard extends Construct {
 
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: `# Flink Serverless Autoscaler (${props.serviceName})\nFleet health, then one line per job or vertex (\`Resource\` is \`<kind>/<name>\`, \`Vertex\` the JobVertexID). Run dimensions: ${RUN_DIMENSIONS.join(', ')}.`,
+        markdown: `# Flink Serverless Autoscaler (${props.serviceName})\nFleet health (metrics with the dimension ${RUN_DIMENSIONS.join(', ')}), then the vertices of a chosen job (Logs Insights), then jobs with detailed metrics (\`Resource\` is \`<kind>/<name>\`, \`Vertex\` the JobVertexID).`,
         width: 24,
         height: 2,
       }),
@@ -133,9 +157,133 @@ export class AutoscalerDashboard extends Construct {
       ),
     );
     this.dashboard.addWidgets(
-      graph('Decisions: scalings per job', [search(JOB_DIMENSIONS, JOB_METRIC.SCALINGS.name, 'Sum')], [], 8),
-      graph('Decisions: blocked per job', [search(JOB_DIMENSIONS, JOB_METRIC.BLOCKED.name, 'Sum')], [], 8),
-      graph('Errors per job', [search(JOB_DIMENSIONS, JOB_METRIC.ERRORS.name, 'Sum')], [], 8),
+      graph(
+        'Decisions (fleet)',
+        [
+          runMetric(RUN_METRIC.JOBS_EVALUATED.name, 'Sum', 'jobs evaluated'),
+          runMetric(RUN_METRIC.JOBS_SCALED.name, 'Sum', 'jobs scaled'),
+          runMetric(RUN_METRIC.JOBS_BLOCKED.name, 'Sum', 'jobs blocked'),
+        ],
+        [],
+        8,
+      ),
+      graph(
+        'Not-ready cycles by reason (fleet)',
+        NOT_READY_REASONS.map(
+          (reason) =>
+            new Metric({
+              namespace,
+              metricName: RUN_METRIC.NOT_READY_CYCLES.name,
+              dimensionsMap: { [DIMENSION.service]: props.serviceName, [REASON_DIMENSION]: reason },
+              statistic: 'Sum',
+              period,
+              label: reason,
+            }),
+        ),
+        [],
+        8,
+      ),
+      graph('Stuck jobs (fleet)', [runMetric(RUN_METRIC.STUCK_JOBS.name, 'Maximum', 'stuck jobs')], [], 8),
+    );
+    this.addJobDetail(props.workerLogGroup);
+    this.addDetailedMetricGraphs(search, graph);
+  }
+
+  /**
+   * Per-job and per-vertex detail from the worker's cycle records (Logs Insights, scanned only
+   * when the dashboard is viewed), for the job chosen with the dashboard's Job variable.
+   */
+  private addJobDetail(logGroup: ILogGroup): void {
+    this.dashboard.addVariable(
+      new DashboardVariable({
+        id: 'job',
+        type: VariableType.PATTERN,
+        inputType: VariableInputType.INPUT,
+        label: 'Job (part of cluster/namespace/kind/name)',
+        value: JOB_VARIABLE_TOKEN,
+        // Every job key contains a slash: by default the widgets show every job.
+        defaultValue: DefaultValue.value('/'),
+      }),
+    );
+    const query = (title: string, lines: string[], view: LogQueryVisualizationType, width: number) =>
+      new LogQueryWidget({ title, logGroupNames: [logGroup.logGroupName], queryLines: lines, view, width, height: 6 });
+    const chosenVertices = [...cycleRecordsOfChosenJob(), 'fields jsonParse(@message) as record', 'unnest record.v into vertex'];
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown:
+          '## Jobs and vertices\nFrom the worker\'s cycle records (one log line per job-cycle, read with Logs Insights when viewed). ' +
+          'Type part of a job key in the **Job** variable above (e.g. its name) to choose a job.',
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      query(
+        'Vertices of the chosen job: parallelism, recommendation, rates (records/s), lag, load',
+        [
+          ...chosenVertices,
+          'stats latest(vertex.p) as parallelism, latest(vertex.r) as recommended, latest(vertex.t) as trueProcessingRate, ' +
+            'latest(vertex.d) as targetDataRate, latest(vertex.lag) as lag, latest(vertex.l) as load by job, vertex.n',
+          'sort job, vertex.n',
+          'limit 1000',
+        ],
+        LogQueryVisualizationType.TABLE,
+        24,
+      ),
+    );
+    this.dashboard.addWidgets(
+      query(
+        'Chosen job: total parallelism vs recommended',
+        [...chosenVertices, 'stats sum(vertex.p) as parallelism, sum(vertex.r) as recommended by bin(1m)'],
+        LogQueryVisualizationType.LINE,
+        12,
+      ),
+      query(
+        'Chosen job: largest lag (records) and mean load',
+        [...chosenVertices, 'stats max(vertex.lag) as lag, avg(vertex.l) as load by bin(1m)'],
+        LogQueryVisualizationType.LINE,
+        12,
+      ),
+    );
+    this.dashboard.addWidgets(
+      query(
+        'Decisions that changed something, per job',
+        [...cycleRecordsOfChosenJob(), 'filter action != "balanced"', 'stats count(*) as cycles by job, action', 'sort cycles desc', 'limit 100'],
+        LogQueryVisualizationType.TABLE,
+        8,
+      ),
+      query(
+        'Failed cycles per job',
+        ['filter message = "cycle failed"', `filter strcontains(job, "${JOB_VARIABLE_TOKEN}")`, 'stats count(*) as failures by job, step', 'sort failures desc', 'limit 100'],
+        LogQueryVisualizationType.TABLE,
+        8,
+      ),
+      query(
+        'Heap, GC and evaluation age per job (latest)',
+        [...cycleRecordsOfChosenJob(), 'stats latest(heap) as heapMaxUsage, latest(gc) as gcPressure, latest(age) as evaluationAgeSeconds by job', 'sort heapMaxUsage desc', 'limit 100'],
+        LogQueryVisualizationType.TABLE,
+        8,
+      ),
+    );
+  }
+
+  /**
+   * Graphs of the jobs that opted in to CloudWatch metrics (detailed-metrics annotation): SEARCH
+   * expressions over the per-vertex and per-job dimension sets, so they show up without a redeploy;
+   * a SEARCH returns at most 500 series per graph.
+   */
+  private addDetailedMetricGraphs(
+    search: (dimensions: readonly string[], metricName: string, statistic: string) => IMetric,
+    graph: (title: string, left: IMetric[], right?: IMetric[], width?: number) => GraphWidget,
+  ): void {
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown:
+          '## Jobs with detailed metrics\nOnly jobs annotated `flink-serverless-autoscaler/detailed-metrics: "true"` ' +
+          '(CloudWatch custom metrics, $0.30 each a month); one line per job or vertex, up to 500 per graph.',
+        width: 24,
+        height: 2,
+      }),
     );
     const vertexSearch = (name: string, statistic = 'Average') => search(VERTEX_DIMENSIONS, name, statistic);
     this.dashboard.addWidgets(
@@ -155,12 +303,7 @@ export class AutoscalerDashboard extends Construct {
       graph('Lag (records)', [vertexSearch(VERTEX_METRIC.LAG.name, 'Maximum')]),
     );
     this.dashboard.addWidgets(
-      graph(
-        'Heap usage (max ratio)',
-        [search(JOB_DIMENSIONS, JOB_METRIC.HEAP_MAX_USAGE_RATIO.name, 'Maximum')],
-        [],
-        8,
-      ),
+      graph('Heap usage (max ratio)', [search(JOB_DIMENSIONS, JOB_METRIC.HEAP_MAX_USAGE_RATIO.name, 'Maximum')], [], 8),
       graph('GC pressure', [search(JOB_DIMENSIONS, JOB_METRIC.GC_PRESSURE.name, 'Maximum')], [], 8),
       graph(
         'Memory recommendation (bytes per TaskManager)',

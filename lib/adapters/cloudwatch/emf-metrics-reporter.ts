@@ -5,7 +5,9 @@ import type {
   MemoryPlan,
   NotReadyReason,
   ScalingDecision,
+  VertexId,
 } from '../../domain/index.ts';
+import { buildCycleRecord } from './cycle-record.ts';
 import {
   AVERAGE_SUFFIX,
   AVERAGED_VERTEX_METRICS,
@@ -56,6 +58,13 @@ export interface EvaluationExtras {
   readonly memoryPlan?: MemoryPlan;
   /** Seconds since the job's previous evaluation. */
   readonly evaluationAgeSeconds?: number;
+  /**
+   * Per-job and per-vertex CloudWatch metrics for this job (the detailed-metrics annotation).
+   * Without it the job's detail goes only to its cycle record. @default false
+   */
+  readonly detailedMetrics?: boolean;
+  /** Vertex names by JobVertexID, for the cycle record. */
+  readonly vertexNames?: Readonly<Record<VertexId, string>>;
 }
 
 /** Totals of one run (a worker batch or a dispatcher tick). */
@@ -91,7 +100,12 @@ type Dimensions = Record<string, string>;
 
 /**
  * Reports evaluations, decisions and run totals as CloudWatch Embedded Metric Format documents,
- * built with Powertools Metrics.
+ * built with Powertools Metrics, and each evaluation as one cycle record (./cycle-record.ts).
+ *
+ * By default only fleet-level metrics (the `Service` dimension) are written: the number of custom
+ * metrics, $0.30 each a month, does not grow with jobs or vertices. Decisions are counted into the
+ * next worker run's document (JobsScaled, JobsBlocked). A job with `detailedMetrics` also gets its
+ * per-job and per-vertex documents, as the operator's metric group has them.
  *
  * One document per dimension set: a document carries a single set of dimension values, so each
  * vertex, each job and each run gets its own. Documents are buffered and written by {@link flush},
@@ -113,6 +127,10 @@ export class EmfMetricsReporter {
   readonly #output: EmfOutput;
   readonly #now: () => number;
   readonly #pending: string[] = [];
+  /** Decisions since the last worker run document. */
+  #scaled = 0;
+  #blocked = 0;
+  #decisionsCounted = false;
 
   constructor(options: EmfMetricsReporterOptions = {}) {
     this.#serviceName = options.serviceName ?? process.env['POWERTOOLS_SERVICE_NAME'] ?? DEFAULT_SERVICE_NAME;
@@ -129,15 +147,36 @@ export class EmfMetricsReporter {
   }
 
   /**
-   * Records one job's evaluation and decision: a document per evaluated vertex (operator metric
-   * names, plus the recommended parallelism of the decision) and one per job (heap, GC, memory plan,
-   * outcome counters).
+   * Records one job's evaluation and decision: its cycle record and the fleet's decision counters;
+   * with `detailedMetrics`, also a document per evaluated vertex (operator metric names, plus the
+   * recommended parallelism of the decision) and one per job (heap, GC, memory plan, outcome
+   * counters).
    */
   reportEvaluation(
     jobKey: JobKey,
     evaluated: EvaluatedMetrics | undefined,
     decision: ScalingDecision,
     extras: EvaluationExtras = {},
+  ): void {
+    this.#pending.push(
+      JSON.stringify(
+        buildCycleRecord(jobKey, evaluated, decision, {
+          ...(extras.vertexNames ? { vertexNames: extras.vertexNames } : {}),
+          ...(extras.evaluationAgeSeconds !== undefined ? { evaluationAgeSeconds: extras.evaluationAgeSeconds } : {}),
+        }),
+      ),
+    );
+    this.#decisionsCounted = true;
+    if (decision.action === 'scale') this.#scaled += 1;
+    if (decision.action === 'blocked') this.#blocked += 1;
+    if (extras.detailedMetrics === true) this.#recordDetailed(jobKey, evaluated, decision, extras);
+  }
+
+  #recordDetailed(
+    jobKey: JobKey,
+    evaluated: EvaluatedMetrics | undefined,
+    decision: ScalingDecision,
+    extras: EvaluationExtras,
   ): void {
     const jobDimensions = dimensionsOf(jobKey);
     const recommended = new Map(decision.vertices.map((v) => [v.vertexId, v] as const));
@@ -178,25 +217,33 @@ export class EmfMetricsReporter {
     ]);
   }
 
-  /** Records a failed cycle of one job (the operator's `errors` counter). */
-  reportJobError(jobKey: JobKey): void {
-    this.#record(dimensionsOf(jobKey), [[JOB_METRIC.ERRORS, 1]]);
+  /**
+   * Records a failed cycle of one job (the operator's `errors` counter) when the job has detailed
+   * metrics; otherwise the run's `Errors` counts it and the `cycle failed` log line names the job.
+   */
+  reportJobError(jobKey: JobKey, options: { readonly detailedMetrics?: boolean } = {}): void {
+    if (options.detailedMetrics === true) this.#record(dimensionsOf(jobKey), [[JOB_METRIC.ERRORS, 1]]);
   }
 
   /** Records the totals of one run under the `Service` dimension. */
   reportRun(run: RunReport): void {
+    const worker = run.kind !== 'dispatcher';
     this.#record({ [DIMENSION.service]: this.#serviceName }, [
-      [run.kind === 'dispatcher' ? RUN_METRIC.DISPATCH_DURATION : RUN_METRIC.RUN_DURATION, run.durationMs],
+      [worker ? RUN_METRIC.RUN_DURATION : RUN_METRIC.DISPATCH_DURATION, run.durationMs],
       [RUN_METRIC.JOBS_EVALUATED, run.jobsEvaluated],
       [RUN_METRIC.JOBS_DISPATCHED, run.jobsDispatched],
       [RUN_METRIC.STUCK_JOBS, run.stuckJobs],
       [RUN_METRIC.ERRORS, run.errors],
+      ...(worker ? this.#takeDecisionCounts() : []),
     ]);
-    // Worker runs report every reason (0 included), so a reason's graph and alarm have data.
-    if (run.kind !== 'dispatcher' && run.notReadyByReason) {
+    // Only the reasons that occurred: a document per reason is ~300 log bytes, and a graph of
+    // NotReadyCycles fills gaps with 0 (FILL) just as well. Nothing alarms on a reason's absence.
+    if (worker && run.notReadyByReason) {
       for (const reason of NOT_READY_REASONS) {
+        const count = run.notReadyByReason[reason] ?? 0;
+        if (count === 0) continue;
         this.#record({ [DIMENSION.service]: this.#serviceName, [REASON_DIMENSION]: reason }, [
-          [RUN_METRIC.NOT_READY_CYCLES, run.notReadyByReason[reason] ?? 0],
+          [RUN_METRIC.NOT_READY_CYCLES, count],
         ]);
       }
     }
@@ -207,10 +254,28 @@ export class EmfMetricsReporter {
     return this.#pending.length;
   }
 
-  /** Writes every buffered document to the output, then empties the buffer. */
+  /**
+   * Writes every buffered document to the output, then empties the buffer. Decisions not yet
+   * counted into a worker run's document (a caller that reports no run) get their own document.
+   */
   flush(): void {
+    if (this.#decisionsCounted) {
+      this.#record({ [DIMENSION.service]: this.#serviceName }, this.#takeDecisionCounts());
+    }
     const lines = this.#pending.splice(0);
     for (const line of lines) this.#output(line);
+  }
+
+  /** The decision counters as metric values (0 included, so alarms and graphs have data), reset. */
+  #takeDecisionCounts(): Array<[MetricSpec, number]> {
+    const counts: Array<[MetricSpec, number]> = [
+      [RUN_METRIC.JOBS_SCALED, this.#scaled],
+      [RUN_METRIC.JOBS_BLOCKED, this.#blocked],
+    ];
+    this.#scaled = 0;
+    this.#blocked = 0;
+    this.#decisionsCounted = false;
+    return counts;
   }
 
   #record(dimensions: Dimensions, values: ReadonlyArray<readonly [MetricSpec, number | undefined]>): void {

@@ -83,7 +83,13 @@ export const JOB_METRIC = {
   EVALUATION_AGE: { name: 'EvaluationAgeSeconds', unit: 'Seconds' },
 } as const satisfies Record<string, MetricSpec>;
 
-/** Per-run metrics (one worker batch or one dispatcher tick). */
+/**
+ * Per-run metrics (one worker batch or one dispatcher tick): the fleet-level metrics. Every one has
+ * only the `Service` dimension (plus `Reason` for NotReadyCycles), so their number does not grow
+ * with jobs or vertices. Per-job ({@link JOB_METRIC}) and per-vertex ({@link VERTEX_METRIC})
+ * metrics are written only for jobs with the detailed-metrics annotation; every job's detail is in
+ * its {@link CYCLE_RECORD}.
+ */
 export const RUN_METRIC = {
   /** Duration of one worker run (a batch of job cycles). */
   RUN_DURATION: { name: 'RunDurationMs', unit: 'Milliseconds' },
@@ -104,7 +110,17 @@ export const RUN_METRIC = {
   /** Jobs the dispatcher fanned out to the queue. */
   JOBS_DISPATCHED: { name: 'JobsDispatched', unit: 'Count' },
   ERRORS: { name: 'Errors', unit: 'Count' },
+  /** Cycles that decided to rescale their job (the fleet's sum of the operator's `scalings`). */
+  JOBS_SCALED: { name: 'JobsScaled', unit: 'Count' },
+  /** Cycles whose recommended change a guard blocked. */
+  JOBS_BLOCKED: { name: 'JobsBlocked', unit: 'Count' },
 } as const satisfies Record<string, MetricSpec>;
+
+/**
+ * The per-cycle log record (./cycle-record.ts) that carries per-job and per-vertex detail: a JSON
+ * line with `"fsa":"cycle"`, which the dashboard's Logs Insights widgets filter on.
+ */
+export const CYCLE_RECORD = { markerKey: 'fsa', markerValue: 'cycle' } as const;
 
 /** Dimension of {@link RUN_METRIC.NOT_READY_CYCLES}: why a cycle could not evaluate its job. */
 export const REASON_DIMENSION = 'Reason';

@@ -25,6 +25,8 @@ export interface CycleContext {
   mode?: RunRecord['mode'];
   /** Set by the observe step once the job's options are resolved (the liveness limit uses them). */
   options?: AutoscalerOptions;
+  /** Set by the observe step: the job's detailed-metrics annotation is `"true"`. */
+  detailedMetrics?: boolean;
   /** Set by the step that found the job not ready: why (the StuckJobs / NotReadyCycles metrics). */
   notReadyReason?: NotReadyReason;
 }

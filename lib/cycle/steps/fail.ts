@@ -16,7 +16,7 @@ export async function fail(cycle: CycleContext, error: unknown, step: string): P
   const { deps, key } = cycle;
   const message = `Could not ${step}: ${describeError(error)}`;
   deps.logger?.error('cycle failed', { job: formatJobKey(key), step, error: describeError(error) });
-  deps.reporter?.reportJobError(key);
+  deps.reporter?.reportJobError(key, { detailedMetrics: cycle.detailedMetrics === true });
   // The operator never de-duplicates AutoscalerError events (docs/algorithm.md §5.4).
   await emit(cycle, {
     reason: 'AutoscalerError',

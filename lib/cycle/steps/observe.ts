@@ -4,6 +4,7 @@
  * refused with a de-duplicated event; one that is merely not ready yet is skipped quietly.
  */
 import { type AutoscalerOptions, InvalidOptionError, resolveOptions } from '../../config/index.ts';
+import { wantsDetailedMetrics } from '../../domain/resource-metadata.ts';
 import type { DiscoveredJob } from '../../ports/job-discovery.ts';
 import { type CycleContext, emit, isStop, type Stop, stop } from './cycle-context.ts';
 
@@ -23,6 +24,7 @@ export interface ObservedJob {
 export async function observe(cycle: CycleContext): Promise<ObservedJob | Stop | undefined> {
   const job = await cycle.deps.discovery.getJob(cycle.key);
   if (!job) return undefined;
+  cycle.detailedMetrics = wantsDetailedMetrics(job.annotations);
   if (!job.readiness.ready) {
     if (job.readiness.refused) {
       await emit(cycle, {

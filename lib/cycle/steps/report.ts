@@ -3,7 +3,7 @@
  * per-job metrics, one log line, and the cycle's result.
  */
 import type { AutoscalerOptions } from '../../config/index.ts';
-import type { GuardOutcome, ScalingDecision } from '../../domain/index.ts';
+import type { GuardOutcome, RawJobMetrics, ScalingDecision, VertexId } from '../../domain/index.ts';
 import type { DecideOutput } from '../../decide/decide.ts';
 import type { RealizeResult } from '../../ports/scaling-realizer.ts';
 import type { LoadedJob } from '../../ports/state-store.ts';
@@ -16,6 +16,8 @@ import type { Reviewed } from './review.ts';
 /** What the earlier steps produced that the report needs. */
 export interface ReportInput {
   readonly observed: ObservedJob;
+  /** This cycle's observation (vertex names for the cycle record). */
+  readonly raw: RawJobMetrics;
   readonly loaded: LoadedJob;
   readonly output: DecideOutput;
   readonly reviewed: Reviewed;
@@ -25,7 +27,7 @@ export interface ReportInput {
 /** Reports the decided cycle and returns its result. */
 export async function report(cycle: CycleContext, input: ReportInput): Promise<CycleResult> {
   const { deps, key, nowMs, log } = cycle;
-  const { observed, loaded, output, realized } = input;
+  const { observed, raw, loaded, output, realized } = input;
   const { review, policy } = input.reviewed;
   const { options } = observed;
   for (const event of output.report.events) {
@@ -45,12 +47,18 @@ export async function report(cycle: CycleContext, input: ReportInput): Promise<C
   }
   const lastEvaluationMs = loaded.state.lastEvaluationMs;
   deps.reporter?.reportEvaluation(key, output.report.evaluated, output.decision, {
+    detailedMetrics: cycle.detailedMetrics === true,
+    vertexNames: vertexNamesOf(raw),
     ...(output.memoryPlan ? { memoryPlan: output.memoryPlan } : {}),
     // Time since the job's previous evaluation: the cadence it really gets (jitter, missed ticks).
     ...(lastEvaluationMs !== undefined ? { evaluationAgeSeconds: (nowMs - lastEvaluationMs) / 1000 } : {}),
   });
   const decision = policy ? withPolicyGuard(output.decision, policy) : output.decision;
-  log.info('cycle decided', {
+  // Log budget: a cycle that changes nothing leaves one line, the reporter's cycle record (job,
+  // action, every vertex); its decision line is debug detail. Changes are logged at info.
+  const changed =
+    decision.action === 'scale' || decision.action === 'blocked' || realized !== undefined || policy !== undefined;
+  log[changed ? 'info' : 'debug']('cycle decided', {
     action: decision.action,
     summary: decision.summary,
     ...(realized ? { realized: realized.outcome, upgradePath: realized.upgradePath } : {}),
@@ -64,6 +72,12 @@ export async function report(cycle: CycleContext, input: ReportInput): Promise<C
     ...(policy ? { policy } : {}),
     ...(output.state.costLedger ? { costLedger: output.state.costLedger } : {}),
   };
+}
+
+function vertexNamesOf(raw: RawJobMetrics): Record<VertexId, string> {
+  const names: Record<VertexId, string> = {};
+  for (const vertex of raw.topology.vertices) if (vertex.name) names[vertex.id] = vertex.name;
+  return names;
 }
 
 /** The decision as reported: a denied scaling is `blocked` by the `policy` guard. */

@@ -33,8 +33,12 @@ function capture() {
     output: (line) => lines.push(line),
     now: () => Date.now(),
   });
-  const documents = (): EmfDocument[] => lines.map((line) => JSON.parse(line) as EmfDocument);
-  return { reporter, lines, documents };
+  /** The EMF documents (metrics); cycle records are plain log lines without `_aws`. */
+  const documents = (): EmfDocument[] =>
+    lines.map((line) => JSON.parse(line) as EmfDocument).filter((d) => d._aws !== undefined);
+  const records = (): Array<Record<string, unknown>> =>
+    lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((d) => d['fsa'] === 'cycle');
+  return { reporter, lines, documents, records };
 }
 
 function vertexDecision(vertexId: string, current: number, recommended: number): VertexDecision {
@@ -82,13 +86,15 @@ const EVALUATED: EvaluatedMetrics = {
   processingBacklog: false,
 };
 
+const DETAILED = { detailedMetrics: true } as const;
+
 describe('EmfMetricsReporter', () => {
   it('writes one EMF document per vertex with the vertex dimension set and operator names', () => {
     // Prepare
     const { reporter, documents } = capture();
 
     // Act
-    reporter.reportEvaluation(JOB, EVALUATED, decision('scale', [vertexDecision(SOURCE, 4, 6)]));
+    reporter.reportEvaluation(JOB, EVALUATED, decision('scale', [vertexDecision(SOURCE, 4, 6)]), DETAILED);
     reporter.flush();
 
     // Assess
@@ -119,7 +125,7 @@ describe('EmfMetricsReporter', () => {
     const { reporter, documents, lines } = capture();
 
     // Act
-    reporter.reportEvaluation(JOB, EVALUATED, decision('balanced'));
+    reporter.reportEvaluation(JOB, EVALUATED, decision('balanced'), DETAILED);
     reporter.flush();
 
     // Assess
@@ -128,7 +134,7 @@ describe('EmfMetricsReporter', () => {
     expect(names).not.toContain('TRUE_PROCESSING_RATE'); // +∞ (idle)
     expect(names).not.toContain('SCALE_UP_RATE_THRESHOLD'); // NaN
     expect(source).not.toHaveProperty('TRUE_PROCESSING_RATE');
-    const job = documents().find((d) => d['Vertex'] === undefined)!;
+    const job = documents().find((d) => d['Resource'] !== undefined && d['Vertex'] === undefined)!;
     expect(job).not.toHaveProperty('GC_PRESSURE');
     for (const line of lines) {
       expect(line).not.toMatch(/NaN|Infinity|null/);
@@ -144,11 +150,12 @@ describe('EmfMetricsReporter', () => {
     reporter.reportEvaluation(JOB, EVALUATED, decision('scale', [vertexDecision(SOURCE, 4, 6)]), {
       memoryPlan: plan,
       evaluationAgeSeconds: 42,
+      ...DETAILED,
     });
     reporter.flush();
 
     // Assess
-    const job = documents().find((d) => d['Vertex'] === undefined)!;
+    const job = documents().find((d) => d['Resource'] !== undefined && d['Vertex'] === undefined)!;
     expect(job._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['Cluster', 'Namespace', 'Resource']]);
     expect(job).toMatchObject({
       HEAP_MAX_USAGE_RATIO: 0.42,
@@ -171,12 +178,62 @@ describe('EmfMetricsReporter', () => {
     const { reporter, documents } = capture();
 
     // Act
-    reporter.reportEvaluation(JOB, undefined, decision('not-ready'));
+    reporter.reportEvaluation(JOB, undefined, decision('not-ready'), DETAILED);
+    reporter.flush();
+
+    // Assess: the job's counters, then the fleet's decision counters (no run reported them)
+    const jobDocuments = documents().filter((d) => d['Resource'] !== undefined);
+    expect(jobDocuments).toHaveLength(1);
+    expect(jobDocuments[0]).toMatchObject({ Scalings: 0, Balanced: 0, Errors: 0 });
+  });
+
+  it('by default writes no per-job or per-vertex metric, only the cycle record and fleet counters', () => {
+    // Prepare
+    const { reporter, documents, records } = capture();
+
+    // Act
+    reporter.reportEvaluation(JOB, EVALUATED, decision('scale', [vertexDecision(SOURCE, 4, 6)]), {
+      vertexNames: { [SOURCE]: 'Source: orders' },
+      evaluationAgeSeconds: 60,
+    });
+    reporter.reportEvaluation(JOB, EVALUATED, decision('blocked'));
+    reporter.reportEvaluation(JOB, EVALUATED, decision('balanced'));
+    reporter.flush();
+
+    // Assess: every metric has the Service dimension only; one record per evaluation
+    expect(documents()).toHaveLength(1);
+    expect(documents()[0]!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['Service']]);
+    expect(documents()[0]).toMatchObject({ Service: 'fsa-test', JobsScaled: 1, JobsBlocked: 1 });
+    expect(records()).toHaveLength(3);
+    expect(records()[0]).toMatchObject({
+      job: 'prod-eks/flink/FlinkDeployment/orders',
+      action: 'scale',
+      heap: 0.42,
+      age: 60,
+      v: [
+        { n: 'Source: orders', p: 4, r: 6, l: 0.8, t: 1000, d: 450, lag: 12_000 },
+        { n: SINK, l: 0.25 },
+      ],
+    });
+  });
+
+  it('counts decisions into the next worker run document, once', () => {
+    // Prepare
+    const { reporter, documents } = capture();
+
+    // Act
+    reporter.reportEvaluation(JOB, EVALUATED, decision('scale', [vertexDecision(SOURCE, 4, 6)]));
+    reporter.reportRun({ durationMs: 10, jobsEvaluated: 1, errors: 0 });
+    reporter.reportRun({ durationMs: 10, jobsEvaluated: 0, errors: 0 });
+    reporter.reportRun({ kind: 'dispatcher', durationMs: 5, jobsDispatched: 1, errors: 0 });
     reporter.flush();
 
     // Assess
-    expect(documents()).toHaveLength(1);
-    expect(documents()[0]).toMatchObject({ Scalings: 0, Balanced: 0, Errors: 0 });
+    const [first, second, dispatch] = documents();
+    expect(first).toMatchObject({ JobsScaled: 1, JobsBlocked: 0 });
+    expect(second).toMatchObject({ JobsScaled: 0, JobsBlocked: 0 });
+    expect(dispatch).not.toHaveProperty('JobsScaled');
+    expect(documents()).toHaveLength(3);
   });
 
   it('writes run totals under the Service dimension and job errors under the job dimensions', () => {
@@ -186,9 +243,11 @@ describe('EmfMetricsReporter', () => {
     // Act
     reporter.reportRun({ durationMs: 1234, jobsEvaluated: 3, errors: 1 });
     reporter.reportJobError(JOB);
+    reporter.reportJobError(JOB, DETAILED);
     reporter.flush();
 
-    // Assess
+    // Assess: the job without detailed metrics adds no metric (the run's Errors counts it)
+    expect(documents()).toHaveLength(2);
     const [run, jobError] = documents();
     expect(run!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['Service']]);
     expect(run).toMatchObject({ Service: 'fsa-test', RunDurationMs: 1234, JobsEvaluated: 3, Errors: 1 });
@@ -197,7 +256,7 @@ describe('EmfMetricsReporter', () => {
     expect(jobError).toMatchObject({ Resource: 'FlinkDeployment/orders', Errors: 1 });
   });
 
-  it('counts not-ready cycles per reason (every reason, 0 included) and stuck jobs, at fleet level', () => {
+  it('counts not-ready cycles per reason that occurred and stuck jobs, at fleet level', () => {
     // Prepare
     const { reporter, documents } = capture();
 
@@ -211,15 +270,12 @@ describe('EmfMetricsReporter', () => {
     });
     reporter.flush();
 
-    // Assess: one run document, then one per reason with the Service and Reason dimensions
+    // Assess: one run document, then one per reason that occurred, with the Service and Reason dimensions
     const [run, ...byReason] = documents();
     expect(run).toMatchObject({ JobsEvaluated: 2, StuckJobs: 1, Errors: 0 });
     expect(byReason.map((d) => [d['Reason'], d['NotReadyCycles']])).toEqual([
-      ['resource', 0],
       ['metrics', 1],
-      ['stabilizing', 0],
       ['window', 3],
-      ['observation', 0],
     ]);
     expect(byReason.every((d) => d._aws.CloudWatchMetrics[0]!.Dimensions[0]!.join() === 'Service,Reason')).toBe(
       true,
