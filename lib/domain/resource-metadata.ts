@@ -12,3 +12,9 @@ export const REST_URL_ANNOTATION = 'flink-serverless-autoscaler/rest-url';
 export const ALLOW_STATELESS_RESTART_ANNOTATION = 'flink-serverless-autoscaler/allow-stateless-restart';
 /** Annotation choosing what opting out does to the overrides we wrote: `keep` (default) or `restore`. */
 export const ON_DISABLE_ANNOTATION = 'flink-serverless-autoscaler/on-disable';
+/**
+ * Annotation declaring the Flink Kubernetes Operator version that manages the resource (`1.10`,
+ * `1.12.1`). The operator does not report its own version on the resource, and some upgrade paths
+ * depend on it (last-state without HA from 1.10, upgrade-path.ts); unknown = the conservative path.
+ */
+export const OPERATOR_VERSION_ANNOTATION = 'flink-serverless-autoscaler/operator-version';
