@@ -92,7 +92,7 @@ function sameOverrides(a: PlannedChange['overridesBefore'], b: PlannedChange['ov
  *   `jobmanager.scheduler: adaptive` and `kubernetes.operator.job.upgrade.inplace-scaling.enabled`
  *   is not false (operator 1.7+ `NativeFlinkService.supportsInPlaceScaling`; the overrides key is
  *   diff type SCALE only in native mode, `AbstractFlinkSpec` `@SpecDiff.Entry(mode = NATIVE)`,
- *   operator 1.8+; in standalone mode it is an UPGRADE).
+ *   operator 1.7+; in standalone mode it is an UPGRADE).
  * - Otherwise a full upgrade by `spec.job.upgradeMode` ({@link fullUpgrade}).
  */
 export function decideUpgradePath(input: UpgradePathInput): UpgradePath {
