@@ -104,13 +104,15 @@ export function assessReadiness(resource: FlinkResource, sessionCluster?: FlinkR
   }
   if (resource.spec.job?.state === 'suspended') return notReady('suspended', 'spec.job.state is suspended');
   const status = resource.status ?? {};
-  if (status.error?.trim()) {
-    // The operator's validation (`DefaultValidator`) or reconcile errors: a rejected spec keeps the
-    // last valid one running and leaves the new generation unobserved, so say why.
-    return notReady('operator-error', `the operator reports an error: ${status.error.trim()}`, true);
-  }
   const observed = observedGenerationOf(resource);
   const generation = resource.metadata.generation;
+  if (status.error?.trim() && observed.generation !== generation) {
+    // The operator rejected the current spec (`DefaultValidator`, `ReconciliationUtils
+    // .applyValidationErrorAndResetSpec`): the last valid spec keeps running and the new generation
+    // stays unobserved, so "spec not observed" would never end; say why instead. An error next to
+    // an observed spec (e.g. an earlier job failure) does not block: the job is judged as it runs.
+    return notReady('operator-error', `the operator rejected the spec: ${status.error.trim()}`, true);
+  }
   if (observed.generation === undefined && status.reconciliationStatus?.lastReconciledSpec) {
     return notReady(
       'operator-too-old',

@@ -51,9 +51,14 @@ describe('assessReadiness', () => {
     { name: 'Flink 1.16', patch: { spec: { flinkVersion: 'v1_16' } }, code: 'flink-version-unsupported' },
     { name: 'Flink 1.17', patch: { spec: { flinkVersion: 'v1_17' } }, code: undefined },
     {
-      name: 'operator validation error',
-      patch: { status: { error: '{"message":"Forbidden Flink config key"}' } },
+      name: 'operator validation error on the current generation',
+      patch: { generation: 4, status: { error: '{"message":"Forbidden Flink config key"}' } },
       code: 'operator-error',
+    },
+    {
+      name: 'an old error next to an observed spec does not block',
+      patch: { status: { error: '{"message":"Job failed"}' } },
+      code: undefined,
     },
     {
       name: 'operator < 1.8: generation from lastReconciledSpec',
