@@ -12,6 +12,7 @@
 import type { JobKey } from '../domain/index.ts';
 import type { CycleDependencies, CycleRequest } from './cycle-dependencies.ts';
 import type { CycleResult } from './cycle-result.ts';
+import { applyEffectiveConfiguration } from './steps/apply-effective-configuration.ts';
 import { collect } from './steps/collect.ts';
 import { type CycleContext, cycleContext, isStop } from './steps/cycle-context.ts';
 import { decideStep } from './steps/decide.ts';
@@ -57,12 +58,15 @@ export async function runCycle(
 
 /** The steps that run while the lease is held; any step may end the cycle early. */
 async function leasedCycle(cycle: CycleContext, request: CycleRequest): Promise<CycleResult> {
-  const observed = await observe(cycle);
-  if (observed === undefined) return retire(cycle);
-  if (isStop(observed)) return observed.stop;
+  const seen = await observe(cycle);
+  if (seen === undefined) return retire(cycle);
+  if (isStop(seen)) return seen.stop;
 
-  const raw = await collect(cycle, observed);
+  const raw = await collect(cycle, seen);
   if (isStop(raw)) return raw.stop;
+
+  const observed = await applyEffectiveConfiguration(cycle, seen, raw);
+  if (isStop(observed)) return observed.stop;
 
   const loaded = await load(cycle, observed.options, request);
   if (isStop(loaded)) return loaded.stop;

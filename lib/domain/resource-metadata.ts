@@ -23,3 +23,10 @@ export const DETAILED_METRICS_ANNOTATION = 'flink-serverless-autoscaler/detailed
 export function wantsDetailedMetrics(annotations: Readonly<Record<string, string>>): boolean {
   return annotations[DETAILED_METRICS_ANNOTATION]?.trim() === 'true';
 }
+
+/**
+ * Annotation declaring the Flink Kubernetes Operator version that manages the resource (`1.10`,
+ * `1.12.1`). The operator does not report its own version on the resource, and some upgrade paths
+ * depend on it (last-state without HA from 1.10, upgrade-path.ts); unknown = the conservative path.
+ */
+export const OPERATOR_VERSION_ANNOTATION = 'flink-serverless-autoscaler/operator-version';

@@ -46,6 +46,13 @@ export interface RealizeOptions {
    * because a rebuilt patch would no longer be what the policy approved.
    */
   readonly patchOverride?: Record<string, unknown>;
+  /**
+   * The job's configuration as its JobManager reports it over REST (`RawJobMetrics
+   * .flinkConfiguration`): it holds the operator-wide defaults the resource leaves out, which
+   * decide how the operator applies the change. Absent when it could not be read; the realizer
+   * then decides from the resource alone, assuming the more careful path where that is unsure.
+   */
+  readonly effectiveConfiguration?: Readonly<Record<string, string>>;
 }
 
 
@@ -61,7 +68,11 @@ export interface ScalingRealizer {
    * test doubles that only realize keep working; without it a policy hook cannot be consulted and
    * its failure mode applies.
    */
-  preview?(key: JobKey, plan: ScalingPlan): Promise<RealizePreview>;
+  preview?(
+    key: JobKey,
+    plan: ScalingPlan,
+    options?: Pick<RealizeOptions, 'effectiveConfiguration'>,
+  ): Promise<RealizePreview>;
   /**
    * The job stopped being managed (label removed or resource deleted): finds out which, and on
    * opt-out with `on-disable: restore` removes the {@link OwnedChanges} from the spec. Optional:

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
 import { classifySpecChange, operatorScalesInPlace, parseFlinkVersion } from './operator-spec-diff.ts';
+import {
+  deployedConfiguration,
+  lastReconciledSpecOf,
+  type OperatorProfile,
+  reportsObservedGeneration,
+  validateSpec,
+} from './operator-profile.ts';
 
 /**
  * The Flink Kubernetes Operator's behaviour on a spec change, as pure functions over a stored
@@ -63,20 +70,6 @@ export function jobIdFor(uid: string, deploymentCount: number): string {
   return createHash('sha256').update(`${uid}#${deploymentCount}`).digest('hex').slice(0, 32);
 }
 
-/**
- * The spec inside `status.reconciliationStatus.lastReconciledSpec`, a JSON string
- * `{"spec": …, "resource_metadata": …}` (`ReconciliationUtils.writeSpecWithMeta`, operator 1.x).
- */
-function lastReconciledSpec(
-  status: Record<string, unknown> | undefined,
-): Record<string, unknown> | undefined {
-  const text = (status?.['reconciliationStatus'] as Record<string, unknown> | undefined)?.[
-    'lastReconciledSpec'
-  ];
-  if (typeof text !== 'string') return undefined;
-  return (JSON.parse(text) as { spec: Record<string, unknown> }).spec;
-}
-
 /** Serializes a spec the way `ReconciliationUtils.writeSpecWithMeta` does (spec + resource_metadata). */
 function specRecord(object: StoredObject, generation: number): string {
   return JSON.stringify({
@@ -100,19 +93,28 @@ export function observeSpecChange(
   object: StoredObject,
   nowMs: number,
   timing: OperatorTiming,
+  environment: OperatorEnvironment,
 ): ReconcileOutcome {
+  const { profile, sessionCluster } = environment;
   const generation = object.metadata.generation ?? 1;
   const status = structuredClone(object.status ?? {});
   const isDeployment = object.kind === 'FlinkDeployment';
-  const previous = lastReconciledSpec(object.status);
+  const previous = lastReconciledSpecOf(object);
   const spec = object.spec ?? {};
+  const invalid = validateSpec(object, sessionCluster, profile);
+  if (invalid !== undefined) return rejectSpec(object, status, invalid);
+  // a successful reconcile clears the error (`ReconciliationUtils.updateStatusForDeployedSpec`)
+  delete status['error'];
   const reconciliation: Record<string, unknown> = {
     ...((status['reconciliationStatus'] as Record<string, unknown>) ?? {}),
     lastReconciledSpec: specRecord(object, generation),
     reconciliationTimestamp: nowMs,
   };
-  status['observedGeneration'] = generation;
-  const flinkVersion = isDeployment ? spec['flinkVersion'] : 'v1_20';
+  if (reportsObservedGeneration(profile)) status['observedGeneration'] = generation;
+  // A session job runs on its session cluster: its Flink version and mode are the cluster's.
+  const cluster = isDeployment ? object : sessionCluster;
+  const deployedClusterSpec = isDeployment ? previous : lastReconciledSpecOf(sessionCluster);
+  const mode = cluster?.spec?.['mode'] === 'standalone' ? 'standalone' : 'native';
   const job = (status['jobStatus'] as Record<string, unknown>) ?? {};
   if (!previous) {
     status['reconciliationStatus'] = { ...reconciliation, state: 'DEPLOYED' };
@@ -125,12 +127,13 @@ export function observeSpecChange(
       events: [{ reason: 'Submit', type: 'Normal', message: 'Starting deployment' }],
     };
   }
-  const change = classifySpecChange(previous, spec);
+  const change = classifySpecChange(previous, spec, mode);
   if (change === 'ignore') {
     status['reconciliationStatus'] = { ...reconciliation, state: reconciliation['state'] ?? 'DEPLOYED' };
     return { status, pending: undefined, events: [] };
   }
-  if (change === 'scale' && operatorScalesInPlace(previous, spec, flinkVersion)) {
+  const deployed = deployedConfiguration(object, sessionCluster, profile);
+  if (change === 'scale' && operatorScalesInPlace(deployed, spec, deployedClusterSpec?.['flinkVersion'])) {
     status['reconciliationStatus'] = { ...reconciliation, state: 'DEPLOYED' };
     status['lifecycleState'] = 'DEPLOYED';
     status['jobStatus'] = { ...job, state: 'RESTARTING' };
@@ -167,6 +170,35 @@ export function observeSpecChange(
         message: `Suspending existing deployment (${String(upgradeMode)})`,
       },
     ],
+  };
+}
+
+/** What besides the resource the operator reconciles it with. */
+export interface OperatorEnvironment {
+  readonly profile: OperatorProfile;
+  /** A session job's session FlinkDeployment (`spec.deploymentName`), when it exists. */
+  readonly sessionCluster: StoredObject | undefined;
+}
+
+/**
+ * A spec the validator rejects (`ReconciliationUtils.applyValidationErrorAndResetSpec`, operator
+ * 1.x): `status.error` holds the error as `ReconciliationUtils.updateForReconciliationError` serializes it,
+ * a `ValidationError` Warning event is recorded when the error is new, the last valid spec keeps
+ * running and the new generation stays unobserved.
+ */
+function rejectSpec(object: StoredObject, status: Record<string, unknown>, message: string): ReconcileOutcome {
+  const error = JSON.stringify({
+    type: 'org.apache.flink.kubernetes.operator.exception.ValidationException',
+    message,
+    additionalMetadata: {},
+    throwableList: [],
+  });
+  const isNew = object.status?.['error'] !== error;
+  status['error'] = error;
+  return {
+    status,
+    pending: undefined,
+    events: isNew ? [{ reason: 'ValidationError', type: 'Warning', message }] : [],
   };
 }
 

@@ -9,6 +9,12 @@ import { answerDiscovery, asTableIfRequested } from './discovery.ts';
 import type { StoredObject } from './flink-operator-model.ts';
 import { failureStatus, isStatusResponse, type StatusResponse } from './kube-status.ts';
 import { OperatorLoop, type SpecAppliedHook } from './operator-loop.ts';
+import {
+  DEFAULT_OPERATOR_VERSION,
+  deployedConfiguration,
+  type OperatorProfile,
+  parseOperatorVersion,
+} from './operator-profile.ts';
 import { type InterceptAction, type RequestMatcher, RequestIntercepts } from './request-intercepts.ts';
 import { kindByName } from './resource-kinds.ts';
 import { ResourceStore, type VirtualClock } from './resource-store.ts';
@@ -51,6 +57,16 @@ export interface KubernetesEmulatorOptions {
    * status report the simulator's job id.
    */
   readonly onSpecApplied?: SpecAppliedHook;
+  /**
+   * The operator release to play (`1.15` default): from it depend `status.observedGeneration`
+   * (written from 1.8) and the last-state-without-HA validation (dropped in 1.10).
+   */
+  readonly operatorVersion?: string;
+  /**
+   * The operator's default Flink configuration (its ConfigMap's `flink-conf`), flat; it applies
+   * under every resource's own `flinkConfiguration` (e.g. `jobmanager.scheduler: adaptive`).
+   */
+  readonly operatorDefaults?: Readonly<Record<string, string>>;
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   readonly port?: number;
   /** Serve HTTPS with this certificate (tests of CA verification); plain HTTP when absent. */
@@ -82,6 +98,11 @@ export interface KubernetesEmulator {
   list(kind: string): StoredObject[];
   /** core/v1 Events, optionally those of one namespace / involved object name. */
   events(namespace?: string, involvedObjectName?: string): StoredObject[];
+  /**
+   * The configuration the running job was deployed with (operator defaults, session cluster,
+   * last reconciled spec), i.e. what its JobManager reports on `/jobmanager/config`.
+   */
+  deployedConfiguration(kind: string, namespace: string, name: string): Record<string, string>;
   /** Upstream for `/api/v1/namespaces/{ns}/services/{service}:<port>/proxy/...`. */
   setProxyTarget(namespace: string, service: string, url: string): void;
   /** Intercepts the next matching request(s) (429/5xx injection, a concurrent write before a patch). */
@@ -213,7 +234,15 @@ export async function startKubernetesEmulator(
     inPlaceDelayMs: options.inPlaceDelayMs ?? options.restartDelayMs ?? 30_000,
     stableDelayMs: options.stableDelayMs ?? 0,
   };
-  const operator = new OperatorLoop(store, clock, timing, options.onSpecApplied);
+  const profile: OperatorProfile = {
+    version: options.operatorVersion ? parseOperatorVersion(options.operatorVersion) : DEFAULT_OPERATOR_VERSION,
+    defaults: { ...(options.operatorDefaults ?? {}) },
+  };
+  const operator = new OperatorLoop(store, clock, timing, options.onSpecApplied, profile);
+  const stored = (kind: string, namespace: string | undefined, name: string) => {
+    const info = kindByName(kind);
+    return info ? store.get(ResourceStore.keyOf(info.plural, info.namespaced ? namespace : undefined, name)) : undefined;
+  };
   const proxy = new ServiceProxy();
   const intercepts = new RequestIntercepts();
   const requests: RecordedRequest[] = [];
@@ -228,11 +257,15 @@ export async function startKubernetesEmulator(
     advance: (ms) => operator.advance(ms),
     apply: (object) => applyObject(store, object),
     get(kind, namespace, name) {
-      const info = kindByName(kind);
-      const found = info
-        ? store.get(ResourceStore.keyOf(info.plural, info.namespaced ? namespace : undefined, name))
-        : undefined;
+      const found = stored(kind, namespace, name);
       return found ? structuredClone(found) : undefined;
+    },
+    deployedConfiguration(kind, namespace, name) {
+      const object = stored(kind, namespace, name);
+      if (!object) throw new Error(`no ${kind} ${namespace}/${name}`);
+      const session = object.spec?.['deploymentName'];
+      const cluster = typeof session === 'string' ? stored('FlinkDeployment', namespace, session) : undefined;
+      return deployedConfiguration(object, cluster, profile);
     },
     list: (kind) => store.ofKind(kind).map((o) => structuredClone(o)),
     events: (namespace, involvedObjectName) => eventsOf(store, namespace, involvedObjectName),

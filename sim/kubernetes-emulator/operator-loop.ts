@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { recordEvent } from './cluster-events.ts';
 import {
   completeRollout,
@@ -7,6 +8,7 @@ import {
   type ReconcileOutcome,
   type StoredObject,
 } from './flink-operator-model.ts';
+import { type OperatorProfile, reconciledGeneration } from './operator-profile.ts';
 import { kindByName, RESOURCE_KINDS, type ResourceKindInfo } from './resource-kinds.ts';
 import { ResourceStore, type VirtualClock } from './resource-store.ts';
 
@@ -33,6 +35,7 @@ export class OperatorLoop {
   readonly #store: ResourceStore;
   readonly #clock: VirtualClock;
   readonly #timing: OperatorTiming;
+  readonly #profile: OperatorProfile;
   readonly #pending = new Map<string, PendingRollout>();
   /** Deployments per resource uid: the input of the deterministic job ids. */
   readonly #deployments = new Map<string, number>();
@@ -43,10 +46,12 @@ export class OperatorLoop {
     clock: VirtualClock,
     timing: OperatorTiming,
     hook: SpecAppliedHook | undefined,
+    profile: OperatorProfile,
   ) {
     this.#store = store;
     this.#clock = clock;
     this.#timing = timing;
+    this.#profile = profile;
     this.#onSpecApplied = hook;
   }
 
@@ -72,14 +77,31 @@ export class OperatorLoop {
     this.reconcileAll();
   }
 
-  /** The operator's observe step: every resource whose generation is ahead gets reconciled. */
+  /**
+   * The operator's observe step: every resource whose generation is ahead of the reconciled one
+   * (`status.observedGeneration`, or before operator 1.8 the generation recorded with the last
+   * reconciled spec) gets reconciled. A reconcile that changes nothing (a spec the validator keeps
+   * rejecting) writes nothing.
+   */
   reconcileAll(): void {
     for (const info of RESOURCE_KINDS.filter((k) => k.flink)) {
       for (const object of this.#store.ofKind(info.kind)) {
-        if (object.status?.['observedGeneration'] === object.metadata.generation) continue;
-        this.#apply(info, object, observeSpecChange(object, this.#clock.nowMs, this.#timing));
+        if (reconciledGeneration(object) === object.metadata.generation) continue;
+        const environment = { profile: this.#profile, sessionCluster: this.#sessionClusterOf(object) };
+        const outcome = observeSpecChange(object, this.#clock.nowMs, this.#timing, environment);
+        const idle = !outcome.pending && outcome.events.length === 0;
+        if (idle && isDeepStrictEqual(outcome.status, object.status ?? {})) continue;
+        this.#apply(info, object, outcome);
       }
     }
+  }
+
+  /** A session job's session FlinkDeployment (`spec.deploymentName`, same namespace). */
+  #sessionClusterOf(object: StoredObject): StoredObject | undefined {
+    const name = object.spec?.['deploymentName'];
+    if (object.kind !== 'FlinkSessionJob' || typeof name !== 'string') return undefined;
+    const plural = kindByName('FlinkDeployment')?.plural ?? 'flinkdeployments';
+    return this.#store.get(ResourceStore.keyOf(plural, object.metadata.namespace, name));
   }
 
   /** Stores a reconcile outcome: the new status, its timer and its events. */

@@ -52,9 +52,12 @@ function comparable(spec: Spec): { rest: Spec; overrides: string | undefined } {
 
 /**
  * Classifies a change from `before` (last reconciled spec) to `after` (current spec). A new non-null
- * `savepointRedeployNonce` is SAVEPOINT_REDEPLOY (`JobSpec`, operator 1.x).
+ * `savepointRedeployNonce` is SAVEPOINT_REDEPLOY (`JobSpec`, operator 1.x). The overrides key is
+ * SCALE only in native mode (`AbstractFlinkSpec`: `@SpecDiff.Entry(prefix =
+ * "pipeline.jobvertex-parallelism-overrides", type = SCALE, mode = NATIVE)`); in standalone mode
+ * the entry does not apply and the change is an UPGRADE like any unannotated key.
  */
-export function classifySpecChange(before: Spec, after: Spec): SpecChangeType {
+export function classifySpecChange(before: Spec, after: Spec, mode: 'native' | 'standalone' = 'native'): SpecChangeType {
   const beforeNonce = (before['job'] as Record<string, unknown> | undefined)?.['savepointRedeployNonce'];
   const afterNonce = (after['job'] as Record<string, unknown> | undefined)?.['savepointRedeployNonce'];
   if (afterNonce !== undefined && afterNonce !== null && afterNonce !== beforeNonce)
@@ -62,7 +65,8 @@ export function classifySpecChange(before: Spec, after: Spec): SpecChangeType {
   const a = comparable(before);
   const b = comparable(after);
   if (!deepEqual(a.rest, b.rest)) return 'upgrade';
-  return a.overrides === b.overrides ? 'ignore' : 'scale';
+  if (a.overrides === b.overrides) return 'ignore';
+  return mode === 'native' ? 'scale' : 'upgrade';
 }
 
 /** Parses `v1_18` → [1, 18]; undefined when absent or malformed. */
@@ -74,16 +78,23 @@ export function parseFlinkVersion(value: unknown): [number, number] | undefined 
 /**
  * Whether the operator would rescale in place (docs/flink-resources.md §4 step 4;
  * `NativeFlinkService.supportsInPlaceScaling` and `scale`, operator 1.x): in-place scaling
- * enabled, Flink ≥ 1.18, adaptive scheduler, and no vertex override removed.
+ * enabled, Flink ≥ 1.18, adaptive scheduler, and no vertex override removed. The flag, the
+ * scheduler and the Flink version are read from the DEPLOYED configuration (`ctx.getObserveConfig()`:
+ * the operator defaults under the last reconciled spec), not from the new spec; only the overrides
+ * come from the new one (`deployConfig`).
  */
-export function operatorScalesInPlace(before: Spec, after: Spec, flinkVersion: unknown): boolean {
-  const config = flattenConfiguration(after['flinkConfiguration'] ?? {});
-  const version = parseFlinkVersion(flinkVersion);
+export function operatorScalesInPlace(
+  deployed: Readonly<Record<string, string>>,
+  after: Spec,
+  deployedFlinkVersion: unknown,
+): boolean {
+  const version = parseFlinkVersion(deployedFlinkVersion);
   if (!version || version[0] < 1 || (version[0] === 1 && version[1] < 18)) return false;
-  if (config['jobmanager.scheduler'] !== 'adaptive') return false;
-  if (config['kubernetes.operator.job.upgrade.inplace-scaling.enabled'] === 'false') return false;
-  const oldKeys = overrideVertices(flattenConfiguration(before['flinkConfiguration'] ?? {})[OVERRIDES_KEY]);
-  const newKeys = overrideVertices(config[OVERRIDES_KEY]);
+  if (deployed['jobmanager.scheduler']?.trim().toLowerCase() !== 'adaptive') return false;
+  if (deployed['kubernetes.operator.job.upgrade.inplace-scaling.enabled']?.trim().toLowerCase() === 'false')
+    return false;
+  const oldKeys = overrideVertices(deployed[OVERRIDES_KEY]);
+  const newKeys = overrideVertices(flattenConfiguration(after['flinkConfiguration'] ?? {})[OVERRIDES_KEY]);
   return [...oldKeys].every((k) => newKeys.has(k));
 }
 

@@ -52,7 +52,7 @@ export interface LocalCluster {
 
 /** Starts both servers and deploys `orders-enrichment` in `flink-jobs` (RUNNING after 20 s). */
 export async function startLocalCluster(
-  options: { scenario?: string; flinkConfiguration?: Record<string, string> } = {},
+  options: { scenario?: string; flinkConfiguration?: Record<string, string>; flinkVersion?: string } = {},
 ): Promise<LocalCluster> {
   const sim = await startFlinkSimulator({ scenario: options.scenario ?? LAGGING_SOURCE_SCENARIO });
   const emulator = await startKubernetesEmulator({
@@ -66,7 +66,10 @@ export async function startLocalCluster(
   });
   emulator.setProxyTarget('flink-jobs', 'orders-enrichment-rest', sim.url);
   emulator.apply(
-    aFlinkDeployment({ flinkConfiguration: { ...(options.flinkConfiguration ?? FAST_AUTOSCALER_CONFIG) } }),
+    aFlinkDeployment({
+      flinkConfiguration: { ...(options.flinkConfiguration ?? FAST_AUTOSCALER_CONFIG) },
+      ...(options.flinkVersion ? { flinkVersion: options.flinkVersion } : {}),
+    }),
   );
   const advance = async (ms: number) => {
     sim.advance(ms);

@@ -1,7 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import { flattenConfiguration } from '../../config/flatten-configuration.ts';
 import type { JobKey } from '../../domain/job-key.ts';
-import { MANAGED_LABEL, ON_DISABLE_ANNOTATION } from '../../domain/resource-metadata.ts';
+import {
+  MANAGED_LABEL,
+  ON_DISABLE_ANNOTATION,
+  OPERATOR_VERSION_ANNOTATION,
+} from '../../domain/resource-metadata.ts';
 import type {
   OwnedChanges,
   RealizeOptions,
@@ -18,7 +21,8 @@ import { KubernetesApiError, ScalingPatchError } from './kubernetes-errors.ts';
 import { buildRestorePatch, plannedChangeOfPatch, specExcerptOf } from './owned-spec.ts';
 import { flinkResourcePath } from './resource-names.ts';
 import { buildScalingPatch } from './scaling-patch.ts';
-import { decideUpgradePath } from './upgrade-path.ts';
+import { effectiveFlinkConfiguration } from './effective-configuration.ts';
+import { decideUpgradePath, parseFlinkMinorVersion } from './upgrade-path.ts';
 
 /** `fieldManager` of the autoscaler's writes (shown in `metadata.managedFields`). */
 export const FIELD_MANAGER = 'flink-serverless-autoscaler';
@@ -37,11 +41,16 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
     this.#client = client;
   }
 
-  async preview(key: JobKey, plan: ScalingPlan): Promise<RealizePreview> {
+  async preview(
+    key: JobKey,
+    plan: ScalingPlan,
+    options: Pick<RealizeOptions, 'effectiveConfiguration'> = {},
+  ): Promise<RealizePreview> {
     const resource = await this.#client.get<FlinkResource>(
       flinkResourcePath(key.kind, key.namespace, key.name),
     );
-    const inspected = inspect(resource, plan, undefined);
+    const context = { sessionCluster: await this.#sessionClusterOf(resource), reported: options.effectiveConfiguration };
+    const inspected = inspect(resource, plan, undefined, context);
     const base = { ...inspected.current, current: specExcerptOf(resource) };
     if (!inspected.patch)
       return { outcome: 'unchanged', upgradePath: 'none', reason: inspected.unchangedReason, ...base };
@@ -61,6 +70,24 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
       patch: inspected.patch,
       ...base,
     };
+  }
+
+  /**
+   * The session FlinkDeployment of a session job (its Flink version, mode, scheduler and HA decide
+   * the upgrade); undefined for a FlinkDeployment or when it cannot be found (the conservative
+   * path is then assumed).
+   */
+  async #sessionClusterOf(resource: FlinkResource): Promise<FlinkResource | undefined> {
+    const name = resource.spec.deploymentName;
+    if (resource.kind !== 'FlinkSessionJob' || !name) return undefined;
+    try {
+      return await this.#client.get<FlinkResource>(
+        flinkResourcePath('FlinkDeployment', resource.metadata.namespace ?? '', name),
+      );
+    } catch (error) {
+      if (error instanceof KubernetesApiError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   async withdraw(key: JobKey, owned: OwnedChanges): Promise<WithdrawResult> {
@@ -115,7 +142,8 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
     const override = options.patchOverride;
     for (let attempt = 0; ; attempt += 1) {
       const resource = await this.#client.get<FlinkResource>(path);
-      const inspected = inspect(resource, plan, override);
+      const context = { sessionCluster: await this.#sessionClusterOf(resource), reported: options.effectiveConfiguration };
+      const inspected = inspect(resource, plan, override, context);
       const { current, upgrade } = inspected;
       const ignoredNote = inspected.ignoredNote;
       if (!inspected.patch)
@@ -181,7 +209,6 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
   }
 }
 
-/** Builds (or takes the override) patch and decides the upgrade path for `resource`. Pure. */
 /** Whether applying `patch` (a merge patch) would change the resource's spec. */
 function specChangedBy(resource: FlinkResource, patch: Record<string, unknown>): boolean {
   const spec = patch['spec'];
@@ -189,7 +216,19 @@ function specChangedBy(resource: FlinkResource, patch: Record<string, unknown>):
   return !isDeepStrictEqual(applyMergePatch(resource.spec, spec), resource.spec);
 }
 
-function inspect(resource: FlinkResource, plan: ScalingPlan, override: Record<string, unknown> | undefined) {
+/** What besides the resource decides the upgrade path. */
+interface UpgradeContext {
+  readonly sessionCluster: FlinkResource | undefined;
+  readonly reported: Readonly<Record<string, string>> | undefined;
+}
+
+/** Builds (or takes the override) patch and decides the upgrade path for `resource`. Pure. */
+function inspect(
+  resource: FlinkResource,
+  plan: ScalingPlan,
+  override: Record<string, unknown> | undefined,
+  context: UpgradeContext,
+) {
   const built = override
     ? {
         // The resourceVersion the policy saw (from the proposal) keeps the write conditional on it.
@@ -202,9 +241,17 @@ function inspect(resource: FlinkResource, plan: ScalingPlan, override: Record<st
         memoryIgnored: false,
       }
     : buildScalingPatch(resource, plan);
+  // A session job has no Flink version, mode or cluster of its own: its session cluster's apply.
+  const cluster = resource.kind === 'FlinkSessionJob' ? context.sessionCluster : resource;
+  const operatorVersion =
+    resource.metadata.annotations?.[OPERATOR_VERSION_ANNOTATION] ??
+    context.sessionCluster?.metadata.annotations?.[OPERATOR_VERSION_ANNOTATION];
   const upgrade = decideUpgradePath({
-    flinkVersion: resource.spec.flinkVersion ?? resource.status?.clusterInfo?.['flink-version'],
-    flinkConfiguration: flattenConfiguration(resource.spec.flinkConfiguration ?? {}),
+    kind: resource.kind,
+    flinkVersion: cluster?.spec.flinkVersion ?? cluster?.status?.clusterInfo?.['flink-version'],
+    deploymentMode: cluster ? cluster.spec.mode : 'unknown (session cluster not found)',
+    flinkConfiguration: effectiveFlinkConfiguration(resource, context.sessionCluster, context.reported),
+    operatorVersion: parseFlinkMinorVersion(operatorVersion),
     upgradeMode: resource.spec.job?.upgradeMode,
     annotations: resource.metadata.annotations ?? {},
     change: built.change,

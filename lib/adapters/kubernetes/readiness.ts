@@ -2,12 +2,16 @@ import { flattenConfiguration } from '../../config/flatten-configuration.ts';
 import { InvalidOptionError } from '../../config/options-error.ts';
 import { MANAGED_LABEL } from '../../domain/resource-metadata.ts';
 import type { FlinkResource } from './flink-resource.ts';
+import { isAtLeast, parseFlinkMinorVersion } from './upgrade-path.ts';
 
 /** Why a resource is not evaluated now. `refused` reasons need a user fix; the rest pass by themselves. */
 export type NotReadyCode =
   | 'builtin-autoscaler-enabled'
   | 'ambiguous-configuration'
   | 'invalid-configuration'
+  | 'flink-version-unsupported'
+  | 'operator-error'
+  | 'operator-too-old'
   | 'suspended'
   | 'spec-not-observed'
   | 'lifecycle'
@@ -87,13 +91,39 @@ export function assessReadiness(resource: FlinkResource, sessionCluster?: FlinkR
       true,
     );
   }
+  const flinkVersion = (resource.kind === 'FlinkSessionJob' ? sessionCluster : resource)?.spec.flinkVersion;
+  const version = parseFlinkMinorVersion(flinkVersion);
+  if (version && !isAtLeast(version, 1, 17)) {
+    // FLINK-29501: `pipeline.jobvertex-parallelism-overrides` is read from Flink 1.17 on; before,
+    // every patch would restart the job to no effect, cycle after cycle.
+    return notReady(
+      'flink-version-unsupported',
+      `Flink ${flinkVersion} does not apply pipeline.jobvertex-parallelism-overrides (honoured from Flink 1.17, FLINK-29501); upgrade the job to Flink 1.17 or later`,
+      true,
+    );
+  }
   if (resource.spec.job?.state === 'suspended') return notReady('suspended', 'spec.job.state is suspended');
   const status = resource.status ?? {};
+  const observed = observedGenerationOf(resource);
   const generation = resource.metadata.generation;
-  if (generation === undefined || status.observedGeneration !== generation) {
+  if (status.error?.trim() && observed.generation !== generation) {
+    // The operator rejected the current spec (`DefaultValidator`, `ReconciliationUtils
+    // .applyValidationErrorAndResetSpec`): the last valid spec keeps running and the new generation
+    // stays unobserved, so "spec not observed" would never end; say why instead. An error next to
+    // an observed spec (e.g. an earlier job failure) does not block: the job is judged as it runs.
+    return notReady('operator-error', `the operator rejected the spec: ${status.error.trim()}`, true);
+  }
+  if (observed.generation === undefined && status.reconciliationStatus?.lastReconciledSpec) {
+    return notReady(
+      'operator-too-old',
+      'the operator reports neither status.observedGeneration (operator 1.8+) nor a reconciled generation in status.reconciliationStatus.lastReconciledSpec; upgrade the Flink Kubernetes Operator',
+      true,
+    );
+  }
+  if (generation === undefined || observed.generation !== generation) {
     return notReady(
       'spec-not-observed',
-      `the operator has not observed generation ${generation ?? '?'} yet (observedGeneration ${status.observedGeneration ?? 'unset'})`,
+      `the operator has not observed generation ${generation ?? '?'} yet (${observed.source} ${observed.generation ?? 'unset'})`,
     );
   }
   if (status.lifecycleState !== 'STABLE' && status.lifecycleState !== 'DEPLOYED') {
@@ -124,4 +154,29 @@ export function assessReadiness(resource: FlinkResource, sessionCluster?: FlinkR
     return notReady('job-not-running', `job state is ${status.jobStatus?.state ?? 'unset'}, not RUNNING`);
   }
   return { ready: true };
+}
+
+/**
+ * The generation the operator has reconciled: `status.observedGeneration` (written from operator
+ * 1.8), else the one recorded with the last reconciled spec (`resource_metadata.metadata
+ * .generation` in `status.reconciliationStatus.lastReconciledSpec`, `ReconciliationUtils
+ * .writeSpecWithMeta`, operator 1.2+), so older operators do not stay "spec not observed" forever.
+ */
+export function observedGenerationOf(resource: FlinkResource): {
+  generation: number | undefined;
+  source: string;
+} {
+  const status = resource.status ?? {};
+  if (typeof status.observedGeneration === 'number')
+    return { generation: status.observedGeneration, source: 'observedGeneration' };
+  const source = 'lastReconciledSpec generation';
+  const text = status.reconciliationStatus?.lastReconciledSpec;
+  if (!text) return { generation: undefined, source };
+  try {
+    const parsed = JSON.parse(text) as { resource_metadata?: { metadata?: { generation?: unknown } } };
+    const generation = parsed.resource_metadata?.metadata?.generation;
+    return { generation: typeof generation === 'number' ? generation : undefined, source };
+  } catch {
+    return { generation: undefined, source };
+  }
 }

@@ -15,6 +15,11 @@ const REFUSAL_EVENT_INTERVAL_MS = 30 * 60_000;
 export interface ObservedJob {
   readonly job: DiscoveredJob;
   readonly options: AutoscalerOptions;
+  /**
+   * The job's configuration as its JobManager reports it, with the resource's on top
+   * (apply-effective-configuration.ts); absent before collection or when it could not be read.
+   */
+  readonly effectiveConfiguration?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -38,14 +38,15 @@ export function scalingPlanFor(
  */
 export async function realize(
   cycle: CycleContext,
-  { job, options }: ObservedJob,
+  { job, options, effectiveConfiguration }: ObservedJob,
   output: DecideOutput,
   patchOverride: Record<string, unknown> | undefined,
 ): Promise<RealizeResult | undefined> {
   const { deps, key } = cycle;
   const plan = scalingPlanFor(output, options, job.memoryTuning);
   if (!plan) return undefined;
-  return patchOverride
-    ? deps.realizer.realize(key, plan, { patchOverride })
-    : deps.realizer.realize(key, plan);
+  return deps.realizer.realize(key, plan, {
+    ...(patchOverride ? { patchOverride } : {}),
+    ...(effectiveConfiguration ? { effectiveConfiguration } : {}),
+  });
 }

@@ -47,14 +47,14 @@ export async function review(
 async function reviewChange(
   cycle: CycleContext,
   hook: PolicyHook,
-  { job, options }: ObservedJob,
+  { job, options, effectiveConfiguration }: ObservedJob,
   output: DecideOutput,
 ): Promise<PolicyResolution | undefined> {
   const { deps, key, nowMs } = cycle;
   const plan = scalingPlanFor(output, options, job.memoryTuning);
   if (!plan) return undefined;
   if (!deps.realizer.preview) return resolveFailure(hook, 'the realizer cannot preview the patch to review');
-  const preview = await deps.realizer.preview(key, plan);
+  const preview = await deps.realizer.preview(key, plan, effectiveConfiguration ? { effectiveConfiguration } : {});
   if (preview.outcome !== 'would-patch' || !preview.patch) return undefined;
   const proposal = buildProposal({
     key,

@@ -31,8 +31,8 @@ afterEach(async () => {
   local = undefined;
 });
 
-async function cycleWith(flinkConfiguration: Record<string, string>) {
-  local = await startLocalCluster({ flinkConfiguration });
+async function cycleWith(flinkConfiguration: Record<string, string>, flinkVersion?: string) {
+  local = await startLocalCluster({ flinkConfiguration, ...(flinkVersion ? { flinkVersion } : {}) });
   const clock = new ManualClock(local.sim.nowMs());
   const client = new KubernetesClient({
     baseUrl: local.emulator.url,
@@ -75,6 +75,16 @@ describe('run-cycle refusals', () => {
     expect(events.map((e) => e.reason)).toEqual(['InvalidConfiguration']);
     expect(kubeEvents.some((e) => /built-in autoscaler is enabled/.test(e.message ?? ''))).toBe(true);
     expect(loaded.revision).toBe(0); // nothing stored
+  });
+
+  it('refuses Flink 1.16 (parallelism overrides honoured from 1.17, FLINK-29501) with an event, never patching', async () => {
+    const { result, events, loaded, kubeEvents } = await cycleWith({ ...FAST_AUTOSCALER_CONFIG }, 'v1_16');
+    expect(result.outcome).toBe('refused');
+    expect(result.reason).toMatch(/Flink v1_16 .*FLINK-29501/);
+    expect(events.map((e) => e.reason)).toEqual(['InvalidConfiguration']);
+    expect(kubeEvents.some((e) => /FLINK-29501/.test(e.message ?? ''))).toBe(true);
+    expect(loaded.revision).toBe(0);
+    expect(local?.emulator.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
   });
 
   it('refuses an invalid option value naming the key, the value and the allowed range', async () => {

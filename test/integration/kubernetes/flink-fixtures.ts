@@ -63,3 +63,23 @@ export function aFlinkSessionJob(
     },
   };
 }
+
+/** A session cluster: a FlinkDeployment without `spec.job`, on which session jobs run. */
+export function aSessionCluster(
+  f: { name?: string; flinkVersion?: string; mode?: 'native' | 'standalone'; flinkConfiguration?: Record<string, string> } = {},
+): Record<string, unknown> {
+  return {
+    apiVersion: 'flink.apache.org/v1beta1',
+    kind: 'FlinkDeployment',
+    metadata: { name: f.name ?? 'session-cluster', namespace: 'flink-jobs' },
+    spec: {
+      image: 'flink:1.20',
+      flinkVersion: f.flinkVersion ?? 'v1_20',
+      serviceAccount: 'flink',
+      ...(f.mode ? { mode: f.mode } : {}),
+      flinkConfiguration: f.flinkConfiguration ?? { 'taskmanager.numberOfTaskSlots': '2' },
+      jobManager: { resource: { cpu: 1, memory: '2048m' } },
+      taskManager: { resource: { cpu: 2, memory: '4g' } },
+    },
+  };
+}

@@ -9,7 +9,7 @@ import {
   type StoredObject,
   startKubernetesEmulator,
 } from '../../../sim/kubernetes-emulator/index.ts';
-import { aFlinkDeployment, aFlinkSessionJob, SINK, SOURCE } from './flink-fixtures.ts';
+import { aFlinkDeployment, aFlinkSessionJob, SINK, SOURCE, aSessionCluster } from './flink-fixtures.ts';
 
 const TOKEN = 'test-token';
 const DEP = '/apis/flink.apache.org/v1beta1/namespaces/flink-jobs/flinkdeployments';
@@ -323,10 +323,23 @@ describe('Kubernetes emulator: operator behaviour on the virtual clock', () => {
   });
 
   it('runs session jobs through the same lifecycle', async () => {
+    emulator.apply(aSessionCluster());
     emulator.apply(aFlinkSessionJob());
     await emulator.advance(30_000);
     const job = emulator.get('FlinkSessionJob', 'flink-jobs', 'clicks');
     expect(job?.status).toMatchObject({ jobStatus: { state: 'RUNNING' }, observedGeneration: 1 });
     expect(job?.status).not.toHaveProperty('jobManagerDeploymentStatus');
+  });
+
+  it('rejects a session job whose session cluster does not exist (DefaultValidator.validateSessionJob)', async () => {
+    emulator.apply(aFlinkSessionJob('orphan', 'no-such-cluster'));
+    await emulator.advance(30_000);
+    const job = emulator.get('FlinkSessionJob', 'flink-jobs', 'orphan');
+    expect(JSON.parse(String(job?.status?.['error']))).toMatchObject({
+      message: 'Session cluster deployment is not found',
+    });
+    expect(job?.status).not.toHaveProperty('observedGeneration');
+    const warnings = emulator.events('flink-jobs', 'orphan').filter((e) => e['reason'] === 'ValidationError');
+    expect(warnings).toHaveLength(1);
   });
 });

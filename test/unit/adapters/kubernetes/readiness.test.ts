@@ -48,6 +48,55 @@ describe('assessReadiness', () => {
       code: 'job-not-running',
     },
     { name: 'suspended', patch: { spec: { job: { state: 'suspended' } } }, code: 'suspended' },
+    { name: 'Flink 1.16', patch: { spec: { flinkVersion: 'v1_16' } }, code: 'flink-version-unsupported' },
+    { name: 'Flink 1.17', patch: { spec: { flinkVersion: 'v1_17' } }, code: undefined },
+    {
+      name: 'operator validation error on the current generation',
+      patch: { generation: 4, status: { error: '{"message":"Forbidden Flink config key"}' } },
+      code: 'operator-error',
+    },
+    {
+      name: 'an old error next to an observed spec does not block',
+      patch: { status: { error: '{"message":"Job failed"}' } },
+      code: undefined,
+    },
+    {
+      name: 'operator < 1.8: generation from lastReconciledSpec',
+      patch: {
+        status: {
+          observedGeneration: undefined,
+          reconciliationStatus: {
+            state: 'DEPLOYED',
+            lastReconciledSpec: JSON.stringify({ spec: {}, resource_metadata: { metadata: { generation: 3 } } }),
+          },
+        },
+      },
+      code: undefined,
+    },
+    {
+      name: 'operator < 1.8: older generation reconciled',
+      patch: {
+        generation: 4,
+        status: {
+          observedGeneration: undefined,
+          reconciliationStatus: {
+            state: 'DEPLOYED',
+            lastReconciledSpec: JSON.stringify({ spec: {}, resource_metadata: { metadata: { generation: 3 } } }),
+          },
+        },
+      },
+      code: 'spec-not-observed',
+    },
+    {
+      name: 'operator without any generation record',
+      patch: {
+        status: {
+          observedGeneration: undefined,
+          reconciliationStatus: { state: 'DEPLOYED', lastReconciledSpec: JSON.stringify({ spec: {} }) },
+        },
+      },
+      code: 'operator-too-old',
+    },
     {
       name: 'built-in autoscaler on (nested YAML)',
       patch: { spec: { flinkConfiguration: { job: { autoscaler: { enabled: true } } } } },

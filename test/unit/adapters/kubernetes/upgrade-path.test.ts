@@ -10,6 +10,9 @@ const scaleUp = { overridesBefore: { a: 2 }, overridesAfter: { a: 4 }, memoryCha
 
 function input(p: Partial<UpgradePathInput>): UpgradePathInput {
   return {
+    kind: 'FlinkDeployment',
+    deploymentMode: undefined,
+    operatorVersion: undefined,
     flinkVersion: 'v1_20',
     flinkConfiguration: ADAPTIVE,
     upgradeMode: 'last-state',
@@ -98,6 +101,58 @@ describe('decideUpgradePath', () => {
       path: 'full-upgrade',
     },
     { name: 'stateless in place needs no annotation', p: { upgradeMode: 'stateless' }, path: 'in-place' },
+    { name: 'native mode spelled out', p: { deploymentMode: 'native' }, path: 'in-place' },
+    {
+      name: 'standalone mode: overrides are a full upgrade',
+      p: { deploymentMode: 'standalone' },
+      path: 'full-upgrade',
+      reason: /spec.mode is standalone/,
+    },
+    {
+      name: 'standalone stateless refused',
+      p: { deploymentMode: 'standalone', upgradeMode: 'stateless' },
+      path: 'refused',
+      code: 'stateless-restart-not-allowed',
+    },
+    {
+      name: 'Flink 1.16 ignores the overrides',
+      p: { flinkVersion: 'v1_16' },
+      path: 'refused',
+      code: 'flink-version-unsupported',
+      reason: /FLINK-29501/,
+    },
+    {
+      name: 'Flink 1.16 memory-only change is a plain full upgrade',
+      p: { flinkVersion: 'v1_16', change: { overridesBefore: {}, overridesAfter: {}, memoryChanged: true } },
+      path: 'full-upgrade',
+    },
+    {
+      name: 'last-state without HA on operator 1.10',
+      p: { flinkVersion: 'v1_17', operatorVersion: [1, 10], flinkConfiguration: {} },
+      path: 'full-upgrade',
+      reason: /FLINK-35414/,
+    },
+    {
+      name: 'last-state without HA on operator 1.9',
+      p: { flinkVersion: 'v1_17', operatorVersion: [1, 9], flinkConfiguration: {} },
+      path: 'refused',
+      code: 'last-state-without-ha',
+    },
+    {
+      name: 'last-state session job without HA',
+      p: { kind: 'FlinkSessionJob', flinkVersion: 'v1_17', flinkConfiguration: {} },
+      path: 'full-upgrade',
+      reason: /latest checkpoint/,
+    },
+    {
+      name: 'last-state without HA, unknown operator, allowed by annotation',
+      p: {
+        flinkVersion: 'v1_17',
+        flinkConfiguration: {},
+        annotations: { 'flink-serverless-autoscaler/allow-stateless-restart': 'true' },
+      },
+      path: 'full-upgrade',
+    },
   ])('$name → $path', ({ p, path, code, reason }) => {
     const decision = decideUpgradePath(input(p));
     expect(decision.path).toBe(path);

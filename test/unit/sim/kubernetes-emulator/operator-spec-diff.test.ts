@@ -51,6 +51,11 @@ describe('operator spec diff', () => {
     expect(classifySpecChange(base, after)).toBe(type);
   });
 
+  it('an overrides change is an UPGRADE in standalone mode (AbstractFlinkSpec: SCALE only in NATIVE)', () => {
+    expect(classifySpecChange(base, withConfig({ [OV]: 'a:3,b:2' }), 'standalone')).toBe('upgrade');
+    expect(classifySpecChange(base, base, 'standalone')).toBe('ignore');
+  });
+
   it.each([
     { name: 'adaptive 1.20', after: withConfig({ [OV]: 'a:3,b:2' }), version: 'v1_20', inPlace: true },
     { name: 'Flink 1.17', after: withConfig({ [OV]: 'a:3,b:2' }), version: 'v1_17', inPlace: false },
@@ -65,6 +70,16 @@ describe('operator spec diff', () => {
       inPlace: false,
     },
   ])('in place: $name → $inPlace', ({ after, version, inPlace }) => {
-    expect(operatorScalesInPlace(base, after, version)).toBe(inPlace);
+    // the job was deployed with the same settings and the old overrides
+    const deployed: Record<string, string> = { ...after.flinkConfiguration, [OV]: base.flinkConfiguration[OV] };
+    expect(operatorScalesInPlace(deployed, after, version)).toBe(inPlace);
+  });
+
+  it('reads the scheduler from the deployed configuration, not from the new spec', () => {
+    const after = withConfig({ [OV]: 'a:3,b:2' });
+    expect(operatorScalesInPlace({ [OV]: 'a:1,b:2' }, after, 'v1_20')).toBe(false);
+    const defaults = { 'jobmanager.scheduler': 'adaptive', [OV]: 'a:1,b:2' };
+    const noScheduler = { ...base, flinkConfiguration: { [OV]: 'a:3,b:2' } };
+    expect(operatorScalesInPlace(defaults, noScheduler, 'v1_20')).toBe(true);
   });
 });
