@@ -8,6 +8,8 @@ export interface RuntimeConfig {
   readonly deploymentDefaults: Readonly<Record<string, string>>;
   /** Interval of the dispatcher's schedule (ms). @default 60 000 */
   readonly cadenceMs: number;
+  /** Cycles the worker runs at once within one batch. @default 10 */
+  readonly cycleConcurrency: number;
 }
 
 /** A missing or malformed environment variable; names it and says what is expected. */
@@ -65,9 +67,17 @@ export function readRuntimeConfig(
       `${RUNTIME_ENV.cadenceMs} must be the schedule interval in whole milliseconds (at least 1000), got '${cadenceText}'`,
     );
   }
+  const concurrencyText = env[RUNTIME_ENV.cycleConcurrency] ?? '10';
+  const cycleConcurrency = Number(concurrencyText);
+  if (!Number.isInteger(cycleConcurrency) || cycleConcurrency < 1 || cycleConcurrency > 100) {
+    throw new RuntimeConfigError(
+      `${RUNTIME_ENV.cycleConcurrency} must be the number of cycles run at once, an integer from 1 to 100, got '${concurrencyText}'`,
+    );
+  }
   return {
     tableName,
     cadenceMs,
+    cycleConcurrency,
     ...(queueUrl ? { queueUrl } : {}),
     clusters: clusters as ClusterEnvironmentEntry[],
     deploymentDefaults: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, String(v)])),

@@ -13,6 +13,8 @@ export const RUNTIME_ENV = {
   deploymentDefaults: 'FSA_DEPLOYMENT_DEFAULTS',
   /** Interval of the dispatcher's schedule in ms (the cycles' cadence; sizes the window's look-back). */
   cadenceMs: 'FSA_CADENCE_MS',
+  /** Cycles the worker runs at once within one SQS batch (positive integer). */
+  cycleConcurrency: 'FSA_CYCLE_CONCURRENCY',
   /** CloudWatch namespace of the EMF metrics. */
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;

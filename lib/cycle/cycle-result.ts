@@ -39,8 +39,12 @@ export interface CycleResult {
   readonly decision?: ScalingDecision;
   /** What the realizer did with the stored overrides (absent when it did not run). */
   readonly realized?: RealizeResult;
-  /** For `failed`: whether retrying the message may help (transport errors) or not. */
-  readonly retryable?: boolean;
+  /**
+   * For `failed`: whether the next tick may succeed on its own (transport errors, throttling,
+   * server errors) or a user has to fix something first (4xx other than 409/429, bad responses).
+   * Either way the message is acknowledged and the next tick runs the job again.
+   */
+  readonly transient?: boolean;
   /** The policy hook's verdict when a change was proposed to it. */
   readonly policy?: PolicyOutcome;
   /** For `gone`: the clean-up, when the job had state. */

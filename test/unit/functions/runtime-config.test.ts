@@ -16,8 +16,10 @@ describe('readRuntimeConfig', () => {
       clusters: [{ name: 'prod', region: 'eu-west-1', namespaces: ['flink'] }],
       deploymentDefaults: { 'job.autoscaler.utilization.target': '0.6' },
       cadenceMs: 60_000,
+      cycleConcurrency: 10,
     });
     expect(readRuntimeConfig({ ...VALID, FSA_CADENCE_MS: '300000' }, true).cadenceMs).toBe(300_000);
+    expect(readRuntimeConfig({ ...VALID, FSA_CYCLE_CONCURRENCY: '4' }, true).cycleConcurrency).toBe(4);
   });
 
   it('refuses to run with TLS verification switched off', () => {
@@ -35,6 +37,8 @@ describe('readRuntimeConfig', () => {
     [{ FSA_DEPLOYMENT_DEFAULTS: '[1]' }, /must be a JSON object/],
     [{ FSA_CADENCE_MS: '1 minute' }, /FSA_CADENCE_MS must be the schedule interval in whole milliseconds/],
     [{ FSA_CADENCE_MS: '10' }, /at least 1000\), got '10'/],
+    [{ FSA_CYCLE_CONCURRENCY: '0' }, /FSA_CYCLE_CONCURRENCY must be the number of cycles run at once, an integer from 1 to 100, got '0'/],
+    [{ FSA_CYCLE_CONCURRENCY: '2.5' }, /FSA_CYCLE_CONCURRENCY .* got '2.5'/],
   ])('names the variable that is wrong: %j', (change, message) => {
     expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(RuntimeConfigError);
     expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(message);
