@@ -24,7 +24,8 @@ export interface CleanupOutcome {
  * How one job's cycle ended:
  * - `decided`: the core ran; `decision.action` says what it decided (scale, balanced, …);
  * - `not-ready`: the job cannot be measured yet (not RUNNING, stabilizing, metrics missing);
- * - `skipped`: another run holds the job's lease, or another run saved first;
+ * - `skipped`: a duplicate or late delivery (the tick was already evaluated), a newer tick of the
+ *   job in the same batch, or another run saved the job's state first;
  * - `refused`: the resource needs a user fix (both autoscalers enabled, invalid option);
  * - `gone`: the resource no longer exists or lost the opt-in label (its state is cleaned up once);
  * - `failed`: an error; reported as an event and a metric.
