@@ -64,6 +64,13 @@ export interface LoadOptions {
   readonly workerConcurrency?: number;
   /** Job messages per worker invocation (the event source's batch size). @default 10 */
   readonly batchSize?: number;
+  /**
+   * Cycles one invocation runs at once. @default 1: every invocation runs in this one Node process
+   * on the benchmark machine (2 shared cores), where 10 × 10 cycles at once starve the simulator's
+   * REST server into timeouts that Lambdas, each in its own process, would not see; one at a time
+   * keeps the total in flight at `workerConcurrency`, as before batching.
+   */
+  readonly cycleConcurrency?: number;
 }
 
 export interface LoadResult {
@@ -140,6 +147,7 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
   const tickCount = options.ticks ?? 4;
   const concurrency = options.workerConcurrency ?? 10;
   const batchSize = options.batchSize ?? 10;
+  const cycleConcurrency = options.cycleConcurrency ?? 1;
   const names = Array.from({ length: jobCount }, (_, i) => `load-${String(i).padStart(4, '0')}`);
   const sim = await startMultiJobSimulator(names);
   const first = sim.clusters.get(names[0]!)!;
@@ -207,6 +215,7 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
     queue,
     logger: silent,
     reporter,
+    concurrency: cycleConcurrency,
   });
 
   const results: WorkerRecordResult[] = [];

@@ -27,10 +27,11 @@ export class AutoscalerStack extends Stack {
       clusters: config.clusters,
       scheduleRate: config.scheduleRate,
       workerConcurrency: config.workerConcurrency,
+      workerBatchSize: config.workerBatchSize,
       serviceName: config.serviceName,
       sourceMapsInStackTraces: config.sourceMapsInStackTraces,
       deploymentDefaults: config.deploymentDefaults,
-      tableProps: { removalPolicy: config.removalPolicy },
+      tableProps: { removalPolicy: config.removalPolicy, billing: config.tableBilling },
       alarmTopic: this.alarmTopic?.topic,
       alarmProps: { staleEvaluationPeriods: config.staleEvaluationPeriods },
     });

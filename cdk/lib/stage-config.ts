@@ -1,5 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { StateTableBilling } from './constructs/state-table.ts';
 import type { AutoscalerCluster } from './flink-autoscaler.ts';
+import { parseTableBilling } from './table-billing-context.ts';
 import { AutoscalerConfigError, assertIntegerInRange } from './validation.ts';
 
 /** Where context values come from (`app.node`): cdk.json `context`, `cdk.context.json` or `-c key=value`. */
@@ -19,6 +21,10 @@ export interface StageConfig {
   readonly scheduleRate: Duration;
   /** Context `workerConcurrency`. @default 10 */
   readonly workerConcurrency: number;
+  /** Context `workerBatchSize`: job messages per worker invocation (1–10). @default 10 */
+  readonly workerBatchSize: number;
+  /** Context `tableBilling` and friends (cdk/lib/table-billing-context.ts). @default on-demand */
+  readonly tableBilling: StateTableBilling;
   /** Context `serviceName`. @default 'flink-serverless-autoscaler' */
   readonly serviceName: string;
   /** Context `alarmEmail`: one address or a comma-separated list. @default none */
@@ -42,6 +48,7 @@ export function defaultStageConfig() {
     stackName: 'FlinkServerlessAutoscaler',
     scheduleRate: Duration.minutes(1),
     workerConcurrency: 10,
+    workerBatchSize: 10,
     serviceName: 'flink-serverless-autoscaler',
     removalPolicy: RemovalPolicy.RETAIN,
     staleEvaluationPeriods: 3,
@@ -67,6 +74,9 @@ export function readStageConfig(context: ContextSource): StageConfig {
   const workerConcurrency =
     optionalInteger(get('workerConcurrency'), 'workerConcurrency') ?? defaults.workerConcurrency;
   assertIntegerInRange('context "workerConcurrency"', workerConcurrency, 2, 1000);
+  const workerBatchSize =
+    optionalInteger(get('workerBatchSize'), 'workerBatchSize') ?? defaults.workerBatchSize;
+  assertIntegerInRange('context "workerBatchSize"', workerBatchSize, 1, 10);
   const staleEvaluationPeriods =
     optionalInteger(get('staleEvaluationPeriods'), 'staleEvaluationPeriods') ??
     defaults.staleEvaluationPeriods;
@@ -77,6 +87,8 @@ export function readStageConfig(context: ContextSource): StageConfig {
     clusters: parseClusters(get('clusters')),
     scheduleRate: parseScheduleRate(get('scheduleRate')) ?? defaults.scheduleRate,
     workerConcurrency,
+    workerBatchSize,
+    tableBilling: parseTableBilling(get),
     serviceName: optionalString(get('serviceName'), 'serviceName') ?? defaults.serviceName,
     alarmEmails: parseEmails(get('alarmEmail')),
     deploymentDefaults: parseDeploymentDefaults(get('deploymentDefaults')),
