@@ -36,7 +36,7 @@ export interface LocalHandlersOptions extends Omit<CycleProcessParts, 'deploymen
 /** Creates the handler pair. */
 export function localHandlers(options: LocalHandlersOptions) {
   const { adapters, queue, logger, clock } = options;
-  // The cluster's adapters are the same for every run; only the run id (lease owner) differs.
+  // The cluster's adapters are the same for every run; only the run id (for logs) differs.
   const parts: CycleProcessParts = {
     metrics: options.metrics,
     store: options.store,

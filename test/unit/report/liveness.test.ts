@@ -86,7 +86,7 @@ describe('worker run totals', () => {
         },
         { messageId: '3', deadLetter: false, result: { outcome: 'not-ready', reason: 'x', notReady: { reason: 'resource', sinceMs: 0, stuck: false } } },
         { messageId: '4', deadLetter: false, result: { outcome: 'failed', reason: 'boom' } },
-        { messageId: '5', deadLetter: false, result: { outcome: 'skipped', reason: 'lease' } },
+        { messageId: '5', deadLetter: false, result: { outcome: 'skipped', reason: 'another run saved this job first' } },
       ],
       1200,
     );
