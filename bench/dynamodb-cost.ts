@@ -133,7 +133,7 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
 export function formatDynamoDbCostTable(rows: readonly DynamoDbCostRow[]): string {
   const lines = [
     '| vertices | STATE item | SAMPLE item | bytes written / cycle | RRU / cycle | WRU / cycle (state+sample) | requests / cycle | USD / job / month (requests) | USD / job / month (storage) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     lines.push(
