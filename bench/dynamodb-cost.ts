@@ -25,15 +25,13 @@ export interface DynamoDbCostRow {
   readonly stateItemBytes: number;
   /** Stored size of one SAMPLE item. */
   readonly sampleItemBytes: number;
-  /** Bytes written per cycle (state + sample items; the lease item adds ~90 B). */
+  /** Bytes written per cycle (state + sample items). */
   readonly bytesWrittenPerCycle: number;
   /** Read request units per cycle (the load Query, strongly consistent). */
   readonly readUnitsPerCycle: number;
   /** Write request units per cycle for state + sample. */
   readonly stateWriteUnitsPerCycle: number;
-  /** Write request units per cycle for acquiring and releasing the lease. */
-  readonly leaseWriteUnitsPerCycle: number;
-  /** DynamoDB requests per cycle (lease, query, 2 writes, release). */
+  /** DynamoDB requests per cycle of the store (query, state write, sample write). */
   readonly requestsPerCycle: number;
   /** Request cost per job and month at a 1-minute cadence, USD. */
   readonly usdPerJobMonth: number;
@@ -55,7 +53,7 @@ const MIN = 60_000;
 const T0 = 1_700_000_000_000;
 
 /**
- * Runs steady-state autoscaler cycles (lease → load → save state + sample → release) against
+ * Runs steady-state autoscaler cycles (load → save state + sample) against
  * dynalite and returns bytes, capacity units and cost per job and cycle. dynalite reports
  * consumed capacity with DynamoDB's rules (1 WRU per started KB of the larger of old and new
  * item; 1 RRU per started 4 KB of a strongly consistent Query's items).
@@ -91,14 +89,12 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
       for (let cycle = 0; cycle < totalCycles; cycle++) {
         recording = cycle >= windowMinutes;
         const nowMs = T0 + cycle * MIN;
-        await store.acquireLease(key, { owner: `run-${cycle}`, nowMs, ttlMs: MIN });
         const loaded = await store.load(key, { sinceMs: nowMs - windowMinutes * MIN });
         const saved = await store.save(key, loaded, {
           state: { ...state, lastEvaluationMs: nowMs },
           sample: aFullSample(ids, nowMs),
           windowMs: windowMinutes * MIN,
         });
-        await store.releaseLease(key, `run-${cycle}`);
         stateBytes = saved.stateBytes;
         sampleBytes = saved.sampleBytes;
       }
@@ -107,11 +103,10 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
         measuredCycles;
       const readUnits = units(['load']);
       const stateWriteUnits = units(['save-state', 'save-sample']);
-      const leaseWriteUnits = units(['lease', 'release']);
       const usdPerJobMonth =
         (CYCLES_PER_MONTH *
           (readUnits * DYNAMODB_ON_DEMAND_PRICES.usdPerMillionReadRequestUnits +
-            (stateWriteUnits + leaseWriteUnits) * DYNAMODB_ON_DEMAND_PRICES.usdPerMillionWriteRequestUnits)) /
+            stateWriteUnits * DYNAMODB_ON_DEMAND_PRICES.usdPerMillionWriteRequestUnits)) /
         1e6;
       // Storage: state + window samples; TTL keeps at most ~window + 1 h grace of samples, plus
       // the lag of TTL deletion, so count two hours' worth as an upper bound.
@@ -123,7 +118,6 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
         bytesWrittenPerCycle: stateBytes + sampleBytes,
         readUnitsPerCycle: readUnits,
         stateWriteUnitsPerCycle: stateWriteUnits,
-        leaseWriteUnitsPerCycle: leaseWriteUnits,
         requestsPerCycle: reports.length / measuredCycles,
         usdPerJobMonth,
         storageUsdPerJobMonth: (storedBytes / 1024 ** 3) * DYNAMODB_ON_DEMAND_PRICES.usdPerGbMonthStorage,
@@ -138,12 +132,12 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
 /** The rows as a Markdown table (what the README shows). */
 export function formatDynamoDbCostTable(rows: readonly DynamoDbCostRow[]): string {
   const lines = [
-    '| vertices | STATE item | SAMPLE item | bytes written / cycle | RRU / cycle | WRU / cycle (state+sample) | WRU / cycle (lease) | requests / cycle | USD / job / month (requests) | USD / job / month (storage) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| vertices | STATE item | SAMPLE item | bytes written / cycle | RRU / cycle | WRU / cycle (state+sample) | requests / cycle | USD / job / month (requests) | USD / job / month (storage) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.vertices} | ${kb(r.stateItemBytes)} | ${kb(r.sampleItemBytes)} | ${kb(r.bytesWrittenPerCycle)} | ${r.readUnitsPerCycle} | ${r.stateWriteUnitsPerCycle} | ${r.leaseWriteUnitsPerCycle} | ${r.requestsPerCycle} | ${r.usdPerJobMonth.toFixed(3)} | ${r.storageUsdPerJobMonth.toFixed(5)} |`,
+      `| ${r.vertices} | ${kb(r.stateItemBytes)} | ${kb(r.sampleItemBytes)} | ${kb(r.bytesWrittenPerCycle)} | ${r.readUnitsPerCycle} | ${r.stateWriteUnitsPerCycle} | ${r.requestsPerCycle} | ${r.usdPerJobMonth.toFixed(3)} | ${r.storageUsdPerJobMonth.toFixed(5)} |`,
     );
   }
   return lines.join('\n');

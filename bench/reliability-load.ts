@@ -1,7 +1,7 @@
 /**
  * Load: many simulated jobs in one local run through the real dispatcher and scale-job handlers
- * with bounded concurrency, as deployed (SQS batch size 1, `workerConcurrency` invocations at
- * once, 512 MB arm64 workers).
+ * with bounded concurrency, as deployed (SQS batches of `batchSize` job messages, `workerConcurrency`
+ * invocations at once, 512 MB arm64 workers).
  *
  * Every job is a real FlinkDeployment in the Kubernetes emulator and a real simulated Flink
  * cluster (`SimulatedFlinkCluster`, the simulator's model and REST answers), all served by ONE
@@ -40,11 +40,14 @@ import { startDynalite } from '../test/support/dynalite.ts';
 import type { BenchTable } from './bench-table.ts';
 import { startMultiJobSimulator } from './multi-job-simulator.ts';
 
-/** Lambda arm64 (us-east-1) and SQS standard prices used for the cost columns. */
+/**
+ * Lambda arm64 (us-east-1) and SQS FIFO prices used for the cost columns (SQS: $0.50 per million
+ * FIFO requests, https://aws.amazon.com/sqs/pricing/, against $0.40 for standard queues).
+ */
 export const LOAD_PRICES = {
   lambdaUsdPerGbSecondArm: 0.0000133334,
   lambdaUsdPerMillionRequests: 0.2,
-  sqsUsdPerMillionRequests: 0.4,
+  sqsUsdPerMillionRequests: 0.5,
   dynamoUsdPerMillionWriteUnits: 0.625,
   dynamoUsdPerMillionReadUnits: 0.125,
   workerMemoryGb: 0.5,
@@ -57,11 +60,21 @@ export interface LoadOptions {
   readonly ticks?: number;
   /** Worker invocations at once (the event source's maxConcurrency). @default 10 */
   readonly workerConcurrency?: number;
+  /** Job messages per worker invocation (the event source's batch size). @default 10 */
+  readonly batchSize?: number;
+  /**
+   * Cycles one invocation runs at once. @default 1: every invocation runs in this one Node process
+   * on the benchmark machine (2 shared cores), where 10 × 10 cycles at once starve the simulator's
+   * REST server into timeouts that Lambdas, each in its own process, would not see; one at a time
+   * keeps the total in flight at `workerConcurrency`, as before batching.
+   */
+  readonly cycleConcurrency?: number;
 }
 
 export interface LoadResult {
   readonly jobs: number;
   readonly ticks: number;
+  readonly batchSize: number;
   readonly cycles: number;
   readonly outcomes: Readonly<Record<string, number>>;
   readonly failed: number;
@@ -93,6 +106,8 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
   const jobCount = options.jobs ?? 1000;
   const tickCount = options.ticks ?? 4;
   const concurrency = options.workerConcurrency ?? 10;
+  const batchSize = options.batchSize ?? 10;
+  const cycleConcurrency = options.cycleConcurrency ?? 1;
   const names = Array.from({ length: jobCount }, (_, i) => `load-${String(i).padStart(4, '0')}`);
   const sim = await startMultiJobSimulator(names, LAGGING_SCENARIO('load'));
   const first = sim.clusters.get(names[0]!)!;
@@ -160,6 +175,7 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
     queue,
     logger: silent,
     reporter,
+    concurrency: cycleConcurrency,
   });
 
   const results: WorkerRecordResult[] = [];
@@ -175,18 +191,24 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
     await dispatcher({ time: new Date(clock.nowMs()).toISOString() });
     dispatchMs += performance.now() - dispatchStart;
     const messages = queue.drain();
+    const batches = Array.from({ length: Math.ceil(messages.length / batchSize) }, (_, i) =>
+      messages.slice(i * batchSize, (i + 1) * batchSize),
+    );
     let next = 0;
-    // `concurrency` Lambda invocations at once, one message each (batch size 1).
+    // `concurrency` Lambda invocations at once, one batch each.
     const invocation = async (lane: number) => {
-      while (next < messages.length) {
+      while (next < batches.length) {
         const index = next++;
+        const batch = batches[index]!;
         inFlight += 1;
         maxInFlight = Math.max(maxInFlight, inFlight);
         const t0 = performance.now();
-        const response = await worker(sqsEvent([messages[index]!], `t${tick}-${index}`), {
+        const response = await worker(sqsEvent(batch, `t${tick}-${index}`), {
           awsRequestId: `load-${tick}-${lane}-${index}`,
         } as unknown as Context);
-        cycleMs.push(performance.now() - t0);
+        // An invocation's time is shared by the jobs of its batch (billed once).
+        const perJobMs = (performance.now() - t0) / batch.length;
+        for (let i = 0; i < batch.length; i++) cycleMs.push(perJobMs);
         inFlight -= 1;
         results.push(...response.results);
       }
@@ -221,16 +243,18 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
   const meanCycleMs = cycleMs.reduce((a, b) => a + b, 0) / Math.max(1, cycleMs.length);
   const dynamoRequestsPerCycle = dynamoRequests / Math.max(1, cycles);
   const p = LOAD_PRICES;
-  // Lambda: one request + billed duration at 512 MB; SQS: a tenth of a send batch + receive + delete;
-  // DynamoDB: one unit per request (small items; a lower bound, see the DynamoDB table for sizes).
+  // Lambda: a batch's share of one request + billed duration at 512 MB; SQS: a tenth of a send
+  // batch + a batch's share of one receive and one delete batch; DynamoDB: one unit per request
+  // (small items; a lower bound, see the DynamoDB table for sizes).
   const usdPerJobCycle =
-    p.lambdaUsdPerMillionRequests / 1e6 +
+    p.lambdaUsdPerMillionRequests / batchSize / 1e6 +
     (Math.ceil(meanCycleMs) / 1000) * p.workerMemoryGb * p.lambdaUsdPerGbSecondArm +
-    (2.1 * p.sqsUsdPerMillionRequests) / 1e6 +
+    ((0.1 + 2 / batchSize) * p.sqsUsdPerMillionRequests) / 1e6 +
     (dynamoRequestsPerCycle * ((p.dynamoUsdPerMillionWriteUnits + p.dynamoUsdPerMillionReadUnits) / 2)) / 1e6;
   return {
     jobs: jobCount,
     ticks: tickCount,
+    batchSize,
     cycles,
     outcomes,
     failed: outcomes['failed'] ?? 0,
@@ -255,7 +279,7 @@ export async function benchReliabilityLoad(options: LoadOptions = {}): Promise<B
   const r = await runReliabilityLoad(options);
   const f = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d });
   return {
-    title: `Load: ${f(r.jobs, 0)} simulated jobs × ${r.ticks} ticks through dispatcher and workers (${r.maxInFlight} at once)`,
+    title: `Load: ${f(r.jobs, 0)} simulated jobs × ${r.ticks} ticks through dispatcher and workers (${r.maxInFlight} invocations of ${r.batchSize} jobs at once)`,
     headers: ['measure', 'value'],
     rows: [
       ['job cycles', f(r.cycles, 0)],
@@ -268,7 +292,7 @@ export async function benchReliabilityLoad(options: LoadOptions = {}): Promise<B
       ['jobs scaled (simulator parallelism > 1)', f(r.scaledJobs, 0)],
       ['patches / jobs patched twice in a tick', `${r.patches} / ${r.doublePatches}`],
       ['throughput', `${f(r.cyclesPerSecond)} job cycles/s`],
-      ['cycle time mean / p95', `${f(r.meanCycleMs)} ms / ${f(r.p95CycleMs)} ms`],
+      ['invocation time per job, mean / p95', `${f(r.meanCycleMs)} ms / ${f(r.p95CycleMs)} ms`],
       ['dispatcher tick (list + enqueue)', `${f(r.dispatchMs)} ms`],
       ['DynamoDB requests per job cycle', f(r.dynamoRequestsPerCycle, 2)],
       ['cost per job cycle', `$${r.usdPerJobCycle.toExponential(2)}`],
@@ -278,8 +302,8 @@ export async function benchReliabilityLoad(options: LoadOptions = {}): Promise<B
       'One HTTP server routes /<job>/… to each job’s SimulatedFlinkCluster (the simulator’s model and REST answers); ' +
         'the Kubernetes emulator holds every FlinkDeployment; dynalite keeps the state; the SQS queue is in-process.',
       `Cost: Lambda arm64 $${LOAD_PRICES.lambdaUsdPerGbSecondArm}/GB-s at 512 MB on the measured local cycle time ` +
-        `(an estimate: Lambda time differs) + $${LOAD_PRICES.lambdaUsdPerMillionRequests}/M requests; SQS ` +
-        `$${LOAD_PRICES.sqsUsdPerMillionRequests}/M × 2.1 requests per job; DynamoDB one unit per request (a lower bound).`,
+        `(an estimate: Lambda time differs) + $${LOAD_PRICES.lambdaUsdPerMillionRequests}/M requests shared by a batch; SQS FIFO ` +
+        `$${LOAD_PRICES.sqsUsdPerMillionRequests}/M × (0.1 + 2 / batch size) requests per job; DynamoDB one unit per request (a lower bound).`,
     ],
   };
 }

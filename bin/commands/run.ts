@@ -120,7 +120,10 @@ export function registerRunCommand(program: Command): void {
 /**
  * Runs the cycles: one round over every opted-in job, then (without --once) again every
  * --interval. All rounds share the cluster's adapters and the process-wide parts; each round is one
- * run (one lease owner), assembled by the composition root as in the Lambda.
+ * run, assembled by the composition root as in the Lambda. Jobs run one after another, so this
+ * process never has two cycles of one job at once; next to a deployment (or another `fsa run` on
+ * the same table) the conditional state write lets only one of two overlapping cycles act
+ * (docs/architecture.md "Job queue").
  */
 async function runCommand(options: RunOptions): Promise<void> {
   const intervalMs = parseDurationMs(options.interval);

@@ -56,11 +56,24 @@ export interface FlinkAutoscalerProps {
    * @default 10
    */
   readonly workerConcurrency?: number;
+  /**
+   * Job messages per worker invocation (the SQS event source's batch size; at most 10 for a FIFO
+   * queue). Jobs of one batch share the invocation's start-up and memory; their cycles run at
+   * once up to {@link cycleConcurrency}.
+   * @default 10
+   */
+  readonly workerBatchSize?: number;
+  /**
+   * Cycles one worker invocation runs at once (`FSA_CYCLE_CONCURRENCY`); a cycle is mostly
+   * waiting on the Flink REST and Kubernetes APIs. Between 1 and 100.
+   * @default the batch size
+   */
+  readonly cycleConcurrency?: number;
   /** @default Duration.minutes(2) */
   readonly workerTimeout?: Duration;
   /** @default Duration.minutes(1) */
   readonly dispatcherTimeout?: Duration;
-  /** Receives of a job message before it is dead-lettered. @default 3 */
+  /** Receives of a job message before it is dead-lettered (see {@link JobQueueProps.maxReceiveCount}). @default 2 */
   readonly maxReceiveCount?: number;
   /** State table options. @default see {@link StateTableProps} */
   readonly tableProps?: StateTableProps;
@@ -139,6 +152,7 @@ export function defaultFlinkAutoscalerProps() {
   return {
     scheduleRate: Duration.minutes(1),
     workerConcurrency: 10,
+    workerBatchSize: 10,
     workerTimeout: Duration.minutes(2),
     dispatcherTimeout: Duration.minutes(1),
     serviceName: 'flink-serverless-autoscaler',
@@ -173,6 +187,11 @@ export class FlinkAutoscaler extends Construct {
     const clusters = validateClusters(props.clusters, stack.region);
     const workerConcurrency = props.workerConcurrency ?? defaults.workerConcurrency;
     assertIntegerInRange('workerConcurrency', workerConcurrency, 2, 1000);
+    const workerBatchSize = props.workerBatchSize ?? defaults.workerBatchSize;
+    // Lambda's SQS event source takes at most 10 messages per batch from a FIFO queue.
+    assertIntegerInRange('workerBatchSize', workerBatchSize, 1, 10);
+    const cycleConcurrency = props.cycleConcurrency ?? workerBatchSize;
+    assertIntegerInRange('cycleConcurrency', cycleConcurrency, 1, 100);
     const serviceName = props.serviceName ?? defaults.serviceName;
     assertNonEmpty('serviceName', serviceName);
     const deploymentDefaults = serializeDeploymentDefaults(props.deploymentDefaults ?? {});
@@ -215,7 +234,7 @@ export class FlinkAutoscaler extends Construct {
     this.worker = new AutoscalerFunction(this, 'Worker', {
       ...common,
       entry: props.entries?.worker ?? defaults.workerEntry,
-      description: 'Flink Serverless Autoscaler: evaluates, decides and applies scaling for one job',
+      description: 'Flink Serverless Autoscaler: evaluates, decides and applies scaling for each job of a batch',
       timeout: workerTimeout,
       reservedConcurrentExecutions: props.workerReservedConcurrency,
       environment: {
@@ -223,13 +242,16 @@ export class FlinkAutoscaler extends Construct {
         [RUNTIME_ENV.tableName]: this.stateTable.table.tableName,
         [RUNTIME_ENV.deploymentDefaults]: deploymentDefaults,
         [RUNTIME_ENV.cadenceMs]: String((props.scheduleRate ?? defaults.scheduleRate).toMilliseconds()),
+        [RUNTIME_ENV.cycleConcurrency]: String(cycleConcurrency),
         ...policyEnvironment,
       },
     });
     this.worker.function.addEventSource(
       new SqsEventSource(this.jobQueue.queue, {
-        // One job per invocation: a job's cycle is seconds of I/O, and one slow job must not delay others.
-        batchSize: 1,
+        // Several jobs per invocation: a cycle is mostly I/O wait, so the jobs of a batch share one
+        // invocation's start-up, memory and billed duration. The FIFO queue hands Lambda at most
+        // one in-flight batch per message group (= job), so no two cycles of one job overlap.
+        batchSize: workerBatchSize,
         reportBatchItemFailures: true,
         maxConcurrency: workerConcurrency,
       }),

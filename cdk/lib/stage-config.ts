@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { VPC_ENDPOINT_SERVICES, type VpcEndpointService } from './constructs/autoscaler-network.ts';
+import type { StateTableBilling } from './constructs/state-table.ts';
 import type { AutoscalerCluster } from './flink-autoscaler.ts';
+import { parseTableBilling } from './table-billing-context.ts';
 import { AutoscalerConfigError, assertIntegerInRange } from './validation.ts';
 
 /** Where context values come from (`app.node`): cdk.json `context`, `cdk.context.json` or `-c key=value`. */
@@ -20,6 +22,10 @@ export interface StageConfig {
   readonly scheduleRate: Duration;
   /** Context `workerConcurrency`. @default 10 */
   readonly workerConcurrency: number;
+  /** Context `workerBatchSize`: job messages per worker invocation (1–10). @default 10 */
+  readonly workerBatchSize: number;
+  /** Context `tableBilling` and friends (cdk/lib/table-billing-context.ts). @default on-demand */
+  readonly tableBilling: StateTableBilling;
   /** Context `serviceName`. @default 'flink-serverless-autoscaler' */
   readonly serviceName: string;
   /** Context `alarmEmail`: one address or a comma-separated list. @default none */
@@ -70,6 +76,7 @@ export function defaultStageConfig() {
     stackName: 'FlinkServerlessAutoscaler',
     scheduleRate: Duration.minutes(1),
     workerConcurrency: 10,
+    workerBatchSize: 10,
     serviceName: 'flink-serverless-autoscaler',
     removalPolicy: RemovalPolicy.RETAIN,
     staleEvaluationPeriods: 3,
@@ -95,6 +102,9 @@ export function readStageConfig(context: ContextSource): StageConfig {
   const workerConcurrency =
     optionalInteger(get('workerConcurrency'), 'workerConcurrency') ?? defaults.workerConcurrency;
   assertIntegerInRange('context "workerConcurrency"', workerConcurrency, 2, 1000);
+  const workerBatchSize =
+    optionalInteger(get('workerBatchSize'), 'workerBatchSize') ?? defaults.workerBatchSize;
+  assertIntegerInRange('context "workerBatchSize"', workerBatchSize, 1, 10);
   const staleEvaluationPeriods =
     optionalInteger(get('staleEvaluationPeriods'), 'staleEvaluationPeriods') ??
     defaults.staleEvaluationPeriods;
@@ -105,6 +115,8 @@ export function readStageConfig(context: ContextSource): StageConfig {
     clusters: parseClusters(get('clusters')),
     scheduleRate: parseScheduleRate(get('scheduleRate')) ?? defaults.scheduleRate,
     workerConcurrency,
+    workerBatchSize,
+    tableBilling: parseTableBilling(get),
     serviceName: optionalString(get('serviceName'), 'serviceName') ?? defaults.serviceName,
     alarmEmails: parseEmails(get('alarmEmail')),
     deploymentDefaults: parseDeploymentDefaults(get('deploymentDefaults')),

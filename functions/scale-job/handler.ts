@@ -8,11 +8,15 @@ import { readRuntimeConfig } from '../shared/runtime-config.ts';
 import { createSharedWiring, cycleDependenciesFor } from '../shared/wiring.ts';
 import { createScaleJobHandler } from './scale-job-handler.ts';
 
-const wiring = createSharedWiring(readRuntimeConfig(process.env, false));
+const config = readRuntimeConfig(process.env, false);
+const wiring = createSharedWiring(config);
+const clusterNames = new Set(config.clusters.map((cluster) => cluster.name));
 
 export const handler = withAutoscalerMiddleware(
   createScaleJobHandler({
     cycleDependencies: (cluster, runId) => cycleDependenciesFor(wiring, cluster, runId),
+    isKnownCluster: (cluster) => clusterNames.has(cluster),
+    concurrency: config.cycleConcurrency,
     logger: wiring.logger,
     reportRun: (run) => wiring.reporter.reportRun({ kind: 'worker', ...run }),
     nowMs: () => wiring.clock.nowMs(),

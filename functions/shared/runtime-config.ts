@@ -10,6 +10,8 @@ export interface RuntimeConfig {
   readonly cadenceMs: number;
   /** The function runs in a VPC ({@link RUNTIME_ENV.inVpc}). @default false */
   readonly inVpc: boolean;
+  /** Cycles the worker runs at once within one batch. @default 10 */
+  readonly cycleConcurrency: number;
 }
 
 /** A missing or malformed environment variable; names it and says what is expected. */
@@ -80,10 +82,18 @@ export function readRuntimeConfig(
   if (inVpcText !== 'true' && inVpcText !== 'false') {
     throw new RuntimeConfigError(`${RUNTIME_ENV.inVpc} must be 'true' or 'false', got '${inVpcText}'`);
   }
+  const concurrencyText = env[RUNTIME_ENV.cycleConcurrency] ?? '10';
+  const cycleConcurrency = Number(concurrencyText);
+  if (!Number.isInteger(cycleConcurrency) || cycleConcurrency < 1 || cycleConcurrency > 100) {
+    throw new RuntimeConfigError(
+      `${RUNTIME_ENV.cycleConcurrency} must be the number of cycles run at once, an integer from 1 to 100, got '${concurrencyText}'`,
+    );
+  }
   return {
     tableName,
     cadenceMs,
     inVpc: inVpcText === 'true',
+    cycleConcurrency,
     ...(queueUrl ? { queueUrl } : {}),
     clusters: clusters as ClusterEnvironmentEntry[],
     deploymentDefaults: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, String(v)])),

@@ -18,6 +18,8 @@ export const RUNTIME_ENV = {
    * CIDR-restricted is then expected to be reachable; outside a VPC it fails fast with a clear error.
    */
   inVpc: 'FSA_IN_VPC',
+  /** Cycles the worker runs at once within one SQS batch (positive integer). */
+  cycleConcurrency: 'FSA_CYCLE_CONCURRENCY',
   /** CloudWatch namespace of the EMF metrics. */
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;

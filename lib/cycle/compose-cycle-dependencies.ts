@@ -50,7 +50,7 @@ export interface CycleProcessParts {
 }
 
 /**
- * Builds the dependencies of one run (`runId`, the lease owner) against one cluster. Events go to
+ * Builds the dependencies of one run (`runId`, for logs) against one cluster. Events go to
  * the state store's event log (what `fsa events` reads) and to the resource (Kubernetes Events).
  */
 export function composeCycleDependencies(

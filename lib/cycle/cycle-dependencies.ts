@@ -40,10 +40,8 @@ export interface CycleDependencies {
    * sample taken before `now − window` on any real cadence. @default 60 000
    */
   readonly cadenceMs?: number;
-  /** Unique id of this run (Lambda request id): the lease owner. */
+  /** Unique id of this run (Lambda request id / message id), for logs. */
   readonly runId: string;
-  /** How long a lease is held unless released (a crashed run's lease lapses). @default 5 min */
-  readonly leaseTtlMs?: number;
   /**
    * Reviews every change before it is written (allow / deny / modify). Absent = no hook: the
    * cycle makes no preview read and behaves exactly as without the feature.

@@ -24,7 +24,8 @@ export interface CleanupOutcome {
  * How one job's cycle ended:
  * - `decided`: the core ran; `decision.action` says what it decided (scale, balanced, …);
  * - `not-ready`: the job cannot be measured yet (not RUNNING, stabilizing, metrics missing);
- * - `skipped`: another run holds the job's lease, or another run saved first;
+ * - `skipped`: a duplicate or late delivery (the tick was already evaluated), a newer tick of the
+ *   job in the same batch, or another run saved the job's state first;
  * - `refused`: the resource needs a user fix (both autoscalers enabled, invalid option);
  * - `gone`: the resource no longer exists or lost the opt-in label (its state is cleaned up once);
  * - `failed`: an error; reported as an event and a metric.
@@ -39,8 +40,12 @@ export interface CycleResult {
   readonly decision?: ScalingDecision;
   /** What the realizer did with the stored overrides (absent when it did not run). */
   readonly realized?: RealizeResult;
-  /** For `failed`: whether retrying the message may help (transport errors) or not. */
-  readonly retryable?: boolean;
+  /**
+   * For `failed`: whether the next tick may succeed on its own (transport errors, throttling,
+   * server errors) or a user has to fix something first (4xx other than 409/429, bad responses).
+   * Either way the message is acknowledged and the next tick runs the job again.
+   */
+  readonly transient?: boolean;
   /** The policy hook's verdict when a change was proposed to it. */
   readonly policy?: PolicyOutcome;
   /** For `gone`: the clean-up, when the job had state. */

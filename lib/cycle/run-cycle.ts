@@ -1,7 +1,15 @@
 /**
  * One autoscaler cycle for one job, in the fixed order of docs/design.md §1:
- * lease → observe → collect → load → decide → review → persist → realize → report
+ * observe → collect → load → decide → review → persist → realize → report
  * (→ retire when the job is no longer managed). Each step is a module in ./steps/.
+ *
+ * One cycle per job at a time, without a lease item: in AWS the FIFO job queue has each job as its
+ * own message group, and SQS never has two messages of one group in flight (docs/architecture.md
+ * "Job queue"). Where cycles of one job may still overlap — `fsa run` next to a deployment, a
+ * message redelivered after a visibility timeout — the persist step is the guard: the state write
+ * is conditional on the revision loaded, so of two runs that loaded the same state exactly one
+ * saves, and the other stops before realize (no double patch); a run that loads after the other
+ * saved finds the tick already evaluated. The guard costs no request: it is the state write itself.
  *
  * This is the only module in lib/ (besides adapters) that calls ports. The Lambda worker, the
  * CLI (`fsa run --once`) and the local world all run exactly this code; only the adapters behind
@@ -17,7 +25,6 @@ import { collect } from './steps/collect.ts';
 import { type CycleContext, cycleContext, isStop } from './steps/cycle-context.ts';
 import { decideStep } from './steps/decide.ts';
 import { fail } from './steps/fail.ts';
-import { acquireLease, releaseLease } from './steps/lease.ts';
 import { load } from './steps/load.ts';
 import { observe } from './steps/observe.ts';
 import { persist } from './steps/persist.ts';
@@ -41,23 +48,18 @@ export async function runCycle(
   request: CycleRequest = {},
 ): Promise<CycleResult> {
   const cycle = cycleContext(deps, key);
-  const leaseRefused = await acquireLease(cycle);
-  if (leaseRefused) return leaseRefused.stop;
-  let result: CycleResult | undefined;
+  let result: CycleResult;
   try {
-    result = await trackLiveness(cycle, await leasedCycle(cycle, request));
-    return result;
+    result = await trackLiveness(cycle, await cycleSteps(cycle, request));
   } catch (error) {
     result = await fail(cycle, error, 'run the cycle');
-    return result;
-  } finally {
-    if (result) await recordRun(cycle, result);
-    await releaseLease(cycle);
   }
+  await recordRun(cycle, result);
+  return result;
 }
 
-/** The steps that run while the lease is held; any step may end the cycle early. */
-async function leasedCycle(cycle: CycleContext, request: CycleRequest): Promise<CycleResult> {
+/** The steps in order; any step may end the cycle early. */
+async function cycleSteps(cycle: CycleContext, request: CycleRequest): Promise<CycleResult> {
   const seen = await observe(cycle);
   if (seen === undefined) return retire(cycle);
   if (isStop(seen)) return seen.stop;

@@ -91,22 +91,6 @@ export interface SaveResult {
   readonly windowReset: boolean;
 }
 
-/** A held per-job run lease. */
-export interface Lease {
-  readonly owner: string;
-  /** Epoch ms after which another run may take the lease over. */
-  readonly expiresAtMs: number;
-}
-
-/** Options of {@link StateStore.acquireLease}. */
-export interface LeaseRequest {
-  /** Unique id of this run (e.g. Lambda request id). */
-  readonly owner: string;
-  readonly nowMs: number;
-  /** How long the lease is held unless released; a crashed run's lease lapses after this. */
-  readonly ttlMs: number;
-}
-
 /** One entry of the event log. */
 export interface StoredEvent {
   readonly reason: AutoscalerEventReason;
@@ -133,16 +117,17 @@ import type { RunRecord } from '../domain/run-record.ts';
 
 /** What {@link StateStore.forgetJob} removed. */
 export interface ForgetResult {
-  /** Items deleted (state, samples, lease, run record, registry entry). The event log is kept. */
+  /** Items deleted (state, samples, run record, registry entry). The event log is kept. */
   readonly itemsDeleted: number;
 }
 
 /**
  * Durable per-job memory of the autoscaler (docs/design.md §5): the job state, the metric window's
- * samples, a run lease and the event log.
+ * samples, the last run and the event log. The conditional save is also what keeps two runs of
+ * one job that overlap from both acting (lib/cycle/run-cycle.ts).
  *
- * Errors: {@link StateConflictError} when another run saved first, {@link LeaseHeldError}
- * when another run holds the lease, {@link StateStoreInputError} for invalid arguments,
+ * Errors: {@link StateConflictError} when another run saved first,
+ * {@link StateStoreInputError} for invalid arguments,
  * {@link StateTooLargeError} when state cannot be trimmed under the item limit,
  * {@link StateStoreError} for anything else (transport, throttling), with the cause.
  */
@@ -154,10 +139,6 @@ export interface StateStore {
    * exactly one of two concurrent savers of the same revision wins.
    */
   save(jobKey: JobKey, loaded: LoadedJob, request: SaveRequest): Promise<SaveResult>;
-  /** Takes (or renews, for the same owner) the job's lease; throws {@link LeaseHeldError}. */
-  acquireLease(jobKey: JobKey, request: LeaseRequest): Promise<Lease>;
-  /** Releases the lease if `owner` still holds it; false when it did not. */
-  releaseLease(jobKey: JobKey, owner: string): Promise<boolean>;
   /** Appends an event, folding repeats within `event.dedupeIntervalMs` into the earlier entry. */
   appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission>;
   /** Lists the newest events, newest first. */
@@ -168,7 +149,7 @@ export interface StateStore {
    */
   listJobKeys(): Promise<JobKey[]>;
   /**
-   * Removes a job's state, samples, lease, run record and registry entry (docs/design.md §9.1 clean-up);
+   * Removes a job's state, samples, run record and registry entry (docs/design.md §9.1 clean-up);
    * the event log stays until its TTL so the clean-up itself remains visible. Idempotent.
    */
   forgetJob(jobKey: JobKey): Promise<ForgetResult>;
@@ -192,24 +173,6 @@ export class StateConflictError extends StateStoreError {
     super(`state of ${jobKey} changed since revision ${expectedRevision} was loaded`, options);
     this.jobKey = jobKey;
     this.expectedRevision = expectedRevision;
-  }
-}
-
-/** Another run holds the job's lease. */
-export class LeaseHeldError extends StateStoreError {
-  override name = 'LeaseHeldError';
-  readonly jobKey: string;
-  /** Holder and expiry when known (read after the failed conditional write). */
-  readonly holder?: Lease;
-  constructor(jobKey: string, holder?: Lease, options?: ErrorOptions) {
-    super(
-      holder
-        ? `lease of ${jobKey} is held by ${holder.owner} until ${new Date(holder.expiresAtMs).toISOString()}`
-        : `lease of ${jobKey} is held by another run`,
-      options,
-    );
-    this.jobKey = jobKey;
-    if (holder) this.holder = holder;
   }
 }
 

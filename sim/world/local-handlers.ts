@@ -27,7 +27,7 @@ export interface LocalHandlersOptions extends Omit<CycleProcessParts, 'deploymen
   readonly managedState?: DispatcherDependencies['managedState'];
   readonly reportDispatch?: DispatcherDependencies['reportRun'];
   readonly reportWork?: WorkerDependencies['reportRun'];
-  /** Jobs processed at once in a batch. @default the handler's */
+  /** Cycles run at once in a batch. @default the handler's */
   readonly concurrency?: number;
   /** Changes the cycle dependencies of each run (fault injection). */
   readonly wrapDependencies?: (deps: CycleDependencies) => CycleDependencies;
@@ -36,7 +36,7 @@ export interface LocalHandlersOptions extends Omit<CycleProcessParts, 'deploymen
 /** Creates the handler pair. */
 export function localHandlers(options: LocalHandlersOptions) {
   const { adapters, queue, logger, clock } = options;
-  // The cluster's adapters are the same for every run; only the run id (lease owner) differs.
+  // The cluster's adapters are the same for every run; only the run id (for logs) differs.
   const parts: CycleProcessParts = {
     metrics: options.metrics,
     store: options.store,
@@ -52,6 +52,8 @@ export function localHandlers(options: LocalHandlersOptions) {
       const deps = composeCycleDependencies(adapters, parts, runId);
       return options.wrapDependencies ? options.wrapDependencies(deps) : deps;
     },
+    // The one cluster is `local`; a message for another can never succeed (dead-lettered).
+    isKnownCluster: (cluster) => cluster === 'local',
     logger,
     nowMs: () => clock.nowMs(),
     ...(options.reportWork ? { reportRun: options.reportWork } : {}),

@@ -45,15 +45,28 @@ describe('FlinkAutoscaler', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 
-  it('wires the worker to the queue: batch size 1, partial batch failures, maximum concurrency', () => {
+  it('wires the worker to the FIFO queue: batches of 10 jobs, partial batch failures, maximum concurrency', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 1,
+      BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 10 },
     });
     // visibility 6 × the 120 s worker timeout
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 720 });
     template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 120 });
+    // The worker runs the batch's cycles at once, up to the batch size by default.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FSA_CYCLE_CONCURRENCY: '10' }) },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, VisibilityTimeout: 720 });
+  });
+
+  it('passes a smaller batch size and its own cycle concurrency through', () => {
+    const small = build({ workerBatchSize: 4, cycleConcurrency: 2 }).template;
+    small.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 4 });
+    small.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FSA_CYCLE_CONCURRENCY: '2' }) },
+    });
   });
 
   it('passes clusters and deployment defaults to the functions as JSON', () => {
@@ -222,6 +235,16 @@ describe('FlinkAutoscaler', () => {
       name: 'concurrency 1',
       props: { workerConcurrency: 1 },
       error: /workerConcurrency must be an integer between 2 and 1000/,
+    },
+    {
+      name: 'a batch size above the FIFO limit of 10',
+      props: { workerBatchSize: 11 },
+      error: /workerBatchSize must be an integer between 1 and 10, got 11/,
+    },
+    {
+      name: 'a cycle concurrency of 0',
+      props: { cycleConcurrency: 0 },
+      error: /cycleConcurrency must be an integer between 1 and 100, got 0/,
     },
     {
       name: 'oversized deployment defaults',

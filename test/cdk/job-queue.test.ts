@@ -5,19 +5,27 @@ import { JobQueue } from '../../cdk/lib/constructs/job-queue.ts';
 import { awsSolutionsFindings, testStack } from './cdk-test-support.ts';
 
 describe('JobQueue', () => {
-  it('creates an encrypted queue with a DLQ and a visibility timeout of 6 × the worker timeout', () => {
+  it('creates an encrypted FIFO queue with a FIFO DLQ and a visibility timeout of 6 × the worker timeout', () => {
     const stack = testStack();
     new JobQueue(stack, 'Jobs', { workerTimeout: Duration.minutes(2) });
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::SQS::Queue', 2);
     template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      // The dispatcher sets a de-duplication id (job + tick); content-based would also drop a
+      // legitimately repeated body.
+      ContentBasedDeduplication: false,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
       VisibilityTimeout: 720, // 6 × 120 s
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 3600,
-      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 },
+      // Only never-succeeding messages are reported failed; a died invocation gets one more receive.
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 2 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 1_209_600,
     });

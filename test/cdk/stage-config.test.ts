@@ -14,6 +14,8 @@ describe('readStageConfig', () => {
       env: {},
       clusters: [{ name: 'prod' }],
       workerConcurrency: 10,
+      workerBatchSize: 10,
+      tableBilling: { mode: 'on-demand' },
       serviceName: 'flink-serverless-autoscaler',
       alarmEmails: [],
       deploymentDefaults: {},
@@ -36,6 +38,11 @@ describe('readStageConfig', () => {
         clusters: '[{"name":"a","region":"eu-central-1","namespaces":["flink"]},"b"]',
         scheduleRate: '5 minutes',
         workerConcurrency: '20',
+        workerBatchSize: '5',
+        tableBilling: 'provisioned',
+        tableReadCapacity: '10-300',
+        tableWriteCapacity: ' 20 - 400 ',
+        tableTargetUtilization: '60',
         serviceName: 'fsa-prod',
         alarmEmail: 'a@example.com, b@example.com',
         deploymentDefaults:
@@ -50,6 +57,13 @@ describe('readStageConfig', () => {
       env: { account: '123456789012', region: 'eu-west-1' },
       clusters: [{ name: 'a', region: 'eu-central-1', namespaces: ['flink'] }, { name: 'b' }],
       workerConcurrency: 20,
+      workerBatchSize: 5,
+      tableBilling: {
+        mode: 'provisioned',
+        readCapacity: { min: 10, max: 300 },
+        writeCapacity: { min: 20, max: 400 },
+        targetUtilizationPercent: 60,
+      },
       serviceName: 'fsa-prod',
       alarmEmails: ['a@example.com', 'b@example.com'],
       deploymentDefaults: {
@@ -156,6 +170,26 @@ describe('readStageConfig', () => {
       name: 'concurrency',
       values: { clusters: ['a'], workerConcurrency: 'many' },
       error: /must be an integer/,
+    },
+    {
+      name: 'batch size above the FIFO limit',
+      values: { clusters: ['a'], workerBatchSize: '20' },
+      error: /"workerBatchSize" must be an integer between 1 and 10, got 20/,
+    },
+    {
+      name: 'billing mode',
+      values: { clusters: ['a'], tableBilling: 'reserved' },
+      error: /"tableBilling" must be "on-demand" or "provisioned", got "reserved"/,
+    },
+    {
+      name: 'capacity range',
+      values: { clusters: ['a'], tableBilling: 'provisioned', tableWriteCapacity: '100' },
+      error: /"tableWriteCapacity" must be "<min>-<max>" capacity units/,
+    },
+    {
+      name: 'capacity without provisioned billing',
+      values: { clusters: ['a'], tableReadCapacity: '5-10' },
+      error: /"tableReadCapacity" applies only with tableBilling=provisioned/,
     },
     {
       name: 'removal policy',

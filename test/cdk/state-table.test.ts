@@ -27,6 +27,69 @@ describe('StateTable', () => {
     expect(awsSolutionsFindings(stack)).toEqual([]);
   });
 
+  it('bills provisioned capacity with target-tracking auto scaling of reads and writes on request', () => {
+    const stack = testStack();
+    new StateTable(stack, 'State', {
+      billing: {
+        mode: 'provisioned',
+        readCapacity: { min: 5, max: 200 },
+        writeCapacity: { min: 10, max: 400 },
+      },
+    });
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: Match.absent(),
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 10 },
+    });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 2);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScalableDimension: 'dynamodb:table:WriteCapacityUnits',
+      MinCapacity: 10,
+      MaxCapacity: 400,
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScalableDimension: 'dynamodb:table:ReadCapacityUnits',
+      MinCapacity: 5,
+      MaxCapacity: 200,
+    });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 2);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        TargetValue: 70,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBWriteCapacityUtilization' },
+      }),
+    });
+    expect(awsSolutionsFindings(stack)).toEqual([]);
+  });
+
+  it.each([
+    {
+      name: 'a maximum below the minimum',
+      billing: { readCapacity: { min: 50, max: 10 }, writeCapacity: { min: 5, max: 10 } },
+      error: /readCapacity.max \(10\) must not be below readCapacity.min \(50\)/,
+    },
+    {
+      name: 'zero capacity',
+      billing: { readCapacity: { min: 5, max: 10 }, writeCapacity: { min: 0, max: 10 } },
+      error: /writeCapacity.min must be an integer between 1 and 40000, got 0/,
+    },
+    {
+      name: 'a target outside 20–90 %',
+      billing: {
+        readCapacity: { min: 5, max: 10 },
+        writeCapacity: { min: 5, max: 10 },
+        targetUtilizationPercent: 95,
+      },
+      error: /targetUtilizationPercent must be an integer between 20 and 90, got 95/,
+    },
+  ])('rejects provisioned billing with $name', ({ billing, error }) => {
+    expect(() => new StateTable(testStack(), 'State', { billing: { mode: 'provisioned', ...billing } })).toThrow(
+      error,
+    );
+  });
+
   it('uses a customer managed key and the given removal policy', () => {
     const stack = testStack();
     const key = new Key(stack, 'Key', { enableKeyRotation: true });

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ItemLimits } from '../../lib/adapters/state/save-window.ts';
 import { emptyJobState, type JobState, type MetricSample } from '../../lib/domain/index.ts';
 import {
-  LeaseHeldError,
   StateConflictError,
   type StateStore,
   StateStoreInputError,
@@ -269,61 +268,6 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
       });
     });
 
-    describe('lease', () => {
-      it('is exclusive until released or expired, and renewable by its owner', async () => {
-        const store = await createStore();
-        const key = aJobKey();
-
-        const lease = await store.acquireLease(key, { owner: 'run-a', nowMs: T0, ttlMs: MIN });
-        const held = await store
-          .acquireLease(key, { owner: 'run-b', nowMs: T0 + 1000, ttlMs: MIN })
-          .catch((e) => e);
-        const renewed = await store.acquireLease(key, { owner: 'run-a', nowMs: T0 + 2000, ttlMs: MIN });
-
-        expect(lease).toEqual({ owner: 'run-a', expiresAtMs: T0 + MIN });
-        expect(held).toBeInstanceOf(LeaseHeldError);
-        expect(held).toMatchObject({ holder: { owner: 'run-a', expiresAtMs: T0 + MIN } });
-        expect(renewed.expiresAtMs).toBe(T0 + 2000 + MIN);
-      });
-
-      it("lets another run take over a crashed run's lease once it expired", async () => {
-        const store = await createStore();
-        const key = aJobKey();
-        await store.acquireLease(key, { owner: 'crashed', nowMs: T0, ttlMs: MIN });
-
-        const takeover = await store.acquireLease(key, { owner: 'next', nowMs: T0 + MIN, ttlMs: MIN });
-
-        expect(takeover.owner).toBe('next');
-        expect(await store.releaseLease(key, 'crashed')).toBe(false);
-      });
-
-      it('is released only by its owner', async () => {
-        const store = await createStore();
-        const key = aJobKey();
-        await store.acquireLease(key, { owner: 'run-a', nowMs: T0, ttlMs: MIN });
-
-        expect(await store.releaseLease(key, 'run-b')).toBe(false);
-        expect(await store.releaseLease(key, 'run-a')).toBe(true);
-        expect(await store.releaseLease(key, 'run-a')).toBe(false);
-        const next = await store.acquireLease(key, { owner: 'run-b', nowMs: T0 + 1, ttlMs: MIN });
-        expect(next.owner).toBe('run-b');
-      });
-
-      it('serialises concurrent acquirers: exactly one wins', async () => {
-        const store = await createStore();
-        const key = aJobKey();
-
-        const results = await Promise.allSettled(
-          ['a', 'b', 'c'].map((owner) => store.acquireLease(key, { owner, nowMs: T0, ttlMs: MIN })),
-        );
-
-        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-        for (const r of results.filter((r) => r.status === 'rejected')) {
-          expect((r as PromiseRejectedResult).reason).toBeInstanceOf(LeaseHeldError);
-        }
-      });
-    });
-
     describe('events', () => {
       const report = { reason: 'ScalingReport', type: 'Normal', message: 'v1: 2 -> 4' } as const;
 
@@ -433,7 +377,6 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
           windowMs: WINDOW_MS,
         });
         await store.appendEvent(a, { reason: 'ScalingReport', type: 'Normal', message: 'scaled' }, T0);
-        await store.acquireLease(a, { owner: 'run-1', nowMs: T0, ttlMs: MIN });
         await store.recordRun(a, { atMs: T0, outcome: 'decided', reason: 'balanced', action: 'balanced' });
 
         // Act
@@ -441,10 +384,10 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         const forgotten = await store.forgetJob(a);
         const again = await store.forgetJob(a);
 
-        // Assess: state, sample, lease, run record and registry entry went (5 items); events stay.
+        // Assess: state, sample, run record and registry entry went (4 items); events stay.
         expect(listed).toHaveLength(2);
         expect(listed).toEqual(expect.arrayContaining([a, b]));
-        expect(forgotten.itemsDeleted).toBe(5);
+        expect(forgotten.itemsDeleted).toBe(4);
         expect(again.itemsDeleted).toBe(0);
         expect(await store.listJobKeys()).toEqual([b]);
         const reloaded = await store.load(a, { sinceMs: 0 });
@@ -452,7 +395,6 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         expect(reloaded.samples).toEqual([]);
         expect(await store.lastRun(a)).toBeUndefined();
         expect((await store.listEvents(a)).map((e) => e.message)).toEqual(['scaled']);
-        await expect(store.acquireLease(a, { owner: 'run-2', nowMs: T0, ttlMs: MIN })).resolves.toBeDefined();
       });
 
       it('replaces the run record on every cycle', async () => {
@@ -498,7 +440,7 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         });
       });
 
-      it('names the bad field of a save, a lease and an event', async () => {
+      it('names the bad field of a save and an event', async () => {
         const store = await createStore();
         const key = aJobKey();
         const loaded = await store.load(key, { sinceMs: 0 });
@@ -507,17 +449,15 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         const failures = await Promise.allSettled([
           store.save(key, loaded, { state: emptyJobState(), sample, windowMs: WINDOW_MS }),
           store.save(key, loaded, { state: emptyJobState(), windowMs: 0 }),
-          store.acquireLease(key, { owner: 'a', nowMs: T0, ttlMs: 0 }),
           store.appendEvent(key, { reason: 'ScalingReport', message: 'm', type: 'Info' as 'Normal' }, T0),
         ]);
 
-        expect(failures.map((f) => f.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+        expect(failures.map((f) => f.status)).toEqual(['rejected', 'rejected', 'rejected']);
         const errors = failures.map((f) => (f as PromiseRejectedResult).reason as StateStoreInputError);
         for (const error of errors) expect(error).toBeInstanceOf(StateStoreInputError);
         expect(errors.map((e) => e.field)).toEqual([
           'request.sample.tsMs',
           'request.windowMs',
-          'request.ttlMs',
           'event.type',
         ]);
       });

@@ -78,7 +78,7 @@ describe('DynamoDB faults', () => {
     await invariants.afterTick(tick);
     const skipped = tick.results.filter((r) => r.result?.outcome === 'skipped');
     expect(skipped.length).toBeGreaterThanOrEqual(1);
-    for (const r of skipped) expect(r.result?.reason).toMatch(/lease|saved this job first/);
+    for (const r of skipped) expect(r.result?.reason).toMatch(/saved this job first/);
     expect(tick.results.filter((r) => r.result?.outcome === 'failed')).toEqual([]);
     expect(invariants.violations).toEqual([]);
   });
@@ -112,15 +112,11 @@ describe('DynamoDB faults', () => {
         expect.objectContaining(before[index]!.state.parallelismOverrides),
       );
     }
-    // A lease taken before the outage may be stuck until its TTL (5 min): bounded wait of 7 ticks.
-    const decidedAgain = new Set<string>();
-    for (let i = 0; i < 7 && decidedAgain.size < JOBS.length; i++) {
-      const tick = await world.tick();
-      await invariants.afterTick(tick);
-      for (const [job, outcome] of tick.outcomes) if (outcome === 'decided') decidedAgain.add(job);
-      expect([...tick.outcomes.values()].filter((o) => o === 'failed')).toEqual([]);
-    }
-    expect([...decidedAgain].sort()).toEqual([...JOBS].sort());
+    // Nothing is held across the outage (no lease): the next tick decides every job again.
+    const next = await world.tick();
+    await invariants.afterTick(next);
+    const decidedAgain = [...next.outcomes].filter(([, outcome]) => outcome === 'decided').map(([job]) => job);
+    expect(decidedAgain.sort()).toEqual([...JOBS].sort());
     expect(invariants.violations).toEqual([]);
   });
 

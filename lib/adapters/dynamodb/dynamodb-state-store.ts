@@ -3,9 +3,6 @@ import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/in
 import type { EventEmission } from '../../ports/event-sink.ts';
 import {
   type ForgetResult,
-  type Lease,
-  LeaseHeldError,
-  type LeaseRequest,
   type ListEventsOptions,
   type LoadedJob,
   type LoadOptions,
@@ -22,8 +19,6 @@ import { defaultItemLimits, type ItemLimits } from '../state/save-window.ts';
 import {
   validateEpochMs,
   validateEventTtlMs,
-  validateLeaseOwner,
-  validateLeaseRequest,
   validateLoadOptions,
 } from '../state/store-input.ts';
 import { appendEventItem, listEventItems } from './dynamodb-event-log.ts';
@@ -44,7 +39,7 @@ import {
   isConditionFailure,
   StateTable,
 } from './state-table.ts';
-import { ATTR, ITEM_SCHEMA_VERSION, REGISTRY_PARTITION_KEY, SORT_KEYS, STATE_TABLE } from './table-schema.ts';
+import { ATTR, REGISTRY_PARTITION_KEY, SORT_KEYS, STATE_TABLE } from './table-schema.ts';
 
 export type { CapacityReport, DocumentClient } from './state-table.ts';
 
@@ -58,9 +53,6 @@ export interface DynamoDbStateStoreOptions {
   /** Called with the consumed capacity of every request (the benchmark uses it). */
   readonly onCapacity?: (report: CapacityReport) => void;
 }
-
-/** Days a released-by-expiry lease item lingers before TTL removes it. */
-const LEASE_ITEM_TTL_GRACE_S = 24 * 60 * 60;
 
 /**
  * {@link StateStore} on the single DynamoDB table of docs/design.md §5.
@@ -165,63 +157,6 @@ export class DynamoDbStateStore implements StateStore {
     };
   }
 
-  async acquireLease(jobKey: JobKey, request: LeaseRequest): Promise<Lease> {
-    const pk = partitionKeyOf(jobKey);
-    validateLeaseRequest(request);
-    const expiresAtMs = request.nowMs + request.ttlMs;
-    try {
-      const out = await this.#table.client.send(
-        new PutCommand({
-          TableName: this.#table.name,
-          Item: {
-            [STATE_TABLE.partitionKey]: pk,
-            [STATE_TABLE.sortKey]: SORT_KEYS.lease,
-            [ATTR.schemaVersion]: ITEM_SCHEMA_VERSION,
-            [ATTR.leaseOwner]: request.owner,
-            [ATTR.leaseUntilMs]: expiresAtMs,
-            // TTL only tidies up; expiry is decided by `until`, since TTL deletion lags by days.
-            [STATE_TABLE.ttlAttribute]: Math.ceil(expiresAtMs / 1000) + LEASE_ITEM_TTL_GRACE_S,
-          },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #until <= :now OR #owner = :owner',
-          ExpressionAttributeNames: {
-            '#pk': STATE_TABLE.partitionKey,
-            '#until': ATTR.leaseUntilMs,
-            '#owner': ATTR.leaseOwner,
-          },
-          ExpressionAttributeValues: { ':now': request.nowMs, ':owner': request.owner },
-          ...this.#table.capacityRequest(),
-        }),
-      );
-      this.#table.report('lease', out.ConsumedCapacity?.CapacityUnits);
-      return { owner: request.owner, expiresAtMs };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw failedForJob(error, 'acquire lease', jobKey);
-      throw new LeaseHeldError(formatJobKey(jobKey), await this.#readLease(pk), { cause: error });
-    }
-  }
-
-  async releaseLease(jobKey: JobKey, owner: string): Promise<boolean> {
-    const pk = partitionKeyOf(jobKey);
-    validateLeaseOwner(owner);
-    try {
-      const out = await this.#table.client.send(
-        new DeleteCommand({
-          TableName: this.#table.name,
-          Key: { [STATE_TABLE.partitionKey]: pk, [STATE_TABLE.sortKey]: SORT_KEYS.lease },
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': ATTR.leaseOwner },
-          ExpressionAttributeValues: { ':owner': owner },
-          ...this.#table.capacityRequest(),
-        }),
-      );
-      this.#table.report('release', out.ConsumedCapacity?.CapacityUnits);
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw failedForJob(error, 'release lease', jobKey);
-    }
-  }
-
   async appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission> {
     return appendEventItem(this.#table, this.#eventTtlMs, jobKey, partitionKeyOf(jobKey), event, nowMs);
   }
@@ -300,25 +235,6 @@ export class DynamoDbStateStore implements StateStore {
       return decodeRunItem(out.Item);
     } catch (error) {
       throw failedForJob(error, 'read run', jobKey);
-    }
-  }
-
-  async #readLease(pk: string): Promise<Lease | undefined> {
-    try {
-      const out = await this.#table.client.send(
-        new GetCommand({
-          TableName: this.#table.name,
-          Key: { [STATE_TABLE.partitionKey]: pk, [STATE_TABLE.sortKey]: SORT_KEYS.lease },
-          ConsistentRead: true,
-        }),
-      );
-      const owner = out.Item?.[ATTR.leaseOwner];
-      const until = out.Item?.[ATTR.leaseUntilMs];
-      return typeof owner === 'string' && typeof until === 'number'
-        ? { owner, expiresAtMs: until }
-        : undefined;
-    } catch {
-      return undefined; // the holder is only informational
     }
   }
 }

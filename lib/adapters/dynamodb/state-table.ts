@@ -17,8 +17,6 @@ export interface CapacityReport {
     | 'load'
     | 'save-state'
     | 'save-sample'
-    | 'lease'
-    | 'release'
     | 'event'
     | 'list-events'
     | 'registry'

@@ -9,10 +9,11 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | `STATE`                              | job state, revision, vertex dictionary  |
  * | `SAMPLE#<13-digit epoch ms>`         | one compact metric sample per cycle     |
  * | `EVENT#<13-digit epoch ms>#<reason>#<key hash>` | event log entry              |
- * | `LEASE`                              | per-job run lease                       |
  * | `RUN`                                | last cycle's outcome (`fsa status`)     |
  *
  * Plus the registry partition `JOBS` (sk = a job's pk), see {@link REGISTRY_PARTITION_KEY}.
+ * Versions before the FIFO job queue also wrote a `LEASE` item per job; none is written now, and a
+ * leftover one expires by its TTL (one day) or goes with the job's clean-up.
  */
 export const STATE_TABLE = {
   /** Partition key: `JOB#cluster#namespace#kind#name` (string). */
@@ -27,8 +28,7 @@ export const STATE_TABLE = {
 /** Sort keys and sort-key prefixes of the item types. */
 export const SORT_KEYS = {
   state: 'STATE',
-  lease: 'LEASE',
-  /** Last-run record for `fsa status`; sorts between LEASE and SAMPLE#, outside the load query. */
+  /** Last-run record for `fsa status`; sorts before SAMPLE#, outside the load query. */
   run: 'RUN',
   samplePrefix: 'SAMPLE#',
   eventPrefix: 'EVENT#',
@@ -52,8 +52,6 @@ export const ATTR = {
   body: 'b',
   /** Body as Brotli-compressed JSON text (used when it saves space). */
   compressedBody: 'z',
-  leaseOwner: 'owner',
-  leaseUntilMs: 'until',
   eventKey: 'dk',
   eventReason: 'reason',
   eventType: 'type',

@@ -1,6 +1,10 @@
 /**
  * When to retry a Kubernetes API call and how long to wait (docs/kubernetes-and-eks.md §8): 429 and 5xx
- * are retried a bounded number of times, honouring `Retry-After`; 400/403/404/409/415/422 never.
+ * are retried a bounded number of times, honouring `Retry-After`. No other 4xx is retried within a
+ * cycle: 400/403/404/415/422 give the same answer again, and a 409 is not a retry of the same
+ * request — the realizer re-reads the resource and rebuilds its patch once (kubernetes-scaling-realizer.ts).
+ * A 401 only refreshes the token once (an expired token, kubernetes-client.ts). A failed cycle is
+ * retried by the next tick, never by the queue (docs/architecture.md "Failure policy").
  */
 
 export interface RetryPolicy {

@@ -8,9 +8,6 @@ import {
 import type { EventEmission } from '../../ports/event-sink.ts';
 import {
   type ForgetResult,
-  type Lease,
-  LeaseHeldError,
-  type LeaseRequest,
   type ListEventsOptions,
   type LoadedJob,
   type LoadOptions,
@@ -36,8 +33,6 @@ import {
   validateEpochMs,
   validateEventTtlMs,
   validateJobKey,
-  validateLeaseOwner,
-  validateLeaseRequest,
   validateLoadOptions,
   validateSaveRequest,
 } from '../state/store-input.ts';
@@ -68,7 +63,6 @@ interface JobRecord {
   state?: StoredJobState;
   /** The window's samples by timestamp (one per cycle), each with the epoch it was saved in. */
   readonly samples: Map<number, { readonly epoch: number; readonly sample: MetricSample }>;
-  lease?: Lease;
   run?: RunRecord;
 }
 
@@ -152,25 +146,6 @@ export class InMemoryStateStore implements StateStore {
     return { revision, stateBytes: fitted.bytes, sampleBytes, trimmed: fitted.trimmed, windowReset };
   }
 
-  async acquireLease(jobKey: JobKey, request: LeaseRequest): Promise<Lease> {
-    const record = this.#job(jobKey);
-    validateLeaseRequest(request);
-    const held = record.lease;
-    if (held && held.owner !== request.owner && held.expiresAtMs > request.nowMs) {
-      throw new LeaseHeldError(formatJobKey(jobKey), { ...held });
-    }
-    record.lease = { owner: request.owner, expiresAtMs: request.nowMs + request.ttlMs };
-    return { ...record.lease };
-  }
-
-  async releaseLease(jobKey: JobKey, owner: string): Promise<boolean> {
-    const record = this.#job(jobKey);
-    validateLeaseOwner(owner);
-    if (record.lease?.owner !== owner) return false;
-    delete record.lease;
-    return true;
-  }
-
   async appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission> {
     validateJobKey(jobKey);
     const { dedupeKey, window } = prepareEvent(event, nowMs);
@@ -235,7 +210,6 @@ export class InMemoryStateStore implements StateStore {
     const deleted =
       (record.state ? 1 : 0) +
       record.samples.size +
-      (record.lease ? 1 : 0) +
       (record.run ? 1 : 0) +
       (this.#registry.delete(recordKeyOf(jobKey)) ? 1 : 0);
     this.#jobs.delete(recordKeyOf(jobKey));

@@ -1,6 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import type { JobMessage } from '../../ports/job-queue.ts';
 import { encodeJobMessage } from './job-message-codec.ts';
+import { deduplicationIdOf, messageGroupIdOf } from './sqs-job-queue.ts';
 
 /** Where the records seem to come from (only informational in the event). */
 export interface SqsEventOrigin {
@@ -26,11 +27,14 @@ export function sqsEventOf(messages: readonly JobMessage[], origin: SqsEventOrig
         SentTimestamp: String(message.tickMs),
         SenderId: 'dispatcher',
         ApproximateFirstReceiveTimestamp: String(message.tickMs),
+        // A FIFO delivery carries its group and de-duplication id (what SqsJobQueue sends).
+        MessageGroupId: messageGroupIdOf(message.key),
+        MessageDeduplicationId: deduplicationIdOf(message),
       },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',
-      eventSourceARN: origin.queueArn ?? `arn:aws:sqs:${region}:123456789012:fsa-jobs`,
+      eventSourceARN: origin.queueArn ?? `arn:aws:sqs:${region}:123456789012:fsa-jobs.fifo`,
       awsRegion: region,
     })),
   };

@@ -4,7 +4,6 @@
  */
 import type { JobKey } from '../../domain/index.ts';
 import {
-  type LeaseRequest,
   type LoadedJob,
   type LoadOptions,
   type SaveRequest,
@@ -74,22 +73,6 @@ export function validateSaveRequest(loaded: LoadedJob, request: SaveRequest): vo
       throw new StateStoreInputError('request.sample.global', 'must be an object');
     }
   }
-}
-
-/** Checks a lease request of `StateStore.acquireLease`. */
-export function validateLeaseRequest(request: LeaseRequest): void {
-  if (typeof request?.owner !== 'string' || request.owner.length === 0) {
-    throw new StateStoreInputError('request.owner', 'must be a non-empty string');
-  }
-  validateEpochMs('request.nowMs', request.nowMs);
-  if (!Number.isFinite(request.ttlMs) || request.ttlMs <= 0) {
-    throw new StateStoreInputError('request.ttlMs', `${request.ttlMs} is not a positive duration`);
-  }
-}
-
-/** Checks the owner passed to `StateStore.releaseLease`. */
-export function validateLeaseOwner(owner: string): void {
-  if (typeof owner !== 'string' || owner.length === 0) throw new StateStoreInputError('owner', 'must be non-empty');
 }
 
 /** Checks the event-log retention an adapter is configured with. */

@@ -5,16 +5,22 @@
 import { formatJobKey } from '../../domain/index.ts';
 import { describeError } from '../../report/describe-error.ts';
 import type { CycleResult } from '../cycle-result.ts';
-import { isRetryable } from '../is-retryable.ts';
+import { isTransient } from '../is-transient.ts';
 import { type CycleContext, emit } from './cycle-context.ts';
 
 /** Longest event message the operator writes (docs/algorithm.md §5.4). */
 const MAX_EVENT_MESSAGE_CHARS = 2048;
 
-/** The failed result of a cycle that could not `step` (e.g. "run the cycle"). */
+/**
+ * The failed result of a cycle that could not `step` (e.g. "run the cycle"). The message says
+ * whether the next tick may succeed on its own or a user has to act (lib/cycle/is-transient.ts).
+ */
 export async function fail(cycle: CycleContext, error: unknown, step: string): Promise<CycleResult> {
   const { deps, key } = cycle;
-  const message = `Could not ${step}: ${describeError(error)}`;
+  const transient = isTransient(error);
+  const message = `Could not ${step}: ${describeError(error)}${
+    transient ? '; the next tick retries' : '; this needs a fix before the next tick can succeed'
+  }`;
   deps.logger?.error('cycle failed', { job: formatJobKey(key), step, error: describeError(error) });
   deps.reporter?.reportJobError(key, { detailedMetrics: cycle.detailedMetrics === true });
   // The operator never de-duplicates AutoscalerError events (docs/algorithm.md §5.4).
@@ -23,5 +29,5 @@ export async function fail(cycle: CycleContext, error: unknown, step: string): P
     type: 'Warning',
     message: message.slice(0, MAX_EVENT_MESSAGE_CHARS),
   });
-  return { outcome: 'failed', reason: message, retryable: isRetryable(error) };
+  return { outcome: 'failed', reason: message, transient };
 }

@@ -146,18 +146,16 @@ describe('DynamoDbStateStore on dynalite', () => {
         sample: aFullSample(ids, T0),
         windowMs: WINDOW_MS,
       });
-      await store.acquireLease(key, { owner: 'run', nowMs: T0, ttlMs: MIN });
       await store.appendEvent(key, { reason: 'ScalingReport', type: 'Normal', message: 'm' }, T0);
 
       const items = await rawItems(doc, tableName, partitionKeyOf(key));
 
-      expect(items.map((i) => String(i['sk']).split('#')[0])).toEqual(['EVENT', 'LEASE', 'SAMPLE', 'STATE']);
+      expect(items.map((i) => String(i['sk']).split('#')[0])).toEqual(['EVENT', 'SAMPLE', 'STATE']);
       for (const item of items) expect(item['sv']).toBe(1);
-      const [event, lease, sample] = items;
+      const [event, sample] = items;
       // (T0 + 15 min window + 1 h grace) / 1000
       expect(sample?.['expiresAt']).toBe((T0 + WINDOW_MS + 3_600_000) / 1000);
       expect(event?.['expiresAt']).toBe((T0 + 90 * 24 * 3_600_000) / 1000);
-      expect(lease?.['until']).toBe(T0 + MIN);
       expect(String(sample?.['sk'])).toBe('SAMPLE#1700000000000');
     });
 

@@ -154,18 +154,22 @@ describe('dispatcher + scale-job handlers over the local servers', () => {
     expect(after.revision).toBe(before.revision);
   });
 
-  it('reports a malformed message as a batch item failure and still runs the valid one', async () => {
+  it('dead-letters only what can never succeed (malformed, unknown cluster) and still runs the valid one', async () => {
     await advance(MINUTE);
     const valid: JobMessage = { key: KEY, tickMs: clock.nowMs() };
-    const event = sqsEvent([valid], 'mixed');
+    const unknown: JobMessage = { key: { ...KEY, cluster: 'elsewhere' }, tickMs: clock.nowMs() };
+    const event = sqsEvent([valid, unknown], 'mixed');
     event.Records.push({
       ...event.Records[0]!,
       messageId: 'bad-1',
       body: '{"v":1,"cluster":"local","namespace":"../etc"}',
     });
     const response = await worker()(event, lambdaContext('mixed'));
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad-1' }]);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['bad-1', 'mixed-1']);
     expect(response.results.find((r) => r.messageId === 'bad-1')?.error).toMatch(/message.namespace/);
+    expect(response.results.find((r) => r.messageId === 'mixed-1')?.error).toMatch(
+      /cluster 'elsewhere' is not configured/,
+    );
     expect(response.results.find((r) => r.messageId === 'mixed-0')?.result?.outcome).toBe('decided');
   });
 
@@ -179,6 +183,11 @@ describe('dispatcher + scale-job handlers over the local servers', () => {
     const byJob = new Map(response.results.map((r) => [r.job, r.result?.outcome]));
     expect(byJob.get('local/flink-jobs/FlinkDeployment/orders-enrichment')).toBe('decided');
     expect(byJob.get('local/flink-jobs/FlinkDeployment/broken-job')).toBe('failed');
+    // Failure policy: the failed cycle is recorded and acknowledged; the next tick retries it.
+    expect(response.batchItemFailures).toEqual([]);
+    const broken = response.results.find((r) => r.job?.endsWith('/broken-job'))?.result;
+    expect(broken?.transient).toBe(true);
+    expect(broken?.reason).toMatch(/the next tick retries$/);
     const brokenKey: JobKey = { ...KEY, name: 'broken-job' };
     const events = await store.listEvents(brokenKey, {});
     expect(events.map((e) => e.reason)).toContain('AutoscalerError');

@@ -17,9 +17,11 @@ describe('readRuntimeConfig', () => {
       deploymentDefaults: { 'job.autoscaler.utilization.target': '0.6' },
       cadenceMs: 60_000,
       inVpc: false,
+      cycleConcurrency: 10,
     });
     expect(readRuntimeConfig({ ...VALID, FSA_CADENCE_MS: '300000' }, true).cadenceMs).toBe(300_000);
     expect(readRuntimeConfig({ ...VALID, FSA_IN_VPC: 'true' }, true).inVpc).toBe(true);
+    expect(readRuntimeConfig({ ...VALID, FSA_CYCLE_CONCURRENCY: '4' }, true).cycleConcurrency).toBe(4);
   });
 
   it('refuses to run with TLS verification switched off', () => {
@@ -42,6 +44,8 @@ describe('readRuntimeConfig', () => {
       /lists cluster 'prod' twice \(eu-west-1 and us-east-1\); cluster names must be unique/,
     ],
     [{ FSA_IN_VPC: 'yes' }, /FSA_IN_VPC must be 'true' or 'false', got 'yes'/],
+    [{ FSA_CYCLE_CONCURRENCY: '0' }, /FSA_CYCLE_CONCURRENCY must be the number of cycles run at once, an integer from 1 to 100, got '0'/],
+    [{ FSA_CYCLE_CONCURRENCY: '2.5' }, /FSA_CYCLE_CONCURRENCY .* got '2.5'/],
   ])('names the variable that is wrong: %j', (change, message) => {
     expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(RuntimeConfigError);
     expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(message);

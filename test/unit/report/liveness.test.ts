@@ -73,10 +73,10 @@ describe('worker run totals', () => {
   it('counts only full-window evaluations as evaluated, not-ready cycles by reason, stuck jobs', () => {
     const totals = runTotalsOf(
       [
-        { messageId: '1', retry: false, result: { outcome: 'decided', reason: 'Balanced', decision: { action: 'balanced', vertices: [], guards: [], parallelismOverrides: {}, summary: '' } } },
+        { messageId: '1', deadLetter: false, result: { outcome: 'decided', reason: 'Balanced', decision: { action: 'balanced', vertices: [], guards: [], parallelismOverrides: {}, summary: '' } } },
         {
           messageId: '2',
-          retry: false,
+          deadLetter: false,
           result: {
             outcome: 'decided',
             reason: 'Not ready',
@@ -84,9 +84,9 @@ describe('worker run totals', () => {
             notReady: { reason: 'window', sinceMs: 0, stuck: true },
           },
         },
-        { messageId: '3', retry: false, result: { outcome: 'not-ready', reason: 'x', notReady: { reason: 'resource', sinceMs: 0, stuck: false } } },
-        { messageId: '4', retry: false, result: { outcome: 'failed', reason: 'boom' } },
-        { messageId: '5', retry: false, result: { outcome: 'skipped', reason: 'lease' } },
+        { messageId: '3', deadLetter: false, result: { outcome: 'not-ready', reason: 'x', notReady: { reason: 'resource', sinceMs: 0, stuck: false } } },
+        { messageId: '4', deadLetter: false, result: { outcome: 'failed', reason: 'boom' } },
+        { messageId: '5', deadLetter: false, result: { outcome: 'skipped', reason: 'another run saved this job first' } },
       ],
       1200,
     );

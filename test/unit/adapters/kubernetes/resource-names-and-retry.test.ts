@@ -41,6 +41,10 @@ describe('retry policy', () => {
     { status: 409, method: 'PATCH', retry: false },
     { status: 422, method: 'PATCH', retry: false },
     { status: 404, method: 'GET', retry: false },
+    { status: 400, method: 'PATCH', retry: false },
+    { status: 401, method: 'GET', retry: false },
+    { status: 403, method: 'GET', retry: false },
+    { status: 403, method: 'PATCH', retry: false },
   ])('$method $status → retry $retry', ({ status, method, retry }) =>
     expect(isRetryableStatus(status, method)).toBe(retry),
   );
