@@ -1,4 +1,4 @@
-import type { NotReadySpell, ScalingDecision } from '../domain/index.ts';
+import type { NotReadySpell, RollbackRecord, ScalingDecision } from '../domain/index.ts';
 import type { RealizeResult, WithdrawResult } from '../ports/scaling-realizer.ts';
 
 /** What the policy hook decided about this cycle's change (absent when it was not asked). */
@@ -50,4 +50,6 @@ export interface CycleResult {
    * decision): why, since when, and whether the job is stuck (lib/report/liveness.ts).
    */
   readonly notReady?: NotReadySpell;
+  /** Extension: the change rolled back this cycle (docs/algorithm.md §12). */
+  readonly rollback?: RollbackRecord;
 }

@@ -1,7 +1,8 @@
 /**
  * One autoscaler cycle for one job, in the fixed order of docs/design.md §1:
- * lease → observe → collect → load → decide → review → persist → realize → report
- * (→ retire when the job is no longer managed). Each step is a module in ./steps/.
+ * lease → observe → collect → load → decide → rollback watch → review → persist → realize → report
+ * (→ retire when the job is no longer managed; a not-ready job with a watched change gets the
+ * rollback watch before its cycle ends). Each step is a module in ./steps/.
  *
  * This is the only module in lib/ (besides adapters) that calls ports. The Lambda worker, the
  * CLI (`fsa run --once`) and the local world all run exactly this code; only the adapters behind
@@ -26,6 +27,7 @@ import { report } from './steps/report.ts';
 import { retire } from './steps/retire.ts';
 import { trackLiveness } from './steps/track-liveness.ts';
 import { review } from './steps/review.ts';
+import { watchDecided, watchNotReady } from './steps/rollback.ts';
 
 // The API the handlers, the CLI and the local world import from here.
 export type { CycleDependencies, CycleLogger, CycleRequest } from './cycle-dependencies.ts';
@@ -59,15 +61,16 @@ export async function runCycle(
 async function leasedCycle(cycle: CycleContext, request: CycleRequest): Promise<CycleResult> {
   const observed = await observe(cycle);
   if (observed === undefined) return retire(cycle);
-  if (isStop(observed)) return observed.stop;
+  if (isStop(observed)) return watchNotReady(cycle, observed.stop);
 
   const raw = await collect(cycle, observed);
-  if (isStop(raw)) return raw.stop;
+  if (isStop(raw)) return watchNotReady(cycle, raw.stop);
 
   const loaded = await load(cycle, observed.options, request);
   if (isStop(loaded)) return loaded.stop;
 
-  const output = await decideStep(cycle, observed, raw, loaded);
+  const decided = await decideStep(cycle, observed, raw, loaded);
+  const { output, rollback } = await watchDecided(cycle, observed, raw, loaded, decided);
   const reviewed = await review(cycle, observed, output, loaded);
 
   const conflict = await persist(cycle, observed, loaded, output, reviewed.stateToSave);
@@ -80,5 +83,6 @@ async function leasedCycle(cycle: CycleContext, request: CycleRequest): Promise<
       ? undefined
       : await realize(cycle, observed, output, verdict === 'modify' ? reviewed.review?.patch : undefined);
 
-  return report(cycle, { observed, loaded, output, reviewed, realized });
+  const result = await report(cycle, { observed, loaded, output, reviewed, realized });
+  return rollback ? { ...result, rollback } : result;
 }

@@ -15,3 +15,4 @@ export * from './topology.ts';
 export * from './topology-graph.ts';
 export * from './field-error.ts';
 export * from './run-record.ts';
+export * from './rollback-state.ts';

@@ -1,3 +1,4 @@
+import type { RollbackState } from './rollback-state.ts';
 import type { VertexId } from './topology.ts';
 
 /**
@@ -92,6 +93,11 @@ export interface JobState {
   readonly memoryHistory?: unknown;
   /** Epoch ms of the last completed evaluation. */
   readonly lastEvaluationMs?: number;
+  /**
+   * Extension (rollback of an unhealthy rescale, docs/algorithm.md §12): the change under watch,
+   * blocked changes and the last rollback. Absent on state written by older versions.
+   */
+  readonly rollback?: RollbackState;
 }
 
 /** The empty state of a job that has never been evaluated. */

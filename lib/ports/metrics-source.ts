@@ -85,10 +85,13 @@ export class MetricsSourceError extends Error {
 export class MetricsNotReadyError extends MetricsSourceError {
   /** Machine-readable reason. */
   readonly reason: 'job-not-running' | 'no-running-job' | 'empty-plan' | 'metrics-not-reported';
-  constructor(reason: MetricsNotReadyError['reason'], message: string) {
+  /** For `job-not-running`: the job's state as Flink reports it (`RESTARTING`, `FAILED`, …). */
+  readonly jobState: string | undefined;
+  constructor(reason: MetricsNotReadyError['reason'], message: string, jobState?: string) {
     super(message);
     this.name = 'MetricsNotReadyError';
     this.reason = reason;
+    this.jobState = jobState;
   }
 }
 

@@ -5,6 +5,7 @@ import type {
   ScalingSummary,
   VertexId,
 } from '../../domain/index.ts';
+import { InvalidRollbackStateError, parseRollbackState, type RollbackState } from '../../domain/rollback-state.ts';
 import { roundMetric } from '../state/stored-metric.ts';
 import { fromTaggedJson, toTaggedJson } from './metric-number-text.ts';
 
@@ -41,6 +42,8 @@ interface StateBody {
   u?: [number, number, number][];
   /** Scale-up shortfall checks still due: [vertex index, history entry tsMs]. */
   s?: [number, number][];
+  /** Extension: rollback watch, blocked changes and last rollback (lib/domain/rollback-state.ts). */
+  rb?: RollbackState;
 }
 
 /** Every vertex id the state refers to, in first-seen order. */
@@ -98,6 +101,8 @@ export function encodeStateBody(state: JobState, vertexIds: readonly VertexId[])
   if (shortfallDue.length > 0) body.s = shortfallDue;
   if (state.memoryHistory !== undefined) body.m = state.memoryHistory;
   if (state.lastEvaluationMs !== undefined) body.e = state.lastEvaluationMs;
+  // Extension (rollback): plain JSON with vertex ids spelled out; small and rarely present.
+  if (state.rollback !== undefined) body.rb = state.rollback;
   return toTaggedJson(body);
 }
 
@@ -198,8 +203,18 @@ export function decodeStateBody(text: string): DecodedStateBody {
     configOverrides: { overrides, removals },
     ...(body['m'] !== undefined ? { memoryHistory: body['m'] } : {}),
     ...(body['e'] !== undefined ? { lastEvaluationMs: asNumber(body['e'], 'e') } : {}),
+    ...(body['rb'] !== undefined ? { rollback: decodeRollback(body['rb']) } : {}),
   };
   return { state, vertexIds: vx };
+}
+
+function decodeRollback(value: unknown): RollbackState {
+  try {
+    return parseRollbackState(value);
+  } catch (error) {
+    if (error instanceof InvalidRollbackStateError) throw new CorruptItemError(`rb: ${error.message}`);
+    throw error;
+  }
 }
 
 function asObject(v: unknown, what: string): Record<string, unknown> {

@@ -104,7 +104,11 @@ export class FlinkRestMetricsSource implements MetricsSource {
     const call: RestCall = (path, query) => limiter.run(() => this.#get(target, options, path, query));
     const details = parseJobDetails(await call(jobPath), jobPath);
     if (details.state !== 'RUNNING') {
-      throw new MetricsNotReadyError('job-not-running', `Job ${jobId} is ${details.state}, not RUNNING`);
+      throw new MetricsNotReadyError(
+        'job-not-running',
+        `Job ${jobId} is ${details.state}, not RUNNING`,
+        details.state,
+      );
     }
     if (details.vertices.length === 0) {
       throw new MetricsNotReadyError('empty-plan', `Job ${jobId} has no vertices in its plan yet`);

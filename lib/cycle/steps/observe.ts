@@ -23,6 +23,7 @@ export interface ObservedJob {
 export async function observe(cycle: CycleContext): Promise<ObservedJob | Stop | undefined> {
   const job = await cycle.deps.discovery.getJob(cycle.key);
   if (!job) return undefined;
+  cycle.job = job;
   if (!job.readiness.ready) {
     if (job.readiness.refused) {
       await emit(cycle, {
