@@ -3,7 +3,7 @@ import { loadRateAt } from './load-profile.ts';
 import { hexId, type NormalizedScenario, type NormalizedVertex } from './parse-scenario.ts';
 
 /** Job states the simulator goes through. */
-export type SimulatedJobState = 'RUNNING' | 'INITIALIZING' | 'RESTARTING';
+export type SimulatedJobState = 'RUNNING' | 'INITIALIZING' | 'RESTARTING' | 'FAILED';
 
 /** Cumulative counters of one vertex in the current job attempt. */
 interface VertexCounters {
@@ -167,6 +167,7 @@ export class SimulatedFlinkCluster {
     }
     this.#flow = undefined;
     this.#resetCounters();
+    this.#failAboveParallelism();
     this.#enterRunningIfDue();
     return { jobId: this.#jobId, runningAtMs: this.#runningAtMs };
   }
@@ -302,6 +303,19 @@ export class SimulatedFlinkCluster {
         idleMs: 0,
       });
     }
+  }
+
+  /**
+   * Failure mode (scenario `failure`): above the parallelism the job never runs again — it stays
+   * RESTARTING (a restart strategy without end) or FAILED (attempts exhausted) until a new
+   * parallelism is applied.
+   */
+  #failAboveParallelism(): void {
+    const failure = this.scenario.failure;
+    if (!failure || ![...this.#parallelism.values()].some((p) => p > failure.aboveParallelism)) return;
+    this.#runningAtMs = Number.POSITIVE_INFINITY;
+    this.#state = failure.state;
+    this.#timestamps = { ...this.#timestamps, [failure.state]: this.#nowMs };
   }
 
   #enterRunningIfDue(): void {

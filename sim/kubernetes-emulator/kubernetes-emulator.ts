@@ -44,6 +44,12 @@ export interface KubernetesEmulatorOptions {
    * status report the simulator's job id.
    */
   readonly onSpecApplied?: SpecAppliedHook;
+  /**
+   * Failure mode (sim/kubernetes-emulator/task-manager-pods.ts): keep TaskManager pods for every
+   * FlinkDeployment and let only this many be scheduled; the rest stay Pending/Unschedulable and
+   * hold the rollout. Absent (default): no pods are kept and rollouts never wait for them.
+   */
+  readonly taskManagerNodeBudget?: number;
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   readonly port?: number;
   /** Serve HTTPS with this certificate (tests of CA verification); plain HTTP when absent. */
@@ -199,7 +205,7 @@ export async function startKubernetesEmulator(
     inPlaceDelayMs: options.inPlaceDelayMs ?? options.restartDelayMs ?? 30_000,
     stableDelayMs: options.stableDelayMs ?? 0,
   };
-  const operator = new OperatorLoop(store, clock, timing, options.onSpecApplied);
+  const operator = new OperatorLoop(store, clock, timing, options.onSpecApplied, options.taskManagerNodeBudget);
   const proxy = new ServiceProxy();
   const intercepts = new RequestIntercepts();
   const requests: RecordedRequest[] = [];
