@@ -49,8 +49,9 @@ export function formatStatus(statuses: readonly JobStatus[], nowMs: number): str
       .map(([vertex, p]) => `${vertex.slice(0, 8)}→${p.parallelism} since ${age(nowMs - p.sinceMs)}`)
       .join('; ') || '–',
     s.health,
+    s.rollback ?? '–',
   ]);
-  return `${textTable(['JOB', 'MODE', 'LAST EVALUATION', 'LAST DECISION', 'PENDING SCALE-DOWN', 'HEALTH'], rows)}\n`;
+  return `${textTable(['JOB', 'MODE', 'LAST EVALUATION', 'LAST DECISION', 'PENDING SCALE-DOWN', 'HEALTH', 'ROLLBACK'], rows)}\n`;
 }
 
 function age(ms: number): string {
@@ -70,7 +71,7 @@ export function registerStatusCommand(
     program
       .command('status')
       .description(
-        'Show every managed job: mode, last evaluation and decision, pending scale-down, health of the last run',
+        'Show every managed job: mode, last evaluation and decision, pending scale-down, health of the last run, rollbacks (watched change, last rollback, cool-down)',
       )
       .argument('[resource]', 'only this <namespace>/<name>'),
   )

@@ -840,7 +840,7 @@ export const OPTION_DEFINITIONS = [
     group: 'Flink and operator options read or written',
     description: 'Task off-heap memory of a TaskManager.',
   }),
-  // ---- extension: rollback of an unhealthy rescale (docs/algorithm.md §12, README "Differences")
+  // ---- extension: rollback of an unhealthy rescale (docs/algorithm.md §13, README "Differences")
   autoscaler('rollback.enabled', {
     name: 'rollbackEnabled',
     type: 'boolean',

@@ -112,7 +112,7 @@ export interface AutoscalerOptionValues {
   readonly tmFrameworkHeapBytes: number;
   readonly tmFrameworkOffHeapBytes: number;
   readonly tmTaskOffHeapBytes: number;
-  // Extension: rollback of an unhealthy rescale (docs/algorithm.md §12)
+  // Extension: rollback of an unhealthy rescale (docs/algorithm.md §13)
   /** Extension: watch every applied change and revert an unhealthy one to the last known-good settings. */
   readonly rollbackEnabled: boolean;
   /** Extension: how long a change may leave the job not RUNNING; undefined = `restart.time-tracking.limit`. */

@@ -34,7 +34,7 @@ export interface CycleDependencies {
   readonly capacity?: ClusterCapacitySource;
   /**
    * Job state and unschedulable TaskManager pods, read only while a change is watched for
-   * rollback (docs/algorithm.md §12). Absent: the watch judges on what Flink's REST API says.
+   * rollback (docs/algorithm.md §13). Absent: the watch judges on what Flink's REST API says.
    */
   readonly health?: JobHealthSource;
   readonly logger?: CycleLogger;

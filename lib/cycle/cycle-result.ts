@@ -50,6 +50,6 @@ export interface CycleResult {
    * decision): why, since when, and whether the job is stuck (lib/report/liveness.ts).
    */
   readonly notReady?: NotReadySpell;
-  /** Extension: the change rolled back this cycle (docs/algorithm.md §12). */
+  /** Extension: the change rolled back this cycle (docs/algorithm.md §13). */
   readonly rollback?: RollbackRecord;
 }

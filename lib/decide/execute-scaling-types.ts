@@ -35,7 +35,7 @@ export interface ExecuteScalingInput {
   readonly taskManager?: TaskManagerResources;
   /** Cluster capacity for the capacity guard; absent = check disabled. */
   readonly clusterCapacity?: ClusterCapacitySnapshot;
-  /** Extension: changes rolled back and still in their cool-down (docs/algorithm.md §12). */
+  /** Extension: changes rolled back and still in their cool-down (docs/algorithm.md §13). */
   readonly blockedChanges?: readonly BlockedChange[];
 }
 

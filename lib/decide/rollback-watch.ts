@@ -1,5 +1,5 @@
 /**
- * Rollback of an unhealthy rescale (docs/algorithm.md §12), the pure part: when a change starts
+ * Rollback of an unhealthy rescale (docs/algorithm.md §13), the pure part: when a change starts
  * being watched, how each later cycle's observation is judged, and the state a rollback leaves.
  * The cycle step (lib/cycle/steps/rollback.ts) feeds it observations and applies its verdicts.
  *

@@ -17,7 +17,7 @@ export type AutoscalerEventReason =
   | 'AutoscalerError'
   /** This project: the job stopped being managed (deleted or opted out) and its state was removed. */
   | 'AutoscalerDisabled'
-  /** This project: a change the autoscaler applied left the job unhealthy and was reverted (docs/algorithm.md §12). */
+  /** This project: a change the autoscaler applied left the job unhealthy and was reverted (docs/algorithm.md §13). */
   | 'ScalingRolledBack';
 
 /** Kubernetes Event type: `Warning` for what needs a user's attention, `Normal` otherwise. */

@@ -94,7 +94,7 @@ export interface JobState {
   /** Epoch ms of the last completed evaluation. */
   readonly lastEvaluationMs?: number;
   /**
-   * Extension (rollback of an unhealthy rescale, docs/algorithm.md §12): the change under watch,
+   * Extension (rollback of an unhealthy rescale, docs/algorithm.md §13): the change under watch,
    * blocked changes and the last rollback. Absent on state written by older versions.
    */
   readonly rollback?: RollbackState;

@@ -1,5 +1,5 @@
 /**
- * What the autoscaler remembers to roll back an unhealthy rescale (docs/algorithm.md §12): the last
+ * What the autoscaler remembers to roll back an unhealthy rescale (docs/algorithm.md §13): the last
  * settings the job was healthy with, the change under watch, and the changes blocked after a
  * rollback. Part of {@link JobState} (`rollback`), absent on state written by older versions.
  */

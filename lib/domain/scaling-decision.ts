@@ -78,7 +78,7 @@ export interface GuardOutcome {
     | 'cluster-capacity'
     | 'quota'
     | 'policy'
-    /** Extension: the change repeats one rolled back during `rollback.cool-down` (docs/algorithm.md §12). */
+    /** Extension: the change repeats one rolled back during `rollback.cool-down` (docs/algorithm.md §13). */
     | 'rollback-cool-down'
     /** Extension: the change under watch was unhealthy and is rolled back this cycle. */
     | 'rollback';

@@ -19,7 +19,7 @@ export interface JobHealth {
 }
 
 /**
- * Reads the health of a job's deployment (docs/algorithm.md §12), only while a change the
+ * Reads the health of a job's deployment (docs/algorithm.md §13), only while a change the
  * autoscaler applied is being watched for a rollback.
  */
 export interface JobHealthSource {

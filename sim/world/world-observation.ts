@@ -103,7 +103,7 @@ export function decisionEntryOf(
   vertexKeyOf: (vertexId: string) => string,
 ): DecisionLogEntry | undefined {
   if (result.rollback) {
-    // A rollback (docs/algorithm.md §12) is a change of its own, on decided and not-ready cycles alike.
+    // A rollback (docs/algorithm.md §13) is a change of its own, on decided and not-ready cycles alike.
     return {
       tMs,
       actor: 'autoscaler',

@@ -1,5 +1,5 @@
 /**
- * The job's health as Kubernetes sees it (docs/algorithm.md §12), read only while the autoscaler
+ * The job's health as Kubernetes sees it (docs/algorithm.md §13), read only while the autoscaler
  * watches a change it applied: the resource's `status.jobStatus.state` (the operator's
  * `JobStatusObserver` copies Flink's job state there) and the TaskManager pods the scheduler
  * cannot place.

@@ -1,5 +1,5 @@
 /**
- * Rollback of an unhealthy rescale (docs/algorithm.md §12), the cycle's part: every cycle of a job
+ * Rollback of an unhealthy rescale (docs/algorithm.md §13), the cycle's part: every cycle of a job
  * with a change under watch judges what it sees (lib/decide/rollback-watch.ts) — on a decided
  * cycle after the core ran, on a cycle that found the job not ready before ending it — and on an
  * unhealthy verdict stores the known-good settings, applies them through the realizer (which

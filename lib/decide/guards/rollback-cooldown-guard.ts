@@ -1,5 +1,5 @@
 /**
- * Extension (rollback of an unhealthy rescale, docs/algorithm.md §12): a change rolled back is not
+ * Extension (rollback of an unhealthy rescale, docs/algorithm.md §13): a change rolled back is not
  * tried again during `rollback.cool-down` — no vertex moves to the parallelism that was rolled back,
  * or beyond it in the same direction. The Flink operator has no rollback, hence no such guard.
  */

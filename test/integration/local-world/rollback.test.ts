@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { collectStatus, formatStatus } from '../../../bin/commands/status.ts';
 import { parseWorldScenario } from '../../../sim/world/world-scenario.ts';
 import { type LocalWorld, startLocalWorld } from '../../../sim/world/local-world.ts';
 import type { DecisionLogEntry, WorldRun } from '../../../sim/world/world-timeline.ts';
 
 /**
- * Rollback of an unhealthy rescale (docs/algorithm.md §12) in the local world: the real cycle
+ * Rollback of an unhealthy rescale (docs/algorithm.md §13) in the local world: the real cycle
  * through the real handlers, the Kubernetes emulator (operator model, TaskManager pods under a node
  * budget), the Flink simulator (a job that cannot run above a parallelism) and dynalite.
  */
@@ -170,5 +171,11 @@ describe('rollback of an unhealthy rescale (local world)', () => {
     expect(blocked[0]?.summary).toContain('rollback-cool-down');
     const stored = (await w.store.listEvents(w.key)).filter((e) => e.reason === 'ScalingRolledBack');
     expect(stored).toHaveLength(1);
+
+    // `fsa status` shows the rollback with its evidence and the cool-down still in force
+    const [status] = await collectStatus(w.store, undefined, w.clock.nowMs());
+    expect(status?.rollback).toMatch(/^rolled back .* \(not-running\): the job is RESTARTING/);
+    expect(status?.rollback).toContain(`blocked until`);
+    expect(formatStatus(status ? [status] : [], w.clock.nowMs())).toContain('ROLLBACK');
   }, 120_000);
 });
