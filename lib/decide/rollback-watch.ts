@@ -55,6 +55,13 @@ export type WatchVerdict =
   | { readonly kind: 'healthy' }
   | { readonly kind: 'rollback'; readonly cause: RollbackCause; readonly evidence: string };
 
+/**
+ * Lag growth that counts as "growing" for the throughput check, in seconds of the pre-change rate:
+ * a few records of noise on a balanced job are not a collapse; a sink at a fraction of its former
+ * capacity adds many minutes of input over a metric window.
+ */
+export const LAG_GROWTH_SECONDS = 60;
+
 /** How long a change may leave the job not RUNNING: `rollback.timeout`, else the restart-time tracking limit. */
 export function rollbackTimeoutMs(options: AutoscalerOptions): number {
   return options.rollbackTimeoutMs ?? options.restartTimeTrackingLimitMs;
@@ -136,7 +143,8 @@ function slowThroughput(
   const before = watch.preChangeRatePerSecond;
   const ratio = options.rollbackThroughputRatio;
   if (ratio <= 0 || before === undefined || !(before > 0)) return undefined;
-  const lagGrows = now.lagRecords > now.firstLagRecords && now.lagRecords > (watch.preChangeLagRecords ?? 0);
+  const growth = now.lagRecords - Math.max(now.firstLagRecords, watch.preChangeLagRecords ?? 0);
+  const lagGrows = growth > before * LAG_GROWTH_SECONDS;
   if (now.ratePerSecond >= ratio * before || !lagGrows) return undefined;
   return `the sources read ${round(now.ratePerSecond)} records/s after the change, below ${ratio} × ${round(before)} records/s before it, while their lag grew from ${round(now.firstLagRecords)} to ${round(now.lagRecords)} records`;
 }

@@ -49,7 +49,10 @@ export async function watchDecided(
   const watch = loaded.state.rollback?.watch;
   let current: RollbackWatch | undefined;
   if (watch) {
-    const evaluated = output.decision.action !== 'not-ready';
+    // Judged on a full window of samples all taken after the change (the window restarts with the
+    // job); a window from before the operator applied the change says nothing about it.
+    const evaluated =
+      output.decision.action !== 'not-ready' && (output.samples[0]?.tsMs ?? -Infinity) > watch.appliedAtMs;
     const observation: HealthObservation = {
       jobState: 'RUNNING',
       running: true,
