@@ -178,4 +178,37 @@ describe('rollback of an unhealthy rescale (local world)', () => {
     expect(status?.rollback).toContain(`blocked until`);
     expect(formatStatus(status ? [status] : [], w.clock.nowMs())).toContain('ROLLBACK');
   }, 120_000);
+
+  it('rolls back a scale-up of a sink whose capacity collapses when scaled, at the first full window after it', async () => {
+    const collapsing = `
+name: rollback-collapse
+world:
+  description: "a sink that collapses above 2 writers"
+  durationMs: 40 min
+  flinkConfiguration:
+    job.autoscaler.metrics.window: "5 min"
+    job.autoscaler.stabilization.interval: "1 min"
+metricsDelayMs: 10 s
+restart: { downtimeMs: 30 s, mode: in-place }
+job:
+  maxParallelism: 120
+  vertices:
+    - { id: src, parallelism: 2, costMsPerRecord: 0.05, source: { partitions: 24, load: { type: constant, recordsPerSecond: 3000 } } }
+    - { id: sink, parallelism: 2, costMsPerRecord: 1, collapse: { aboveParallelism: 2, capacityFactor: 0.1 } }
+  edges:
+    - { from: src, to: sink, shipStrategy: REBALANCE }
+`;
+    world = await startLocalWorld({ scenario: parseWorldScenario(collapsing), store: 'memory' });
+    const w = world;
+    await tickUntil(w, () => autoscalerEntries(w.record(), 'scale').length > 0, 20);
+    const scale = autoscalerEntries(w.record(), 'scale')[0];
+    expect(scale?.changes.find((c) => c.vertex === 'sink')?.to ?? 0).toBeGreaterThan(2);
+    await tickUntil(w, () => autoscalerEntries(w.record(), 'rollback').length > 0, 12);
+    const rollback = autoscalerEntries(w.record(), 'rollback')[0];
+    expect(rollback?.summary).toContain('(throughput)');
+    expect(rollback?.changes.find((c) => c.vertex === 'sink')?.to).toBe(2);
+    await w.run(10 * 60_000);
+    expect(w.simulator.cluster.parallelismOf('sink')).toBe(2);
+    expect(autoscalerEntries(w.record(), 'rollback')).toHaveLength(1);
+  }, 120_000);
 });
