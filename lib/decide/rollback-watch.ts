@@ -186,6 +186,7 @@ export function startWatch(
   decision: ScalingDecision,
   throughput: SourceThroughput | undefined,
   nowMs: number,
+  taskManagerMemoryBytes?: number,
 ): RollbackWatch {
   const parallelismOverrides: Record<VertexId, number> = {};
   for (const vertex of decision.vertices) {
@@ -194,7 +195,11 @@ export function startWatch(
   for (const [id, p] of Object.entries(before.parallelismOverrides)) parallelismOverrides[id] ??= p;
   return {
     appliedAtMs: nowMs,
-    knownGood: { parallelismOverrides, configOverrides: before.configOverrides },
+    knownGood: {
+      parallelismOverrides,
+      configOverrides: before.configOverrides,
+      ...(taskManagerMemoryBytes !== undefined ? { taskManagerMemoryBytes } : {}),
+    },
     ...(throughput
       ? { preChangeRatePerSecond: throughput.ratePerSecond, preChangeLagRecords: throughput.lagRecords }
       : {}),
@@ -242,14 +247,26 @@ export function rolledBackState(
   };
 }
 
-/** The known-good memory settings, with keys only the rolled-back change set removed. */
+/**
+ * The known-good memory settings, with keys only the rolled-back change set removed — except the
+ * process size, which is set back to the spec's former TaskManager memory when known, so the
+ * realizer restores `spec.taskManager` memory along with it.
+ */
 function restoredConfig(current: ConfigChanges, good: OwnedSettings): ConfigChanges {
-  const added = Object.keys(current.overrides).filter((k) => good.configOverrides.overrides[k] === undefined);
+  const overrides: Record<string, string> = { ...good.configOverrides.overrides };
+  const setByChange = (key: string) => current.overrides[key] !== undefined && good.configOverrides.overrides[key] === undefined;
+  if (setByChange(PROCESS_SIZE_KEY) && good.taskManagerMemoryBytes !== undefined) {
+    overrides[PROCESS_SIZE_KEY] = `${good.taskManagerMemoryBytes}b`;
+  }
+  const added = Object.keys(current.overrides).filter((k) => setByChange(k) && overrides[k] === undefined);
   return {
-    overrides: { ...good.configOverrides.overrides },
-    removals: [...new Set([...good.configOverrides.removals, ...added])],
+    overrides,
+    removals: [...new Set([...good.configOverrides.removals, ...added])].filter((k) => overrides[k] === undefined),
   };
 }
+
+/** The Flink key of the TaskManager process size (memory tuning's main output). */
+const PROCESS_SIZE_KEY = 'taskmanager.memory.process.size';
 
 /** Blocks still in force at `nowMs`. */
 export function activeBlocks(state: Pick<JobState, 'rollback'>, nowMs: number): BlockedChange[] {

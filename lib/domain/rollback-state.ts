@@ -10,6 +10,11 @@ import type { VertexId } from './topology.ts';
 export interface OwnedSettings {
   readonly parallelismOverrides: Readonly<Record<VertexId, number>>;
   readonly configOverrides: ConfigChanges;
+  /**
+   * TaskManager process memory of the spec before the change, bytes: restored when the change
+   * set `taskmanager.memory.process.size` (the realizer then writes the spec's memory back too).
+   */
+  readonly taskManagerMemoryBytes?: number;
 }
 
 /** A change applied by the autoscaler and watched until the job proves healthy with it. */
@@ -104,9 +109,14 @@ function parseWatch(value: unknown): RollbackWatch {
   const configValues = objectAt(config['overrides'], 'rollback.watch.knownGood.configOverrides.overrides');
   const optional = (key: string) =>
     w[key] === undefined ? {} : { [key]: numberAt(w[key], `rollback.watch.${key}`) };
+  const memory =
+    good['taskManagerMemoryBytes'] === undefined
+      ? {}
+      : { taskManagerMemoryBytes: numberAt(good['taskManagerMemoryBytes'], 'rollback.watch.knownGood.taskManagerMemoryBytes') };
   return {
     appliedAtMs: numberAt(w['appliedAtMs'], 'rollback.watch.appliedAtMs'),
     knownGood: {
+      ...memory,
       parallelismOverrides: Object.fromEntries(
         Object.entries(overrides).map(([id, p]) => [id, numberAt(p, `rollback.watch.knownGood.parallelismOverrides.${id}`)]),
       ),

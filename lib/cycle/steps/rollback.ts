@@ -40,7 +40,7 @@ export interface WatchedOutput {
  */
 export async function watchDecided(
   cycle: CycleContext,
-  { options }: ObservedJob,
+  { job, options }: ObservedJob,
   raw: RawObservation,
   loaded: LoadedJob,
   output: DecideOutput,
@@ -65,7 +65,13 @@ export async function watchDecided(
     if (verdict.kind === 'healthy') cycle.log.info('the watched change proved healthy', { appliedAtMs: watch.appliedAtMs });
   }
   if (output.decision.action === 'scale') {
-    const started = startWatch(loaded.state, output.decision, sourceThroughput(output.samples, raw.topology), cycle.nowMs);
+    const started = startWatch(
+      loaded.state,
+      output.decision,
+      sourceThroughput(output.samples, raw.topology),
+      cycle.nowMs,
+      job.taskManager?.memoryBytes,
+    );
     // A change made while the previous one is still watched: the known-good settings stay the older ones.
     current = current ? { ...started, knownGood: current.knownGood } : started;
   }

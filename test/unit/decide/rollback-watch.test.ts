@@ -189,6 +189,25 @@ describe('starting a watch and rolling back', () => {
     expect(activeBlocks(after, T0 + 62 * MIN)).toEqual([]);
   });
 
+  it('sets the process size back to the spec’s former TaskManager memory when the change tuned it', () => {
+    const good = watch({
+      knownGood: { ...watch().knownGood, taskManagerMemoryBytes: 4 * 1024 ** 3 },
+    });
+    const changed: JobState = {
+      ...emptyJobState(),
+      parallelismOverrides: { [SRC]: 2, [WORK]: 9 },
+      configOverrides: {
+        overrides: { 'taskmanager.memory.process.size': '3g', 'taskmanager.memory.managed.size': '0b' },
+        removals: [],
+      },
+    };
+    const after = rolledBackState(changed, good, { cause: 'failed', evidence: 'FAILED' }, options(), T0 + MIN);
+    expect(after.configOverrides).toEqual({
+      overrides: { 'taskmanager.memory.process.size': `${4 * 1024 ** 3}b` },
+      removals: ['taskmanager.memory.managed.size'],
+    });
+  });
+
   it('blocks the same direction only, as far as the rolled-back parallelism or beyond', () => {
     const up = [{ vertexId: WORK, fromParallelism: 4, toParallelism: 9, untilMs: T0 }];
     expect(blockedChangeFor(up, WORK, 9)).toBeDefined();
