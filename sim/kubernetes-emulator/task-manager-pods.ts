@@ -10,10 +10,13 @@ import { parallelismOverridesOf } from './parallelism-overrides.ts';
  * conditions). The operator model holds a rollout until every pod is placed: the job cannot start
  * without its slots (Flink's scheduler waits for them, `slot.request.timeout`).
  *
- * Pod names and labels follow Flink's native Kubernetes integration (Flink 1.x
- * `KubernetesTaskManagerParameters`, `Constants`): `<cluster-id>-taskmanager-<attempt>-<index>`,
- * labels `app=<cluster-id>`, `component=taskmanager`, `type=flink-native-kubernetes`; the operator
- * uses the FlinkDeployment's name as the cluster id.
+ * Pod names and labels follow Flink's native Kubernetes integration (Flink 1.x):
+ * `KubernetesResourceManagerDriver.TASK_MANAGER_POD_FORMAT` `<cluster-id>-taskmanager-<attempt>-<index>`
+ * and `Constants` labels `app=<cluster-id>` (`LABEL_APP_KEY`), `component=taskmanager`
+ * (`LABEL_COMPONENT_TASK_MANAGER`), `type=flink-native-kubernetes` (`LABEL_TYPE_NATIVE_TYPE`); the
+ * operator uses the FlinkDeployment's name as the cluster id. Simplified: Flink's `<attempt>` is
+ * the ResourceManager's attempt and `<index>` keeps counting within it; here every rollout starts
+ * a new attempt at index 1.
  */
 
 /** TaskManagers the spec needs: slots for the highest parallelism (one slot sharing group, Flink's default). */

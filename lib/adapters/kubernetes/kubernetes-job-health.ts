@@ -5,8 +5,8 @@
  * cannot place.
  *
  * TaskManager pods are found by the labels Flink's native Kubernetes integration puts on them
- * (`app=<kubernetes.cluster-id>`, `component=taskmanager`; Flink `Constants.LABEL_APP_KEY`,
- * `LABEL_COMPONENT_TASK_MANAGER`); the operator sets the cluster id to the FlinkDeployment's name
+ * (`app=<kubernetes.cluster-id>`, `component=taskmanager`; Flink 1.x `Constants.LABEL_APP_KEY`,
+ * `LABEL_COMPONENT_KEY`, `LABEL_COMPONENT_TASK_MANAGER`); the operator sets the cluster id to the FlinkDeployment's name
  * (a session job's TaskManagers belong to its session deployment). A pod the scheduler cannot
  * place stays Pending with the condition `PodScheduled=False`, reason `Unschedulable`
  * (Kubernetes documentation, "Pod Lifecycle" → Pod conditions; kube-scheduler sets it).
