@@ -44,6 +44,12 @@ export interface HealthObservation {
   readonly jobState?: string;
   /** True when the job was RUNNING and its metrics were collected this cycle. */
   readonly running: boolean;
+  /**
+   * True when the job runs with the change: RUNNING since after it. A job still RUNNING from
+   * before (the operator has not applied the change yet) is not "seen running" for the restart
+   * count, so the change's own restart is not counted as one of a loop.
+   */
+  readonly withChange?: boolean;
   readonly unschedulablePods: readonly UnschedulablePod[];
   /** Set on the first full-window evaluation after the change (all samples taken with it). */
   readonly throughput?: SourceThroughput;
@@ -99,7 +105,7 @@ export function judgeWatch(
   const next: RollbackWatch = { ...rest, ...(unschedulableSinceMs !== undefined ? { unschedulableSinceMs } : {}) };
   if (!observation.running) return judgeNotRunning(next, observation, options, nowMs, sinceChange);
 
-  const running: RollbackWatch = { ...next, seenRunning: true };
+  const running: RollbackWatch = { ...next, seenRunning: next.seenRunning || observation.withChange === true };
   if (!observation.throughput) return { kind: 'watching', watch: running };
   const slow = slowThroughput(watch, observation.throughput, options);
   if (slow) return { kind: 'rollback', cause: 'throughput', evidence: slow };

@@ -56,6 +56,7 @@ export async function watchDecided(
     const observation: HealthObservation = {
       jobState: 'RUNNING',
       running: true,
+      withChange: raw.topology.jobRunningTsMs > watch.appliedAtMs,
       unschedulablePods: await unschedulablePods(cycle),
       ...(evaluated ? withThroughput(output, raw) : {}),
     };

@@ -46,6 +46,7 @@ const notRunning = (jobState?: string, pods: HealthObservation['unschedulablePod
 const running = (throughput?: HealthObservation['throughput']): HealthObservation => ({
   jobState: 'RUNNING',
   running: true,
+  withChange: true,
   unschedulablePods: [],
   ...(throughput ? { throughput } : {}),
 });
@@ -96,6 +97,14 @@ describe('judgeWatch: when a watched change is unhealthy', () => {
     });
     expect(w.restartsSeen).toBe(2);
     expect(judgeWatch(w, notRunning('RESTARTING'), options(), at(6))).toMatchObject({ kind: 'rollback', cause: 'restart-loop' });
+  });
+
+  it('does not count the change’s own restart: RUNNING from before the change is not running with it', () => {
+    const before = judgeWatch(watch(), { ...running(), withChange: false }, options(), T0 + 30_000);
+    expect(before).toMatchObject({ kind: 'watching', watch: { seenRunning: false } });
+    if (before.kind !== 'watching') throw new Error('expected watching');
+    const restarting = judgeWatch(before.watch, notRunning('RESTARTING'), options(), T0 + 60_000);
+    expect(restarting).toMatchObject({ kind: 'watching', watch: { restartsSeen: 0 } });
   });
 
   it('rolls back a change whose rate fell below the ratio while the lag grew, not one whose lag shrank', () => {
