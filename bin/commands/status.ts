@@ -50,8 +50,9 @@ export function formatStatus(statuses: readonly JobStatus[], nowMs: number): str
       .join('; ') || '–',
     s.costVsSpec ? costVsSpecWords(s.costVsSpec) : '–',
     s.health,
+    s.rollback ?? '–',
   ]);
-  const header = ['JOB', 'MODE', 'LAST EVALUATION', 'LAST DECISION', 'PENDING SCALE-DOWN', 'COST VS SPEC', 'HEALTH'];
+  const header = ['JOB', 'MODE', 'LAST EVALUATION', 'LAST DECISION', 'PENDING SCALE-DOWN', 'COST VS SPEC', 'HEALTH', 'ROLLBACK'];
   return `${textTable(header, rows)}\n`;
 }
 
@@ -75,7 +76,7 @@ export function registerStatusCommand(
     program
       .command('status')
       .description(
-        'Show every managed job: mode, last evaluation and decision with its price, pending scale-down, cost saved or added against the spec, health of the last run',
+        'Show every managed job: mode, last evaluation and decision with its price, pending scale-down, cost saved or added against the spec, health of the last run, rollbacks (watched change, last rollback, cool-down)',
       )
       .argument('[resource]', 'only this <namespace>/<name>'),
   )

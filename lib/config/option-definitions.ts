@@ -59,6 +59,7 @@ export type OptionGroup =
   | 'Effectiveness, history and scalability'
   | 'Memory pressure and tuning'
   | 'Resources, metrics and plugins'
+  | 'Rollback of unhealthy rescales'
   | 'Flink and operator options read or written';
 
 /** Prefix of the autoscaler's own keys. */
@@ -875,6 +876,70 @@ export const OPTION_DEFINITIONS = [
     unit: 'bytes',
     group: 'Flink and operator options read or written',
     description: 'Task off-heap memory of a TaskManager.',
+  }),
+  // ---- extension: rollback of an unhealthy rescale (docs/algorithm.md §13, README "Differences")
+  autoscaler('rollback.enabled', {
+    name: 'rollbackEnabled',
+    type: 'boolean',
+    default: true,
+    group: 'Rollback of unhealthy rescales',
+    extension: true,
+    description:
+      'Watch every change the autoscaler applies; when the job does not come back RUNNING within `rollback.timeout`, fails, restarts in a loop, cannot schedule its TaskManager pods, or processes well below its pre-change rate while lag grows, revert the parallelism overrides and memory settings the autoscaler wrote to the last known-good ones (a `ScalingRolledBack` event) and block the same change for `rollback.cool-down`. The Flink operator has no rollback (proposed in FLINK-33801, FLINK-37411).',
+  }),
+  autoscaler('rollback.timeout', {
+    name: 'rollbackTimeoutMs',
+    type: 'duration',
+    default: undefined,
+    unit: 'ms',
+    group: 'Rollback of unhealthy rescales',
+    extension: true,
+    range: { min: 1 },
+    description:
+      'How long an applied change may leave the job not RUNNING before it is rolled back. Unset = `restart.time-tracking.limit` (the longest restart the autoscaler accepts as normal).',
+  }),
+  autoscaler('rollback.unschedulable.timeout', {
+    name: 'rollbackUnschedulableTimeoutMs',
+    type: 'duration',
+    default: 5 * MIN,
+    unit: 'ms',
+    group: 'Rollback of unhealthy rescales',
+    extension: true,
+    range: { min: 0 },
+    description:
+      'How long TaskManager pods of a changed job may stay Pending with `PodScheduled=False` (reason `Unschedulable`) before the change is rolled back; leaves time for Karpenter or the cluster autoscaler to add nodes.',
+  }),
+  autoscaler('rollback.max-restarts', {
+    name: 'rollbackMaxRestarts',
+    type: 'integer',
+    default: 3,
+    group: 'Rollback of unhealthy rescales',
+    extension: true,
+    range: { min: 1 },
+    description:
+      'Times the job may be seen leaving RUNNING again after the change first brought it up before the change counts as a restart loop and is rolled back.',
+  }),
+  autoscaler('rollback.throughput-ratio', {
+    name: 'rollbackThroughputRatio',
+    type: 'double',
+    default: 0.5,
+    unit: 'fraction',
+    group: 'Rollback of unhealthy rescales',
+    extension: true,
+    range: { min: 0, max: 1 },
+    description:
+      "At the first full metric window after a change, the change is rolled back when the sources' processing rate is below this fraction of the rate before the change while their lag grew. 0 disables the check.",
+  }),
+  autoscaler('rollback.cool-down', {
+    name: 'rollbackCooldownMs',
+    type: 'duration',
+    default: 1 * HOUR,
+    unit: 'ms',
+    group: 'Rollback of unhealthy rescales',
+    extension: true,
+    range: { min: 0 },
+    description:
+      'How long a rolled-back change is blocked: no decision moves a vertex to (or beyond) the parallelism that was rolled back, in the same direction.',
   }),
 ] as const satisfies readonly OptionDefinition[];
 

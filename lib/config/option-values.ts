@@ -118,6 +118,19 @@ export interface AutoscalerOptionValues {
   readonly tmFrameworkHeapBytes: number;
   readonly tmFrameworkOffHeapBytes: number;
   readonly tmTaskOffHeapBytes: number;
+  // Extension: rollback of an unhealthy rescale (docs/algorithm.md §13)
+  /** Extension: watch every applied change and revert an unhealthy one to the last known-good settings. */
+  readonly rollbackEnabled: boolean;
+  /** Extension: how long a change may leave the job not RUNNING; undefined = `restart.time-tracking.limit`. */
+  readonly rollbackTimeoutMs: number | undefined;
+  /** Extension: how long TaskManager pods may stay unschedulable after a change. */
+  readonly rollbackUnschedulableTimeoutMs: number;
+  /** Extension: restarts seen after the change's first RUNNING that count as a restart loop. */
+  readonly rollbackMaxRestarts: number;
+  /** Extension: fraction of the pre-change processing rate below which (with growing lag) a change is unhealthy. */
+  readonly rollbackThroughputRatio: number;
+  /** Extension: how long a rolled-back change is not tried again. */
+  readonly rollbackCooldownMs: number;
 }
 
 /** Name of an option (a field of the resolved options). */

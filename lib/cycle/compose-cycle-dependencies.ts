@@ -8,6 +8,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { ClusterCapacitySource } from '../ports/cluster-capacity-source.ts';
 import type { EventSink } from '../ports/event-sink.ts';
 import type { DiscoveredJob, JobDiscovery } from '../ports/job-discovery.ts';
+import type { JobHealthSource } from '../ports/job-health-source.ts';
 import type { MetricsReporter } from '../ports/metrics-reporter.ts';
 import type { FlinkJobTarget, MetricsSource } from '../ports/metrics-source.ts';
 import type { PolicyHook } from '../ports/policy-hook.ts';
@@ -26,6 +27,8 @@ export interface CycleClusterAdapters {
   readonly events: EventSink;
   /** Cluster capacity for the capacity guard (consulted only when the option enables it). */
   readonly capacity?: ClusterCapacitySource;
+  /** Job state and unschedulable TaskManager pods while a change is watched for rollback. */
+  readonly health?: JobHealthSource;
   restTarget(job: DiscoveredJob): FlinkJobTarget | Promise<FlinkJobTarget>;
 }
 
@@ -68,6 +71,7 @@ export function composeCycleDependencies(
     clock: parts.clock,
     restTarget: (job) => adapters.restTarget(job),
     ...(adapters.capacity ? { capacity: adapters.capacity } : {}),
+    ...(adapters.health ? { health: adapters.health } : {}),
     ...(parts.reporter ? { reporter: parts.reporter } : {}),
     ...(parts.logger ? { logger: parts.logger } : {}),
     ...(parts.deploymentDefaults ? { deploymentDefaults: parts.deploymentDefaults } : {}),

@@ -1,6 +1,7 @@
 /** The ports a cycle talks to and its per-call options (built by compose-cycle-dependencies.ts). */
 import type { Clock } from '../ports/clock.ts';
 import type { ClusterCapacitySource } from '../ports/cluster-capacity-source.ts';
+import type { JobHealthSource } from '../ports/job-health-source.ts';
 import type { EventSink } from '../ports/event-sink.ts';
 import type { DiscoveredJob, JobDiscovery } from '../ports/job-discovery.ts';
 import type { MetricsReporter } from '../ports/metrics-reporter.ts';
@@ -31,6 +32,11 @@ export interface CycleDependencies {
   readonly reporter?: MetricsReporter;
   /** Cluster capacity for the capacity guard; only consulted when the option enables it. */
   readonly capacity?: ClusterCapacitySource;
+  /**
+   * Job state and unschedulable TaskManager pods, read only while a change is watched for
+   * rollback (docs/algorithm.md §13). Absent: the watch judges on what Flink's REST API says.
+   */
+  readonly health?: JobHealthSource;
   readonly logger?: CycleLogger;
   /** Deployment-wide option defaults (below each resource's own flinkConfiguration). */
   readonly deploymentDefaults?: Readonly<Record<string, string>>;

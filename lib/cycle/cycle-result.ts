@@ -1,4 +1,4 @@
-import type { CostLedger, NotReadySpell, ScalingDecision } from '../domain/index.ts';
+import type { CostLedger, NotReadySpell, RollbackRecord, ScalingDecision } from '../domain/index.ts';
 import type { RealizeResult, WithdrawResult } from '../ports/scaling-realizer.ts';
 
 /** What the policy hook decided about this cycle's change (absent when it was not asked). */
@@ -60,4 +60,6 @@ export interface CycleResult {
    * the resource's own spec, after this cycle (the decision's own price is `decision.price`).
    */
   readonly costLedger?: CostLedger;
+  /** Extension: the change rolled back this cycle (docs/algorithm.md §13). */
+  readonly rollback?: RollbackRecord;
 }

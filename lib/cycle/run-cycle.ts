@@ -1,7 +1,8 @@
 /**
  * One autoscaler cycle for one job, in the fixed order of docs/design.md §1:
- * observe → collect → load → decide → review → persist → realize → report
- * (→ retire when the job is no longer managed). Each step is a module in ./steps/.
+ * observe → collect → effective configuration → load → decide → rollback watch → review → persist
+ * → realize → report (→ retire when the job is no longer managed; a not-ready job with a watched
+ * change gets the rollback watch before its cycle ends). Each step is a module in ./steps/.
  *
  * One cycle per job at a time, without a lease item: in AWS the FIFO job queue has each job as its
  * own message group, and SQS never has two messages of one group in flight (docs/architecture.md
@@ -34,6 +35,7 @@ import { report } from './steps/report.ts';
 import { retire } from './steps/retire.ts';
 import { trackLiveness } from './steps/track-liveness.ts';
 import { review } from './steps/review.ts';
+import { watchDecided, watchNotReady } from './steps/rollback.ts';
 
 // The API the handlers, the CLI and the local world import from here.
 export type { CycleDependencies, CycleLogger, CycleRequest } from './cycle-dependencies.ts';
@@ -62,10 +64,10 @@ export async function runCycle(
 async function cycleSteps(cycle: CycleContext, request: CycleRequest): Promise<CycleResult> {
   const seen = await observe(cycle);
   if (seen === undefined) return retire(cycle);
-  if (isStop(seen)) return seen.stop;
+  if (isStop(seen)) return watchNotReady(cycle, seen.stop);
 
   const raw = await collect(cycle, seen);
-  if (isStop(raw)) return raw.stop;
+  if (isStop(raw)) return watchNotReady(cycle, raw.stop);
 
   const observed = await applyEffectiveConfiguration(cycle, seen, raw);
   if (isStop(observed)) return observed.stop;
@@ -73,7 +75,8 @@ async function cycleSteps(cycle: CycleContext, request: CycleRequest): Promise<C
   const loaded = await load(cycle, observed.options, request);
   if (isStop(loaded)) return loaded.stop;
 
-  const output = await decideStep(cycle, observed, raw, loaded);
+  const decided = await decideStep(cycle, observed, raw, loaded);
+  const { output, rollback } = await watchDecided(cycle, observed, raw, loaded, decided);
   const reviewed = await review(cycle, observed, output, loaded);
 
   const conflict = await persist(cycle, observed, loaded, output, reviewed.stateToSave);
@@ -86,5 +89,6 @@ async function cycleSteps(cycle: CycleContext, request: CycleRequest): Promise<C
       ? undefined
       : await realize(cycle, observed, output, verdict === 'modify' ? reviewed.review?.patch : undefined);
 
-  return report(cycle, { observed, raw, loaded, output, reviewed, realized });
+  const result = await report(cycle, { observed, raw, loaded, output, reviewed, realized });
+  return rollback ? { ...result, rollback } : result;
 }

@@ -36,6 +36,7 @@ import { type PlanMemoryResult, planMemory } from '../tune/plan-memory.ts';
 import { type ExecuteScalingOutput, executeScaling } from './execute-scaling.ts';
 import { nextCostLedger } from './cost-ledger.ts';
 import { describePrice } from './price-decision.ts';
+import { activeBlocks } from './rollback-watch.ts';
 import { hashText } from './scaling-report.ts';
 
 /** The deployed schedule's interval (docs/design.md §1: EventBridge Scheduler, rate 1 minute). */
@@ -263,6 +264,7 @@ function decideScaling(
     runtimeExcludedVertexIds: verticesWithoutBusyTime(raw, options),
     ...(input.taskManager ? { taskManager: input.taskManager } : {}),
     ...(input.clusterCapacity ? { clusterCapacity: input.clusterCapacity } : {}),
+    blockedChanges: activeBlocks(state, nowMs),
   });
 
   // Memory tuning (docs/algorithm.md §7). Unlike the operator (weakness #4) the plan is made on every

@@ -2,6 +2,7 @@
 import type { AutoscalerOptions } from '../config/index.ts';
 import type {
   AutoscalerEvent,
+  BlockedChange,
   ClusterCapacitySnapshot,
   DecisionPrice,
   DelayedScaleDownState,
@@ -35,6 +36,8 @@ export interface ExecuteScalingInput {
   readonly taskManager?: TaskManagerResources;
   /** Cluster capacity for the capacity guard; absent = check disabled. */
   readonly clusterCapacity?: ClusterCapacitySnapshot;
+  /** Extension: changes rolled back and still in their cool-down (docs/algorithm.md §13). */
+  readonly blockedChanges?: readonly BlockedChange[];
 }
 
 /** Result of `executeScaling`. */

@@ -11,6 +11,7 @@ import { checkExcludedPeriods, checkScalingEnabled } from './guards/configuratio
 import { type GuardVerdict, runGuardChain, verdictOf } from './guards/guard-chain.ts';
 import { checkMemoryPressure } from './guards/memory-pressure-guard.ts';
 import { checkQuota } from './guards/quota-guard.ts';
+import { checkRollbackCooldown } from './guards/rollback-cooldown-guard.ts';
 import { appendScalingHistory, parallelismOverridesFor, reportEntries } from './record-scaling.ts';
 import { type ScalingReportEntry, scalingReportEvent } from './scaling-report.ts';
 import { selectScalingSummaries } from './scaling-summary.ts';
@@ -148,6 +149,7 @@ function scalingGuards(
   return [
     () => checkScalingEnabled(options, entries, price),
     () => checkExcludedPeriods(options, input.nowMs, entries, price),
+    () => checkRollbackCooldown(input.blockedChanges ?? [], entries),
     () => verdictOf(checkClusterCapacity({ snapshot: input.clusterCapacity, ...resources })),
     () => verdictOf(checkQuota(resources)),
   ];

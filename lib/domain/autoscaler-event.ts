@@ -16,7 +16,9 @@ export type AutoscalerEventReason =
   | 'InvalidConfiguration'
   | 'AutoscalerError'
   /** This project: the job stopped being managed (deleted or opted out) and its state was removed. */
-  | 'AutoscalerDisabled';
+  | 'AutoscalerDisabled'
+  /** This project: a change the autoscaler applied left the job unhealthy and was reverted (docs/algorithm.md §13). */
+  | 'ScalingRolledBack';
 
 /** Kubernetes Event type: `Warning` for what needs a user's attention, `Normal` otherwise. */
 export type AutoscalerEventType = 'Normal' | 'Warning';

@@ -17,3 +17,4 @@ export * from './field-error.ts';
 export * from './run-record.ts';
 export * from './vertex-label.ts';
 export * from './decision-price.ts';
+export * from './rollback-state.ts';

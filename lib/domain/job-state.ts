@@ -1,3 +1,4 @@
+import type { RollbackState } from './rollback-state.ts';
 import type { VertexId } from './topology.ts';
 
 /**
@@ -103,6 +104,11 @@ export interface JobState {
    * {@link CostLedger}). Absent in state written by older versions: it starts on the next cycle.
    */
   readonly costLedger?: CostLedger;
+  /**
+   * Extension (rollback of an unhealthy rescale, docs/algorithm.md §13): the change under watch,
+   * blocked changes and the last rollback. Absent on state written by older versions.
+   */
+  readonly rollback?: RollbackState;
 }
 
 /**

@@ -81,7 +81,11 @@ export interface GuardOutcome {
     | 'excluded-period'
     | 'cluster-capacity'
     | 'quota'
-    | 'policy';
+    | 'policy'
+    /** Extension: the change repeats one rolled back during `rollback.cool-down` (docs/algorithm.md §13). */
+    | 'rollback-cool-down'
+    /** Extension: the change under watch was unhealthy and is rolled back this cycle. */
+    | 'rollback';
   readonly passed: boolean;
   readonly detail: string;
 }

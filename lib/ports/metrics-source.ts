@@ -96,11 +96,18 @@ export class MetricsNotReadyError extends MetricsSourceError {
     | 'metrics-without-values';
   /** The metric ids concerned, where the reason is about particular metrics. */
   readonly metrics: readonly string[];
-  constructor(reason: MetricsNotReadyError['reason'], message: string, metrics: readonly string[] = []) {
+  /** For `job-not-running`: the job's state as Flink reports it (`RESTARTING`, `FAILED`, …). */
+  readonly jobState: string | undefined;
+  constructor(
+    reason: MetricsNotReadyError['reason'],
+    message: string,
+    details: { readonly metrics?: readonly string[]; readonly jobState?: string } = {},
+  ) {
     super(message);
     this.name = 'MetricsNotReadyError';
     this.reason = reason;
-    this.metrics = metrics;
+    this.metrics = details.metrics ?? [];
+    this.jobState = details.jobState;
   }
 }
 

@@ -31,6 +31,11 @@ export interface JobStatus {
    * limit), `refused` or `failed: <reason>`; `unknown` without a run record.
    */
   readonly health: string;
+  /**
+   * Extension (docs/algorithm.md §13): the change under watch, the last rollback with its
+   * evidence, and the changes blocked by the cool-down; absent when there is none of these.
+   */
+  readonly rollback?: string;
   readonly lastRun?: RunRecord;
 }
 
@@ -74,8 +79,30 @@ export function jobStatusOf(key: JobKey, state: JobState, run: RunRecord | undef
     pendingScaleDown,
     ...(state.costLedger ? { costVsSpec: state.costLedger } : {}),
     health,
+    ...(rollbackStatus(state, run?.atMs) ? { rollback: rollbackStatus(state, run?.atMs) } : {}),
     ...(run ? { lastRun: run } : {}),
   };
+}
+
+/**
+ * "watching the change of <time>", "rolled back <time> (<cause>): <evidence>", "blocked until
+ * <time>: <vertex> → <parallelism>", joined by "; "; undefined when none applies. Blocks are
+ * those still in force at the last run (stored data only: no clock is read here).
+ */
+function rollbackStatus(state: JobState, asOfMs: number | undefined): string | undefined {
+  const rollback = state.rollback;
+  if (!rollback) return undefined;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const parts: string[] = [];
+  if (rollback.watch) parts.push(`watching the change of ${iso(rollback.watch.appliedAtMs)}`);
+  if (rollback.last) {
+    parts.push(`rolled back ${iso(rollback.last.atMs)} (${rollback.last.cause}): ${rollback.last.evidence}`);
+  }
+  for (const block of rollback.blocked) {
+    if (asOfMs !== undefined && block.untilMs <= asOfMs) continue;
+    parts.push(`blocked until ${iso(block.untilMs)}: ${block.vertexId.slice(0, 8)} → ${block.toParallelism}`);
+  }
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 /** "not ready for 47 min: metric window not full", as of the last run. */

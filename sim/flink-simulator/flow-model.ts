@@ -10,7 +10,10 @@ import type { NormalizedScenario, NormalizedVertex } from './parse-scenario.ts';
 export function perSubtaskCapacity(vertex: NormalizedVertex, parallelism: number): number {
   const linear = 1000 / vertex.costMsPerRecord;
   const exponentPenalty = parallelism ** (vertex.scalabilityExponent - 1);
-  return (linear * exponentPenalty) / (1 + vertex.coordinationOverhead * (parallelism - 1));
+  // Failure mode (scenario `collapse`): the external system degrades above a parallelism.
+  const collapse =
+    vertex.collapse && parallelism > vertex.collapse.aboveParallelism ? vertex.collapse.capacityFactor : 1;
+  return (linear * exponentPenalty * collapse) / (1 + vertex.coordinationOverhead * (parallelism - 1));
 }
 
 /**

@@ -63,6 +63,8 @@ export interface NormalizedVertex {
   readonly scalabilityExponent: number;
   readonly coordinationOverhead: number;
   readonly slotSharingGroup: string;
+  /** Capacity collapse above a parallelism (absent = none). */
+  readonly collapse?: { readonly aboveParallelism: number; readonly capacityFactor: number };
   readonly source?: NormalizedSource;
   /** Incoming edges. */
   readonly inputs: readonly { readonly from: string; readonly shipStrategy: ScenarioShipStrategy }[];
@@ -79,6 +81,8 @@ export interface NormalizedScenario {
   readonly restart: { readonly downtimeMs: number; readonly mode: 'redeploy' | 'in-place' };
   readonly taskManager: Required<NonNullable<FlinkSimulatorScenario['taskManager']>>;
   readonly jobMaxParallelism: number;
+  /** The job cannot run above this parallelism (absent = no failure mode). */
+  readonly failure?: { readonly aboveParallelism: number; readonly state: 'RESTARTING' | 'FAILED' };
   readonly vertices: readonly NormalizedVertex[];
 }
 
@@ -267,6 +271,7 @@ function normalizeVertex(vertex: ScenarioVertex, index: number, ctx: VertexConte
     scalabilityExponent: vertex.scalabilityExponent ?? 1,
     coordinationOverhead: vertex.coordinationOverhead ?? 0,
     slotSharingGroup: vertex.slotSharingGroup ?? 'default',
+    ...(vertex.collapse ? { collapse: { ...vertex.collapse } } : {}),
     ...(source
       ? {
           source: {
@@ -320,6 +325,9 @@ function normalize(scenario: FlinkSimulatorScenario): NormalizedScenario {
     },
     taskManager: normalizeTaskManager(scenario.taskManager ?? {}),
     jobMaxParallelism,
+    ...(scenario.failure
+      ? { failure: { aboveParallelism: scenario.failure.aboveParallelism, state: scenario.failure.state ?? 'RESTARTING' } }
+      : {}),
     vertices: orderTopologically(vertices),
   };
 }

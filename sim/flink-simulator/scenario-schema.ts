@@ -91,6 +91,15 @@ export const SCENARIO_SCHEMA = {
     startTimeMs: { type: 'integer', minimum: 0 },
     stepMs: duration,
     metricsDelayMs: duration,
+    failure: {
+      type: 'object',
+      required: ['aboveParallelism'],
+      additionalProperties: false,
+      properties: {
+        aboveParallelism: positiveInteger,
+        state: { enum: ['RESTARTING', 'FAILED'] },
+      },
+    },
     restart: {
       type: 'object',
       additionalProperties: false,
@@ -137,6 +146,15 @@ export const SCENARIO_SCHEMA = {
               scalabilityExponent: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
               coordinationOverhead: { type: 'number', minimum: 0 },
               slotSharingGroup: { type: 'string', minLength: 1 },
+              collapse: {
+                type: 'object',
+                required: ['aboveParallelism', 'capacityFactor'],
+                additionalProperties: false,
+                properties: {
+                  aboveParallelism: positiveInteger,
+                  capacityFactor: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+                },
+              },
               source: {
                 type: 'object',
                 required: ['load'],

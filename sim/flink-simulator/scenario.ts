@@ -35,6 +35,35 @@ export interface FlinkSimulatorScenario {
   readonly taskManager?: ScenarioTaskManager;
   /** The job graph. */
   readonly job: ScenarioJob;
+  /** Failure mode: the job cannot run above a parallelism (rollback tests). Absent = it always can. */
+  readonly failure?: ScenarioFailure;
+}
+
+/**
+ * A job that cannot run above a parallelism: once any vertex is set above `aboveParallelism` the
+ * job never reaches RUNNING again. It models a job whose tasks fail when opened at that scale —
+ * an external system refusing more connections, a source with fewer splits than a connector
+ * requires — under Flink's restart strategies (`RestartBackoffTimeStrategy`, Flink 1.19+
+ * `restart-strategy.type`): `exponential-delay`, the default with checkpointing, restarts without
+ * end (RESTARTING), `fixed-delay` with exhausted attempts ends the job FAILED.
+ */
+export interface ScenarioFailure {
+  readonly aboveParallelism: number;
+  /** The state the job stays in. @default "RESTARTING" */
+  readonly state?: 'RESTARTING' | 'FAILED';
+}
+
+/**
+ * A vertex whose capacity collapses above a parallelism: per-subtask capacity is multiplied by
+ * `capacityFactor` once the vertex runs above `aboveParallelism`. It models a sink whose external
+ * system degrades under more concurrent writers (lock contention, connection-pool or write-quota
+ * throttling) — the case the operator's ineffective-scaling detection
+ * (`job.autoscaler.scaling.effectiveness.detection.enabled`, operator 1.8+) exists for.
+ */
+export interface ScenarioCollapse {
+  readonly aboveParallelism: number;
+  /** Per-subtask capacity multiplier above the threshold, in (0, 1]. */
+  readonly capacityFactor: number;
 }
 
 /** Restart behaviour of {@link FlinkSimulatorScenario}. */
@@ -111,6 +140,8 @@ export interface ScenarioVertex {
   readonly coordinationOverhead?: number;
   /** Slot sharing group. @default "default" */
   readonly slotSharingGroup?: string;
+  /** Failure mode: capacity collapse above a parallelism (rollback tests). */
+  readonly collapse?: ScenarioCollapse;
   /** Present on source vertices (and only on them). */
   readonly source?: ScenarioSource;
 }

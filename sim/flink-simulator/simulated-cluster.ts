@@ -4,7 +4,7 @@ import { hexId, type NormalizedScenario, type NormalizedVertex } from './parse-s
 import { type WithheldMetric, WithheldMetrics } from './withheld-metrics.ts';
 
 /** Job states the simulator goes through. */
-export type SimulatedJobState = 'RUNNING' | 'INITIALIZING' | 'RESTARTING';
+export type SimulatedJobState = 'RUNNING' | 'INITIALIZING' | 'RESTARTING' | 'FAILED';
 
 /** Cumulative counters of one vertex in the current job attempt. */
 interface VertexCounters {
@@ -169,6 +169,7 @@ export class SimulatedFlinkCluster {
     }
     this.#flow = undefined;
     this.#resetCounters();
+    this.#failAboveParallelism();
     this.#enterRunningIfDue();
     return { jobId: this.#jobId, runningAtMs: this.#runningAtMs };
   }
@@ -318,6 +319,19 @@ export class SimulatedFlinkCluster {
         idleMs: 0,
       });
     }
+  }
+
+  /**
+   * Failure mode (scenario `failure`): above the parallelism the job never runs again — it stays
+   * RESTARTING (a restart strategy without end) or FAILED (attempts exhausted) until a new
+   * parallelism is applied.
+   */
+  #failAboveParallelism(): void {
+    const failure = this.scenario.failure;
+    if (!failure || ![...this.#parallelism.values()].some((p) => p > failure.aboveParallelism)) return;
+    this.#runningAtMs = Number.POSITIVE_INFINITY;
+    this.#state = failure.state;
+    this.#timestamps = { ...this.#timestamps, [failure.state]: this.#nowMs };
   }
 
   #enterRunningIfDue(): void {

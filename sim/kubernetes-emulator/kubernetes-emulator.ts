@@ -67,6 +67,12 @@ export interface KubernetesEmulatorOptions {
    * under every resource's own `flinkConfiguration` (e.g. `jobmanager.scheduler: adaptive`).
    */
   readonly operatorDefaults?: Readonly<Record<string, string>>;
+  /**
+   * Failure mode (sim/kubernetes-emulator/task-manager-pods.ts): keep TaskManager pods for every
+   * FlinkDeployment and let only this many be scheduled; the rest stay Pending/Unschedulable and
+   * hold the rollout. Absent (default): no pods are kept and rollouts never wait for them.
+   */
+  readonly taskManagerNodeBudget?: number;
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   readonly port?: number;
   /** Serve HTTPS with this certificate (tests of CA verification); plain HTTP when absent. */
@@ -238,7 +244,14 @@ export async function startKubernetesEmulator(
     version: options.operatorVersion ? parseOperatorVersion(options.operatorVersion) : DEFAULT_OPERATOR_VERSION,
     defaults: { ...(options.operatorDefaults ?? {}) },
   };
-  const operator = new OperatorLoop(store, clock, timing, options.onSpecApplied, profile);
+  const operator = new OperatorLoop(
+    store,
+    clock,
+    timing,
+    options.onSpecApplied,
+    profile,
+    options.taskManagerNodeBudget,
+  );
   const stored = (kind: string, namespace: string | undefined, name: string) => {
     const info = kindByName(kind);
     return info ? store.get(ResourceStore.keyOf(info.plural, info.namespaced ? namespace : undefined, name)) : undefined;

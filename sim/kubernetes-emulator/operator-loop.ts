@@ -11,6 +11,10 @@ import {
 import { type OperatorProfile, reconciledGeneration } from './operator-profile.ts';
 import { kindByName, RESOURCE_KINDS, type ResourceKindInfo } from './resource-kinds.ts';
 import { ResourceStore, type VirtualClock } from './resource-store.ts';
+import { anyUnschedulable, taskManagerCountOf, taskManagerPods } from './task-manager-pods.ts';
+
+/** How often a rollout waiting for unschedulable TaskManager pods checks again (virtual ms). */
+const POD_RETRY_MS = 10_000;
 
 /** Hook run when the operator model makes a spec effective; may report the job id it now runs under. */
 export type SpecAppliedHook = (
@@ -40,6 +44,10 @@ export class OperatorLoop {
   /** Deployments per resource uid: the input of the deterministic job ids. */
   readonly #deployments = new Map<string, number>();
   #onSpecApplied: SpecAppliedHook | undefined;
+  /** TaskManager pods the cluster can place (failure mode, task-manager-pods.ts); absent = no pods kept. */
+  readonly #taskManagerNodeBudget: number | undefined;
+  /** TaskManager pod sets created per resource uid (the `<attempt>` of their names). */
+  readonly #podAttempts = new Map<string, number>();
 
   constructor(
     store: ResourceStore,
@@ -47,12 +55,14 @@ export class OperatorLoop {
     timing: OperatorTiming,
     hook: SpecAppliedHook | undefined,
     profile: OperatorProfile,
+    taskManagerNodeBudget?: number,
   ) {
     this.#store = store;
     this.#clock = clock;
     this.#timing = timing;
     this.#profile = profile;
     this.#onSpecApplied = hook;
+    this.#taskManagerNodeBudget = taskManagerNodeBudget;
   }
 
   /** Replaces (or with undefined removes) the hook told about every spec that became effective. */
@@ -92,6 +102,7 @@ export class OperatorLoop {
         const idle = !outcome.pending && outcome.events.length === 0;
         if (idle && isDeepStrictEqual(outcome.status, object.status ?? {})) continue;
         this.#apply(info, object, outcome);
+        this.#syncTaskManagerPods(object);
       }
     }
   }
@@ -135,6 +146,11 @@ export class OperatorLoop {
     this.#clock.nowMs = Math.max(this.#clock.nowMs, due.dueAtMs);
     const object = this.#store.get(key);
     if (!object) return true;
+    if (due.kind !== 'stabilize' && this.#waitsForTaskManagers(object)) {
+      // The job cannot start without its slots: try again once the scheduler could have placed them.
+      this.#pending.set(key, { ...due, dueAtMs: due.dueAtMs + POD_RETRY_MS });
+      return true;
+    }
     const info = kindByName(object.kind)!;
     const count = (this.#deployments.get(object.metadata.uid) ?? 0) + (due.newJobId ? 1 : 0);
     this.#deployments.set(object.metadata.uid, count);
@@ -143,6 +159,35 @@ export class OperatorLoop {
     if (due.kind !== 'stabilize') await this.#reportSpecApplied(info, updated);
     this.reconcileAll();
     return true;
+  }
+
+  /** Replaces a FlinkDeployment's TaskManager pods by those its (new) spec needs, under the budget. */
+  #syncTaskManagerPods(object: StoredObject): void {
+    const budget = this.#taskManagerNodeBudget;
+    if (budget === undefined || object.kind !== 'FlinkDeployment') return;
+    const podInfo = kindByName('Pod')!;
+    for (const pod of this.#podsOf(object)) {
+      this.#store.delete(ResourceStore.keyOf(podInfo.plural, pod.metadata.namespace, pod.metadata.name));
+    }
+    const attempt = (this.#podAttempts.get(object.metadata.uid) ?? 0) + 1;
+    this.#podAttempts.set(object.metadata.uid, attempt);
+    const pods = taskManagerPods(object, taskManagerCountOf(object), budget, attempt, this.#store.isoNow());
+    for (const pod of pods) this.#store.commit(podInfo, undefined, pod);
+  }
+
+  #podsOf(object: StoredObject): StoredObject[] {
+    return this.#store
+      .ofKind('Pod')
+      .filter(
+        (pod) =>
+          pod.metadata.namespace === object.metadata.namespace &&
+          pod.metadata.labels?.['app'] === object.metadata.name &&
+          pod.metadata.labels?.['component'] === 'taskmanager',
+      );
+  }
+
+  #waitsForTaskManagers(object: StoredObject): boolean {
+    return this.#taskManagerNodeBudget !== undefined && anyUnschedulable(this.#podsOf(object));
   }
 
   /** Tells the hook (the Flink simulator) about the new spec and takes over the job id it reports. */

@@ -66,6 +66,11 @@ export interface LocalWorldOptions {
   readonly store?: 'dynamodb' | 'memory';
   /** Virtual ms the operator takes to roll out a spec change before the job restarts. @default 10 000 */
   readonly operatorDelayMs?: number;
+  /**
+   * Failure mode: TaskManager pods the emulated cluster can place; more stay Pending/Unschedulable
+   * (sim/kubernetes-emulator/task-manager-pods.ts). Absent: no pods are modelled.
+   */
+  readonly taskManagerNodeBudget?: number;
   /** Overrides of the baseline rule (e.g. a test's shorter windows). */
   readonly baselineRule?: Partial<BaselineRule>;
   /** Called after every tick (progress output). */
@@ -127,6 +132,7 @@ async function startServers(options: LocalWorldOptions, closers: Closers): Promi
     token: TOKEN,
     startTimeMs: simScenario.startTimeMs,
     restartDelayMs: options.operatorDelayMs ?? 10_000,
+    ...(options.taskManagerNodeBudget !== undefined ? { taskManagerNodeBudget: options.taskManagerNodeBudget } : {}),
     onSpecApplied: (resource) => {
       // The rollout completes at the emulator's (virtual) time; bring the simulated cluster there.
       simulator.setTime(Math.max(simulator.nowMs(), emulator.nowMs()));

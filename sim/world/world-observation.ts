@@ -103,6 +103,21 @@ export function decisionEntryOf(
   tMs: number,
   vertexKeyOf: (vertexId: string) => string,
 ): DecisionLogEntry | undefined {
+  if (result.rollback) {
+    // A rollback (docs/algorithm.md §13) is a change of its own, on decided and not-ready cycles alike.
+    return {
+      tMs,
+      actor: 'autoscaler',
+      action: 'rollback',
+      summary: result.reason,
+      changes: result.rollback.vertices.map((v) => ({
+        vertex: vertexKeyOf(v.vertexId),
+        from: v.from,
+        to: v.to,
+        why: `rolled back (${result.rollback?.cause ?? ''}): ${result.rollback?.evidence ?? ''}`,
+      })),
+    };
+  }
   const decision = result.decision;
   if (!decision) return undefined;
   if (result.policy?.verdict === 'deny') {

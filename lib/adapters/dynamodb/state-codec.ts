@@ -6,6 +6,7 @@ import type {
   ScalingSummary,
   VertexId,
 } from '../../domain/index.ts';
+import { InvalidRollbackStateError, parseRollbackState, type RollbackState } from '../../domain/rollback-state.ts';
 import { roundMetric } from '../state/stored-metric.ts';
 import { fromTaggedJson, toTaggedJson } from './metric-number-text.ts';
 
@@ -49,6 +50,8 @@ interface StateBody {
   n?: [number, string][];
   /** Cost ledger (see the field list above). */
   k?: number[];
+  /** Extension: rollback watch, blocked changes and last rollback (lib/domain/rollback-state.ts). */
+  rb?: RollbackState;
 }
 
 /** Every vertex id the state refers to, in first-seen order. */
@@ -112,6 +115,8 @@ export function encodeStateBody(state: JobState, vertexIds: readonly VertexId[])
   if (k) {
     body.k = [k.sinceMs, k.accruedToMs, k.specTaskManagers, k.currentTaskManagers, k.taskManagerUsdPerHour, k.savedUsd];
   }
+  // Extension (rollback): plain JSON with vertex ids spelled out; small and rarely present.
+  if (state.rollback !== undefined) body.rb = state.rollback;
   return toTaggedJson(body);
 }
 
@@ -214,6 +219,7 @@ export function decodeStateBody(text: string): DecodedStateBody {
     ...(body['e'] !== undefined ? { lastEvaluationMs: asNumber(body['e'], 'e') } : {}),
     ...(body['n'] !== undefined ? { vertexNames: decodeVertexNames(body['n'], vertex) } : {}),
     ...(body['k'] !== undefined ? { costLedger: decodeCostLedger(body['k']) } : {}),
+    ...(body['rb'] !== undefined ? { rollback: decodeRollback(body['rb']) } : {}),
   };
   return { state, vertexIds: vx };
 }
@@ -237,6 +243,15 @@ function decodeCostLedger(value: unknown): CostLedger {
     taskManagerUsdPerHour: n[4]!,
     savedUsd: n[5]!,
   };
+}
+
+function decodeRollback(value: unknown): RollbackState {
+  try {
+    return parseRollbackState(value);
+  } catch (error) {
+    if (error instanceof InvalidRollbackStateError) throw new CorruptItemError(`rb: ${error.message}`);
+    throw error;
+  }
 }
 
 function asObject(v: unknown, what: string): Record<string, unknown> {

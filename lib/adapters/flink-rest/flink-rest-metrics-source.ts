@@ -109,7 +109,11 @@ export class FlinkRestMetricsSource implements MetricsSource {
     const call: RestCall = (path, query) => limiter.run(() => this.#get(target, options, path, query));
     const details = parseJobDetails(await call(jobPath), jobPath);
     if (details.state !== 'RUNNING') {
-      throw new MetricsNotReadyError('job-not-running', `Job ${jobId} is ${details.state}, not RUNNING`);
+      throw new MetricsNotReadyError(
+        'job-not-running',
+        `Job ${jobId} is ${details.state}, not RUNNING`,
+        { jobState: details.state },
+      );
     }
     if (details.vertices.length === 0) {
       throw new MetricsNotReadyError('empty-plan', `Job ${jobId} has no vertices in its plan yet`);
@@ -235,7 +239,7 @@ export class FlinkRestMetricsSource implements MetricsSource {
       'metrics-without-values',
       `Job ${jobId}: Flink has no values for ${missing.join(', ')} of vertex ${name} right now ` +
         '(an aggregated query then answers nothing at all); its metric listing is read again next cycle',
-      missing,
+      { metrics: missing },
     );
   }
 

@@ -5,6 +5,7 @@ import { KubernetesClusterCapacity, type KubernetesClusterCapacityOptions } from
 import type { KubernetesClient } from './kubernetes-client.ts';
 import { KubernetesEventSink } from './kubernetes-event-sink.ts';
 import { KubernetesJobDiscovery } from './kubernetes-job-discovery.ts';
+import { KubernetesJobHealth } from './kubernetes-job-health.ts';
 import { KubernetesScalingRealizer } from './kubernetes-scaling-realizer.ts';
 
 /** The Kubernetes-side adapters of one cluster, built once and shared by every job in it. */
@@ -15,6 +16,8 @@ export interface ClusterAdapters {
   readonly realizer: KubernetesScalingRealizer;
   readonly events: KubernetesEventSink;
   readonly capacity: KubernetesClusterCapacity;
+  /** Job state and unschedulable TaskManager pods, read while a change is watched for rollback. */
+  readonly health: KubernetesJobHealth;
   /** How to reach a job's Flink REST API: through the API server's service proxy with this
    *  client's credentials and CA, or directly for the `rest-url` annotation. */
   restTarget(job: DiscoveredJob): Promise<FlinkJobTarget>;
@@ -51,6 +54,7 @@ export function createClusterAdapters(
       ...(options.reportingInstance ? { reportingInstance: options.reportingInstance } : {}),
     }),
     capacity: new KubernetesClusterCapacity(client, options.capacity ?? {}),
+    health: new KubernetesJobHealth(client),
     async restTarget(job) {
       const base = { restBaseUrl: job.rest.baseUrl, ...(job.jobId ? { jobId: job.jobId } : {}) };
       // Only the service proxy gets the cluster credentials: an annotated URL is another host.

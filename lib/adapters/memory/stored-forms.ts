@@ -12,6 +12,7 @@ import type {
   ScalingSummary,
   VertexSampleMetrics,
 } from '../../domain/index.ts';
+import { parseRollbackState } from '../../domain/rollback-state.ts';
 import { roundMetric } from '../state/stored-metric.ts';
 
 /** A copy of `state` with the stored fields only and its metrics rounded. */
@@ -48,6 +49,10 @@ export function storedState(state: JobState): JobState {
     ...(state.lastEvaluationMs !== undefined ? { lastEvaluationMs: state.lastEvaluationMs } : {}),
     ...(state.vertexNames !== undefined ? { vertexNames: { ...state.vertexNames } } : {}),
     ...(state.costLedger !== undefined ? { costLedger: { ...state.costLedger } } : {}),
+    // Parsed back from its JSON form, as the DynamoDB codec does (absent optional fields dropped).
+    ...(state.rollback !== undefined
+      ? { rollback: parseRollbackState(JSON.parse(JSON.stringify(state.rollback))) }
+      : {}),
     ...(state.jobId !== undefined ? { jobId: state.jobId } : {}),
     ...(state.topologyHash !== undefined ? { topologyHash: state.topologyHash } : {}),
   };

@@ -27,6 +27,7 @@ export async function collect(
     if (error instanceof MetricsNotReadyError) {
       log.debug('metrics not ready', { reason: error.reason });
       cycle.notReadyReason = 'metrics';
+      if (error.jobState !== undefined) cycle.flinkJobState = error.jobState;
       return stop({ outcome: 'not-ready', reason: error.message });
     }
     if (error instanceof JobNotFoundError) {

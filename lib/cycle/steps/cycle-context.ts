@@ -6,6 +6,7 @@
 import { DEFAULT_CADENCE_MS } from '../../decide/decide.ts';
 import type { AutoscalerOptions } from '../../config/index.ts';
 import { type AutoscalerEvent, formatJobKey, type JobKey, type NotReadyReason } from '../../domain/index.ts';
+import type { DiscoveredJob } from '../../ports/job-discovery.ts';
 import type { RunRecord } from '../../ports/state-store.ts';
 import { describeError } from '../../report/describe-error.ts';
 import type { CycleDependencies, CycleLogger } from '../cycle-dependencies.ts';
@@ -23,6 +24,10 @@ export interface CycleContext {
   readonly log: CycleLogger;
   /** Set by the observe step once it knows how the resource is managed (for the run record). */
   mode?: RunRecord['mode'];
+  /** Set by the observe step once it read the resource (the rollback watch of a not-ready job uses it). */
+  job?: DiscoveredJob;
+  /** Set by the collect step when Flink reports the job in another state than RUNNING (`FAILED`, …). */
+  flinkJobState?: string;
   /** Set by the observe step once the job's options are resolved (the liveness limit uses them). */
   options?: AutoscalerOptions;
   /** Set by the observe step: the job's detailed-metrics annotation is `"true"`. */

@@ -30,6 +30,7 @@ export async function observe(cycle: CycleContext): Promise<ObservedJob | Stop |
   const job = await cycle.deps.discovery.getJob(cycle.key);
   if (!job) return undefined;
   cycle.detailedMetrics = wantsDetailedMetrics(job.annotations);
+  cycle.job = job;
   if (!job.readiness.ready) {
     if (job.readiness.refused) {
       await emit(cycle, {

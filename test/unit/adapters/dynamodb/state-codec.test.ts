@@ -120,3 +120,31 @@ describe('STATE body: vertex names and the cost ledger', () => {
     expect(() => decodeStateBody(JSON.stringify({ ...base, n: [[5, 'x']] }))).toThrow(CorruptItemError);
   });
 });
+
+describe('STATE body: rollback state (extension, docs/algorithm.md §12)', () => {
+  const rollback = {
+    watch: {
+      appliedAtMs: 5000,
+      knownGood: { parallelismOverrides: { [A]: 2 }, configOverrides: { overrides: { 'taskmanager.memory.process.size': '2g' }, removals: [] } },
+      preChangeRatePerSecond: 1234.5,
+      seenRunning: true,
+      restartsSeen: 1,
+    },
+    blocked: [{ vertexId: B, fromParallelism: 4, toParallelism: 8, untilMs: 9000 }],
+    last: { atMs: 4000, cause: 'unschedulable' as const, evidence: '2 pods', vertices: [{ vertexId: B, from: 8, to: 4 }] },
+  };
+
+  it('round-trips the watch, the blocked changes and the last rollback in `rb`', () => {
+    const state: JobState = { ...emptyJobState(), rollback };
+    expect(decodeStateBody(encodeStateBody(state, vertexIdsOfState(state))).state.rollback).toEqual(rollback);
+  });
+
+  it('reads bodies written before rollback existed, and names a malformed field', () => {
+    const plain = encodeStateBody(emptyJobState(), []);
+    expect(JSON.parse(plain).rb).toBeUndefined();
+    expect(decodeStateBody(plain).state.rollback).toBeUndefined();
+    const bad = JSON.stringify({ ...JSON.parse(plain), rb: { blocked: [{ vertexId: B, fromParallelism: 'x' }] } });
+    expect(() => decodeStateBody(bad)).toThrow(CorruptItemError);
+    expect(() => decodeStateBody(bad)).toThrow(/rollback\.blocked\[0\]\.fromParallelism/);
+  });
+});
