@@ -1,5 +1,5 @@
 /**
- * The real dispatcher and scale-job handlers wired to one local cluster named `local` through the
+ * The real dispatcher and scale-job handlers wired to one local cluster (the adapters' `cluster`) through the
  * one composition root (`composeCycleDependencies`, which the Lambda's `cycleDependenciesFor` also
  * calls): the pair the handler tests, the reliability suite, the load benchmark and the local world
  * drive against the simulator, the emulator and a state store.
@@ -20,7 +20,7 @@ import type { JobQueue } from '../../lib/ports/job-queue.ts';
 /** What {@link localHandlers} wires; everything but the adapters is passed through as given. */
 export interface LocalHandlersOptions extends Omit<CycleProcessParts, 'deploymentDefaults' | 'logger'> {
   readonly logger: CycleLogger;
-  /** The adapters of the one cluster, `local`. */
+  /** The adapters of the one cluster (its name: `adapters.cluster`). */
   readonly adapters: ClusterAdapters;
   readonly queue: JobQueue;
   /** Dispatcher clean-up of jobs with state that are no longer managed. @default none */
@@ -52,15 +52,15 @@ export function localHandlers(options: LocalHandlersOptions) {
       const deps = composeCycleDependencies(adapters, parts, runId);
       return options.wrapDependencies ? options.wrapDependencies(deps) : deps;
     },
-    // The one cluster is `local`; a message for another can never succeed (dead-lettered).
-    isKnownCluster: (cluster) => cluster === 'local',
+    // The one cluster is the adapters'; a message for another can never succeed (dead-lettered).
+    isKnownCluster: (cluster) => cluster === adapters.cluster,
     logger,
     nowMs: () => clock.nowMs(),
     ...(options.reportWork ? { reportRun: options.reportWork } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
   });
   const dispatcher = createDispatcherHandler({
-    clusters: [{ name: 'local', discovery: async () => adapters.discovery }],
+    clusters: [{ name: adapters.cluster, discovery: async () => adapters.discovery }],
     queue,
     logger,
     nowMs: () => clock.nowMs(),

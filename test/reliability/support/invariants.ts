@@ -163,12 +163,13 @@ export class InvariantChecker {
           Math.max(inDynamo, inKubernetes) >= failed,
           `${at} ${job}: ${failed} failed cycles but ${inDynamo} stored / ${inKubernetes} Kubernetes AutoscalerError events`,
         );
-        this.#check(
-          errorMetricCount(this.#world.emfLines, job) >= failed,
-          `${at} ${job}: ${failed} failed cycles but ${errorMetricCount(this.#world.emfLines, job)} Errors metrics`,
-        );
       }
     }
+    // 5b. …and every failure counted by the fleet's Errors metric (Service dimension: per-job
+    // metrics are opt-in, README "Cost"), at least once per failed cycle of any job.
+    const failedCycles = [...this.#failed.values()].reduce((sum, n) => sum + n, 0);
+    const counted = errorMetricCount(this.#world.emfLines);
+    this.#check(counted >= failedCycles, `${at}: ${failedCycles} failed cycles but ${counted} counted by the fleet's Errors metric`);
   }
 }
 
@@ -176,12 +177,14 @@ function sorted(record: Readonly<Record<string, number>>): [string, number][] {
   return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** EMF documents with `Errors = 1` for the job's resource dimension. */
-export function errorMetricCount(emfLines: readonly string[], job: string): number {
+/** The fleet's Errors metric summed over the EMF documents (Service dimension, no job dimension). */
+export function errorMetricCount(emfLines: readonly string[]): number {
   let count = 0;
   for (const line of emfLines) {
     const doc = JSON.parse(line) as Record<string, unknown>;
-    if (doc[DIMENSION.resource] === `FlinkDeployment/${job}` && doc['Errors'] === 1) count += 1;
+    if (doc[DIMENSION.service] === undefined || doc[DIMENSION.resource] !== undefined) continue;
+    const errors = doc['Errors'];
+    if (typeof errors === 'number') count += errors;
   }
   return count;
 }
