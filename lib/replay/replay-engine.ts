@@ -143,10 +143,12 @@ function replayStep(
 ): ReplayStep {
   const { decision } = output;
   const byId = new Map(decision.vertices.map((v) => [v.vertexId, v]));
+  // Only a full-window evaluation is one the core decides on; a partial one is not predicted from.
+  const evaluated = decision.action === 'not-ready' ? undefined : output.report.evaluated;
   const vertices: ReplayVertexStep[] = observation.raw.topology.vertices.map((vertex) => {
     const decided = byId.get(vertex.id);
     const replayed = held[vertex.id] ?? vertex.parallelism;
-    const utilization = predictedUtilization(output.report.evaluated, vertex.id, vertex.parallelism, replayed);
+    const utilization = predictedUtilization(evaluated, vertex.id, vertex.parallelism, replayed);
     return {
       vertexId: vertex.id,
       ...(vertex.name === undefined ? {} : { vertexName: vertex.name }),

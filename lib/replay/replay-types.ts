@@ -23,8 +23,8 @@ export interface ReplayVertexStep {
   readonly replayedParallelism: number;
   /**
    * Predicted busy ratio at `replayedParallelism`: TARGET_DATA_RATE ÷ (TRUE_PROCESSING_RATE per
-   * subtask × replayed parallelism), from this step's evaluation; absent when not evaluated
-   * (window not full yet, observation incomplete) or the rates are not finite.
+   * subtask × replayed parallelism), from this step's full-window evaluation; absent on a
+   * not-ready step (window not full yet, observation incomplete) or when the rates are not finite.
    */
   readonly predictedUtilization?: number;
   /** The core's reasons for this vertex (absent when the step decided nothing). */
