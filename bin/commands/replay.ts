@@ -66,14 +66,16 @@ export async function runReplay(
   // The collector runs with the overrides too (stabilization interval, REST timeout, exclusions).
   const collection = replayOptions({}, overrides);
   const source = new RecordedCapturesSource({ dir: resolve(opts.captures), options: collection.options });
-  const history = await source.read({
-    ...(opts.from === undefined ? {} : { fromMs: opts.from }),
-    ...(opts.to === undefined ? {} : { toMs: opts.to }),
-  });
+  // Captures before --from warm the replay up (window, state), as the deployed autoscaler had them.
+  const history = await source.read(opts.to === undefined ? {} : { toMs: opts.to });
   // The job's configuration as last recorded, with the what-if overrides on top.
   const configuration = history.observations.at(-1)?.raw.flinkConfiguration ?? {};
   const { options, warnings } = replayOptions(configuration, overrides);
-  const result = replayJob({ options, observations: history.observations });
+  const result = replayJob({
+    options,
+    observations: history.observations,
+    ...(opts.from === undefined ? {} : { reportFromMs: opts.from }),
+  });
   return { result, warnings: [...history.warnings, ...warnings] };
 }
 
@@ -91,7 +93,7 @@ export function registerReplayCommand(program: Command): void {
       '--captures <dir>',
       'directory of fsa record captures taken over time (one sub-directory per capture, each with index.json)',
     )
-    .option('--from <iso>', 'replay only captures taken at or after this instant (ISO-8601)', parseInstant)
+    .option('--from <iso>', 'report only steps at or after this instant (ISO-8601); earlier captures only fill the metric window and state', parseInstant)
     .option('--to <iso>', 'replay only captures taken at or before this instant (ISO-8601)', parseInstant)
     .option(
       '--set <key=value>',

@@ -36,6 +36,12 @@ export interface ReplayInput {
    * @default the median gap between observations, or 60 000 ms with fewer than two
    */
   readonly cadenceMs?: number;
+  /**
+   * Steps before this time (epoch ms) only warm the replay up — they fill the metric window and
+   * the state as the deployed autoscaler had them — and are left out of the steps and totals.
+   * @default every step is reported
+   */
+  readonly reportFromMs?: number;
 }
 
 /** What the replay carries from one step to the next, as the state store does for the cycle. */
@@ -74,11 +80,15 @@ export function replayJob(input: ReplayInput): ReplayResult {
     steps.push(replayStep(observation, epoch, output, held, upperBound));
     carried = { state: output.state, samples: output.samples, held };
   }
+  const reported = steps.filter((step) => input.reportFromMs === undefined || step.atMs >= input.reportFromMs);
+  const firstEpoch = reported[0]?.epoch ?? epochs.length;
   return {
     caveat: REPLAY_CAVEAT,
-    steps,
-    epochs,
-    totals: replayTotals(steps),
+    steps: reported.map((step) => ({ ...step, epoch: step.epoch - firstEpoch })),
+    epochs: epochs.slice(firstEpoch).map((epoch, i) =>
+      i === 0 && reported[0] ? { ...epoch, fromMs: reported[0].atMs, steps: reported.filter((s) => s.epoch === firstEpoch).length } : epoch,
+    ),
+    totals: replayTotals(reported),
     utilizationUpperBound: upperBound,
     cadenceMs,
   };

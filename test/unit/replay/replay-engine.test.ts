@@ -119,6 +119,17 @@ describe('replayJob', () => {
     expect(result.steps[6]!.action).toBe('not-ready');
   });
 
+  it('uses the steps before reportFromMs as warm-up only', () => {
+    const options = optionsWith({ 'job.autoscaler.utilization.target': '0.5' });
+    const observations = anObservationSeries({ ...busyJob, count: 12 });
+    const full = replayJob({ options, observations });
+    const tail = replayJob({ options, observations, reportFromMs: observations[9]!.atMs });
+    expect(tail.steps).toEqual(full.steps.slice(9));
+    expect(tail.epochs).toEqual([{ ...full.epochs[0]!, fromMs: observations[9]!.atMs, steps: 3 }]);
+    expect(tail.totals.steps).toBe(3);
+    expect(tail.totals.realParallelismHours).toBeCloseTo((12 * 2) / 60, 6);
+  });
+
   it('sorts observations by time and keeps the last of two at the same instant', () => {
     const observations = anObservationSeries({ ...busyJob, count: 4 });
     const result = replayJob({ options: optionsWith(), observations: [...observations].reverse().concat(observations[1]!) });
