@@ -5,7 +5,7 @@
  * simulator at the same instants, fed to `decide()` with the window and state carried as the cycle
  * carries them.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -179,6 +179,29 @@ describe('fsa replay on captures of the simulator', () => {
       expect(history.observations.at(-1)!.atMs).toBeGreaterThan(sim.nowMs());
     } finally {
       await writeFile(indexFile, original);
+    }
+  });
+
+  it('leaves out a capture that cannot be read or collected, with a warning, and replays the rest', async () => {
+    const bad = join(capturesDir, 'capture-zzz-broken');
+    const notRunning = join(capturesDir, 'capture-zzz-not-running');
+    await mkdir(bad);
+    await writeFile(join(bad, 'index.json'), '{');
+    await cp(join(capturesDir, `capture-${String(CAPTURES - 1).padStart(3, '0')}`), notRunning, { recursive: true });
+    const details = JSON.parse(await readFile(join(notRunning, 'jobs-jobid.json'), 'utf8')) as { state: string };
+    await writeFile(join(notRunning, 'jobs-jobid.json'), JSON.stringify({ ...details, state: 'RESTARTING' }));
+    const index = JSON.parse(await readFile(join(notRunning, 'index.json'), 'utf8')) as { capturedAtMs: number };
+    await writeFile(join(notRunning, 'index.json'), JSON.stringify({ ...index, capturedAtMs: index.capturedAtMs + STEP_MS }));
+    try {
+      const result = await replayJson();
+      expect(result.steps).toHaveLength(CAPTURES);
+      expect(result.warnings).toEqual([
+        expect.stringMatching(/capture-zzz-broken skipped: .*index\.json cannot be read as JSON/),
+        expect.stringMatching(/capture-zzz-not-running .* skipped: Job [0-9a-f]{32} is RESTARTING, not RUNNING/),
+      ]);
+    } finally {
+      await rm(bad, { recursive: true });
+      await rm(notRunning, { recursive: true });
     }
   });
 
