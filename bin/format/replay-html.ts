@@ -31,11 +31,12 @@ function vertexCharts(result: ReplayResult): string[] {
     ];
     const utilization: ChartSeries[] = [
       { name: 'predicted at replayed p', color: '#d62728', points: rows.map((r) => [r.atMs, r.v.predictedUtilization ?? null] as const) },
+      { name: 'measured at real p', color: '#555', points: rows.map((r) => [r.atMs, r.v.realUtilization ?? null] as const) },
       { name: 'scale-up bound', color: '#999', dash: 'dotted', points: rows.map((r) => [r.atMs, result.utilizationUpperBound] as const) },
     ];
     return [
       renderLineChart({ title: `${label}: parallelism`, yLabel: 'parallelism', series: parallelism, formatX: clock }),
-      renderLineChart({ title: `${label}: predicted utilization`, yLabel: 'busy ratio', series: utilization, formatX: clock, formatY: (y) => y.toFixed(2) }),
+      renderLineChart({ title: `${label}: utilization`, yLabel: 'busy ratio', series: utilization, formatX: clock, formatY: (y) => y.toFixed(2) }),
     ];
   });
 }

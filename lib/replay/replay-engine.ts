@@ -13,6 +13,7 @@ import {
   type JobState,
   type MetricSample,
   type ScalingDecision,
+  vertexLabel,
 } from '../domain/index.ts';
 import { type DecideOutput, DEFAULT_CADENCE_MS, decide } from '../decide/decide.ts';
 import { replayTotals } from './replay-totals.ts';
@@ -82,12 +83,16 @@ export function replayJob(input: ReplayInput): ReplayResult {
   }
   const reported = steps.filter((step) => input.reportFromMs === undefined || step.atMs >= input.reportFromMs);
   const firstEpoch = reported[0]?.epoch ?? epochs.length;
+  // The first reported epoch may have begun in the warm-up: it is reported from its first reported step.
+  const reportedEpochs = epochs.slice(firstEpoch).map((epoch, i) =>
+    i === 0 && reported[0]
+      ? { ...epoch, fromMs: reported[0].atMs, steps: reported.filter((s) => s.epoch === firstEpoch).length }
+      : epoch,
+  );
   return {
     caveat: REPLAY_CAVEAT,
     steps: reported.map((step) => ({ ...step, epoch: step.epoch - firstEpoch })),
-    epochs: epochs.slice(firstEpoch).map((epoch, i) =>
-      i === 0 && reported[0] ? { ...epoch, fromMs: reported[0].atMs, steps: reported.filter((s) => s.epoch === firstEpoch).length } : epoch,
-    ),
+    epochs: reportedEpochs,
     totals: replayTotals(reported),
     utilizationUpperBound: upperBound,
     cadenceMs,
@@ -159,6 +164,7 @@ function replayStep(
     const decided = byId.get(vertex.id);
     const replayed = held[vertex.id] ?? vertex.parallelism;
     const utilization = predictedUtilization(evaluated, vertex.id, vertex.parallelism, replayed);
+    const real = predictedUtilization(evaluated, vertex.id, vertex.parallelism, vertex.parallelism);
     return {
       vertexId: vertex.id,
       ...(vertex.name === undefined ? {} : { vertexName: vertex.name }),
@@ -166,6 +172,7 @@ function replayStep(
       recommendedParallelism: decided?.recommendedParallelism ?? vertex.parallelism,
       replayedParallelism: replayed,
       ...(utilization === undefined ? {} : { predictedUtilization: utilization }),
+      ...(real === undefined ? {} : { realUtilization: real }),
       ...(decided ? { reasons: decided.reasons } : {}),
     };
   });
@@ -208,7 +215,10 @@ function shortWhy(decision: ScalingDecision): string {
   const failed = decision.guards.find((g) => !g.passed);
   const changed = decision.vertices
     .filter((v) => v.changed)
-    .map((v) => `${v.vertexName ?? v.vertexId.slice(0, 8)} ${v.currentParallelism}→${v.recommendedParallelism} (${v.reasons.slice(0, 2).join(', ')})`);
+    .map((v) => {
+      const rules = v.reasons.slice(0, 2).join(', ');
+      return `${vertexLabel(v.vertexId, v.vertexName, 24)} ${v.currentParallelism}→${v.recommendedParallelism} (${rules})`;
+    });
   switch (decision.action) {
     case 'not-ready':
       return `not ready: ${failed?.guard ?? 'window'}`;

@@ -27,6 +27,8 @@ export interface ReplayVertexStep {
    * not-ready step (window not full yet, observation incomplete) or when the rates are not finite.
    */
   readonly predictedUtilization?: number;
+  /** The same ratio at the parallelism that really ran: the busy ratio the evaluation measured. */
+  readonly realUtilization?: number;
   /** The core's reasons for this vertex (absent when the step decided nothing). */
   readonly reasons?: readonly string[];
 }

@@ -74,6 +74,7 @@ describe('replayJob', () => {
     expect(result.steps[firstScale - 1]!.vertices[0]!.predictedUtilization).toBeUndefined();
     // …and after the replayed scale-up the prediction is 0.9 × 4 / new parallelism.
     expect(before.predictedUtilization).toBeCloseTo((0.9 * 4) / before.replayedParallelism, 2);
+    expect(before.realUtilization).toBeCloseTo(0.9, 2);
     // 0.9 is above the scale-up bound 0.5 + 0.3 = 0.8 only where nothing was scaled yet.
     expect(result.utilizationUpperBound).toBeCloseTo(0.8, 9);
     expect(result.steps.every((s) => !s.overloadRisk)).toBe(true);
