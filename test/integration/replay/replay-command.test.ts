@@ -91,13 +91,18 @@ afterAll(async () => {
 
 /** Runs `fsa replay` with the arguments and returns what it printed. */
 async function fsaReplay(...args: string[]): Promise<string> {
+  return fsaReplayIn(capturesDir, ...args);
+}
+
+/** Runs `fsa replay --captures <dir>` with the arguments and returns what it printed. */
+async function fsaReplayIn(dir: string, ...args: string[]): Promise<string> {
   const printed: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((text: unknown) => void printed.push(String(text)));
   try {
     const program = new Command().exitOverride();
     registerReplayCommand(program);
     for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => {} });
-    await program.parseAsync(['node', 'fsa', 'replay', '--captures', capturesDir, ...args]);
+    await program.parseAsync(['node', 'fsa', 'replay', '--captures', dir, ...args]);
   } finally {
     log.mockRestore();
   }
@@ -209,5 +214,55 @@ describe('fsa replay on captures of the simulator', () => {
     await expect(fsaReplay('--set', 'job.autoscaler.utilisation.target=0.5')).rejects.toThrow(
       /not an autoscaler option.*job\.autoscaler\.utilization\.target/s,
     );
+  });
+});
+
+describe('fsa replay across a redeploy', () => {
+  it('splits the captures into epochs by job id and counts the real rescale', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fsa-replay-redeploy-'));
+    const redeployed = await startFlinkSimulator({
+      scenario: {
+        name: 'replay-redeploy',
+        restart: { downtimeMs: '30 s', mode: 'redeploy' },
+        job: {
+          vertices: [
+            {
+              id: 'src',
+              parallelism: 2,
+              costMsPerRecord: 0.1,
+              source: { partitions: 24, load: { type: 'constant', recordsPerSecond: 1300 } },
+            },
+            { id: 'work', parallelism: 2, costMsPerRecord: 1.8 },
+          ],
+          edges: [{ from: 'src', to: 'work', shipStrategy: 'HASH' }],
+        },
+      },
+    });
+    const client = new FlinkRestClient();
+    try {
+      const firstJobId = redeployed.jobId;
+      for (let i = 0; i < 8; i++) {
+        redeployed.advance(STEP_MS);
+        await recordRestResponses({
+          client,
+          target: { restBaseUrl: redeployed.url },
+          outDir: join(dir, `capture-${i}`),
+          timeoutMs: 5_000,
+          capturedAtMs: redeployed.nowMs(),
+        });
+        // Redeployed with `work` at 4 (30 s down): the next capture sees the new job id.
+        if (i === 4) redeployed.applyParallelism({ work: 4 });
+      }
+      const result = JSON.parse(await fsaReplayIn(dir, '--json')) as ReplayResult;
+      expect(result.epochs.map((e) => e.jobId)).toEqual([firstJobId, redeployed.jobId]);
+      expect(redeployed.jobId).not.toBe(firstJobId);
+      expect(result.epochs.map((e) => e.steps)).toEqual([5, 3]);
+      expect(result.steps.map((s) => s.vertices[1]!.realParallelism)).toEqual([2, 2, 2, 2, 2, 4, 4, 4]);
+      expect(result.totals.realRescales).toBe(1);
+    } finally {
+      await client.close();
+      await redeployed.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
