@@ -4,6 +4,7 @@
  * is a single capture). Each capture goes through the real collector via
  * {@link RecordedRestClient}; there is no second parser of the REST responses.
  */
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AutoscalerOptions } from '../../config/index.ts';
@@ -65,7 +66,13 @@ export class RecordedCapturesSource implements ObservationHistorySource {
   }
 
   async #findCaptures(warnings: string[]): Promise<FoundCapture[]> {
-    const entries = await readdir(this.#dir, { withFileTypes: true });
+    let entries: Dirent[];
+    try {
+      entries = await readdir(this.#dir, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new RecordedCaptureError(`the captures directory ${this.#dir} cannot be read (${code})`, { cause: error });
+    }
     const dirs = entries.some((e) => e.isFile() && e.name === 'index.json')
       ? [this.#dir]
       : entries.filter((e) => e.isDirectory()).map((e) => join(this.#dir, e.name)).sort();

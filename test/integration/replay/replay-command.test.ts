@@ -210,6 +210,16 @@ describe('fsa replay on captures of the simulator', () => {
     }
   });
 
+  it('names a captures directory that cannot be read or holds no capture', async () => {
+    await expect(fsaReplayIn(join(capturesDir, 'missing'))).rejects.toThrow(/captures directory .*missing cannot be read \(ENOENT\)/);
+    const empty = await mkdtemp(join(tmpdir(), 'fsa-replay-empty-'));
+    try {
+      await expect(fsaReplayIn(empty)).rejects.toThrow(/holds no fsa record capture/);
+    } finally {
+      await rm(empty, { recursive: true });
+    }
+  });
+
   it('rejects an unknown --set key with the list of known keys', async () => {
     await expect(fsaReplay('--set', 'job.autoscaler.utilisation.target=0.5')).rejects.toThrow(
       /not an autoscaler option.*job\.autoscaler\.utilization\.target/s,
