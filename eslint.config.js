@@ -11,7 +11,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** lib/ folders in dependency order: a pure stage may import only earlier ones. */
-const PURE_STAGES = ['collect', 'window', 'evaluate', 'scale', 'tune', 'decide', 'review', 'report'];
+// `replay` runs the decision core over past observations (fsa replay): after `decide`, before the
+// review and report stages it has no use for.
+const PURE_STAGES = ['collect', 'window', 'evaluate', 'scale', 'tune', 'decide', 'replay', 'review', 'report'];
 /** Everything in lib/ that is not a pure stage, domain or config. */
 const IMPURE = ['cycle', 'ports', 'adapters'];
 /** The app around lib/: never imported by it. */

@@ -6,6 +6,7 @@ import { registerEventsCommand } from './events.ts';
 import { registerRecommendCommand } from './recommend.ts';
 import { registerRecordCommand } from './record.ts';
 import { registerRedeployFromSavepointCommand } from './redeploy-from-savepoint.ts';
+import { registerReplayCommand } from './replay.ts';
 import { registerResetCommand } from './reset.ts';
 import { registerRunCommand } from './run.ts';
 import { registerSandboxCommand } from './sandbox.ts';
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerStatusCommand(program);
   registerEventsCommand(program);
   registerRecordCommand(program);
+  registerReplayCommand(program);
   registerRedeployFromSavepointCommand(program);
   registerResetCommand(program);
   registerRunCommand(program);

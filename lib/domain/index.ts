@@ -1,6 +1,7 @@
 export * from './autoscaler-event.ts';
 export * from './evaluated-metrics.ts';
 export * from './job-key.ts';
+export type * from './job-observation.ts';
 export * from './job-state.ts';
 export * from './memory-plan.ts';
 export type * from './metric-names.ts';

@@ -25,6 +25,15 @@ export interface FlinkGet {
   readonly timeoutMs: number;
 }
 
+/**
+ * What the collector needs of a client: JSON GETs with the typed errors of {@link FlinkRestClient}
+ * (`JobNotFoundError`, `FlinkRestError`), and a close.
+ */
+export interface FlinkJsonClient {
+  getJson(target: FlinkJobTarget, get: FlinkGet): Promise<unknown>;
+  close(): Promise<void>;
+}
+
 const JOB_PATH = /^\/jobs\/([0-9A-Za-z]+)(?:\/|$)/;
 
 /**
@@ -48,7 +57,7 @@ export function encodeMetricIds(ids: readonly string[]): string {
  * 404 under `/jobs/<id>` → {@link JobNotFoundError}; other statuses, timeouts, connection errors
  * and non-JSON bodies → {@link FlinkRestError} with the path.
  */
-export class FlinkRestClient {
+export class FlinkRestClient implements FlinkJsonClient {
   readonly #poolOptions: { connections: number; keepAliveTimeout: number };
   readonly #agent: Agent;
   /** One pool per distinct TLS setting (one per cluster CA in practice), kept like the shared one. */
@@ -126,7 +135,11 @@ function buildUrl(base: string, path: string, query: Readonly<Record<string, str
   return `${trimmed}${path}${search ? `?${search}` : ''}`;
 }
 
-function statusError(status: number, text: string, path: string): FlinkRestError {
+/**
+ * The typed error of an HTTP error status: 404 under `/jobs/<id>` → {@link JobNotFoundError},
+ * anything else → {@link FlinkRestError} with Flink's error messages from the body.
+ */
+export function statusError(status: number, text: string, path: string): FlinkRestError {
   let messages: string[] = [];
   try {
     messages = flinkErrorMessages(JSON.parse(text));

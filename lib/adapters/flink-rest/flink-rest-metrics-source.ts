@@ -16,7 +16,7 @@ import {
   type RunningJobRef,
 } from '../../ports/metrics-source.ts';
 import { createConcurrencyLimiter } from './bounded-parallel.ts';
-import { encodeMetricIds, FlinkRestClient } from './flink-rest-client.ts';
+import { encodeMetricIds, type FlinkJsonClient, FlinkRestClient } from './flink-rest-client.ts';
 import { parseJobsOverview } from './parse-cluster-responses.ts';
 import { type JobDetails, parseJobDetails } from './parse-job-details.ts';
 import {
@@ -41,8 +41,11 @@ export const GC_TIME_METRIC_ID = 'Status.JVM.GarbageCollector.All.TimeMsPerSecon
 
 /** Construction options of {@link FlinkRestMetricsSource}. */
 export interface FlinkRestMetricsSourceOptions {
-  /** Shared client; one is created (and owned) when absent. */
-  readonly client?: FlinkRestClient;
+  /**
+   * Shared client; one is created (and owned) when absent. Any {@link FlinkJsonClient} will do,
+   * e.g. a recorded capture answering from files (`fsa replay`).
+   */
+  readonly client?: FlinkJsonClient;
   /** Max REST calls in flight per collection (vertex, TaskManager, JobManager and config calls together). @default 4 */
   readonly maxConcurrentRequests?: number;
   /** Max jobs whose metric-name listings and GC probe results are cached. @default 256 */
@@ -73,7 +76,7 @@ interface JobCache {
  * not ready, naming the metrics that are no longer reported.
  */
 export class FlinkRestMetricsSource implements MetricsSource {
-  readonly #client: FlinkRestClient;
+  readonly #client: FlinkJsonClient;
   readonly #ownsClient: boolean;
   readonly #concurrency: number;
   readonly #maxCachedJobs: number;

@@ -8,3 +8,5 @@ export * from './parse-metric-responses.ts';
 export * from './record-rest-responses.ts';
 export * from './source-partitions.ts';
 export * from './vertex-metric-names.ts';
+export * from './recorded-captures.ts';
+export * from './recorded-rest-client.ts';

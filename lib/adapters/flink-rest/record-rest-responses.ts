@@ -25,11 +25,19 @@ export interface RecordRestResponsesOptions {
   readonly target: FlinkJobTarget;
   readonly outDir: string;
   readonly timeoutMs: number;
+  /**
+   * Epoch ms the capture is taken at, written to `index.json` (`capturedAtMs`, `capturedAt`) so a
+   * series of captures can be replayed in time order (`fsa replay`). @default the wall clock at
+   * the start of the recording
+   */
+  readonly capturedAtMs?: number;
 }
 
 /** Result: which job was recorded and every call made. */
 export interface RecordRestResponsesResult {
   readonly jobId: string;
+  /** Epoch ms the capture was taken at (as written to `index.json`). */
+  readonly capturedAtMs: number;
   readonly responses: readonly RecordedResponse[];
 }
 
@@ -43,6 +51,8 @@ export async function recordRestResponses(
   options: RecordRestResponsesOptions,
 ): Promise<RecordRestResponsesResult> {
   const { client, target, outDir, timeoutMs } = options;
+  // Taken before the first call: the metrics are read right after it (as the cycle's `now`).
+  const capturedAtMs = options.capturedAtMs ?? Date.now();
   await mkdir(outDir, { recursive: true });
   const responses: RecordedResponse[] = [];
   const used = new Set<string>();
@@ -116,7 +126,11 @@ export async function recordRestResponses(
   }
   await writeFile(
     join(outDir, 'index.json'),
-    `${JSON.stringify({ restBaseUrl: target.restBaseUrl, jobId, responses }, null, 2)}\n`,
+    `${JSON.stringify(
+      { restBaseUrl: target.restBaseUrl, jobId, capturedAtMs, capturedAt: new Date(capturedAtMs).toISOString(), responses },
+      null,
+      2,
+    )}\n`,
   );
-  return { jobId, responses };
+  return { jobId, capturedAtMs, responses };
 }

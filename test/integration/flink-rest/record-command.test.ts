@@ -59,8 +59,13 @@ describe('fsa record', () => {
     const files = await readdir(outDir);
     expect(files).toContain('index.json');
     expect(files).toContain('jobs-jobid.json');
+    const before = Date.now();
     const index = JSON.parse(await readFile(join(outDir, 'index.json'), 'utf8'));
     expect(index.jobId).toBe(sim.jobId);
+    // The capture's own time (wall clock at the start of the recording), for fsa replay.
+    expect(index.capturedAtMs).toBeLessThanOrEqual(before);
+    expect(index.capturedAtMs).toBeGreaterThan(before - 60_000);
+    expect(index.capturedAt).toBe(new Date(index.capturedAtMs).toISOString());
     // 1.18 has no per-job configuration endpoint.
     expect(
       index.responses.find(
