@@ -10,74 +10,74 @@ export const MEASURED_USAGE: MeasuredUsage = {
   "measuredOn": "2026-12-05",
   "workerMemoryMb": 512,
   "dispatcherMemoryMb": 512,
-  "workerBatchSize": 1,
+  "workerBatchSize": 10,
   "defaults": [
     {
       "vertices": 10,
-      "workerInvocations": 1,
-      "workerBilledMs": 426.33,
-      "sqsRequests": 2.1,
-      "dynamoRequests": 8,
+      "workerInvocations": 0.1,
+      "workerBilledMs": 22.9,
+      "sqsRequests": 0.3,
+      "dynamoRequests": 6,
       "dynamoReadUnits": 3,
-      "dynamoWriteUnits": 6,
-      "dynamoStoredBytes": 66358,
-      "logBytes": 1821,
+      "dynamoWriteUnits": 4,
+      "dynamoStoredBytes": 66472,
+      "logBytes": 1032.7,
       "customMetrics": 0
     },
     {
       "vertices": 100,
-      "workerInvocations": 1,
-      "workerBilledMs": 710.67,
-      "sqsRequests": 2.1,
-      "dynamoRequests": 8,
-      "dynamoReadUnits": 3,
-      "dynamoWriteUnits": 8,
-      "dynamoStoredBytes": 67400,
-      "logBytes": 9018,
+      "workerInvocations": 0.1,
+      "workerBilledMs": 56.467,
+      "sqsRequests": 0.3,
+      "dynamoRequests": 6,
+      "dynamoReadUnits": 4,
+      "dynamoWriteUnits": 6,
+      "dynamoStoredBytes": 67748,
+      "logBytes": 8229.7,
       "customMetrics": 0
     },
     {
       "vertices": 1000,
-      "workerInvocations": 1,
-      "workerBilledMs": 6132.3,
-      "sqsRequests": 2.1,
-      "dynamoRequests": 8,
+      "workerInvocations": 0.1,
+      "workerBilledMs": 380.3,
+      "sqsRequests": 0.3,
+      "dynamoRequests": 6,
       "dynamoReadUnits": 8,
       "dynamoWriteUnits": 24,
-      "dynamoStoredBytes": 86538,
-      "logBytes": 81918,
+      "dynamoStoredBytes": 88904,
+      "logBytes": 81130,
       "customMetrics": 0
     }
   ],
   "detailed": [
     {
       "vertices": 10,
-      "workerInvocations": 1,
-      "workerBilledMs": 661,
-      "sqsRequests": 2.1,
-      "dynamoRequests": 8,
+      "workerInvocations": 0.1,
+      "workerBilledMs": 10.833,
+      "sqsRequests": 0.3,
+      "dynamoRequests": 6,
       "dynamoReadUnits": 3,
-      "dynamoWriteUnits": 6,
-      "dynamoStoredBytes": 66358,
-      "logBytes": 13718,
+      "dynamoWriteUnits": 4,
+      "dynamoStoredBytes": 66472,
+      "logBytes": 12930,
       "customMetrics": 110
     },
     {
       "vertices": 100,
-      "workerInvocations": 1,
-      "workerBilledMs": 365.67,
-      "sqsRequests": 2.1,
-      "dynamoRequests": 8,
-      "dynamoReadUnits": 3,
-      "dynamoWriteUnits": 8,
-      "dynamoStoredBytes": 67400,
-      "logBytes": 120090,
+      "workerInvocations": 0.1,
+      "workerBilledMs": 54.767,
+      "sqsRequests": 0.3,
+      "dynamoRequests": 6,
+      "dynamoReadUnits": 4,
+      "dynamoWriteUnits": 6,
+      "dynamoStoredBytes": 67748,
+      "logBytes": 119300,
       "customMetrics": 1010
     }
   ],
   "fleet": {
-    "dispatcherBilledMsPerTick": 78.667,
-    "dispatcherLogBytesPerTick": 1353,
+    "dispatcherBilledMsPerTick": 14.333,
+    "dispatcherLogBytesPerTick": 1359,
     "fleetCustomMetrics": 8,
     "alarms": 4,
     "dashboards": 1,
@@ -86,57 +86,4 @@ export const MEASURED_USAGE: MeasuredUsage = {
 };
 
 /** The same with the worker batch size at 10 (undefined once the stack batches). */
-export const MEASURED_USAGE_BATCHED: MeasuredUsage | undefined = {
-  "measuredOn": "2026-12-05",
-  "workerMemoryMb": 512,
-  "dispatcherMemoryMb": 512,
-  "workerBatchSize": 10,
-  "defaults": [
-    {
-      "vertices": 10,
-      "workerInvocations": 0.1,
-      "workerBilledMs": 236.7,
-      "sqsRequests": 0.3,
-      "dynamoRequests": 8,
-      "dynamoReadUnits": 3,
-      "dynamoWriteUnits": 6,
-      "dynamoStoredBytes": 66358,
-      "logBytes": 1032.7,
-      "customMetrics": 0
-    }
-  ],
-  "detailed": [
-    {
-      "vertices": 10,
-      "workerInvocations": 1,
-      "workerBilledMs": 661,
-      "sqsRequests": 2.1,
-      "dynamoRequests": 8,
-      "dynamoReadUnits": 3,
-      "dynamoWriteUnits": 6,
-      "dynamoStoredBytes": 66358,
-      "logBytes": 13718,
-      "customMetrics": 110
-    },
-    {
-      "vertices": 100,
-      "workerInvocations": 1,
-      "workerBilledMs": 365.67,
-      "sqsRequests": 2.1,
-      "dynamoRequests": 8,
-      "dynamoReadUnits": 3,
-      "dynamoWriteUnits": 8,
-      "dynamoStoredBytes": 67400,
-      "logBytes": 120090,
-      "customMetrics": 1010
-    }
-  ],
-  "fleet": {
-    "dispatcherBilledMsPerTick": 48.333,
-    "dispatcherLogBytesPerTick": 1356,
-    "fleetCustomMetrics": 8,
-    "alarms": 4,
-    "dashboards": 1,
-    "idleSqsRequestsPerMonth": 648000
-  }
-};
+export const MEASURED_USAGE_BATCHED: MeasuredUsage | undefined = undefined;
