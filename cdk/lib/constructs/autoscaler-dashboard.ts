@@ -286,16 +286,23 @@ export class AutoscalerDashboard extends Construct {
       }),
     );
     const vertexSearch = (name: string, statistic = 'Average') => search(VERTEX_DIMENSIONS, name, statistic);
+    // One SEARCH per graph: each may return up to 500 series, and a graph shows at most 500
+    // (CloudWatch User Guide, "Using search expressions in graphs" / service quotas), so two
+    // SEARCHes side by side in one graph could pass the limit for a large fleet.
     this.dashboard.addWidgets(
+      graph('Parallelism', [vertexSearch(VERTEX_METRIC.PARALLELISM.name, 'Maximum')], [], 6),
+      graph('Recommended parallelism', [vertexSearch(VERTEX_METRIC.RECOMMENDED_PARALLELISM.name, 'Maximum')], [], 6),
       graph(
-        'Parallelism (left) vs recommended (right)',
-        [vertexSearch(VERTEX_METRIC.PARALLELISM.name, 'Maximum')],
-        [vertexSearch(VERTEX_METRIC.RECOMMENDED_PARALLELISM.name, 'Maximum')],
+        'True processing rate, window average, records/s',
+        [vertexSearch(`${VERTEX_METRIC.TRUE_PROCESSING_RATE.name}${AVERAGE_SUFFIX}`)],
+        [],
+        6,
       ),
       graph(
-        'True processing rate (left) vs target data rate (right), window averages, records/s',
-        [vertexSearch(`${VERTEX_METRIC.TRUE_PROCESSING_RATE.name}${AVERAGE_SUFFIX}`)],
+        'Target data rate, window average, records/s',
         [vertexSearch(`${VERTEX_METRIC.TARGET_DATA_RATE.name}${AVERAGE_SUFFIX}`)],
+        [],
+        6,
       ),
     );
     this.dashboard.addWidgets(
