@@ -14,6 +14,7 @@ import {
 } from './kubernetes-errors.ts';
 import {
   DEFAULT_RETRY_POLICY,
+  isConnectionReset,
   isRetryableStatus,
   parseRetryAfterMs,
   type RetryPolicy,
@@ -155,17 +156,27 @@ export class KubernetesClient {
       if (v !== undefined && v !== '') query.set(k, String(v));
     const url = `${this.#baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`;
     let refreshedToken = false;
+    let retriedReset = false;
     for (let attempt = 0; ; attempt += 1) {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (this.#token) headers['authorization'] = `Bearer ${await this.#token.getToken()}`;
       if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-      const response = await dispatchRequest(this.#dispatcher, url, {
-        method: method as HttpMethod,
-        headers,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        headersTimeout: this.#timeoutMs,
-        bodyTimeout: this.#timeoutMs,
-      });
+      let response: Awaited<ReturnType<typeof dispatchRequest>>;
+      try {
+        response = await dispatchRequest(this.#dispatcher, url, {
+          method: method as HttpMethod,
+          headers,
+          ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+          headersTimeout: this.#timeoutMs,
+          bodyTimeout: this.#timeoutMs,
+        });
+      } catch (error) {
+        // A kept-alive connection closed while idle: once, at once, on a new connection.
+        if (retriedReset || !isConnectionReset(error, method)) throw error;
+        retriedReset = true;
+        attempt -= 1;
+        continue;
+      }
       const text = await response.body.text();
       const status = response.statusCode;
       const warning = response.headers['warning'];

@@ -54,3 +54,21 @@ export function retryDelayMs(
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return ceiling / 2 + (ceiling / 2) * random();
 }
+
+/** Socket error codes of a connection the server closed before answering (Node and undici). */
+const CONNECTION_RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/**
+ * Whether a request failed because its kept-alive connection was already closed by the server (an
+ * idle connection the API server or a load balancer dropped, seen as a reset on the next request):
+ * the request never reached the server's handler, so one immediate retry on a new connection is
+ * safe for any method but POST (an event create, which must never be duplicated).
+ */
+export function isConnectionReset(error: unknown, method: string): boolean {
+  if (method === 'POST') return false;
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_RESET_CODES.has(code)) return true;
+  }
+  return false;
+}
