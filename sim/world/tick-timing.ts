@@ -9,8 +9,11 @@
  *   (long polling, up to the wait time: Amazon SQS Developer Guide, "Amazon SQS short and long
  *   polling"), and a cold Lambda start adds hundreds of milliseconds to seconds (AWS Lambda
  *   Developer Guide, "Lambda execution environment lifecycle");
- * - a standard queue delivers at least once, so the odd message arrives twice (Amazon SQS
- *   Developer Guide, "Amazon SQS at-least-once delivery");
+ * - the odd tick runs twice: the FIFO job queue drops a second send of the same job and tick
+ *   within its 5-minute de-duplication interval (Amazon SQS Developer Guide, "Using the message
+ *   deduplication ID"), but a message whose batch the worker did not finish (a timeout, a crashed
+ *   container) becomes visible again after the visibility timeout and is received a second time
+ *   ("Amazon SQS visibility timeout"); the worker then skips the tick it already evaluated;
  * - a tick is sometimes not run at all: the schedule neither retries nor keeps events older than
  *   60 s (cdk/lib/constructs/schedule.ts), and Lambda throttling or an outage drops it.
  *
