@@ -739,7 +739,7 @@ export const OPTION_DEFINITIONS = [
     default: 60_000,
     unit: 'ms',
     group: 'Flink and operator options read or written',
-    description: 'Operator reconcile interval; the metric window must not be shorter.',
+    description: 'Operator reconcile interval. Read for compatibility only: the autoscaler runs on its schedule (`FSA_CADENCE_MS`, `fsa run --interval`), and a `metrics.window` shorter than two schedule intervals is warned about as an InvalidConfiguration event.',
   }),
   option({
     name: 'tmProcessSizeBytes',

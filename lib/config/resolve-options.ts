@@ -62,14 +62,21 @@ export function resolveOptions(...layers: readonly unknown[]): ResolvedOptions {
   };
   validateOptions(options);
   warnings.push(...unknownKeyWarnings(merged), ...unsupportedFeatureWarnings(options));
-  // The operator's webhook rejects a window shorter than its reconcile interval; here the cadence
-  // is the schedule, so a short window is only warned about (fewer than two samples may fit).
-  if (options.metricsWindowMs < options.reconcileIntervalMs) {
-    warnings.push(
-      `Option '${AUTOSCALER_PREFIX}metrics.window' (${options.metricsWindowMs} ms) is shorter than the evaluation interval (${options.reconcileIntervalMs} ms): fewer than two samples may fit in the window`,
-    );
-  }
   return { options, warnings };
+}
+
+/**
+ * The warning for a metric window too short for the schedule, or undefined. The operator's webhook
+ * rejects a window shorter than its reconcile interval; here the cycles follow the schedule
+ * (`cadenceMs`: EventBridge Scheduler, `fsa run --interval`), so the window is compared with it: a
+ * window shorter than two intervals holds fewer than two samples and never evaluates.
+ */
+export function shortWindowWarning(options: AutoscalerOptions, cadenceMs: number): string | undefined {
+  if (options.metricsWindowMs >= 2 * cadenceMs) return undefined;
+  return (
+    `Option '${AUTOSCALER_PREFIX}metrics.window' (${options.metricsWindowMs} ms) is shorter than two evaluation ` +
+    `intervals (${cadenceMs} ms each): fewer than two samples fit in the window, so the job is never evaluated`
+  );
 }
 
 /** Defaults of every option (no configuration). */

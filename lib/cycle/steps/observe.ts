@@ -3,7 +3,7 @@
  * the deployment defaults and its own flinkConfiguration. A resource that needs a user fix is
  * refused with a de-duplicated event; one that is merely not ready yet is skipped quietly.
  */
-import { type AutoscalerOptions, InvalidOptionError, resolveOptions } from '../../config/index.ts';
+import { type AutoscalerOptions, InvalidOptionError, resolveOptions, shortWindowWarning } from '../../config/index.ts';
 import { wantsDetailedMetrics } from '../../domain/resource-metadata.ts';
 import type { DiscoveredJob } from '../../ports/job-discovery.ts';
 import { type CycleContext, emit, isStop, type Stop, stop } from './cycle-context.ts';
@@ -62,7 +62,8 @@ async function resolveJobOptions(
     const resolved = resolveOptions(cycle.deps.deploymentDefaults ?? {}, job.flinkConfiguration);
     const options = resolved.options;
     cycle.mode = options.scalingEnabled ? 'active' : 'recommendation-only';
-    for (const warning of resolved.warnings) {
+    const shortWindow = shortWindowWarning(options, cycle.cadenceMs);
+    for (const warning of [...resolved.warnings, ...(shortWindow ? [shortWindow] : [])]) {
       await emit(cycle, {
         reason: 'InvalidConfiguration',
         type: 'Warning',

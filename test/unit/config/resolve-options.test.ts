@@ -4,6 +4,7 @@ import {
   InvalidOptionError,
   OPTION_DEFINITIONS,
   resolveOptions,
+  shortWindowWarning,
 } from '../../../lib/config/index.ts';
 
 describe('resolveOptions', () => {
@@ -85,10 +86,16 @@ describe('resolveOptions', () => {
     expect(warnings).toEqual(["Unknown autoscaler option 'job.autoscaler.utilisation.target' is ignored"]);
   });
 
-  it('warns (does not fail) when the window is shorter than the evaluation interval', () => {
-    const { options, warnings } = resolveOptions({ 'job.autoscaler.metrics.window': '30 s' });
-    expect(options.metricsWindowMs).toBe(30_000);
-    expect(warnings.join('\n')).toMatch(/metrics.window.*shorter than the evaluation interval/);
+  it('warns (does not fail) when the window is shorter than two intervals of the schedule', () => {
+    const { options, warnings } = resolveOptions({ 'job.autoscaler.metrics.window': '90 s' });
+    expect(options.metricsWindowMs).toBe(90_000);
+    expect(warnings).toEqual([]);
+    // a 1-minute schedule fits two samples in 2 min, not in 90 s; a 20 s schedule (the e2e test's) does
+    expect(shortWindowWarning(options, 60_000)).toMatch(
+      /metrics.window' \(90000 ms\) is shorter than two evaluation intervals \(60000 ms each\)/,
+    );
+    expect(shortWindowWarning(options, 20_000)).toBeUndefined();
+    expect(shortWindowWarning(options, 45_000)).toBeUndefined();
   });
 
   it('warns that Java plugins cannot run', () => {
