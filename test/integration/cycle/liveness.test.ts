@@ -4,54 +4,20 @@
  * not ready past stabilization + window + a margin is stuck, as `fsa status` shows it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../lib/adapters/clock/manual-clock.ts';
-import { StateStoreEventSink } from '../../../lib/adapters/dynamodb/state-store-event-sink.ts';
-import { FlinkRestMetricsSource } from '../../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
-import { StaticTokenProvider } from '../../../lib/adapters/kubernetes/auth/token-providers.ts';
-import { createClusterAdapters } from '../../../lib/adapters/kubernetes/cluster-adapters.ts';
-import { KubernetesClient } from '../../../lib/adapters/kubernetes/kubernetes-client.ts';
-import { InMemoryStateStore } from '../../../lib/adapters/memory/in-memory-state-store.ts';
-import { runCycle } from '../../../lib/cycle/run-cycle.ts';
-import type { JobKey } from '../../../lib/domain/index.ts';
 import { jobStatusOf } from '../../../lib/report/job-status.ts';
-import { LOCAL_TOKEN, type LocalCluster, startLocalCluster } from '../../support/local-cluster.ts';
+import { LOCAL_JOB_KEY as KEY, type MinuteCycleWorld, startMinuteCycleWorld } from '../../support/minute-cycle-world.ts';
 
-const KEY: JobKey = { cluster: 'local', namespace: 'flink-jobs', kind: 'FlinkDeployment', name: 'orders-enrichment' };
 const MIN = 60_000;
-let local: LocalCluster | undefined;
-const closers: (() => Promise<void>)[] = [];
+let current: MinuteCycleWorld | undefined;
 afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-  await local?.close();
-  local = undefined;
+  await current?.close();
+  current = undefined;
 });
 
 /** A cycle per simulated minute against the local servers; window 5 min, stabilization 1 min. */
-async function world() {
-  local = await startLocalCluster();
-  const clock = new ManualClock(local.sim.nowMs());
-  const client = new KubernetesClient({ baseUrl: local.emulator.url, token: new StaticTokenProvider(LOCAL_TOKEN) });
-  const adapters = createClusterAdapters(client, { cluster: 'local', clock });
-  const metrics = new FlinkRestMetricsSource();
-  closers.push(() => metrics.close(), () => client.close());
-  const store = new InMemoryStateStore();
-  const deps = {
-    discovery: adapters.discovery,
-    metrics,
-    store,
-    realizer: adapters.realizer,
-    eventSinks: [new StateStoreEventSink(store, clock)],
-    clock,
-    cadenceMs: MIN,
-    restTarget: (job: Parameters<typeof adapters.restTarget>[0]) => adapters.restTarget(job),
-    runId: 'liveness-test',
-  };
-  const minute = async () => {
-    clock.advance(MIN);
-    await local!.advance(MIN);
-    return runCycle(deps, KEY);
-  };
-  return { store, clock, minute };
+async function world(): Promise<MinuteCycleWorld> {
+  current = await startMinuteCycleWorld('liveness-test');
+  return current;
 }
 
 describe('liveness', () => {
