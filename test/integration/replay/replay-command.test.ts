@@ -25,6 +25,19 @@ import { type FlinkSimulator, startFlinkSimulator } from '../../../sim/flink-sim
 
 const CAPTURES = 27;
 const STEP_MS = 60_000;
+/** 1300 rec/s into `work` (2 subtasks of 1 / 1.8 ms ≈ 556 rec/s): 117 % of its capacity, lag grows. */
+const JOB = {
+  vertices: [
+    {
+      id: 'src',
+      parallelism: 2,
+      costMsPerRecord: 0.1,
+      source: { partitions: 24, load: { type: 'constant' as const, recordsPerSecond: 1300 } },
+    },
+    { id: 'work', parallelism: 2, costMsPerRecord: 1.8 },
+  ],
+  edges: [{ from: 'src', to: 'work', shipStrategy: 'HASH' as const }],
+};
 
 let sim: FlinkSimulator;
 let capturesDir: string;
@@ -33,22 +46,10 @@ const direct: { action: string; recommended: number[] }[] = [];
 
 beforeAll(async () => {
   capturesDir = await mkdtemp(join(tmpdir(), 'fsa-replay-'));
-  // 1300 rec/s into `work` (2 subtasks of 1 / 1.8 ms ≈ 556 rec/s): 117 % of its capacity, lag grows.
   sim = await startFlinkSimulator({
     scenario: {
       name: 'replay',
-      job: {
-        vertices: [
-          {
-            id: 'src',
-            parallelism: 2,
-            costMsPerRecord: 0.1,
-            source: { partitions: 24, load: { type: 'constant', recordsPerSecond: 1300 } },
-          },
-          { id: 'work', parallelism: 2, costMsPerRecord: 1.8 },
-        ],
-        edges: [{ from: 'src', to: 'work', shipStrategy: 'HASH' }],
-      },
+      job: JOB,
     },
   });
   const client = new FlinkRestClient();
@@ -234,18 +235,7 @@ describe('fsa replay across a redeploy', () => {
       scenario: {
         name: 'replay-redeploy',
         restart: { downtimeMs: '30 s', mode: 'redeploy' },
-        job: {
-          vertices: [
-            {
-              id: 'src',
-              parallelism: 2,
-              costMsPerRecord: 0.1,
-              source: { partitions: 24, load: { type: 'constant', recordsPerSecond: 1300 } },
-            },
-            { id: 'work', parallelism: 2, costMsPerRecord: 1.8 },
-          ],
-          edges: [{ from: 'src', to: 'work', shipStrategy: 'HASH' }],
-        },
+        job: JOB,
       },
     });
     const client = new FlinkRestClient();
