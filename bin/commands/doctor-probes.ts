@@ -162,12 +162,7 @@ async function probeJob(
       .catch(() => undefined);
   }
   const job = toDiscoveredJob(resource, cluster, client.baseUrl, session);
-  // `…/services/[https:]<name>-rest:rest/proxy` (rest-endpoint.ts): the Service name without the
-  // scheme (TLS endpoints) and the port
-  const service =
-    job.rest.via === 'service-proxy'
-      ? /\/services\/(?:https?:)?([^/:]+)(?::[^/]*)?\/proxy$/.exec(job.rest.baseUrl)?.[1]
-      : undefined;
+  const service = job.rest.serviceName;
   const readiness = job.readiness.ready
     ? ({ ready: true } as const)
     : { ready: false as const, code: job.readiness.code, refused: job.readiness.refused, reason: job.readiness.reason };

@@ -14,8 +14,15 @@ export interface DiscoveredJob {
   readonly jobId?: string;
   /** Flat `spec.flinkConfiguration` (string keys and values). */
   readonly flinkConfiguration: Readonly<Record<string, string>>;
-  /** Flink REST API: base URL and whether it goes through the API-server service proxy. */
-  readonly rest: { readonly baseUrl: string; readonly via: 'service-proxy' | 'annotation' };
+  /**
+   * Flink REST API: base URL, whether it goes through the API-server service proxy, and then the
+   * Service proxied to.
+   */
+  readonly rest: {
+    readonly baseUrl: string;
+    readonly via: 'service-proxy' | 'annotation';
+    readonly serviceName?: string;
+  };
   /** False for session jobs: the session cluster owns the TaskManagers (docs/design.md §4). */
   readonly memoryTuning: boolean;
   /** FlinkDeployment only. */

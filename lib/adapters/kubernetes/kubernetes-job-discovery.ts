@@ -128,7 +128,7 @@ export function toDiscoveredJob(
     // must not stop the listing of the others)
     if (!(error instanceof InvalidOptionError)) throw error;
   }
-  let rest: { baseUrl: string; via: 'service-proxy' | 'annotation' } = { baseUrl: '', via: 'service-proxy' };
+  let rest: DiscoveredJob['rest'] = { baseUrl: '', via: 'service-proxy' };
   let taskManager: TaskManagerResources | undefined;
   try {
     rest = flinkRestEndpoint(resource, apiServerUrl, sessionCluster);
@@ -149,7 +149,7 @@ export function toDiscoveredJob(
     readiness,
     ...(resource.status?.jobStatus?.jobId ? { jobId: resource.status.jobStatus.jobId } : {}),
     flinkConfiguration: config,
-    rest: { baseUrl: rest.baseUrl, via: rest.via },
+    rest: { baseUrl: rest.baseUrl, via: rest.via, ...(rest.serviceName ? { serviceName: rest.serviceName } : {}) },
     memoryTuning: isDeployment,
     ...(taskManager ? { taskManager } : {}),
     ...(flinkVersion ? { flinkVersion } : {}),

@@ -17,6 +17,8 @@ export interface FlinkRestEndpoint {
   readonly via: 'service-proxy' | 'annotation';
   /** The cluster whose JobManager serves it (the session cluster for a session job). */
   readonly clusterName: string;
+  /** For `service-proxy`: the Kubernetes Service the API server proxies to (`<cluster>-rest`). */
+  readonly serviceName?: string;
 }
 
 /** Flink's boolean parsing (`ConfigurationUtils.convertToBoolean`): true/false in any case. */
@@ -85,9 +87,11 @@ export function flinkRestEndpoint(
   }
   const cluster = resource.kind === 'FlinkSessionJob' ? sessionCluster : resource;
   const scheme = restSslEnabled(cluster?.spec.flinkConfiguration) ? 'https:' : '';
+  const serviceName = `${clusterName}-rest`;
   return {
-    baseUrl: `${apiServerUrl.replace(/\/+$/, '')}/api/v1/namespaces/${namespace}/services/${scheme}${clusterName}-rest:rest/proxy`,
+    baseUrl: `${apiServerUrl.replace(/\/+$/, '')}/api/v1/namespaces/${namespace}/services/${scheme}${serviceName}:rest/proxy`,
     via: 'service-proxy',
     clusterName,
+    serviceName,
   };
 }

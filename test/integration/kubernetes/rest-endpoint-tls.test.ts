@@ -36,6 +36,7 @@ describe('REST endpoint with TLS', () => {
     expect(job?.rest).toEqual({
       baseUrl: `${local.emulator.url}/api/v1/namespaces/flink-jobs/services/https:orders-enrichment-rest:rest/proxy`,
       via: 'service-proxy',
+      serviceName: 'orders-enrichment-rest',
     });
     await local.advance(60_000);
     const raw = await metrics.collect(await adapters.restTarget(job!), defaultOptions(), local.sim.nowMs());
