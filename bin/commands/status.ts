@@ -19,7 +19,7 @@ export function parseStatusFilter(text: string | undefined): { namespace: string
 
 /** The status of every job with stored state (optionally one namespace/name), sorted by job. */
 export async function collectStatus(
-  store: Pick<StateStore, 'listJobKeys' | 'load' | 'lastRun'>,
+  store: Pick<StateStore, 'listJobKeys' | 'load'>,
   filter: { namespace: string; name: string } | undefined,
   nowMs: number,
 ): Promise<JobStatus[]> {
@@ -28,8 +28,9 @@ export async function collectStatus(
   );
   const statuses = await Promise.all(
     keys.map(async (key) => {
-      const [loaded, run] = await Promise.all([store.load(key, { sinceMs: nowMs }), store.lastRun(key)]);
-      return jobStatusOf(key, loaded.state, run);
+      // One query per job: the state and the last run (the window from now on is empty).
+      const loaded = await store.load(key, { sinceMs: nowMs });
+      return jobStatusOf(key, loaded.state, loaded.lastRun);
     }),
   );
   return statuses.sort((a, b) => a.job.localeCompare(b.job));

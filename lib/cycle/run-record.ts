@@ -1,4 +1,5 @@
 /** The last-run record `fsa status` shows, built from a cycle's result (pure). */
+import { isDeepStrictEqual } from 'node:util';
 import type { RunRecord } from '../ports/state-store.ts';
 import type { CycleResult } from './cycle-result.ts';
 
@@ -36,4 +37,19 @@ export function runRecordOf(
         }
       : {}),
   };
+}
+
+/**
+ * Whether `next` says exactly what `previous` said, apart from the time: the cycle repeats the
+ * recorded run, and rewriting the record would only move its `atMs`.
+ */
+export function isRepeatedRun(previous: RunRecord, next: RunRecord): boolean {
+  const { atMs: _previousAtMs, ...previousRest } = previous;
+  const { atMs: _nextAtMs, ...nextRest } = next;
+  return isDeepStrictEqual(jsonCopy(previousRest), jsonCopy(nextRest));
+}
+
+/** Through JSON, as the store keeps a record: fields set to undefined disappear. */
+function jsonCopy(value: object): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
 }

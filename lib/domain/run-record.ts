@@ -22,8 +22,10 @@ export interface NotReadySpell {
 }
 
 /**
- * How the last cycle of a job ended, kept for `fsa status` (one small item per job, replaced
- * every cycle that got past the lease). Plain JSON.
+ * How the last cycle of a job ended, kept for `fsa status` and the not-ready spell (one small item
+ * per job). Replaced by every cycle that ends differently, or that did not save the state; a cycle
+ * that saved the state and repeats the record exactly leaves it, and the state's
+ * `lastEvaluationMs` is its time. Plain JSON.
  */
 export interface RunRecord {
   /** Epoch ms the cycle ran. */

@@ -2,8 +2,8 @@ import type { AutoscalerEvent, JobKey } from '../domain/index.ts';
 
 /**
  * Outcome of reporting one event. `emitted: false` means the event repeated an earlier one
- * within its `dedupeIntervalMs` and was folded into it (count and last-seen time updated), as
- * the operator's event handlers do (docs/algorithm.md §5.4).
+ * within its `dedupeIntervalMs` and was left out, as the operator's Kubernetes events are
+ * (docs/algorithm.md §5.4): the earlier entry stays as it was.
  */
 export interface EventEmission {
   readonly emitted: boolean;

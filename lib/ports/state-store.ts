@@ -48,6 +48,11 @@ export interface LoadedJob {
   /** Number of stored samples skipped because they could not be decoded. */
   readonly skippedSamples: number;
   readonly basis: StoreBasis;
+  /**
+   * The last recorded run ({@link StateStore.recordRun}), read with the state at no extra request,
+   * so the cycle can leave an unchanged record unwritten (lib/cycle/steps/record-run.ts).
+   */
+  readonly lastRun?: RunRecord;
 }
 
 /** Options of {@link StateStore.load}. */
@@ -99,7 +104,10 @@ export interface StoredEvent {
   readonly messageKey?: string;
   /** Epoch ms of the first occurrence (when the entry was emitted). */
   readonly firstTsMs: number;
-  /** Epoch ms of the latest occurrence folded into this entry. */
+  /**
+   * Epoch ms of the latest occurrence recorded on this entry. Repeats within the event's interval
+   * are not recorded; entries written by versions before 2026-12 counted them.
+   */
   readonly lastTsMs: number;
   readonly count: number;
 }
@@ -139,7 +147,10 @@ export interface StateStore {
    * exactly one of two concurrent savers of the same revision wins.
    */
   save(jobKey: JobKey, loaded: LoadedJob, request: SaveRequest): Promise<SaveResult>;
-  /** Appends an event, folding repeats within `event.dedupeIntervalMs` into the earlier entry. */
+  /**
+   * Appends an event; a repeat of an entry first emitted within `event.dedupeIntervalMs` writes
+   * nothing and answers `emitted: false` with that entry.
+   */
   appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission>;
   /** Lists the newest events, newest first. */
   listEvents(jobKey: JobKey, options?: ListEventsOptions): Promise<StoredEvent[]>;

@@ -39,8 +39,17 @@ export interface JobStatus {
   readonly lastRun?: RunRecord;
 }
 
-/** Builds a job's status from its stored state and last-run record. */
-export function jobStatusOf(key: JobKey, state: JobState, run: RunRecord | undefined): JobStatus {
+/**
+ * Builds a job's status from its stored state and last-run record. A cycle that saved the state
+ * and ended exactly as the recorded run does not rewrite the record (lib/cycle/steps/record-run.ts),
+ * so the run's time is the later of its own and the state's last evaluation.
+ */
+export function jobStatusOf(key: JobKey, state: JobState, storedRun: RunRecord | undefined): JobStatus {
+  const evaluatedMs = state.lastEvaluationMs;
+  const run =
+    storedRun && evaluatedMs !== undefined && evaluatedMs > storedRun.atMs
+      ? { ...storedRun, atMs: evaluatedMs }
+      : storedRun;
   const pendingScaleDown: Record<string, { sinceMs: number; parallelism: number; label: string }> = {};
   for (const [vertex, delayed] of Object.entries(state.delayedScaleDown)) {
     const latest = delayed.recommendations.at(-1);

@@ -292,7 +292,7 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         ]);
       });
 
-      it('folds a repeat within the interval into the first entry and emits again after it', async () => {
+      it('leaves a repeat within the interval out, keeping the first entry as it was, and emits again after it', async () => {
         const store = await createStore();
         const key = aJobKey();
         const event = { ...report, messageKey: 'ScalingExecutor', dedupeIntervalMs: 30 * MIN };
@@ -302,12 +302,13 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         const later = await store.appendEvent(key, event, T0 + 30 * MIN);
 
         expect(first).toEqual({ emitted: true, count: 1, firstTsMs: T0 });
-        expect(repeat).toEqual({ emitted: false, count: 2, firstTsMs: T0 });
+        expect(repeat).toEqual({ emitted: false, count: 1, firstTsMs: T0 });
         expect(later).toEqual({ emitted: true, count: 1, firstTsMs: T0 + 30 * MIN });
         const events = await store.listEvents(key);
+        // The operator's Kubernetes-event rule: nothing is written within the interval.
         expect(events.map((e) => [e.firstTsMs, e.lastTsMs, e.count, e.message])).toEqual([
           [T0 + 30 * MIN, T0 + 30 * MIN, 1, 'v1: 2 -> 4'],
-          [T0, T0 + 10 * MIN, 2, 'v1: 2 -> 5'],
+          [T0, T0, 1, 'v1: 2 -> 4'],
         ]);
       });
 
@@ -422,8 +423,23 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
           upgradePath: 'in-place',
           policy: { verdict: 'modify', reason: 'ceiling 4' },
         });
-        // The run record is not part of what a cycle loads.
-        expect((await store.load(key, { sinceMs: 0 })).revision).toBe(0);
+        // The run record comes with the load (no state saved yet: revision 0).
+        const loaded = await store.load(key, { sinceMs: 0 });
+        expect(loaded.revision).toBe(0);
+        expect(loaded.lastRun).toMatchObject({ atMs: T0 + MIN, action: 'scale' });
+      });
+
+      it('loads the last run with the state and the window, and none before the first record', async () => {
+        const store = await createStore();
+        const key = aJobKey();
+        const loaded = await store.load(key, { sinceMs: 0 });
+        await store.save(key, loaded, { state: { ...emptyJobState(), jobId: 'j1' }, windowMs: 10 * MIN });
+        expect((await store.load(key, { sinceMs: 0 })).lastRun).toBeUndefined();
+        await store.recordRun(key, { atMs: T0, outcome: 'decided', reason: 'balanced', action: 'balanced' });
+        const reloaded = await store.load(key, { sinceMs: 0 });
+        expect(reloaded.revision).toBe(1);
+        expect(reloaded.state.jobId).toBe('j1');
+        expect(reloaded.lastRun).toEqual({ atMs: T0, outcome: 'decided', reason: 'balanced', action: 'balanced' });
       });
     });
 

@@ -57,8 +57,9 @@ export interface DynamoDbStateStoreOptions {
 /**
  * {@link StateStore} on the single DynamoDB table of docs/design.md §5.
  *
- * Per cycle: one strongly consistent Query (`sk BETWEEN SAMPLE#<since> AND STATE`, so neither the
- * event log nor samples that TTL has not yet removed are read), then at most two writes: the
+ * Per cycle: one strongly consistent Query (`sk BETWEEN SAMPLE#<since> AND STATE#RUN`: the window's
+ * samples, the state and the last run, but neither the event log nor samples that TTL has not yet
+ * removed), then at most two writes: the
  * STATE item conditional on its revision, then the sample. Not a TransactWriteItems: that
  * doubles the write units, and the order already guarantees that a run losing the revision race
  * never writes its sample; a crash between the two writes loses one sample, which the window
@@ -90,7 +91,7 @@ export class DynamoDbStateStore implements StateStore {
     const items = await this.#table.queryAll(forJob('load', jobKey), 'load', {
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
       ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#sk': STATE_TABLE.sortKey },
-      ExpressionAttributeValues: { ':pk': pk, ':from': sampleSortKey(since), ':to': SORT_KEYS.state },
+      ExpressionAttributeValues: { ':pk': pk, ':from': sampleSortKey(since), ':to': SORT_KEYS.run },
       // Strongly consistent: a stale revision would only produce a conflict on save.
       ConsistentRead: true,
     });

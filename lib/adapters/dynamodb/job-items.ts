@@ -15,6 +15,7 @@ import { sampleSortKey, sampleTsOf } from './item-keys.ts';
 import { itemSizeBytes } from './item-size.ts';
 import { decodeSampleBody, encodeSampleBody } from './sample-codec.ts';
 import { CorruptItemError, decodeStateBody, encodeStateBody, vertexIdsOfState } from './state-codec.ts';
+import { decodeRunItem } from './job-registry.ts';
 import { ATTR, ITEM_SCHEMA_VERSION, SORT_KEYS, STATE_TABLE } from './table-schema.ts';
 
 /**
@@ -125,17 +126,19 @@ export function decodeJobItems(items: readonly TableItem[], sinceMs: number): Lo
       typeof i[STATE_TABLE.sortKey] === 'string' &&
       (i[STATE_TABLE.sortKey] as string).startsWith(SORT_KEYS.samplePrefix),
   );
-  if (!stateRecord) return fresh(0, 0);
+  const lastRun = decodeRunItem(items.find((i) => i[STATE_TABLE.sortKey] === SORT_KEYS.run));
+  const withRun = (loaded: LoadedJob): LoadedJob => (lastRun ? { ...loaded, lastRun } : loaded);
+  if (!stateRecord) return withRun(fresh(0, 0));
 
   const rawRevision = stateRecord[ATTR.revision];
   const revision =
     Number.isSafeInteger(rawRevision) && (rawRevision as number) > 0 ? (rawRevision as number) : 0;
   const version = stateRecord[ATTR.schemaVersion];
   if (version !== ITEM_SCHEMA_VERSION) {
-    return fresh(revision, sampleRecords.length, {
+    return withRun(fresh(revision, sampleRecords.length, {
       code: 'unknown-version',
       detail: `state item schema version ${JSON.stringify(version)} is not ${ITEM_SCHEMA_VERSION}`,
-    });
+    }));
   }
   let decoded: ReturnType<typeof decodeStateBody>;
   try {
@@ -146,7 +149,7 @@ export function decodeJobItems(items: readonly TableItem[], sinceMs: number): Lo
       throw new CorruptItemError(`epoch ${JSON.stringify(epoch)} is not an integer`);
     decoded = decodeStateBody(decodeBody(stateRecord));
   } catch (error) {
-    return fresh(revision, sampleRecords.length, { code: 'corrupt', detail: (error as Error).message });
+    return withRun(fresh(revision, sampleRecords.length, { code: 'corrupt', detail: (error as Error).message }));
   }
   const epoch = stateRecord[ATTR.epoch] as number;
   const jobId = optionalString(stateRecord[ATTR.jobId]);
@@ -179,7 +182,7 @@ export function decodeJobItems(items: readonly TableItem[], sinceMs: number): Lo
     ...(jobId !== undefined ? { jobId } : {}),
     ...(topologyHash !== undefined ? { topologyHash } : {}),
   };
-  return { state, revision, samples, skippedSamples, basis };
+  return withRun({ state, revision, samples, skippedSamples, basis });
 }
 
 /** The empty state; after a discard the next save must overwrite at `revision`. */

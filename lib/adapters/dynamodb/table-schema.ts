@@ -9,7 +9,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | `STATE`                              | job state, revision, vertex dictionary  |
  * | `SAMPLE#<13-digit epoch ms>`         | one compact metric sample per cycle     |
  * | `EVENT#<13-digit epoch ms>#<reason>#<key hash>` | event log entry              |
- * | `RUN`                                | last cycle's outcome (`fsa status`)     |
+ * | `STATE#RUN`                          | last cycle's outcome (`fsa status`)     |
  *
  * Plus the registry partition `JOBS` (sk = a job's pk), see {@link REGISTRY_PARTITION_KEY}.
  * Versions before the FIFO job queue also wrote a `LEASE` item per job; none is written now, and a
@@ -28,8 +28,12 @@ export const STATE_TABLE = {
 /** Sort keys and sort-key prefixes of the item types. */
 export const SORT_KEYS = {
   state: 'STATE',
-  /** Last-run record for `fsa status`; sorts before SAMPLE#, outside the load query. */
-  run: 'RUN',
+  /**
+   * Last-run record for `fsa status` and the not-ready spell. Sorts right after `STATE`, so the
+   * load query (`SAMPLE#<since>` … `STATE#RUN`) returns it at no extra request; versions before
+   * 2026-12 wrote it under `RUN`, which nothing reads any more and clean-up removes.
+   */
+  run: 'STATE#RUN',
   samplePrefix: 'SAMPLE#',
   eventPrefix: 'EVENT#',
 } as const;

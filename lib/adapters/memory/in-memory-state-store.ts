@@ -88,6 +88,9 @@ export class InMemoryStateStore implements StateStore {
   async load(jobKey: JobKey, options: LoadOptions): Promise<LoadedJob> {
     const stored = this.#job(jobKey).state;
     validateLoadOptions(options);
+    // Read with the state, as the DynamoDB store's load query returns it.
+    const run = this.#job(jobKey).run;
+    const lastRun = run ? { lastRun: structuredClone(run) } : {};
     if (!stored) {
       return {
         state: emptyJobState(),
@@ -95,6 +98,7 @@ export class InMemoryStateStore implements StateStore {
         samples: [],
         skippedSamples: 0,
         basis: { revision: 0, epoch: -1, vertexIds: [] },
+        ...lastRun,
       };
     }
     const samples = [...this.#job(jobKey).samples.values()]
@@ -114,6 +118,7 @@ export class InMemoryStateStore implements StateStore {
         ...(jobId !== undefined ? { jobId } : {}),
         ...(topologyHash !== undefined ? { topologyHash } : {}),
       },
+      ...lastRun,
     };
   }
 
@@ -155,12 +160,8 @@ export class InMemoryStateStore implements StateStore {
       const latest = log.findLast(
         (entry) => entry.dedupeKey === dedupeKey && entry.firstTsMs >= fromMs && entry.firstTsMs <= untilMs,
       );
-      if (latest) {
-        const message = storedEventMessage(event.message);
-        const folded = { ...latest, count: latest.count + 1, lastTsMs: nowMs, message };
-        log[log.indexOf(latest)] = folded;
-        return { emitted: false, count: folded.count, firstTsMs: latest.firstTsMs };
-      }
+      // A repeat within the interval is left out, as the DynamoDB store does (../state/event-log.ts).
+      if (latest) return { emitted: false, count: latest.count, firstTsMs: latest.firstTsMs };
     }
     // An entry is identified by first-emission ms, reason and key: a same-ms repeat moves on by one ms.
     for (let attempt = 0; attempt < EVENT_SLOT_ATTEMPTS; attempt++) {

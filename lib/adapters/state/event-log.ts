@@ -54,9 +54,10 @@ export function validateEvent(event: AutoscalerEvent, nowMs: number): void {
 }
 
 /**
- * First-emission times an earlier entry must have for `event` at `nowMs` to fold into it: within
- * the interval, `[nowMs − interval + 1, nowMs]`, as the operator's JDBC event handler measures
- * it. Undefined when the event is never de-duplicated (no interval, or 0).
+ * First-emission times an earlier entry must have for `event` at `nowMs` to be repeated by it:
+ * within the interval, `[nowMs − interval + 1, nowMs]`. A repeat writes nothing, as the operator's
+ * Kubernetes events (`EventUtils.intervalCheck`); an entry is never updated, so its first emission
+ * is its last timestamp. Undefined when the event is never de-duplicated (no interval, or 0).
  */
 export function dedupeWindowOf(
   event: AutoscalerEvent,

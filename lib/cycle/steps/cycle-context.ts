@@ -34,6 +34,13 @@ export interface CycleContext {
   detailedMetrics?: boolean;
   /** Set by the step that found the job not ready: why (the StuckJobs / NotReadyCycles metrics). */
   notReadyReason?: NotReadyReason;
+  /**
+   * The job's last recorded run, once known: read with the state by the load step, or by the
+   * liveness step of a cycle that stopped before loading. `null` = read, and none is recorded.
+   */
+  previousRun?: RunRecord | null;
+  /** Set by the persist step when this cycle saved the state (its `lastEvaluationMs` is the cycle's `now`). */
+  savedState?: boolean;
 }
 
 /** Starts a cycle's context at the clock's current time. */

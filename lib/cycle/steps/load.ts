@@ -18,6 +18,7 @@ export async function load(
   const loaded = await deps.store.load(key, {
     sinceMs: nowMs - options.metricsWindowMs - windowLookbackMs(cycle.cadenceMs),
   });
+  cycle.previousRun = loaded.lastRun ?? null;
   const lastEvaluationMs = loaded.state.lastEvaluationMs;
   if (request.tickMs !== undefined && lastEvaluationMs !== undefined && lastEvaluationMs >= request.tickMs) {
     return stop({

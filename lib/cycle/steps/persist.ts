@@ -22,6 +22,7 @@ export async function persist(
       sample: output.sample,
       windowMs: options.metricsWindowMs,
     });
+    cycle.savedState = true;
     return undefined;
   } catch (error) {
     if (error instanceof StateConflictError) {

@@ -1,6 +1,7 @@
 /**
  * After the cycle: a job that could not be evaluated continues (or starts) its not-ready spell,
- * read from the previous run record — one small read, only on not-ready cycles.
+ * read from the previous run record — loaded with the state, or one small read on a not-ready
+ * cycle that stopped before loading.
  */
 import { describeError } from '../../report/describe-error.ts';
 import { notReadySpell, stuckLimitMs } from '../../report/liveness.ts';
@@ -16,12 +17,18 @@ export function isNotReady(result: CycleResult): boolean {
 export async function trackLiveness(cycle: CycleContext, result: CycleResult): Promise<CycleResult> {
   const reason = cycle.notReadyReason;
   if (!reason || !isNotReady(result)) return result;
-  const previous = await cycle.deps.store.lastRun(cycle.key).catch((error: unknown) => {
-    cycle.log.warn('could not read the last run; the not-ready spell starts now', {
-      error: describeError(error),
-    });
-    return undefined;
-  });
+  if (cycle.previousRun === undefined) {
+    cycle.previousRun = await cycle.deps.store.lastRun(cycle.key).then(
+      (run) => run ?? null,
+      (error: unknown) => {
+        cycle.log.warn('could not read the last run; the not-ready spell starts now', {
+          error: describeError(error),
+        });
+        return undefined;
+      },
+    );
+  }
+  const previous = cycle.previousRun ?? undefined;
   const limitMs = stuckLimitMs(cycle.options, cycle.cadenceMs);
   const spell = notReadySpell(reason, previous, cycle.nowMs, limitMs);
   if (spell.stuck) {
