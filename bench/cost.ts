@@ -170,18 +170,22 @@ export function formatFleetTable(measured: MeasuredUsage, billing: DynamoBilling
 /** The Markdown of the README section. */
 export function formatCostSection(result: CostBenchResult): string {
   const p = US_EAST_1_PRICES;
+  const deployed: DynamoBilling = result.shape.tableBillingMode === 'PAY_PER_REQUEST' ? 'on-demand' : 'provisioned';
+  const other: DynamoBilling = deployed === 'provisioned' ? 'on-demand' : 'provisioned';
+  const billingWords = (billing: DynamoBilling) =>
+    billing === 'provisioned' ? 'provisioned DynamoDB (auto scaling at 70 % target utilization)' : 'on-demand DynamoDB';
   const parts = [
     `Measured per job-cycle (${result.shape.workerMemoryMb} MB arm64 worker, SQS batch size ${result.shape.workerBatchSize}, ${result.shape.tableBillingMode} table, ${result.shape.alarms} alarms, ${result.shape.dashboards} dashboard(s), read from the synthesized stack):`,
     '',
     formatUsageTable(result),
     '',
-    'Per job and month at a 1-minute cadence, on-demand DynamoDB (as deployed):',
+    `Per job and month at a 1-minute cadence, ${billingWords(deployed)}, as deployed by default:`,
     '',
-    formatServiceTable(result.measured, 'on-demand'),
+    formatServiceTable(result.measured, deployed),
     '',
-    'The same with provisioned DynamoDB (auto scaling at 70 % target utilization):',
+    `The same with ${billingWords(other)} (\`-c tableBilling=${other}\`):`,
     '',
-    formatServiceTable(result.measured, 'provisioned'),
+    formatServiceTable(result.measured, other),
   ];
   if (result.batched) {
     parts.push(
@@ -205,16 +209,16 @@ export function formatCostSection(result: CostBenchResult): string {
     `${formatUsd(usd)} (${usd <= GOAL_USD_PER_JOB_MONTH_AT_10_VERTICES ? 'within' : 'above'} the $${GOAL_USD_PER_JOB_MONTH_AT_10_VERTICES} goal)`;
   parts.push(
     '',
-    `Goal, all-in per ${COST_VERTEX_COUNTS[0]}-vertex job and month: as deployed ${verdict(goal(result.measured, 'on-demand'))} on-demand, ` +
-      `${verdict(goal(result.measured, 'provisioned'))} provisioned` +
+    `Goal, all-in per ${COST_VERTEX_COUNTS[0]}-vertex job and month: as deployed (${deployed}) ${verdict(goal(result.measured, deployed))}; ` +
+      `${other} ${verdict(goal(result.measured, other))}` +
       (result.batched
         ? `; with batches of 10 ${verdict(goal(result.batched, 'on-demand'))} on-demand, ${verdict(goal(result.batched, 'provisioned'))} provisioned.`
         : '.') +
       ' The "detailed metrics" row at 1,000 vertices is extended linearly from the 10- and 100-vertex measurements.',
     '',
-    'Fleet fixed cost, whatever the number of jobs (on-demand):',
+    `Fleet fixed cost, whatever the number of jobs (${deployed}, as deployed; the provisioned table's 1-unit minimum is the part 100 jobs do not use):`,
     '',
-    formatFleetTable(result.measured, 'on-demand'),
+    formatFleetTable(result.measured, deployed),
     '',
     `Prices: us-east-1, checked ${p.checkedOn} (lib/report/cloud-prices.ts names each page): Lambda arm64 $${p.lambda.usdPerGbSecondArm}/GB-s + $${p.lambda.usdPerMillionRequests}/M requests; ` +
       `SQS $${p.sqs.usdPerMillionStandard}/M (FIFO $${p.sqs.usdPerMillionFifo}/M); DynamoDB on-demand $${p.dynamodb.usdPerMillionWriteUnits}/M WRU, $${p.dynamodb.usdPerMillionReadUnits}/M RRU, ` +

@@ -58,7 +58,7 @@ export function registerCostCommand(program: Command, measured: MeasuredUsage = 
       'jobs with per-job and per-vertex CloudWatch metrics (annotation flink-serverless-autoscaler/detailed-metrics); without a number: all',
       wholeNumber('--detailed-metrics', 0),
     )
-    .option('--billing <mode>', 'DynamoDB capacity mode: on-demand or provisioned', billing, 'on-demand' as DynamoBilling)
+    .option('--billing <mode>', 'DynamoDB capacity mode: provisioned (as deployed by default, auto scaled) or on-demand', billing, 'provisioned' as DynamoBilling)
     .option('--log-retention-days <days>', 'retention of the functions\' log groups', wholeNumber('--log-retention-days', 1), 30)
     .option('--json', 'print the estimate as JSON')
     .addHelpText(

@@ -24,7 +24,7 @@ export interface StageConfig {
   readonly workerConcurrency: number;
   /** Context `workerBatchSize`: job messages per worker invocation (1–10). @default 10 */
   readonly workerBatchSize: number;
-  /** Context `tableBilling` and friends (cdk/lib/table-billing-context.ts). @default on-demand */
+  /** Context `tableBilling` and friends (cdk/lib/table-billing-context.ts). @default provisioned, auto scaled 1–500 units */
   readonly tableBilling: StateTableBilling;
   /** Context `serviceName`. @default 'flink-serverless-autoscaler' */
   readonly serviceName: string;

@@ -1,25 +1,27 @@
 /**
  * Context keys of the state table's billing (docs/architecture.md "State table billing"):
- * `tableBilling` = `on-demand` (default) or `provisioned`; with `provisioned`, `tableReadCapacity`
+ * `tableBilling` = `provisioned` (default) or `on-demand`; with `provisioned`, `tableReadCapacity`
  * and `tableWriteCapacity` as `"<min>-<max>"` capacity units for auto scaling, and
  * `tableTargetUtilization` in percent.
  */
 import type { CapacityRange, StateTableBilling } from './constructs/state-table.ts';
+import { PROVISIONED_TABLE_DEFAULTS } from '../../lib/report/cost-model.ts';
 import { AutoscalerConfigError } from './validation.ts';
 
 /**
- * Defaults of provisioned billing: 5 units is the floor a small fleet rarely goes below; the
- * ceilings cap what auto scaling may buy (raise them for fleets of more than a few hundred jobs).
+ * Defaults of provisioned billing, the ones the cost model prices (lib/report/cost-model.ts): a
+ * floor of 1 unit keeps a small fleet's fixed cost at about $0.57 a month; the ceilings cap what
+ * auto scaling may buy (raise them for fleets of more than a few thousand jobs).
  */
 export const DEFAULT_PROVISIONED_CAPACITY = {
-  readCapacity: { min: 5, max: 500 },
-  writeCapacity: { min: 5, max: 500 },
+  readCapacity: { min: PROVISIONED_TABLE_DEFAULTS.minUnits, max: PROVISIONED_TABLE_DEFAULTS.maxUnits },
+  writeCapacity: { min: PROVISIONED_TABLE_DEFAULTS.minUnits, max: PROVISIONED_TABLE_DEFAULTS.maxUnits },
 } as const;
 
 /** Reads the billing keys; `get` returns undefined for a key that is not set. */
 export function parseTableBilling(get: (key: string) => unknown): StateTableBilling {
   const mode = get('tableBilling');
-  const text = mode === undefined ? 'on-demand' : String(mode).trim().toLowerCase();
+  const text = mode === undefined ? 'provisioned' : String(mode).trim().toLowerCase();
   if (text === 'on-demand') {
     for (const key of ['tableReadCapacity', 'tableWriteCapacity', 'tableTargetUtilization']) {
       if (get(key) !== undefined) {

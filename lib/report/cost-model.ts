@@ -132,10 +132,19 @@ export interface FleetCostEstimate {
 export const MS_PER_MONTH = 30 * 24 * 3600 * 1000;
 const HOURS_PER_MONTH = 30 * 24;
 const GB = 1024 ** 3;
-/** Auto scaling's default target utilization for DynamoDB (Application Auto Scaling docs). */
-const DEFAULT_TARGET_UTILIZATION = 0.7;
-/** Minimum provisioned capacity of a table (1 RCU and 1 WCU). */
-const MIN_PROVISIONED_UNITS = 1;
+/**
+ * The state table's provisioned capacity as the stack deploys it by default (cdk/lib/table-billing-context.ts
+ * reads these, so the model prices what is deployed): auto scaling between 1 and 500 units of each
+ * kind at 70 % target utilization (Application Auto Scaling's default for DynamoDB).
+ */
+export const PROVISIONED_TABLE_DEFAULTS = {
+  minUnits: 1,
+  maxUnits: 500,
+  targetUtilization: 0.7,
+} as const;
+const DEFAULT_TARGET_UTILIZATION = PROVISIONED_TABLE_DEFAULTS.targetUtilization;
+/** The table never goes below this many RCU and WCU. */
+const MIN_PROVISIONED_UNITS = PROVISIONED_TABLE_DEFAULTS.minUnits;
 
 /** Checks a fleet spec; throws naming the field and what is allowed. */
 export function validateFleetSpec(spec: FleetSpec): void {
@@ -227,7 +236,7 @@ export function jobMonthCost(
       line('worker requests', usage.workerInvocations * n, 'requests', prices.lambda.usdPerMillionRequests / 1e6),
       line(`worker duration (${measured.workerMemoryMb} MB arm64)`, gbSeconds, 'GB-s', prices.lambda.usdPerGbSecondArm),
     ]),
-    service('SQS', [line('standard queue requests', usage.sqsRequests * n, 'requests', prices.sqs.usdPerMillionStandard / 1e6)]),
+    service('SQS', [line('FIFO queue requests', usage.sqsRequests * n, 'requests', prices.sqs.usdPerMillionFifo / 1e6)]),
     service('DynamoDB', dynamo),
     service('CloudWatch metrics', [line('custom metrics', usage.customMetrics, 'metrics', prices.cloudwatch.usdPerMetricMonth)]),
     service('CloudWatch Logs', [
@@ -265,7 +274,7 @@ export function fleetFixedCost(
       line('dispatcher requests', ticks, 'requests', prices.lambda.usdPerMillionRequests / 1e6),
       line(`dispatcher duration (${measured.dispatcherMemoryMb} MB arm64)`, gbSeconds, 'GB-s', prices.lambda.usdPerGbSecondArm),
     ]),
-    service('SQS', [line('idle polling by the event source', fleetUsage.idleSqsRequestsPerMonth, 'requests', prices.sqs.usdPerMillionStandard / 1e6)]),
+    service('SQS', [line('idle polling of the FIFO queue by the event source', fleetUsage.idleSqsRequestsPerMonth, 'requests', prices.sqs.usdPerMillionFifo / 1e6)]),
     service('DynamoDB', dynamo),
     service('CloudWatch metrics', [line('fleet metrics (Service dimension)', fleetUsage.fleetCustomMetrics, 'metrics', prices.cloudwatch.usdPerMetricMonth)]),
     service('CloudWatch Logs', [

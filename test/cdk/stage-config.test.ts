@@ -15,7 +15,11 @@ describe('readStageConfig', () => {
       clusters: [{ name: 'prod' }],
       workerConcurrency: 10,
       workerBatchSize: 10,
-      tableBilling: { mode: 'on-demand' },
+      tableBilling: {
+        mode: 'provisioned',
+        readCapacity: { min: 1, max: 500 },
+        writeCapacity: { min: 1, max: 500 },
+      },
       serviceName: 'flink-serverless-autoscaler',
       alarmEmails: [],
       deploymentDefaults: {},
@@ -188,7 +192,7 @@ describe('readStageConfig', () => {
     },
     {
       name: 'capacity without provisioned billing',
-      values: { clusters: ['a'], tableReadCapacity: '5-10' },
+      values: { clusters: ['a'], tableBilling: 'on-demand', tableReadCapacity: '5-10' },
       error: /"tableReadCapacity" applies only with tableBilling=provisioned/,
     },
     {

@@ -6,14 +6,22 @@ import { StateTable } from '../../cdk/lib/constructs/state-table.ts';
 import { awsSolutionsFindings, testStack } from './cdk-test-support.ts';
 
 describe('StateTable', () => {
-  it('creates an on-demand table with pk/sk, TTL on expiresAt, PITR and AWS-managed encryption', () => {
+  it('creates a provisioned, auto-scaled (1–500 units) table with pk/sk, TTL on expiresAt, PITR and AWS-managed encryption by default', () => {
     const stack = testStack();
     new StateTable(stack, 'State');
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 2);
+    for (const dimension of ['dynamodb:table:ReadCapacityUnits', 'dynamodb:table:WriteCapacityUnits']) {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        ScalableDimension: dimension,
+        MinCapacity: 1,
+        MaxCapacity: 500,
+      });
+    }
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      BillingMode: 'PAY_PER_REQUEST',
+      ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -25,6 +33,14 @@ describe('StateTable', () => {
     });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     expect(awsSolutionsFindings(stack)).toEqual([]);
+  });
+
+  it('bills on demand on request', () => {
+    const stack = testStack();
+    new StateTable(stack, 'State', { billing: { mode: 'on-demand' } });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::DynamoDB::Table', { BillingMode: 'PAY_PER_REQUEST' });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
   });
 
   it('bills provisioned capacity with target-tracking auto scaling of reads and writes on request', () => {

@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { STATE_TABLE } from '../../../lib/adapters/dynamodb/table-schema.ts';
+import { PROVISIONED_TABLE_DEFAULTS } from '../../../lib/report/cost-model.ts';
 import { AutoscalerConfigError, assertIntegerInRange } from '../validation.ts';
 
 /** Lowest and highest capacity units auto scaling may set. */
@@ -14,9 +15,7 @@ export interface CapacityRange {
 /**
  * How the table is billed.
  *
- * - `on-demand`: per request unit; nothing to size, and the right choice for a small or changing
- *   fleet.
- * - `provisioned`: capacity units per hour, scaled by Application Auto Scaling to keep the consumed
+ * - `provisioned` (the default): capacity units per hour, scaled by Application Auto Scaling to keep the consumed
  *   capacity at `targetUtilizationPercent`. A steady fleet at a 1-minute cadence consumes about
  *   the same units every minute, which is what provisioned capacity prices lowest: in us-east-1 a
  *   write capacity unit costs $0.00065 per hour and sustains 60 writes of 1 KB a minute (2.6
@@ -25,6 +24,8 @@ export interface CapacityRange {
  *   Each tick's cycles write within seconds; DynamoDB burst capacity (up to 300 s of unused
  *   capacity, "Burst capacity" in the DynamoDB Developer Guide) absorbs that, and a cycle that is
  *   still throttled fails and the next tick retries it (docs/architecture.md "Failure policy").
+ * - `on-demand`: per request unit; nothing to size, and the cheaper choice for a fleet whose size
+ *   changes a lot or that runs at a long cadence.
  */
 export type StateTableBilling =
   | { readonly mode: 'on-demand' }
@@ -66,7 +67,7 @@ export interface StateTableProps {
   readonly pointInTimeRecovery?: boolean;
   /**
    * Billing mode (see {@link StateTableBilling}).
-   * @default on-demand
+   * @default provisioned, 1–500 units of each kind, 70 % target utilization
    */
   readonly billing?: StateTableBilling;
 }
@@ -77,12 +78,16 @@ export function defaultStateTableProps(): Required<Omit<StateTableProps, 'tableN
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     pointInTimeRecovery: true,
-    billing: { mode: 'on-demand' },
+    billing: {
+      mode: 'provisioned',
+      readCapacity: { min: PROVISIONED_TABLE_DEFAULTS.minUnits, max: PROVISIONED_TABLE_DEFAULTS.maxUnits },
+      writeCapacity: { min: PROVISIONED_TABLE_DEFAULTS.minUnits, max: PROVISIONED_TABLE_DEFAULTS.maxUnits },
+    },
   };
 }
 
 /** Default auto scaling target of provisioned billing (the AWS console's default as well). */
-export const DEFAULT_TARGET_UTILIZATION_PERCENT = 70;
+export const DEFAULT_TARGET_UTILIZATION_PERCENT = Math.round(PROVISIONED_TABLE_DEFAULTS.targetUtilization * 100);
 
 /** Highest capacity units one auto scaling range may reach (DynamoDB's default table quota). */
 const MAX_CAPACITY_UNITS = 40_000;
@@ -96,8 +101,8 @@ function validateRange(name: string, range: CapacityRange): void {
 }
 
 /**
- * The autoscaler's single DynamoDB table (docs/design.md §5): on-demand by default, provisioned with
- * auto scaling on request (see {@link StateTableBilling}); TTL on `expiresAt` so samples and events
+ * The autoscaler's single DynamoDB table (docs/design.md §5): provisioned with auto scaling by
+ * default, on-demand on request (see {@link StateTableBilling}); TTL on `expiresAt` so samples and events
  * expire on their own.
  */
 export class StateTable extends Construct {

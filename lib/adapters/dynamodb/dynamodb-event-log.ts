@@ -86,7 +86,9 @@ export async function listEventItems(
  * and writes nothing. That is the operator's rule for its Kubernetes events
  * (`EventUtils.createOrUpdateEventWithLabels`: an existing event is left alone while
  * `now < lastTimestamp + interval`), and it keeps a condition that holds every cycle from costing a
- * write unit per cycle. One strongly consistent read (0.5 read units for an entry under 4 KB).
+ * write unit per cycle. One eventually consistent read (0.5 read units up to 4 KB): the entry it
+ * looks for was written a cycle or more ago, long since readable everywhere, and the worst a stale
+ * read could do is start a second entry.
  */
 async function foldIntoRecent(
   table: StateTable,
@@ -113,7 +115,7 @@ async function foldIntoRecent(
         ':dk': dedupeKey,
       },
       ScanIndexForward: false,
-      ConsistentRead: true,
+      ConsistentRead: false,
     },
     1,
   );

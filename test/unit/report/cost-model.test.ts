@@ -57,7 +57,8 @@ describe('estimateFleetCost', () => {
     expect(estimate.cyclesPerJobMonth).toBe(CYCLES_PER_MONTH);
     const gbSeconds = 0.1 * 0.5 * CYCLES_PER_MONTH;
     expect(cost(estimate, 'Lambda')).toBeCloseTo(CYCLES_PER_MONTH * 0.2e-6 + gbSeconds * 0.0000133334, 10);
-    expect(cost(estimate, 'SQS')).toBeCloseTo(2 * CYCLES_PER_MONTH * 0.4e-6, 10);
+    // The job queue is FIFO: $0.50 per million requests.
+    expect(cost(estimate, 'SQS')).toBeCloseTo(2 * CYCLES_PER_MONTH * 0.5e-6, 10);
     expect(cost(estimate, 'DynamoDB')).toBeCloseTo(
       CYCLES_PER_MONTH * (1 * 0.125e-6 + 2 * 0.625e-6) + 0.001 * 0.25,
       10,
