@@ -33,6 +33,11 @@ export interface StartFlinkSimulatorOptions {
   readonly pathPrefix?: string;
   /** Headers every request must carry (e.g. `authorization`); otherwise 401, as the API server would. */
   readonly requiredHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Keep every request path in {@link FlinkSimulator.requests} (tests read them); `fsa sandbox`
+   * turns it off so a server that runs for days keeps flat memory. @default true
+   */
+  readonly recordRequests?: boolean;
 }
 
 /** A running simulator. */
@@ -136,7 +141,7 @@ function answerPut(ctx: SimulatorContext, jobId: string, request: IncomingMessag
  */
 function handleRequest(ctx: SimulatorContext, request: IncomingMessage, response: ServerResponse): void {
   const url = new URL(request.url ?? '/', 'http://simulator.local');
-  ctx.requests.push(`${url.pathname}${url.search}`);
+  if (ctx.options.recordRequests ?? true) ctx.requests.push(`${url.pathname}${url.search}`);
   const send: Send = (status, text, type = 'application/json; charset=UTF-8') => {
     response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
     response.end(text);

@@ -77,6 +77,11 @@ export interface KubernetesEmulatorOptions {
   readonly port?: number;
   /** Serve HTTPS with this certificate (tests of CA verification); plain HTTP when absent. */
   readonly tls?: { readonly certPem: string; readonly keyPem: string };
+  /**
+   * Keep every request in {@link KubernetesEmulator.requests} (tests read them). `fsa sandbox`,
+   * which serves for days on the real clock, turns it off so memory stays flat. Default true.
+   */
+  readonly recordRequests?: boolean;
 }
 
 /** One request the emulator served, for assertions such as "no PATCH was made". */
@@ -154,6 +159,7 @@ interface Front {
   readonly userOf: (token: string) => EmulatorUser;
   readonly intercepts: RequestIntercepts;
   readonly requests: RecordedRequest[];
+  readonly recordRequests: boolean;
   /** For the Age column of Table answers (discovery.ts). */
   readonly clock: VirtualClock;
 }
@@ -181,7 +187,9 @@ async function serve(front: Front, req: IncomingMessage, res: ServerResponse): P
       result = failureStatus(500, 'InternalError', error instanceof Error ? error.message : String(error));
     }
   }
-  front.requests.push({ method, path: url.pathname + url.search, contentType, body, status: result.code });
+  if (front.recordRequests) {
+    front.requests.push({ method, path: url.pathname + url.search, contentType, body, status: result.code });
+  }
   if ('raw' in result) {
     res.writeHead(result.code, { 'content-type': result.contentType });
     res.end(result.raw);
@@ -261,7 +269,7 @@ export async function startKubernetesEmulator(
   const requests: RecordedRequest[] = [];
   const api = { store, operator, proxy };
   const userOf = options.userOf ?? (() => EMULATOR_ADMIN);
-  const server = await listen(options, { api, token: options.token, userOf, intercepts, requests, clock });
+  const server = await listen(options, { api, token: options.token, userOf, intercepts, requests, recordRequests: options.recordRequests ?? true, clock });
   const address = server.address() as AddressInfo;
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`,

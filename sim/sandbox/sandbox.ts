@@ -154,6 +154,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       // Virtual time is wall time: the scenario's load profile starts now.
       const simulator = await startFlinkSimulator({
         scenario: { ...job.scenario.simulator, startTimeMs: startedAtMs },
+        recordRequests: false,
       });
       closers.push(() => simulator.close());
       const spec = deployment['spec'] as { flinkConfiguration: Record<string, string>; job: { upgradeMode: string } };
@@ -173,6 +174,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       options.tls === false ? undefined : createSandboxCertificates();
     const emulator = await startKubernetesEmulator({
       token,
+      recordRequests: false,
       ...(certificates ? { tls: { certPem: certificates.serverCertPem, keyPem: certificates.serverKeyPem } } : {}),
       startTimeMs: startedAtMs,
       restartDelayMs: options.operatorDelayMs ?? 5_000,
