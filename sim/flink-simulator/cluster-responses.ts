@@ -60,6 +60,7 @@ export function configuration(cluster: SimulatedFlinkCluster) {
     'rest.port': '8081',
     'kubernetes.cluster-id': scenario.name,
     's3.secret-key': '******',
+    ...scenario.configuration,
   };
   return Object.entries(entries).map(([key, value]) => ({ key, value }));
 }

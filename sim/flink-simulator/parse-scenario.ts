@@ -83,6 +83,8 @@ export interface NormalizedScenario {
   readonly jobMaxParallelism: number;
   /** The job cannot run above this parallelism (absent = no failure mode). */
   readonly failure?: { readonly aboveParallelism: number; readonly state: 'RESTARTING' | 'FAILED' };
+  /** Extra effective-configuration entries (`FlinkSimulatorScenario.configuration`). */
+  readonly configuration: Readonly<Record<string, string>>;
   readonly vertices: readonly NormalizedVertex[];
 }
 
@@ -325,6 +327,7 @@ function normalize(scenario: FlinkSimulatorScenario): NormalizedScenario {
     },
     taskManager: normalizeTaskManager(scenario.taskManager ?? {}),
     jobMaxParallelism,
+    configuration: { ...scenario.configuration },
     ...(scenario.failure
       ? { failure: { aboveParallelism: scenario.failure.aboveParallelism, state: scenario.failure.state ?? 'RESTARTING' } }
       : {}),

@@ -91,6 +91,7 @@ export const SCENARIO_SCHEMA = {
     startTimeMs: { type: 'integer', minimum: 0 },
     stepMs: duration,
     metricsDelayMs: duration,
+    configuration: { type: 'object', additionalProperties: { type: 'string' } },
     failure: {
       type: 'object',
       required: ['aboveParallelism'],

@@ -37,6 +37,15 @@ export interface FlinkSimulatorScenario {
   readonly job: ScenarioJob;
   /** Failure mode: the job cannot run above a parallelism (rollback tests). Absent = it always can. */
   readonly failure?: ScenarioFailure;
+  /**
+   * More entries of the cluster's effective configuration, as `GET /jobmanager/config` reports
+   * them: the operator deploys its own default configuration (the operator ConfigMap's
+   * `flink-conf.yaml`) under the resource's `flinkConfiguration` into the cluster's flink-conf
+   * (flink-kubernetes-operator `FlinkConfigManager.getDeployConfig`, release 1.10), so an
+   * operator-wide `job.autoscaler.enabled: "true"` shows up here. They override the simulator's
+   * own entries. @default {}
+   */
+  readonly configuration?: Readonly<Record<string, string>>;
 }
 
 /**

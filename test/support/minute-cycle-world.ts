@@ -27,6 +27,7 @@ const MINUTE_MS = 60_000;
 
 export interface MinuteCycleWorld {
   readonly sim: LocalCluster['sim'];
+  readonly emulator: LocalCluster['emulator'];
   readonly store: InMemoryStateStore;
   readonly clock: ManualClock;
   /** Moves the clock and the servers one minute on, then runs the job's cycle. */
@@ -34,9 +35,12 @@ export interface MinuteCycleWorld {
   close(): Promise<void>;
 }
 
-/** Starts the servers; `runId` names the cycles in logs. */
-export async function startMinuteCycleWorld(runId: string): Promise<MinuteCycleWorld> {
-  const local = await startLocalCluster();
+/** Starts the servers (`cluster` as {@link startLocalCluster} takes it); `runId` names the cycles in logs. */
+export async function startMinuteCycleWorld(
+  runId: string,
+  cluster: Parameters<typeof startLocalCluster>[0] = {},
+): Promise<MinuteCycleWorld> {
+  const local = await startLocalCluster(cluster);
   const clock = new ManualClock(local.sim.nowMs());
   const client = new KubernetesClient({ baseUrl: local.emulator.url, token: new StaticTokenProvider(LOCAL_TOKEN) });
   const adapters = createClusterAdapters(client, { cluster: LOCAL_JOB_KEY.cluster, clock });
@@ -45,6 +49,7 @@ export async function startMinuteCycleWorld(runId: string): Promise<MinuteCycleW
   const deps = composeCycleDependencies(adapters, { store, metrics, clock, cadenceMs: MINUTE_MS }, runId);
   return {
     sim: local.sim,
+    emulator: local.emulator,
     store,
     clock,
     minute: async () => {
