@@ -35,12 +35,11 @@ import { InMemoryJobQueue } from '../lib/adapters/sqs/sqs-job-queue.ts';
 import { DETAILED_METRICS_ANNOTATION, REST_URL_ANNOTATION } from '../lib/domain/resource-metadata.ts';
 import type { JobMessage } from '../lib/ports/job-queue.ts';
 import type { CycleUsage, FleetUsage } from '../lib/report/cost-model.ts';
-import { startKubernetesEmulator } from '../sim/kubernetes-emulator/index.ts';
 import { localHandlers } from '../sim/world/local-handlers.ts';
 import { aFlinkDeployment } from '../test/integration/kubernetes/flink-fixtures.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 import type { DeployedShape } from './deployed-shape.ts';
-import { startMultiJobSimulator } from './multi-job-simulator.ts';
+import { startMultiJobEmulator, startMultiJobSimulator } from './multi-job-simulator.ts';
 
 const MINUTE = 60_000;
 
@@ -151,16 +150,8 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
   const names = Array.from({ length: jobCount }, (_, i) => `cost-${vertices}-${i}`);
   const sim = await startMultiJobSimulator(names, steadyScenario('cost', vertices));
   const first = sim.clusters.get(names[0]!)!;
-  const emulator = await startKubernetesEmulator({
-    token: 'cost-token',
-    restartDelayMs: 20_000,
-    startTimeMs: first.nowMs,
-    // The deployment runs the simulated job: its status carries that job's id.
-    onSpecApplied: (resource) => {
-      const cluster = sim.clusters.get(String((resource.metadata as { name?: string }).name));
-      return cluster ? { jobId: cluster.jobId } : {};
-    },
-  });
+  // Steady state: the jobs keep their parallelism.
+  const emulator = await startMultiJobEmulator(sim, { token: 'cost-token', startTimeMs: first.nowMs, applyOverrides: false });
   const dynamo = await startDynalite();
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,

@@ -7,6 +7,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerGet, parseScenario, SimulatedFlinkCluster } from '../sim/flink-simulator/index.ts';
+import {
+  type KubernetesEmulator,
+  parallelismOverridesOf,
+  startKubernetesEmulator,
+} from '../sim/kubernetes-emulator/index.ts';
 
 /** The running server and the cluster behind each job name. */
 export interface MultiJobSimulator {
@@ -54,4 +59,27 @@ export async function startMultiJobSimulator(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The Kubernetes emulator in front of the simulator's jobs: a FlinkDeployment named after a job
+ * runs that simulated cluster (its status carries the cluster's job id). With `applyOverrides`, a
+ * spec whose parallelism overrides changed restarts the cluster at them, as the operator applies
+ * them; without, the jobs keep their parallelism (steady-state measurements).
+ */
+export async function startMultiJobEmulator(
+  sim: MultiJobSimulator,
+  options: { readonly token: string; readonly startTimeMs: number; readonly applyOverrides: boolean },
+): Promise<KubernetesEmulator> {
+  return startKubernetesEmulator({
+    token: options.token,
+    restartDelayMs: 20_000,
+    startTimeMs: options.startTimeMs,
+    onSpecApplied: (resource) => {
+      const cluster = sim.clusters.get(String((resource.metadata as { name?: string }).name));
+      if (!cluster) return {};
+      const overrides = options.applyOverrides ? parallelismOverridesOf(resource) : undefined;
+      return { jobId: overrides ? cluster.applyParallelism(overrides).jobId : cluster.jobId };
+    },
+  });
 }

@@ -20,15 +20,12 @@ import { createStateTable } from '../lib/adapters/dynamodb/create-state-table.ts
 import { DynamoDbStateStore } from '../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { FlinkRestMetricsSource } from '../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import { createClusterAdapters } from '../lib/adapters/kubernetes/cluster-adapters.ts';
-import { PARALLELISM_OVERRIDES_KEY } from '../lib/domain/owned-keys.ts';
 import { REST_URL_ANNOTATION } from '../lib/domain/resource-metadata.ts';
 import { KubernetesClient } from '../lib/adapters/kubernetes/kubernetes-client.ts';
 import { StaticTokenProvider } from '../lib/adapters/kubernetes/auth/token-providers.ts';
 import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
 import { InMemoryJobQueue } from '../lib/adapters/sqs/sqs-job-queue.ts';
 import type { CycleLogger } from '../lib/cycle/run-cycle.ts';
-import { parseMap } from '../lib/config/value-parsers.ts';
-import { startKubernetesEmulator } from '../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment } from '../test/integration/kubernetes/flink-fixtures.ts';
 import {
   AUTOSCALER_CONFIG,
@@ -38,7 +35,7 @@ import {
 } from '../test/reliability/support/reliability-world.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 import type { BenchTable } from './bench-table.ts';
-import { startMultiJobSimulator } from './multi-job-simulator.ts';
+import { startMultiJobEmulator, startMultiJobSimulator } from './multi-job-simulator.ts';
 
 /**
  * Lambda arm64 (us-east-1) and SQS FIFO prices used for the cost columns (SQS: $0.50 per million
@@ -111,21 +108,7 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
   const names = Array.from({ length: jobCount }, (_, i) => `load-${String(i).padStart(4, '0')}`);
   const sim = await startMultiJobSimulator(names, LAGGING_SCENARIO('load'));
   const first = sim.clusters.get(names[0]!)!;
-  const emulator = await startKubernetesEmulator({
-    token: 'load-token',
-    restartDelayMs: 20_000,
-    startTimeMs: first.nowMs,
-    onSpecApplied: (resource) => {
-      const cluster = sim.clusters.get(String((resource.metadata as { name?: string }).name));
-      if (!cluster) return {};
-      const text = ((resource.spec?.['flinkConfiguration'] ?? {}) as Record<string, string>)[
-        PARALLELISM_OVERRIDES_KEY
-      ];
-      if (!text) return { jobId: cluster.jobId };
-      const overrides = Object.fromEntries(Object.entries(parseMap(text)).map(([v, p]) => [v, Number(p)]));
-      return { jobId: cluster.applyParallelism(overrides).jobId };
-    },
-  });
+  const emulator = await startMultiJobEmulator(sim, { token: 'load-token', startTimeMs: first.nowMs, applyOverrides: true });
   const dynamo = await startDynalite();
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
