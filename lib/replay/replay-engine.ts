@@ -293,6 +293,10 @@ function replayStep(point: ReplayPoint, epoch: number, output: DecideOutput, hel
     const replayed = held[vertex.id] ?? vertex.parallelism;
     const utilization = predictedUtilization(evaluated, vertex.id, vertex.parallelism, replayed);
     const real = predictedUtilization(evaluated, vertex.id, vertex.parallelism, vertex.parallelism);
+    const rates = evaluated?.vertices[vertex.id];
+    const targetRate = finite(rates?.TARGET_DATA_RATE?.average);
+    const capacity = finite(rates?.TRUE_PROCESSING_RATE?.average);
+    const lag = output.sample.vertices[vertex.id]?.LAG;
     return {
       vertexId: vertex.id,
       ...(vertex.name === undefined ? {} : { vertexName: vertex.name }),
@@ -302,10 +306,16 @@ function replayStep(point: ReplayPoint, epoch: number, output: DecideOutput, hel
       ...(utilization === undefined ? {} : { predictedUtilization: utilization }),
       ...(real === undefined ? {} : { realUtilization: real }),
       ...(decided ? { reasons: decided.reasons } : {}),
+      ...(targetRate === undefined ? {} : { targetDataRate: targetRate }),
+      ...(capacity === undefined
+        ? {}
+        : { realCapacity: capacity, replayedCapacity: (capacity / vertex.parallelism) * replayed }),
+      ...(lag === undefined ? {} : { lagRecords: lag }),
     };
   });
   const utilizations = vertices.flatMap((v) => (v.predictedUtilization === undefined ? [] : [v.predictedUtilization]));
   const replayed = recordedDecisionOf(decision);
+  const heapUsedBytes = output.sample.global.HEAP_MEMORY_USED;
   return {
     atMs: point.atMs,
     epoch,
@@ -313,6 +323,7 @@ function replayStep(point: ReplayPoint, epoch: number, output: DecideOutput, hel
     why: shortWhy(decision),
     summary: decision.summary,
     vertices,
+    ...(heapUsedBytes === undefined ? {} : { heapUsedBytes }),
     overloadRisk: utilizations.some((u) => u > 1),
     aboveMaxRisk: utilizations.some((u) => u > upperBound),
     ...(point.recorded
@@ -340,6 +351,11 @@ export function predictedUtilization(
   if (processingRate === Number.POSITIVE_INFINITY) return 0; // an idle vertex: no load at all
   const capacity = (processingRate / realParallelism) * replayedParallelism;
   return capacity > 0 ? targetRate / capacity : undefined;
+}
+
+/** The value when it is a finite number (a rate of an idle vertex is +∞: not drawn). */
+function finite(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
 }
 
 /** A few words on why: the guard that failed, or each changed vertex with its first rules. */

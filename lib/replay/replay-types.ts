@@ -31,6 +31,14 @@ export interface ReplayVertexStep {
   readonly realUtilization?: number;
   /** The core's reasons for this vertex (absent when the step decided nothing). */
   readonly reasons?: readonly string[];
+  /** TARGET_DATA_RATE (window average, records/s) of this step's full-window evaluation. */
+  readonly targetDataRate?: number;
+  /** TRUE_PROCESSING_RATE (window average, records/s) at the parallelism that really ran. */
+  readonly realCapacity?: number;
+  /** The same rate scaled linearly to the replayed parallelism. */
+  readonly replayedCapacity?: number;
+  /** A source's pending records (LAG) in this step's sample. */
+  readonly lagRecords?: number;
 }
 
 /** One observation replayed through `decide()`. */
@@ -44,6 +52,8 @@ export interface ReplayStep {
   /** The core's one-paragraph summary of the decision. */
   readonly summary: string;
   readonly vertices: readonly ReplayVertexStep[];
+  /** Heap used on the busiest TaskManager in this step's sample (HEAP_MEMORY_USED), bytes. */
+  readonly heapUsedBytes?: number;
   /** Some vertex's predicted utilization is above 1: it could not keep up at the replayed parallelism. */
   readonly overloadRisk: boolean;
   /** Some vertex's predicted utilization is above the scale-up bound (`utilization.max`, else target + boundary). */

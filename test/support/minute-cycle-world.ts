@@ -1,7 +1,8 @@
 /**
  * One job's cycle per simulated minute against the local servers (Flink simulator + Kubernetes
- * emulator over HTTP, test/support/local-cluster.ts) with an in-memory state store, wired through
- * the production composition root (`composeCycleDependencies`) rather than by hand.
+ * emulator over HTTP, test/support/local-cluster.ts) with an in-memory state store (or the one
+ * given, e.g. DynamoDB on dynalite), wired through the production composition root
+ * (`composeCycleDependencies`) rather than by hand.
  */
 import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
 import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
@@ -13,6 +14,7 @@ import { composeCycleDependencies } from '../../lib/cycle/compose-cycle-dependen
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
 import { runCycle } from '../../lib/cycle/run-cycle.ts';
 import type { JobKey } from '../../lib/domain/index.ts';
+import type { StateStore } from '../../lib/ports/state-store.ts';
 import { LOCAL_TOKEN, type LocalCluster, startLocalCluster } from './local-cluster.ts';
 
 /** The local cluster's one opted-in job. */
@@ -27,7 +29,7 @@ const MINUTE_MS = 60_000;
 
 export interface MinuteCycleWorld {
   readonly sim: LocalCluster['sim'];
-  readonly store: InMemoryStateStore;
+  readonly store: StateStore;
   readonly clock: ManualClock;
   /** Moves the clock and the servers one minute on, then runs the job's cycle. */
   minute(): Promise<CycleResult>;
@@ -35,13 +37,16 @@ export interface MinuteCycleWorld {
 }
 
 /** Starts the servers; `runId` names the cycles in logs. */
-export async function startMinuteCycleWorld(runId: string): Promise<MinuteCycleWorld> {
+export async function startMinuteCycleWorld(
+  runId: string,
+  options: { readonly store?: StateStore } = {},
+): Promise<MinuteCycleWorld> {
   const local = await startLocalCluster();
   const clock = new ManualClock(local.sim.nowMs());
   const client = new KubernetesClient({ baseUrl: local.emulator.url, token: new StaticTokenProvider(LOCAL_TOKEN) });
   const adapters = createClusterAdapters(client, { cluster: LOCAL_JOB_KEY.cluster, clock });
   const metrics = new FlinkRestMetricsSource();
-  const store = new InMemoryStateStore();
+  const store = options.store ?? new InMemoryStateStore();
   const deps = composeCycleDependencies(adapters, { store, metrics, clock, cadenceMs: MINUTE_MS }, runId);
   return {
     sim: local.sim,
