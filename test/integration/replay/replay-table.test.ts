@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerReplayCommand } from '../../../bin/commands/replay.ts';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbStateStore } from '../../../lib/adapters/dynamodb/dynamodb-state-store.ts';
+import { partitionKeyOf } from '../../../lib/adapters/dynamodb/item-keys.ts';
 import { storedState } from '../../../lib/adapters/memory/stored-forms.ts';
 import type { CycleResult } from '../../../lib/cycle/cycle-result.ts';
 import { type RecordedDecision, recordedDecisionOf } from '../../../lib/domain/index.ts';
@@ -31,6 +33,7 @@ const live = new Map<number, RecordedDecision>();
 let results: CycleResult[] = [];
 let history: StoredHistory;
 let tableName: string;
+let doc: Awaited<ReturnType<typeof createLocalStateTable>>['doc'];
 let outDir: string;
 
 /** Replays the stored history with `overrides`, carrying state as the table keeps it. */
@@ -46,6 +49,7 @@ beforeAll(async () => {
   dynalite = await startDynalite();
   const table = await createLocalStateTable(dynalite.endpoint);
   tableName = table.tableName;
+  doc = table.doc;
   store = new DynamoDbStateStore(table.doc, { tableName });
   outDir = await mkdtemp(join(tmpdir(), 'fsa-replay-table-'));
   world = await startMinuteCycleWorld('replay-table-test', { store });
@@ -100,6 +104,22 @@ describe('fsa replay over the state table', () => {
     const after = history.entries.filter((e) => e.sample.tsMs > first.sample.tsMs);
     expect(after.some((e) => e.context.topology.vertices.find((v) => v.id === vertexId)?.parallelism === parallelism)).toBe(true);
     expect(results.filter((r) => r.realized?.outcome === 'patched' || r.decision?.action === 'scale').length).toBeGreaterThan(0);
+  });
+
+  it('writes a decision context only when the topology or the job run changed, not per cycle', async () => {
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
+        ExpressionAttributeValues: { ':pk': partitionKeyOf(KEY), ':history': 'HISTORY#' },
+      }),
+    );
+    const runs = new Set(
+      history.entries.map((e) => JSON.stringify([e.context.topology.jobId, e.context.topology.jobRunningTsMs, e.context.topology.vertices.map((v) => v.parallelism)])),
+    );
+    expect(runs.size).toBeGreaterThanOrEqual(2); // before and after the rescale
+    expect(out.Items).toHaveLength(runs.size);
+    expect(history.entries.length).toBeGreaterThan(5 * runs.size);
   });
 
   it('with unchanged settings reproduces every recorded decision exactly', () => {
