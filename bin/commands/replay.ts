@@ -191,7 +191,7 @@ export function registerReplayCommand(program: Command): void {
       [],
     )
     .option('--json', 'print the full result (steps, epochs, totals) as JSON')
-    .option('--html <file>', 'also write an HTML report with charts of real and replayed parallelism')
+    .option('--html <file>', 'also write an HTML report with the local world\'s charts (rates against capacity, lag, memory, real and replayed parallelism and utilization)')
     .action(async (job: string | undefined, opts: ReplayCommandOptions) => {
       const { result, warnings } = await replayFromOptions(job, opts);
       if (opts.html) {
