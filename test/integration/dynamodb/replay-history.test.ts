@@ -181,4 +181,28 @@ describe('replay history on DynamoDB', () => {
       { item: `SAMPLE#${T0 + 11 * MIN}`, reason: expect.stringMatching(/decision context feedfeedfeed is not stored/) },
     ]);
   });
+
+  it('follows query pages when the history holds more than 1 MB of samples', async () => {
+    const { store, capacity } = await setup();
+    const key = aJobKey();
+    const ids = vertexIds(1000);
+    const context = aContext(ids, 2);
+    for (let m = 0; m < 60; m++) {
+      const tsMs = T0 + m * MIN;
+      const loaded = await store.load(key, { sinceMs: tsMs });
+      await store.save(key, loaded, {
+        state: { ...emptyJobState(), jobId: context.topology.jobId, topologyHash: 't', lastEvaluationMs: tsMs },
+        sample: aFullSample(ids, tsMs),
+        windowMs: WINDOW_MS,
+        history: { retentionMs: RETENTION_MS, decision: { action: 'balanced', parallelism: {} }, context },
+      });
+    }
+    capacity.length = 0;
+
+    const history = await store.readHistory(key, { fromMs: T0, toMs: T0 + DAY });
+
+    expect(history.entries.map((e) => e.sample.tsMs)).toEqual(Array.from({ length: 60 }, (_, m) => T0 + m * MIN));
+    expect(history.entries[59]!.sample).toEqual(aFullSample(ids, T0 + 59 * MIN));
+    expect(capacity.filter((c) => c.operation === 'read-history').length).toBeGreaterThan(2);
+  });
 });
