@@ -13,7 +13,14 @@ import { decodeSampleBody } from './sample-codec.ts';
 import { CorruptItemError } from './state-codec.ts';
 import { ATTR, ITEM_SCHEMA_VERSION, STATE_TABLE } from './table-schema.ts';
 
-/** Joins the samples of a range (any order) with their contexts; the entries come oldest first. */
+/**
+ * Joins the samples of a range (any order) with their contexts; the entries come oldest first.
+ * Samples that expired before the newest sample read was taken are left out: DynamoDB deletes
+ * expired items only within days and still returns them meanwhile ("Working with Time to Live",
+ * DynamoDB developer guide), and their context may already be gone. The newest sample's time is
+ * a lower bound of now in the table's own timeline, so virtual clocks (local world, sandbox) read
+ * their history as a real one does.
+ */
 export function decodeHistoryItems(
   contextItems: readonly TableItem[],
   sampleItems: readonly TableItem[],
@@ -30,7 +37,13 @@ export function decodeHistoryItems(
   }
   const entries: HistoryEntry[] = [];
   let windowOnlySamples = 0;
+  const newestMs = sampleItems.reduce(
+    (newest, item) => Math.max(newest, sampleTsOf(String(item[STATE_TABLE.sortKey])) ?? 0),
+    0,
+  );
   for (const item of sampleItems) {
+    const expiresAt = item[STATE_TABLE.ttlAttribute];
+    if (typeof expiresAt === 'number' && expiresAt * 1000 < newestMs) continue;
     const sortKey = String(item[STATE_TABLE.sortKey]);
     const hash = item[ATTR.historyHash];
     const decisionText = item[ATTR.decision];

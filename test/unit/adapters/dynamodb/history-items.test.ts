@@ -129,4 +129,24 @@ describe('replay history items', () => {
       { item: `SAMPLE#${T0 + 4}`, reason: 'column LOAD[0] is not a number: x' },
     ]);
   });
+
+  it('leaves out samples that expired before the newest sample read, which DynamoDB has not deleted yet', () => {
+    const item = contextItem();
+    const sample = (tsMs: number, expiresAtMs: number) => ({
+      pk: 'JOB#a',
+      sk: `SAMPLE#${tsMs}`,
+      sv: 1,
+      ep: 7,
+      hh: item['hh'],
+      d: '{"a":"balanced"}',
+      expiresAt: Math.ceil(expiresAtMs / 1000),
+      ...encodeBody(encodeSampleBody(aFullSample(IDS, tsMs), IDS)),
+    });
+    // Expired at T0 + 5 s, read with a sample of T0 + 60 s: gone, even without its context.
+    const history = decodeHistoryItems([], [sample(T0, T0 + 5_000), sample(T0 + 60_000, T0 + 600_000)]);
+    expect(history.entries).toEqual([]);
+    expect(history.skipped.map((s) => s.item)).toEqual([`SAMPLE#${T0 + 60_000}`]);
+    const kept = decodeHistoryItems([item], [sample(T0, T0 + 5_000), sample(T0 + 1_000, T0 + 600_000)]);
+    expect(kept.entries.map((e) => e.sample.tsMs)).toEqual([T0, T0 + 1_000]);
+  });
 });
