@@ -1,7 +1,9 @@
 /**
- * A self-contained HTML report of a what-if replay (`fsa replay --html`): per vertex the real and
- * the replayed parallelism and the predicted utilization, drawn with the local world's chart
- * renderer (sim/world/svg-line-chart.ts), the totals and the step table.
+ * A self-contained HTML report of a what-if replay (`fsa replay --html`), with the charts of the
+ * local world's report (sim/world/report-html.ts) drawn by its renderer (sim/world/svg-line-chart.ts):
+ * input rate against capacity (real and replayed), lag, TaskManager memory, and per vertex the
+ * real and replayed parallelism and utilization; then the totals and the step table, with the
+ * decisions really made next to the replayed ones when the replay ran over the state table.
  */
 import { vertexLabel } from '../../lib/domain/index.ts';
 import type { ReplayResult } from '../../lib/replay/index.ts';
@@ -41,17 +43,62 @@ function vertexCharts(result: ReplayResult): string[] {
   });
 }
 
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+
+/** Job-level charts as in the local world's report: rates against capacity, lag, memory. */
+function jobCharts(result: ReplayResult): string[] {
+  const ids = [...new Set(result.steps.flatMap((s) => s.vertices.map((v) => v.vertexId)))];
+  const nameOf = (id: string) => vertexLabel(id, result.steps.at(-1)?.vertices.find((v) => v.vertexId === id)?.vertexName, 24);
+  const seriesOf = (id: string, pick: (v: ReplayResult['steps'][number]['vertices'][number]) => number | undefined) =>
+    result.steps.map((s) => {
+      const vertex = s.vertices.find((v) => v.vertexId === id);
+      return [s.atMs, vertex ? (pick(vertex) ?? null) : null] as const;
+    });
+  const throughput: ChartSeries[] = ids.flatMap((id, i) => {
+    const color = PALETTE[i % PALETTE.length]!;
+    return [
+      { name: `${nameOf(id)} target rate`, color, points: seriesOf(id, (v) => v.targetDataRate) },
+      { name: `${nameOf(id)} capacity (real p)`, color, dash: 'dotted' as const, points: seriesOf(id, (v) => v.realCapacity) },
+      { name: `${nameOf(id)} capacity (replayed p)`, color, dash: 'dashed' as const, points: seriesOf(id, (v) => v.replayedCapacity) },
+    ];
+  });
+  const sources = ids.filter((id) => result.steps.some((s) => s.vertices.some((v) => v.vertexId === id && v.lagRecords !== undefined)));
+  const lag: ChartSeries[] = sources.map((id, i) => ({
+    name: nameOf(id),
+    color: PALETTE[i % PALETTE.length]!,
+    points: seriesOf(id, (v) => v.lagRecords),
+  }));
+  const memory: ChartSeries[] = [
+    { name: 'heap used (busiest TaskManager)', color: '#555', points: result.steps.map((s) => [s.atMs, s.heapUsedBytes === undefined ? null : s.heapUsedBytes / 1024 / 1024] as const) },
+  ];
+  return [
+    renderLineChart({ title: 'Input rate vs capacity', yLabel: 'records/s', series: throughput, formatX: clock }),
+    renderLineChart({ title: 'Lag', yLabel: 'pending records', series: lag, formatX: clock }),
+    renderLineChart({ title: 'TaskManager memory', yLabel: 'MiB', series: memory, formatX: clock }),
+  ];
+}
+
+/** The recorded decision, marked when the replay decided otherwise; empty for captures. */
+function recordedCell(step: ReplayResult['steps'][number]): string {
+  if (!step.recorded) return '';
+  return `${step.matchesRecorded === false ? '<strong>≠</strong> ' : ''}${step.recorded.action}`;
+}
+
 /** The report page. `generatedAt` is printed verbatim. */
 export function replayHtml(result: ReplayResult, warnings: readonly string[], generatedAt: string): string {
   const { totals } = result;
+  const recorded = totals.recordedSteps > 0;
   const totalsRows: [string, string, string][] = [
+    ...(recorded
+      ? [['Scaling decisions', String(totals.recordedScalings), String(result.steps.filter((s) => s.action === 'scale').length)] as [string, string, string]]
+      : []),
     ['Rescales', String(totals.realRescales), String(totals.replayedRescales)],
     ['Parallelism-hours', formatNumber(totals.realParallelismHours), formatNumber(totals.replayedParallelismHours)],
   ];
   const steps = result.steps
     .map(
       (s) =>
-        `<tr><td>${new Date(s.atMs).toISOString()}</td><td>${s.vertices.map((v) => v.realParallelism).join('/')}</td><td>${s.vertices.map((v) => v.replayedParallelism).join('/')}</td><td>${s.action}</td><td>${escapeXml(s.why)}</td></tr>`,
+        `<tr><td>${new Date(s.atMs).toISOString()}</td><td>${s.vertices.map((v) => v.realParallelism).join('/')}</td>${recorded ? `<td>${recordedCell(s)}</td>` : ''}<td>${s.vertices.map((v) => v.replayedParallelism).join('/')}</td><td>${s.action}</td><td>${escapeXml(s.why)}</td></tr>`,
     )
     .join('');
   return [
@@ -64,11 +111,14 @@ export function replayHtml(result: ReplayResult, warnings: readonly string[], ge
     warnings.length > 0 ? `<ul>${warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>` : '',
     '<h2>Totals</h2>',
     `<table><tr><th></th><th>real</th><th>replayed</th></tr>${totalsRows.map((r) => `<tr><td>${r.join('</td><td>')}</td></tr>`).join('')}</table>`,
+    recorded
+      ? `<p>Decisions: ${totals.differingSteps} of ${totals.recordedSteps} differ from the ones really made (≠ in the step table).</p>`
+      : '',
     `<p>Lag risk: ${totals.overloadRiskSteps} step(s) with predicted utilization &gt; 1, ${totals.aboveMaxRiskSteps} above the scale-up bound ${formatNumber(result.utilizationUpperBound)}.</p>`,
     '<h2>Charts</h2>',
-    ...vertexCharts(result).map((svg) => `<figure>${svg}</figure>`),
+    ...[...jobCharts(result), ...vertexCharts(result)].map((svg) => `<figure>${svg}</figure>`),
     '<h2>Steps</h2>',
-    `<table><tr><th>time (UTC)</th><th>real p</th><th>replayed p</th><th>action</th><th>why</th></tr>${steps}</table>`,
+    `<table><tr><th>time (UTC)</th><th>real p</th>${recorded ? '<th>real decision</th>' : ''}<th>replayed p</th><th>action</th><th>why</th></tr>${steps}</table>`,
     '</body></html>',
   ].join('\n');
 }

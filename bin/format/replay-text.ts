@@ -8,6 +8,12 @@ function parallelismList(step: ReplayStep, kind: 'realParallelism' | 'replayedPa
   return step.vertices.map((v) => String(v[kind])).join('/');
 }
 
+/** The recorded decision, marked `≠` when the replay decided otherwise. */
+function recordedText(step: ReplayStep): string {
+  if (!step.recorded) return '';
+  return `${step.matchesRecorded === false ? '≠ ' : ''}${step.recorded.action}`;
+}
+
 /** UTC time of day, with the date when the replay spans more than one day. */
 function timeOf(atMs: number, withDate: boolean): string {
   const iso = new Date(atMs).toISOString();
@@ -22,24 +28,33 @@ export function replayText(result: ReplayResult, warnings: readonly string[] = [
   }
   const withDate = steps.at(-1)!.atMs - steps[0]!.atMs >= 86_400_000;
   const names = steps.at(-1)!.vertices.map((v) => vertexLabel(v.vertexId, v.vertexName, 24));
+  // A replay of the state table's history shows what really happened next to the replayed decision.
+  const recorded = totals.recordedSteps > 0;
   const rows = steps.map((step) => [
     timeOf(step.atMs, withDate),
     parallelismList(step, 'realParallelism'),
+    ...(recorded ? [recordedText(step)] : []),
     parallelismList(step, 'replayedParallelism'),
     step.action,
     `${step.overloadRisk ? '!' : step.aboveMaxRisk ? '~' : ' '}`,
     step.why,
   ]);
+  const header = ['time (UTC)', 'real p', ...(recorded ? ['real decision'] : []), 'replayed p', 'action', 'risk', 'why'];
   const utilization = Object.entries(totals.maxPredictedUtilization)
     .map(([id, u]) => `${vertexLabel(id, steps.at(-1)!.vertices.find((v) => v.vertexId === id)?.vertexName, 24)} ${formatNumber(u)}`)
     .join(', ');
   return [
     ...warnings.map((w) => `warning: ${w}`),
     `Vertices (in p columns, in this order): ${names.join(', ')}`,
-    textTable(['time (UTC)', 'real p', 'replayed p', 'action', 'risk', 'why'], rows),
+    textTable(header, rows),
     '',
     `risk: ! predicted utilization > 1 at the replayed parallelism, ~ above the scale-up bound ${formatNumber(result.utilizationUpperBound)}`,
     `Steps: ${totals.steps} (${totals.decidedSteps} with a full window), ${result.epochs.length} job epoch(s), cadence ${Math.round(result.cadenceMs / 1000)} s`,
+    ...(recorded
+      ? [
+          `Decisions: ${totals.differingSteps} of ${totals.recordedSteps} differ from the recorded ones (≠); scalings: real ${totals.recordedScalings}, replayed ${steps.filter((s) => s.action === 'scale').length}`,
+        ]
+      : []),
     `Rescales: real ${totals.realRescales}, replayed ${totals.replayedRescales}`,
     `Parallelism-hours: real ${formatNumber(totals.realParallelismHours)}, replayed ${formatNumber(totals.replayedParallelismHours)}`,
     `Lag risk: ${totals.overloadRiskSteps} step(s) with predicted utilization > 1, ${totals.aboveMaxRiskSteps} above ${formatNumber(result.utilizationUpperBound)}`,

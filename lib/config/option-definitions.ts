@@ -450,6 +450,17 @@ export const OPTION_DEFINITIONS = [
     group: 'Effectiveness, history and scalability',
     description: 'Maximum age of kept scaling summaries and records.',
   }),
+  autoscaler('history.retention', {
+    name: 'historyRetentionMs',
+    type: 'duration',
+    default: 7 * 24 * HOUR,
+    unit: 'ms',
+    group: 'Effectiveness, history and scalability',
+    extension: true,
+    range: { min: 0 },
+    description:
+      "How long each cycle's metric sample is kept in the state table, with the cycle's decision, for the what-if replay (`fsa replay --table`). No extra write: the sample the cycle writes anyway expires later (DynamoDB TTL), and the job's topology and configuration are written only when they change. 0 = keep only the metric window, as the Flink operator does (no replay from the table).",
+  }),
   autoscaler('observed-scalability.enabled', {
     name: 'observedScalabilityEnabled',
     type: 'boolean',

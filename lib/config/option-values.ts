@@ -60,6 +60,8 @@ export interface AutoscalerOptionValues {
   readonly scaleUpLoadStepEnabled: boolean;
   readonly historyMaxCount: number;
   readonly historyMaxAgeMs: number;
+  /** Retention of samples and decisions for the what-if replay (`history.retention`); 0 = window only. */
+  readonly historyRetentionMs: number;
   readonly observedScalabilityEnabled: boolean;
   readonly observedScalabilityMinObservations: number;
   readonly observedScalabilityCoefficientMin: number;

@@ -79,7 +79,7 @@ async function cycleSteps(cycle: CycleContext, request: CycleRequest): Promise<C
   const { output, rollback } = await watchDecided(cycle, observed, raw, loaded, decided);
   const reviewed = await review(cycle, observed, output, loaded);
 
-  const conflict = await persist(cycle, observed, loaded, output, reviewed.stateToSave);
+  const conflict = await persist(cycle, observed, raw, loaded, output, reviewed.stateToSave);
   if (conflict) return conflict.stop;
 
   // A denied change is not applied; a modified one is applied as the hook's patch.

@@ -19,7 +19,7 @@ import type {
 import { vertexLabel, vertexNamesOf } from '../domain/index.ts';
 import { evaluateMetrics } from '../evaluate/evaluate-metrics.ts';
 import { MissingIngestionRateError } from '../evaluate/evaluation-error.ts';
-import { computeSample, verticesWithoutBusyTime } from '../collect/index.ts';
+import { type CycleObservation, observationOfRaw, observationOfSample } from './cycle-observation.ts';
 import {
   clearHistoryIfRestarted,
   type MetricWindowUpdate,
@@ -70,6 +70,24 @@ export interface DecideInput {
   readonly memoryTuning?: boolean;
 }
 
+/**
+ * The input of {@link decideOnSample}: a cycle as the state store kept it — the sample exactly as
+ * stored, the topology it was taken on and the required metrics that were missing — instead of
+ * the raw observation.
+ */
+export interface DecideOnSampleInput extends Omit<DecideInput, 'raw'> {
+  /** This cycle's sample as stored (`tsMs` should equal `nowMs`). */
+  readonly sample: MetricSample;
+  readonly topology: JobTopology;
+  /** Names of required metrics the cycle's observation lacked (empty = complete). */
+  readonly missingRequired?: readonly string[];
+}
+
+/** What the steps of {@link decide} work on: the input with the observation in its common form. */
+interface CoreInput extends Omit<DecideInput, 'raw'> {
+  readonly observation: CycleObservation;
+}
+
 /** Everything one decision produces. The caller persists `state` and `sample` and reports. */
 export interface DecideOutput {
   readonly decision: ScalingDecision;
@@ -108,6 +126,21 @@ export interface DecideOutput {
  * 5. Otherwise {@link executeScaling}: per-vertex decisions, summary, guards, scaling.
  */
 export function decide(input: DecideInput): DecideOutput {
+  const { raw, ...rest } = input;
+  return decideOn({ ...rest, observation: observationOfRaw(raw, input.options) });
+}
+
+/**
+ * {@link decide} on a stored cycle (the what-if replay over the state table): the same steps on
+ * the sample as stored. Since the live cycle's sample is rounded as the store keeps it, a replay
+ * of stored cycles under the same options reaches the same decisions.
+ */
+export function decideOnSample(input: DecideOnSampleInput): DecideOutput {
+  const { sample, topology, missingRequired, ...rest } = input;
+  return decideOn({ ...rest, observation: observationOfSample(sample, topology, missingRequired) });
+}
+
+function decideOn(input: CoreInput): DecideOutput {
   const cycle = prepareCycle(input);
   const readiness = evaluateWhenReady(input, cycle);
   if ('notReady' in readiness) return notReadyOutput(cycle, readiness.notReady);
@@ -124,16 +157,16 @@ interface PreparedCycle {
 }
 
 /** Steps 1–2 of {@link decide}: reset for a new job id, trim, sample, window, restart time. */
-function prepareCycle(input: DecideInput): PreparedCycle {
-  const { options, raw, nowMs } = input;
-  const topology = raw.topology;
+function prepareCycle(input: CoreInput): PreparedCycle {
+  const { options, observation, nowMs } = input;
+  const topology = observation.topology;
   const reset = resetForJob(input.state, input.samples, topology);
   const scalingHistory = trimScalingHistory(reset.state.scalingHistory, topology, options, nowMs);
   const trimmedRecords = trimScalingTracking(reset.state.scalingTracking, options, nowMs);
 
   // The OBSERVED_TPR fallback averages earlier samples; those from before a restart must not count.
   const previous = clearHistoryIfRestarted(reset.samples, topology.jobRunningTsMs).samples;
-  const sample = computeSample(raw, previous, options);
+  const sample = observation.sampleFor(previous);
   const window = updateMetricWindow({
     samples: previous,
     newSample: sample,
@@ -175,10 +208,10 @@ function notReady(
 
 /** Steps 3–4 of {@link decide}: the evaluation, when the window and the observation allow one. */
 function evaluateWhenReady(
-  input: DecideInput,
+  input: CoreInput,
   cycle: PreparedCycle,
 ): { readonly evaluated: EvaluatedMetrics } | { readonly notReady: NotReady } {
-  const { options, raw } = input;
+  const { options, observation } = input;
   const { window } = cycle;
   if (window.samples.length < 2) {
     return notReady(`${window.samples.length} sample(s) in the metric window, at least 2 are needed`);
@@ -190,7 +223,7 @@ function evaluateWhenReady(
   try {
     evaluated = evaluateMetrics({
       samples: window.samples,
-      topology: raw.topology,
+      topology: observation.topology,
       options,
       restartTimeMs: cycle.restartTimeMs,
     });
@@ -199,7 +232,7 @@ function evaluateWhenReady(
     return window.windowFull ? notReady(error.message, undefined, 'observation') : notReady(notFullReason);
   }
   if (!window.windowFull) return notReady(notFullReason, withoutRecommendation(evaluated));
-  const missing = raw.missingRequired ?? [];
+  const missing = observation.missingRequired;
   if (missing.length > 0) {
     return notReady(
       `required metrics are missing (${missing.join(', ')}); never scaling on an incomplete observation`,
@@ -247,21 +280,21 @@ function notReadyOutput(cycle: PreparedCycle, reason: NotReady): DecideOutput {
 
 /** Step 5 of {@link decide}: the scaling, the memory plan, and the state to persist. */
 function decideScaling(
-  input: DecideInput,
+  input: CoreInput,
   cycle: PreparedCycle,
   evaluated: EvaluatedMetrics,
 ): DecideOutput {
-  const { options, raw, nowMs } = input;
+  const { options, observation, nowMs } = input;
   const { state } = cycle;
   const executed = executeScaling({
     options,
-    topology: raw.topology,
+    topology: observation.topology,
     evaluated,
     scalingHistory: state.scalingHistory,
     delayedScaleDown: state.delayedScaleDown,
     restartTimeMs: cycle.restartTimeMs,
     nowMs,
-    runtimeExcludedVertexIds: verticesWithoutBusyTime(raw, options),
+    runtimeExcludedVertexIds: [...observation.runtimeExcludedVertexIds],
     ...(input.taskManager ? { taskManager: input.taskManager } : {}),
     ...(input.clusterCapacity ? { clusterCapacity: input.clusterCapacity } : {}),
     blockedChanges: activeBlocks(state, nowMs),
@@ -317,7 +350,7 @@ function decideScaling(
 
 /** The memory plan for the parallelism this cycle ends with (scaled or recommended). */
 function planCycleMemory(
-  input: DecideInput,
+  input: CoreInput,
   state: JobState,
   executed: ExecuteScalingOutput,
   evaluated: EvaluatedMetrics,
@@ -327,7 +360,7 @@ function planCycleMemory(
   );
   return planMemory({
     options: input.options,
-    topology: input.raw.topology,
+    topology: input.observation.topology,
     newParallelism,
     globalMetrics: evaluated.global,
     memoryHistory: state.memoryHistory,

@@ -19,3 +19,4 @@ export * from './run-record.ts';
 export * from './vertex-label.ts';
 export * from './decision-price.ts';
 export * from './rollback-state.ts';
+export * from './decision-history.ts';

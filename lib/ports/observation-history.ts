@@ -18,10 +18,10 @@ export interface ObservationHistory {
 }
 
 /**
- * A source of past observations of one job for the what-if replay (`fsa replay`). Adapters: a
- * directory of `fsa record` captures (`lib/adapters/flink-rest/recorded-captures.ts`); the state
- * table's retained samples are the next one. The replay engine (`lib/replay`) only sees the
- * {@link JobObservation}s, so a new source needs no change there.
+ * A source of past raw observations of one job for the what-if replay (`fsa replay --captures`):
+ * a directory of `fsa record` captures (`lib/adapters/flink-rest/recorded-captures.ts`). The
+ * state table's retained cycles are not raw observations but samples as stored, read with
+ * `StateStore.readHistory` and replayed by `replayHistory` (`lib/replay`).
  */
 export interface ObservationHistorySource {
   /** Reads the observations within `range`, oldest first. */

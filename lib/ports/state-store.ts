@@ -2,6 +2,8 @@ import type {
   AutoscalerEvent,
   AutoscalerEventReason,
   AutoscalerEventType,
+  HistoryEntry,
+  HistoryRecord,
   JobKey,
   JobState,
 } from '../domain/index.ts';
@@ -33,6 +35,11 @@ export interface StoreBasis {
   readonly vertexIds: readonly string[];
   readonly jobId?: string;
   readonly topologyHash?: string;
+  /**
+   * Hash of the decision context last written for the replay history and when (epoch ms): a save
+   * writes the context again only when it changed or is due for a refresh. Absent = none written.
+   */
+  readonly historyContext?: { readonly hash: string; readonly writtenAtMs: number };
 }
 
 /** What {@link StateStore.load} returns for one job. */
@@ -70,6 +77,37 @@ export interface SaveRequest {
    * DynamoDB removes samples no cycle can read any more.
    */
   readonly windowMs: number;
+  /**
+   * Keep the sample for the what-if replay (`job.autoscaler.history.retention` > 0): with the
+   * cycle's decision, for `history.retentionMs` instead of the window, and the decision context
+   * when it changed. No extra write per cycle: the sample write carries the decision.
+   */
+  readonly history?: HistoryRecord;
+}
+
+/** Time range of {@link StateStore.readHistory}, epoch ms, both ends inclusive. */
+export interface HistoryRange {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** A stored item of the history that could not be used, and why; the read goes on without it. */
+export interface SkippedHistoryItem {
+  /** Which item: its sort key or timestamp, as the store names it. */
+  readonly item: string;
+  readonly reason: string;
+}
+
+/** What {@link StateStore.readHistory} returns. */
+export interface StoredHistory {
+  /** The retained cycles in the range, oldest first. */
+  readonly entries: readonly HistoryEntry[];
+  /**
+   * Samples in the range that could not be used (unreadable, or without their decision context)
+   * and the count of window-only samples (kept without a decision: retention 0 or older versions).
+   */
+  readonly skipped: readonly SkippedHistoryItem[];
+  readonly windowOnlySamples: number;
 }
 
 /** What was dropped to keep the state item under the size threshold (all zero normally). */
@@ -125,7 +163,10 @@ import type { RunRecord } from '../domain/run-record.ts';
 
 /** What {@link StateStore.forgetJob} removed. */
 export interface ForgetResult {
-  /** Items deleted (state, samples, run record, registry entry). The event log is kept. */
+  /**
+   * Items deleted (state, window samples, run record, registry entry). The event log is kept, and
+   * so is the replay history (samples and contexts with a retention), which expires by its TTL.
+   */
   readonly itemsDeleted: number;
 }
 
@@ -160,10 +201,18 @@ export interface StateStore {
    */
   listJobKeys(): Promise<JobKey[]>;
   /**
-   * Removes a job's state, samples, run record and registry entry (docs/design.md §9.1 clean-up);
-   * the event log stays until its TTL so the clean-up itself remains visible. Idempotent.
+   * Removes a job's state, window samples, run record and registry entry (docs/design.md §9.1
+   * clean-up); the event log stays until its TTL so the clean-up itself remains visible, and the
+   * replay history until its own (never read as a window again: a re-created job starts a new
+   * epoch). Idempotent.
    */
   forgetJob(jobKey: JobKey): Promise<ForgetResult>;
+  /**
+   * The retained decision history of a job within `range` (samples saved with
+   * {@link SaveRequest.history} that have not expired), for the what-if replay. Eventually
+   * consistent; bad items are skipped and listed, never fatal.
+   */
+  readHistory(jobKey: JobKey, range: HistoryRange): Promise<StoredHistory>;
   /** Replaces the job's last-run record. */
   recordRun(jobKey: JobKey, run: RunRecord): Promise<void>;
   /** The job's last-run record, if any. */

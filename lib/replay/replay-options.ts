@@ -3,11 +3,9 @@
  * it) with the what-if overrides (`fsa replay --set key=value`) on top.
  */
 import {
-  AUTOSCALER_KEY_PATTERNS,
-  AUTOSCALER_PREFIX,
   type AutoscalerOptions,
-  OPTION_DEFINITIONS,
-  type OptionDefinition,
+  isPluginOptionKey,
+  optionKeys,
   resolveOptions,
 } from '../config/index.ts';
 import { FieldError } from '../domain/index.ts';
@@ -27,11 +25,7 @@ export class ReplayOverrideError extends FieldError {
 
 /** Every key an override may name: canonical, deprecated and legacy keys of every option. */
 export function knownOptionKeys(): string[] {
-  return (OPTION_DEFINITIONS as readonly OptionDefinition[]).flatMap((def) => [
-    def.key,
-    ...(def.deprecatedKeys ?? []),
-    ...(def.fallbackKeys ?? []),
-  ]);
+  return [...optionKeys()];
 }
 
 /**
@@ -49,10 +43,7 @@ export function parseOverrides(argumentsList: readonly string[]): Record<string,
       throw new ReplayOverrideError(argument, 'expected key=value', 'e.g. job.autoscaler.utilization.target=0.5');
     }
     const key = argument.slice(0, separator).trim();
-    const isPlugin =
-      key.startsWith(AUTOSCALER_PREFIX) &&
-      AUTOSCALER_KEY_PATTERNS.some((pattern) => pattern.test(key.slice(AUTOSCALER_PREFIX.length)));
-    if (!known.has(key) && !isPlugin) {
+    if (!known.has(key) && !isPluginOptionKey(key)) {
       throw new ReplayOverrideError(argument, `'${key}' is not an autoscaler option`, [...known].sort().join(', '));
     }
     overrides[key] = argument.slice(separator + 1).trim();
@@ -70,4 +61,34 @@ export function resolveReplayOptions(
   overrides: Readonly<Record<string, string>>,
 ): { options: AutoscalerOptions; warnings: readonly string[] } {
   return resolveOptions(jobConfiguration, overrides);
+}
+
+/** Options per stored configuration for `replayHistory`, and what resolving them found. */
+export interface HistoryOptionsResolver {
+  /** The configuration's options with the overrides on top (throws like {@link resolveReplayOptions}). */
+  readonly optionsFor: (configuration: Readonly<Record<string, string>>) => AutoscalerOptions;
+  /** Distinct warnings of every resolution so far, one sentence each. */
+  readonly warnings: () => readonly string[];
+}
+
+/**
+ * Resolves the options of each configuration a job's history ran with, the `overrides` on top,
+ * and notes what a replay cannot reproduce: the capacity guard decides on a cluster snapshot that
+ * the history does not keep, so it is left out of the replay.
+ */
+export function historyOptionsResolver(overrides: Readonly<Record<string, string>>): HistoryOptionsResolver {
+  const warnings = new Set<string>();
+  return {
+    optionsFor: (configuration) => {
+      const resolved = resolveReplayOptions(configuration, overrides);
+      for (const warning of resolved.warnings) warnings.add(warning);
+      if (resolved.options.resourceViewRefreshIntervalMs > 0) {
+        warnings.add(
+          'The capacity guard (kubernetes.operator.cluster.resource-view.refresh-interval) is not replayed: the history keeps no cluster capacity snapshot, so a decision it blocked is replayed unblocked.',
+        );
+      }
+      return resolved.options;
+    },
+    warnings: () => [...warnings],
+  };
 }

@@ -41,6 +41,9 @@ export function replayTotals(steps: readonly ReplayStep[]): ReplayTotals {
     overloadRiskSteps: steps.filter((s) => s.overloadRisk).length,
     aboveMaxRiskSteps: steps.filter((s) => s.aboveMaxRisk).length,
     maxPredictedUtilization: maxUtilization,
+    recordedSteps: steps.filter((s) => s.recorded !== undefined).length,
+    differingSteps: steps.filter((s) => s.matchesRecorded === false).length,
+    recordedScalings: steps.filter((s) => s.recorded?.action === 'scale').length,
   };
 }
 

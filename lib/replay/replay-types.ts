@@ -3,7 +3,7 @@
  * of a replay were measured at the parallelism that really ran, so a replayed decision is what the
  * core **would have recommended** on them, not what would have happened had it been applied.
  */
-import type { ScalingDecision, VertexId } from '../domain/index.ts';
+import type { RecordedDecision, ScalingDecision, VertexId } from '../domain/index.ts';
 
 /** Parallelism per vertex id. */
 export type ParallelismByVertex = Readonly<Record<VertexId, number>>;
@@ -31,6 +31,14 @@ export interface ReplayVertexStep {
   readonly realUtilization?: number;
   /** The core's reasons for this vertex (absent when the step decided nothing). */
   readonly reasons?: readonly string[];
+  /** TARGET_DATA_RATE (window average, records/s) of this step's full-window evaluation. */
+  readonly targetDataRate?: number;
+  /** TRUE_PROCESSING_RATE (window average, records/s) at the parallelism that really ran. */
+  readonly realCapacity?: number;
+  /** The same rate scaled linearly to the replayed parallelism. */
+  readonly replayedCapacity?: number;
+  /** A source's pending records (LAG) in this step's sample. */
+  readonly lagRecords?: number;
 }
 
 /** One observation replayed through `decide()`. */
@@ -44,10 +52,22 @@ export interface ReplayStep {
   /** The core's one-paragraph summary of the decision. */
   readonly summary: string;
   readonly vertices: readonly ReplayVertexStep[];
+  /** Heap used on the busiest TaskManager in this step's sample (HEAP_MEMORY_USED), bytes. */
+  readonly heapUsedBytes?: number;
   /** Some vertex's predicted utilization is above 1: it could not keep up at the replayed parallelism. */
   readonly overloadRisk: boolean;
   /** Some vertex's predicted utilization is above the scale-up bound (`utilization.max`, else target + boundary). */
   readonly aboveMaxRisk: boolean;
+  /**
+   * What the deployed autoscaler really decided at this step (a replay of the state table's
+   * history; absent for captures, which hold no decision).
+   */
+  readonly recorded?: RecordedDecision;
+  /**
+   * Whether the replayed decision is the recorded one: same action, same changed vertices with the
+   * same recommended parallelism. Absent without {@link recorded}.
+   */
+  readonly matchesRecorded?: boolean;
 }
 
 /** One incarnation of the job: a job id and the time it (re)entered RUNNING. */
@@ -79,6 +99,11 @@ export interface ReplayTotals {
   readonly aboveMaxRiskSteps: number;
   /** Highest predicted utilization per vertex over the replay (absent when never evaluated). */
   readonly maxPredictedUtilization: ParallelismByVertex;
+  /** Steps with a recorded decision (a replay of the state table's history), and how many differ. */
+  readonly recordedSteps: number;
+  readonly differingSteps: number;
+  /** Recorded `scale` decisions: the rescales the deployed autoscaler made. */
+  readonly recordedScalings: number;
 }
 
 /** Everything a replay produces. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll } from 'vitest';
 import { DynamoDbStateStore } from '../../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { createLocalStateTable, type DynaliteHandle, startDynalite } from '../support/dynalite.ts';
-import { defineStateStoreContract } from './state-store.contract.ts';
+import { defineStateStoreHistoryContract } from './state-store-history.contract.ts';
+import { defineStateStoreContract, type StateStoreFactoryOptions } from './state-store.contract.ts';
 
 let dynalite: DynaliteHandle;
 beforeAll(async () => {
@@ -12,7 +13,9 @@ afterAll(async () => {
 });
 
 // Every test gets its own table on the shared dynalite server.
-defineStateStoreContract('DynamoDbStateStore (dynalite)', async (options) => {
+const createStore = async (options?: StateStoreFactoryOptions) => {
   const { tableName, doc } = await createLocalStateTable(dynalite.endpoint);
   return new DynamoDbStateStore(doc, { tableName, ...options });
-});
+};
+defineStateStoreContract('DynamoDbStateStore (dynalite)', createStore);
+defineStateStoreHistoryContract('DynamoDbStateStore (dynalite)', createStore);

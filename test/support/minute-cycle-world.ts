@@ -1,7 +1,8 @@
 /**
  * One job's cycle per simulated minute against the local servers (Flink simulator + Kubernetes
- * emulator over HTTP, test/support/local-cluster.ts) with an in-memory state store, wired through
- * the production composition root (`composeCycleDependencies`) rather than by hand.
+ * emulator over HTTP, test/support/local-cluster.ts) with an in-memory state store (or the one
+ * given, e.g. DynamoDB on dynalite), wired through the production composition root
+ * (`composeCycleDependencies`) rather than by hand.
  */
 import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
 import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
@@ -13,6 +14,7 @@ import { composeCycleDependencies } from '../../lib/cycle/compose-cycle-dependen
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
 import { runCycle } from '../../lib/cycle/run-cycle.ts';
 import type { JobKey } from '../../lib/domain/index.ts';
+import type { StateStore } from '../../lib/ports/state-store.ts';
 import { LOCAL_TOKEN, type LocalCluster, startLocalCluster } from './local-cluster.ts';
 
 /** The local cluster's one opted-in job. */
@@ -28,24 +30,27 @@ const MINUTE_MS = 60_000;
 export interface MinuteCycleWorld {
   readonly sim: LocalCluster['sim'];
   readonly emulator: LocalCluster['emulator'];
-  readonly store: InMemoryStateStore;
+  readonly store: StateStore;
   readonly clock: ManualClock;
   /** Moves the clock and the servers one minute on, then runs the job's cycle. */
   minute(): Promise<CycleResult>;
   close(): Promise<void>;
 }
 
-/** Starts the servers (`cluster` as {@link startLocalCluster} takes it); `runId` names the cycles in logs. */
+/**
+ * Starts the servers; `runId` names the cycles in logs. `store` replaces the in-memory store,
+ * `cluster` is what {@link startLocalCluster} takes.
+ */
 export async function startMinuteCycleWorld(
   runId: string,
-  cluster: Parameters<typeof startLocalCluster>[0] = {},
+  options: { readonly store?: StateStore; readonly cluster?: Parameters<typeof startLocalCluster>[0] } = {},
 ): Promise<MinuteCycleWorld> {
-  const local = await startLocalCluster(cluster);
+  const local = await startLocalCluster(options.cluster);
   const clock = new ManualClock(local.sim.nowMs());
   const client = new KubernetesClient({ baseUrl: local.emulator.url, token: new StaticTokenProvider(LOCAL_TOKEN) });
   const adapters = createClusterAdapters(client, { cluster: LOCAL_JOB_KEY.cluster, clock });
   const metrics = new FlinkRestMetricsSource();
-  const store = new InMemoryStateStore();
+  const store = options.store ?? new InMemoryStateStore();
   const deps = composeCycleDependencies(adapters, { store, metrics, clock, cadenceMs: MINUTE_MS }, runId);
   return {
     sim: local.sim,

@@ -3,6 +3,7 @@ import { type AutoscalerEvent, formatJobKey, type JobKey } from '../../domain/in
 import type { EventEmission } from '../../ports/event-sink.ts';
 import {
   type ForgetResult,
+  type HistoryRange,
   type ListEventsOptions,
   type LoadedJob,
   type LoadOptions,
@@ -13,15 +14,19 @@ import {
   type StateStore,
   StateStoreInputError,
   type StoredEvent,
+  type StoredHistory,
 } from '../../ports/state-store.ts';
 import { DEFAULT_EVENT_TTL_MS } from '../state/event-log.ts';
 import { defaultItemLimits, type ItemLimits } from '../state/save-window.ts';
 import {
   validateEpochMs,
   validateEventTtlMs,
+  validateHistoryRange,
   validateLoadOptions,
 } from '../state/store-input.ts';
 import { appendEventItem, listEventItems } from './dynamodb-event-log.ts';
+import { decodeHistoryItems } from './history-read.ts';
+import { historySortKey } from './history-items.ts';
 import { partitionKeyOf, sampleSortKey } from './item-keys.ts';
 import { decodeJobItems, planSave } from './job-items.ts';
 import {
@@ -58,9 +63,11 @@ export interface DynamoDbStateStoreOptions {
  * {@link StateStore} on the single DynamoDB table of docs/design.md §5.
  *
  * Per cycle: one strongly consistent Query (`sk BETWEEN SAMPLE#<since> AND STATE#RUN`: the window's
- * samples, the state and the last run, but neither the event log nor samples that TTL has not yet
- * removed), then at most two writes: the
- * STATE item conditional on its revision, then the sample. Not a TransactWriteItems: that
+ * samples, the state and the last run, but neither the event log, the replay history's contexts nor
+ * samples older than the window), then at most two writes: the STATE item conditional on its
+ * revision, then the sample (which carries the cycle's decision when the replay history is kept).
+ * A third write, the history context, comes only when the job's topology, configuration or epoch
+ * changed, or once per retention. Not a TransactWriteItems: that
  * doubles the write units, and the order already guarantees that a run losing the revision race
  * never writes its sample; a crash between the two writes loses one sample, which the window
  * math tolerates.
@@ -102,6 +109,16 @@ export class DynamoDbStateStore implements StateStore {
     const pk = partitionKeyOf(jobKey);
     const plan = planSave(pk, loaded, request, this.#limits);
     const expected = loaded.basis.revision;
+    if (plan.historyContextItem) {
+      try {
+        const out = await this.#table.client.send(
+          new PutCommand({ TableName: this.#table.name, Item: plan.historyContextItem, ...this.#table.capacityRequest() }),
+        );
+        this.#table.report('save-history-context', out.ConsumedCapacity?.CapacityUnits);
+      } catch (error) {
+        throw failedForJob(error, 'save history context', jobKey);
+      }
+    }
     if (expected === 0) {
       // First save of this job (or of replaced state): register it before the state exists, so a
       // job with state is always listed for clean-up. A repeat is an idempotent overwrite.
@@ -158,6 +175,25 @@ export class DynamoDbStateStore implements StateStore {
     };
   }
 
+  async readHistory(jobKey: JobKey, range: HistoryRange): Promise<StoredHistory> {
+    const pk = partitionKeyOf(jobKey);
+    validateHistoryRange(range);
+    const names = { '#pk': STATE_TABLE.partitionKey, '#sk': STATE_TABLE.sortKey };
+    // Every context up to the range's end: a sample may refer to one written before the range.
+    const contextItems = await this.#table.queryAll(forJob('read history contexts', jobKey), 'read-history', {
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':pk': pk, ':from': historySortKey(0), ':to': historySortKey(range.toMs) },
+    });
+    // Eventually consistent (half the read units): a replay does not need the last second.
+    const sampleItems = await this.#table.queryAll(forJob('read history samples', jobKey), 'read-history', {
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':pk': pk, ':from': sampleSortKey(range.fromMs), ':to': sampleSortKey(range.toMs) },
+    });
+    return decodeHistoryItems(contextItems, sampleItems);
+  }
+
   async appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission> {
     return appendEventItem(this.#table, this.#eventTtlMs, jobKey, partitionKeyOf(jobKey), event, nowMs);
   }
@@ -179,12 +215,19 @@ export class DynamoDbStateStore implements StateStore {
     const pk = partitionKeyOf(jobKey);
     const items = await this.#table.queryAll(forJob('forget', jobKey), 'forget', {
       KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#sk': STATE_TABLE.sortKey },
+      ExpressionAttributeNames: {
+        '#pk': STATE_TABLE.partitionKey,
+        '#sk': STATE_TABLE.sortKey,
+        '#hh': ATTR.historyHash,
+      },
       ExpressionAttributeValues: { ':pk': pk },
-      ProjectionExpression: '#pk, #sk',
+      ProjectionExpression: '#pk, #sk, #hh',
       ConsistentRead: true,
     });
+    // The replay history (retained samples, with a context hash, and their contexts) is left to
+    // its TTL: deleting a week of samples one by one would cost a write each.
     const keys = items
+      .filter((item) => !isRetainedHistory(item))
       .map((item) => String(item[STATE_TABLE.sortKey]))
       .filter(isForgottenOnCleanup)
       .map((sk) => ({ pk, sk }));
@@ -238,4 +281,11 @@ export class DynamoDbStateStore implements StateStore {
       throw failedForJob(error, 'read run', jobKey);
     }
   }
+}
+
+/** A SAMPLE item kept for the replay history, or a history context: left to TTL by a clean-up. */
+function isRetainedHistory(item: Readonly<Record<string, unknown>>): boolean {
+  const sortKey = String(item[STATE_TABLE.sortKey]);
+  if (sortKey.startsWith(SORT_KEYS.historyPrefix)) return true;
+  return sortKey.startsWith(SORT_KEYS.samplePrefix) && item[ATTR.historyHash] !== undefined;
 }

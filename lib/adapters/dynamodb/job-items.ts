@@ -11,6 +11,14 @@ import { type ItemLimits, saveWindowOf } from '../state/save-window.ts';
 import { trimStateToFit } from '../state/state-trimming.ts';
 import { validateSaveRequest } from '../state/store-input.ts';
 import { decodeBody, encodeBody } from './compressed-body.ts';
+import {
+  contextBodyText,
+  contextDue,
+  contextHashOf,
+  encodeRecordedDecision,
+  historyContextItem,
+  historyTtls,
+} from './history-items.ts';
 import { sampleSortKey, sampleTsOf } from './item-keys.ts';
 import { itemSizeBytes } from './item-size.ts';
 import { decodeSampleBody, encodeSampleBody } from './sample-codec.ts';
@@ -26,9 +34,14 @@ import { ATTR, ITEM_SCHEMA_VERSION, SORT_KEYS, STATE_TABLE } from './table-schem
 /** A table item as the document client reads and writes it. */
 export type TableItem = Record<string, unknown>;
 
-/** The writes of one save, in order: state first, so a sample never lands for a losing run. */
+/**
+ * The writes of one save, in order: the history context (only when it changed; before the state,
+ * so a stored state never names a context that is missing), the state, then the sample, so a
+ * sample never lands for a losing run.
+ */
 export interface SavePlan {
   readonly revision: number;
+  readonly historyContextItem?: TableItem;
   readonly stateItem: TableItem;
   readonly sampleItem?: TableItem;
   readonly stateBytes: number;
@@ -44,7 +57,7 @@ export interface SavePlan {
 export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, limits: ItemLimits): SavePlan {
   validateSaveRequest(loaded, request);
   const { state, sample } = request;
-  const { revision, epoch, windowReset, newEpoch } = saveWindowOf(loaded, state);
+  const { revision, epoch, windowReset, newEpoch } = saveWindowOf(loaded, state, sample?.tsMs);
 
   // Sample columns are only meaningful against their own vertex dictionary: a new epoch starts one.
   const dictionary: VertexId[] = newEpoch ? [] : [...loaded.basis.vertexIds];
@@ -65,7 +78,8 @@ export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, li
   if (fitted.bytes > limits.stateTrimThresholdBytes) {
     throw new StateTooLargeError('state item (after trimming)', fitted.bytes, limits.stateTrimThresholdBytes);
   }
-  const finalState = build(fitted.state);
+  const history = historyPlan(pk, loaded, request, epoch, dictionary, limits);
+  const finalState = { ...build(fitted.state), ...history.stateAttributes };
 
   let sampleItem: TableItem | undefined;
   let sampleBytes = 0;
@@ -78,6 +92,7 @@ export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, li
       [ATTR.epoch]: epoch,
       [STATE_TABLE.ttlAttribute]: ttlSeconds,
       ...encodeBody(encodeSampleBody(sample, dictionary)),
+      ...history.sampleAttributes,
     };
     sampleBytes = itemSizeBytes(sampleItem);
     if (sampleBytes > limits.sampleMaxBytes) {
@@ -86,12 +101,54 @@ export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, li
   }
   return {
     revision,
+    ...(history.contextItem ? { historyContextItem: history.contextItem } : {}),
     stateItem: finalState,
     ...(sampleItem ? { sampleItem } : {}),
     stateBytes: itemSizeBytes(finalState),
     sampleBytes,
     trimmed: fitted.trimmed,
     windowReset,
+  };
+}
+
+/** The history parts of a save: extra attributes of the state and sample items, and the context item. */
+interface HistoryPlan {
+  readonly stateAttributes: TableItem;
+  readonly sampleAttributes: TableItem;
+  readonly contextItem?: TableItem;
+}
+
+/**
+ * With `request.history` (retention > 0) and a sample: the sample lives for the retention and
+ * carries the decision and its context's hash; the context item is written when it changed or is
+ * due for a refresh, and the state item remembers which one was written last.
+ */
+function historyPlan(
+  pk: string,
+  loaded: LoadedJob,
+  request: SaveRequest,
+  epoch: number,
+  dictionary: readonly VertexId[],
+  limits: ItemLimits,
+): HistoryPlan {
+  const { sample, history } = request;
+  if (!sample || !history) return { stateAttributes: {}, sampleAttributes: {} };
+  const bodyText = contextBodyText(history.context, epoch, dictionary);
+  const hash = contextHashOf(bodyText);
+  const ttls = historyTtls(sample.tsMs, request.windowMs, limits.sampleTtlGraceMs, history.retentionMs);
+  const last = loaded.basis.historyContext;
+  const due = contextDue(last, hash, sample.tsMs, history.retentionMs);
+  const writtenAtMs = due || !last ? sample.tsMs : last.writtenAtMs;
+  return {
+    stateAttributes: { [ATTR.historyHash]: hash, [ATTR.historyWrittenAtMs]: writtenAtMs },
+    sampleAttributes: {
+      [STATE_TABLE.ttlAttribute]: ttls.sampleTtlSeconds,
+      [ATTR.historyHash]: hash,
+      [ATTR.decision]: encodeRecordedDecision(history.decision, history.missingRequired, dictionary),
+    },
+    ...(due
+      ? { contextItem: historyContextItem(pk, sample.tsMs, epoch, bodyText, hash, ttls.contextTtlSeconds) }
+      : {}),
   };
 }
 
@@ -175,12 +232,17 @@ export function decodeJobItems(items: readonly TableItem[], sinceMs: number): Lo
     }
   }
   samples.sort((a, b) => a.tsMs - b.tsMs);
+  const historyHash = stateRecord[ATTR.historyHash];
+  const historyWrittenAtMs = stateRecord[ATTR.historyWrittenAtMs];
   const basis: StoreBasis = {
     revision,
     epoch,
     vertexIds: decoded.vertexIds,
     ...(jobId !== undefined ? { jobId } : {}),
     ...(topologyHash !== undefined ? { topologyHash } : {}),
+    ...(typeof historyHash === 'string' && Number.isSafeInteger(historyWrittenAtMs)
+      ? { historyContext: { hash: historyHash, writtenAtMs: historyWrittenAtMs as number } }
+      : {}),
   };
   return withRun({ state, revision, samples, skippedSamples, basis });
 }

@@ -17,6 +17,8 @@ export interface CapacityReport {
     | 'load'
     | 'save-state'
     | 'save-sample'
+    | 'save-history-context'
+    | 'read-history'
     | 'event'
     | 'list-events'
     | 'registry'

@@ -10,6 +10,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | `SAMPLE#<13-digit epoch ms>`         | one compact metric sample per cycle     |
  * | `EVENT#<13-digit epoch ms>#<reason>#<key hash>` | event log entry              |
  * | `STATE#RUN`                          | last cycle's outcome (`fsa status`)     |
+ * | `HISTORY#<13-digit epoch ms>`        | replay history: decision context        |
  *
  * Plus the registry partition `JOBS` (sk = a job's pk), see {@link REGISTRY_PARTITION_KEY}.
  * Versions before the FIFO job queue also wrote a `LEASE` item per job; none is written now, and a
@@ -36,6 +37,11 @@ export const SORT_KEYS = {
   run: 'STATE#RUN',
   samplePrefix: 'SAMPLE#',
   eventPrefix: 'EVENT#',
+  /**
+   * Decision context of the replay history (topology, configuration, vertex dictionary), written
+   * when it changes; sorts before RUN and SAMPLE#, outside the load query.
+   */
+  historyPrefix: 'HISTORY#',
 } as const;
 
 /**
@@ -65,6 +71,14 @@ export const ATTR = {
   eventLastMs: 'last',
   /** Run record body (JSON text). */
   run: 'run',
+  /** On a retained SAMPLE item: the cycle's decision (JSON text, vertices by dictionary index). */
+  decision: 'd',
+  /**
+   * On a retained SAMPLE item and a HISTORY item: hash of the decision context; on the STATE
+   * item: the hash of the context last written, with {@link ATTR.historyWrittenAtMs}.
+   */
+  historyHash: 'hh',
+  historyWrittenAtMs: 'hat',
 } as const;
 
 /**

@@ -2,12 +2,14 @@ import {
   type AutoscalerEvent,
   emptyJobState,
   formatJobKey,
+  type HistoryEntry,
   type JobKey,
   type MetricSample,
 } from '../../domain/index.ts';
 import type { EventEmission } from '../../ports/event-sink.ts';
 import {
   type ForgetResult,
+  type HistoryRange,
   type ListEventsOptions,
   type LoadedJob,
   type LoadOptions,
@@ -19,6 +21,7 @@ import {
   StateStoreError,
   StateTooLargeError,
   type StoredEvent,
+  type StoredHistory,
 } from '../../ports/state-store.ts';
 import {
   DEFAULT_EVENT_TTL_MS,
@@ -32,6 +35,7 @@ import { trimStateToFit } from '../state/state-trimming.ts';
 import {
   validateEpochMs,
   validateEventTtlMs,
+  validateHistoryRange,
   validateJobKey,
   validateLoadOptions,
   validateSaveRequest,
@@ -58,11 +62,21 @@ interface EventEntry extends StoredEvent {
   readonly dedupeKey: string;
 }
 
-/** Everything kept for one job except its event log, which outlives {@link StateStore.forgetJob}. */
+/** One saved sample with the epoch it was saved in and, when retained for the replay, its history. */
+interface StoredSample {
+  readonly epoch: number;
+  readonly sample: MetricSample;
+  readonly history?: Pick<HistoryEntry, 'decision' | 'missingRequired' | 'context'>;
+}
+
+/**
+ * Everything kept for one job except its event log, which outlives {@link StateStore.forgetJob},
+ * as do the samples retained for the replay history (a durable store leaves them to their TTL).
+ */
 interface JobRecord {
   state?: StoredJobState;
-  /** The window's samples by timestamp (one per cycle), each with the epoch it was saved in. */
-  readonly samples: Map<number, { readonly epoch: number; readonly sample: MetricSample }>;
+  /** The samples by timestamp (one per cycle). Nothing expires in memory. */
+  readonly samples: Map<number, StoredSample>;
   run?: RunRecord;
 }
 
@@ -125,7 +139,7 @@ export class InMemoryStateStore implements StateStore {
   async save(jobKey: JobKey, loaded: LoadedJob, request: SaveRequest): Promise<SaveResult> {
     const record = this.#job(jobKey);
     validateSaveRequest(loaded, request);
-    const { revision, epoch, windowReset } = saveWindowOf(loaded, request.state);
+    const { revision, epoch, windowReset } = saveWindowOf(loaded, request.state, request.sample?.tsMs);
     const limits = this.#limits;
     const fitted = trimStateToFit(
       storedState(request.state),
@@ -147,8 +161,20 @@ export class InMemoryStateStore implements StateStore {
     }
     if (expected === 0) this.#registry.set(recordKeyOf(jobKey), { ...jobKey });
     record.state = { revision, epoch, state: fitted.state };
-    if (sample) record.samples.set(sample.tsMs, { epoch, sample });
+    if (sample) record.samples.set(sample.tsMs, { epoch, sample, ...historyOf(request) });
     return { revision, stateBytes: fitted.bytes, sampleBytes, trimmed: fitted.trimmed, windowReset };
+  }
+
+  async readHistory(jobKey: JobKey, range: HistoryRange): Promise<StoredHistory> {
+    const record = this.#job(jobKey);
+    validateHistoryRange(range);
+    const inRange = [...record.samples.values()].filter(
+      ({ sample }) => sample.tsMs >= range.fromMs && sample.tsMs <= range.toMs,
+    );
+    const entries: HistoryEntry[] = inRange
+      .flatMap(({ epoch, sample, history }) => (history ? [{ sample: structuredClone(sample), epoch, ...structuredClone(history) }] : []))
+      .sort((a, b) => a.sample.tsMs - b.sample.tsMs);
+    return { entries, skipped: [], windowOnlySamples: inRange.length - entries.length };
   }
 
   async appendEvent(jobKey: JobKey, event: AutoscalerEvent, nowMs: number): Promise<EventEmission> {
@@ -208,12 +234,14 @@ export class InMemoryStateStore implements StateStore {
 
   async forgetJob(jobKey: JobKey): Promise<ForgetResult> {
     const record = this.#job(jobKey);
+    const retained = [...record.samples].filter(([, stored]) => stored.history !== undefined);
     const deleted =
       (record.state ? 1 : 0) +
-      record.samples.size +
+      (record.samples.size - retained.length) +
       (record.run ? 1 : 0) +
       (this.#registry.delete(recordKeyOf(jobKey)) ? 1 : 0);
     this.#jobs.delete(recordKeyOf(jobKey));
+    if (retained.length > 0) this.#jobs.set(recordKeyOf(jobKey), { samples: new Map(retained) });
     return { itemsDeleted: deleted };
   }
 
@@ -250,6 +278,15 @@ export class InMemoryStateStore implements StateStore {
     }
     return log;
   }
+}
+
+/** The history part of a saved sample, as a durable store keeps it (through JSON). */
+function historyOf(request: SaveRequest): Pick<StoredSample, 'history'> {
+  const history = request.history;
+  if (!history) return {};
+  const { decision, missingRequired, context } = history;
+  const kept = { decision, ...(missingRequired?.length ? { missingRequired } : {}), context };
+  return { history: JSON.parse(JSON.stringify(kept)) as StoredSample['history'] & object };
 }
 
 /**

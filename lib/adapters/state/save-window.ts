@@ -40,13 +40,19 @@ export interface SaveWindow {
  * The window epoch changes (earlier samples stop counting) when the Flink job id or topology
  * hash differs from the loaded state's, or when the loaded state was discarded: counters restart
  * with a new job run (docs/algorithm.md §2.5) and samples are only meaningful for their own job graph.
+ *
+ * A new epoch is numbered by the time of the sample saved with it (`sampleTsMs`; the revision
+ * when saved without one): the replay history of an earlier incarnation of the same job key
+ * outlives a clean-up (its TTL removes it), and epochs numbered by revisions — 1, 2, … again after
+ * the clean-up — would let the new incarnation read it as its window. Times only grow.
  */
-export function saveWindowOf(loaded: LoadedJob, state: JobState): SaveWindow {
+export function saveWindowOf(loaded: LoadedJob, state: JobState, sampleTsMs?: number): SaveWindow {
   const basis = loaded.basis;
   const revision = basis.revision + 1;
   const identityChanged =
     basis.revision > 0 && (state.jobId !== basis.jobId || state.topologyHash !== basis.topologyHash);
   const windowReset = identityChanged || loaded.discarded !== undefined;
   const newEpoch = windowReset || basis.epoch < 0;
-  return { revision, epoch: newEpoch ? revision : basis.epoch, windowReset, newEpoch };
+  const epoch = !newEpoch ? basis.epoch : Math.max(revision, sampleTsMs ?? 0);
+  return { revision, epoch, windowReset, newEpoch };
 }

@@ -4,6 +4,7 @@
  */
 import type { JobKey } from '../../domain/index.ts';
 import {
+  type HistoryRange,
   type LoadedJob,
   type LoadOptions,
   type SaveRequest,
@@ -72,6 +73,24 @@ export function validateSaveRequest(loaded: LoadedJob, request: SaveRequest): vo
     if (typeof sample.global !== 'object' || sample.global === null) {
       throw new StateStoreInputError('request.sample.global', 'must be an object');
     }
+  }
+  const history = request.history;
+  if (history !== undefined) {
+    if (!Number.isFinite(history.retentionMs) || history.retentionMs <= 0) {
+      throw new StateStoreInputError('request.history.retentionMs', `${history.retentionMs} is not a positive duration`);
+    }
+    if (sample === undefined) {
+      throw new StateStoreInputError('request.history', 'needs request.sample: the history is kept with the sample');
+    }
+  }
+}
+
+/** Checks the range of `StateStore.readHistory`: two epoch-ms times, `fromMs` ≤ `toMs`. */
+export function validateHistoryRange(range: HistoryRange): void {
+  validateEpochMs('range.fromMs', range?.fromMs);
+  validateEpochMs('range.toMs', range.toMs);
+  if (range.fromMs > range.toMs) {
+    throw new StateStoreInputError('range', `fromMs ${range.fromMs} is after toMs ${range.toMs}`);
   }
 }
 

@@ -2,25 +2,34 @@
  * Step 6, persist: conditional on the loaded revision, so of two runs that loaded the same state
  * only the first saves; the other stops here before touching the resource.
  */
-import type { JobState } from '../../domain/index.ts';
+import { optionConfigurationOf } from '../../config/index.ts';
+import { type HistoryRecord, type JobState, recordedDecisionOf } from '../../domain/index.ts';
 import type { DecideOutput } from '../../decide/decide.ts';
 import { type LoadedJob, StateConflictError } from '../../ports/state-store.ts';
+import type { RawObservation } from './collect.ts';
 import { type CycleContext, type Stop, stop } from './cycle-context.ts';
 import type { ObservedJob } from './observe.ts';
 
-/** Saves the state and the new sample; a stop when another run saved first. */
+/**
+ * Saves the state and the new sample (kept for the replay history with the decision when
+ * `history.retention` > 0); a stop when another run saved first.
+ */
 export async function persist(
   cycle: CycleContext,
-  { options }: ObservedJob,
+  observed: ObservedJob,
+  raw: RawObservation,
   loaded: LoadedJob,
   output: DecideOutput,
   stateToSave: JobState,
 ): Promise<Stop | undefined> {
+  const { options } = observed;
+  const history = options.historyRetentionMs > 0 ? historyRecord(cycle, observed, raw, output) : undefined;
   try {
     await cycle.deps.store.save(cycle.key, loaded, {
       state: stateToSave,
       sample: output.sample,
       windowMs: options.metricsWindowMs,
+      ...(history ? { history } : {}),
     });
     cycle.savedState = true;
     return undefined;
@@ -30,4 +39,28 @@ export async function persist(
     }
     throw error;
   }
+}
+
+/**
+ * What the replay needs beyond the sample: the decision as persisted (after the rollback watch),
+ * and the context the core decided in — the store writes the context only when it changes.
+ */
+function historyRecord(
+  cycle: CycleContext,
+  { job, options }: ObservedJob,
+  raw: RawObservation,
+  output: DecideOutput,
+): HistoryRecord {
+  const missing = raw.missingRequired ?? [];
+  return {
+    retentionMs: options.historyRetentionMs,
+    decision: recordedDecisionOf(output.decision),
+    ...(missing.length > 0 ? { missingRequired: missing } : {}),
+    context: {
+      topology: raw.topology,
+      configuration: optionConfigurationOf(options.flinkConfiguration),
+      cadenceMs: cycle.cadenceMs,
+      ...(job.taskManager ? { taskManager: job.taskManager } : {}),
+    },
+  };
 }

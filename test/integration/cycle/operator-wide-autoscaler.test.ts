@@ -24,7 +24,7 @@ const withOperatorDefaults = (defaults: Record<string, string>) =>
 describe('operator-wide autoscaler', () => {
   it('refuses a job whose cluster runs with job.autoscaler.enabled from the operator defaults, without patching it', async () => {
     current = await startMinuteCycleWorld('operator-wide-autoscaler', {
-      scenario: withOperatorDefaults({ 'job.autoscaler.enabled': 'true' }),
+      cluster: { scenario: withOperatorDefaults({ 'job.autoscaler.enabled': 'true' }) },
     });
     const results = [];
     for (let i = 0; i < 8; i++) results.push(await current.minute());
