@@ -22,6 +22,7 @@ import { cycleLogger } from '../functions/shared/wiring.ts';
 import { EmfMetricsReporter } from '../lib/adapters/cloudwatch/emf-metrics-reporter.ts';
 import { DIMENSION } from '../lib/adapters/cloudwatch/metric-catalog.ts';
 import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
+import { defaultOptions } from '../lib/config/resolve-options.ts';
 import { createStateTable } from '../lib/adapters/dynamodb/create-state-table.ts';
 import { DynamoDbStateStore } from '../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { itemSizeBytes } from '../lib/adapters/dynamodb/item-size.ts';
@@ -373,7 +374,11 @@ async function storedBytesPerJob(
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  const retainedSamples = windowMinutes + 60 + 120;
+  // A sample lives for max(window + 1 h, history retention) (the replay history, default 7 days),
+  // plus up to about two days until DynamoDB's TTL deletion removes it ("Using time to live",
+  // DynamoDB Developer Guide: typically within a few days); at one sample a minute.
+  const retentionMinutes = Math.max(windowMinutes + 60, defaultOptions().historyRetentionMs / 60_000);
+  const retainedSamples = retentionMinutes + 2 * 24 * 60;
   return other / jobs + (samples > 0 ? (sampleBytes / samples) * retainedSamples : 0);
 }
 
