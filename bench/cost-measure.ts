@@ -104,7 +104,10 @@ export interface CycleUsageOptions {
   readonly shape: DeployedShape;
   /** Jobs in the measured fleet. @default the worker batch size, at least 2 */
   readonly jobs?: number;
-  /** Ticks measured after the window is full. @default 3 */
+  /**
+   * Ticks measured after the window is full. @default one vertex-detail interval (at least 3), so
+   * each job's periodic detailed cycle record is counted exactly once per interval
+   */
   readonly measuredTicks?: number;
   /** Metric window (the default, 15 min): sets how many samples each load reads. */
   readonly windowMinutes?: number;
@@ -146,7 +149,7 @@ function lambdaContext(functionName: string, memoryMb: number): DeadlineContext 
 export async function measureCycleUsage(options: CycleUsageOptions): Promise<CycleMeasurement> {
   const { vertices, shape } = options;
   const jobCount = options.jobs ?? Math.max(2, shape.workerBatchSize);
-  const measuredTicks = options.measuredTicks ?? 3;
+  const measuredTicks = options.measuredTicks ?? Math.max(3, Math.ceil(shape.vertexDetailIntervalMs / MINUTE));
   const windowMinutes = options.windowMinutes ?? 15;
   const names = Array.from({ length: jobCount }, (_, i) => `cost-${vertices}-${i}`);
   const sim = await startMultiJobSimulator(names, steadyScenario('cost', vertices));
@@ -213,6 +216,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
     serviceName: 'flink-serverless-autoscaler',
     output: (line) => lines.push(line),
     now: () => clock.nowMs(),
+    vertexDetailIntervalMs: shape.vertexDetailIntervalMs,
   });
   const queue = new InMemoryJobQueue();
   let sentMessages = 0;

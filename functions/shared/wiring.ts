@@ -107,7 +107,7 @@ export function createSharedWiring(
   return {
     powertoolsLogger: logger,
     logger: cycleLogger(logger),
-    reporter: new EmfMetricsReporter({ logger }),
+    reporter: new EmfMetricsReporter({ logger, vertexDetailIntervalMs: config.vertexDetailIntervalMs }),
     clock,
     store: new DynamoDbStateStore(documents, { tableName: config.tableName }),
     metrics: new FlinkRestMetricsSource(),

@@ -7,7 +7,7 @@ import type {
   ScalingDecision,
   VertexId,
 } from '../../domain/index.ts';
-import { buildCycleRecord } from './cycle-record.ts';
+import { buildCycleRecord, DEFAULT_VERTEX_DETAIL_INTERVAL_MS, vertexDetailDue } from './cycle-record.ts';
 import {
   AVERAGE_SUFFIX,
   AVERAGED_VERTEX_METRICS,
@@ -50,6 +50,12 @@ export interface EmfMetricsReporterOptions {
   readonly logger?: ReporterLogger;
   /** Clock for the EMF timestamp (epoch ms). @default `Date.now` */
   readonly now?: () => number;
+  /**
+   * Interval between cycle records that list every vertex, for a job whose cycles change nothing
+   * (see ./cycle-record.ts); 0 lists them in every record.
+   * @default {@link DEFAULT_VERTEX_DETAIL_INTERVAL_MS} (5 minutes)
+   */
+  readonly vertexDetailIntervalMs?: number;
 }
 
 /** Optional per-job values that are not part of the evaluation itself. */
@@ -65,6 +71,12 @@ export interface EvaluationExtras {
   readonly detailedMetrics?: boolean;
   /** Vertex names by JobVertexID, for the cycle record. */
   readonly vertexNames?: Readonly<Record<VertexId, string>>;
+  /** Time of the cycle (epoch ms). Without it, the cycle record lists every vertex. */
+  readonly cycleTimeMs?: number;
+  /** Time of the job's previous evaluation (epoch ms); absent on its first. */
+  readonly previousEvaluationMs?: number;
+  /** The cycle changed something or asked for a change: its record lists every vertex. @default false */
+  readonly changed?: boolean;
 }
 
 /** Totals of one run (a worker batch or a dispatcher tick). */
@@ -127,6 +139,7 @@ export class EmfMetricsReporter {
   readonly #output: EmfOutput;
   readonly #now: () => number;
   readonly #pending: string[] = [];
+  readonly #vertexDetailIntervalMs: number;
   /** Decisions since the last worker run document. */
   #scaled = 0;
   #blocked = 0;
@@ -136,6 +149,7 @@ export class EmfMetricsReporter {
     this.#serviceName = options.serviceName ?? process.env['POWERTOOLS_SERVICE_NAME'] ?? DEFAULT_SERVICE_NAME;
     this.#output = options.output ?? writeStdoutLine;
     this.#now = options.now ?? Date.now;
+    this.#vertexDetailIntervalMs = options.vertexDetailIntervalMs ?? DEFAULT_VERTEX_DETAIL_INTERVAL_MS;
     this.#metrics = new Metrics({
       namespace: options.namespace ?? METRICS_NAMESPACE,
       serviceName: this.#serviceName,
@@ -147,7 +161,8 @@ export class EmfMetricsReporter {
   }
 
   /**
-   * Records one job's evaluation and decision: its cycle record and the fleet's decision counters;
+   * Records one job's evaluation and decision: its cycle record (listing every vertex when the cycle
+   * changed something or the vertex-detail interval came round) and the fleet's decision counters;
    * with `detailedMetrics`, also a document per evaluated vertex (operator metric names, plus the
    * recommended parallelism of the decision) and one per job (heap, GC, memory plan, outcome
    * counters).
@@ -158,9 +173,18 @@ export class EmfMetricsReporter {
     decision: ScalingDecision,
     extras: EvaluationExtras = {},
   ): void {
+    const detailed =
+      extras.cycleTimeMs === undefined ||
+      vertexDetailDue({
+        nowMs: extras.cycleTimeMs,
+        intervalMs: this.#vertexDetailIntervalMs,
+        changed: extras.changed === true,
+        ...(extras.previousEvaluationMs !== undefined ? { previousEvaluationMs: extras.previousEvaluationMs } : {}),
+      });
     this.#pending.push(
       JSON.stringify(
         buildCycleRecord(jobKey, evaluated, decision, {
+          detailed,
           ...(extras.vertexNames ? { vertexNames: extras.vertexNames } : {}),
           ...(extras.evaluationAgeSeconds !== undefined ? { evaluationAgeSeconds: extras.evaluationAgeSeconds } : {}),
         }),
