@@ -40,6 +40,7 @@ import { localHandlers } from '../sim/world/local-handlers.ts';
 import { aFlinkDeployment } from '../test/integration/kubernetes/flink-fixtures.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 import type { DeployedShape } from './deployed-shape.ts';
+import { type CpuSplit, handlerShare, profileCpu } from './lambda-cpu.ts';
 import { startMultiJobSimulator } from './multi-job-simulator.ts';
 
 const MINUTE = 60_000;
@@ -111,6 +112,12 @@ export interface CycleUsageOptions {
   readonly measuredTicks?: number;
   /** Metric window (the default, 15 min): sets how many samples each load reads. */
   readonly windowMinutes?: number;
+  /**
+   * Profile the CPU of the worker invocations of one more tick after the measured ones, to tell
+   * the handlers' CPU time from the in-process simulators' (./lambda-cpu.ts). That tick counts
+   * for nothing else (the profiler slows it). @default false
+   */
+  readonly profileCpu?: boolean;
 }
 
 /** What {@link measureCycleUsage} returns. */
@@ -124,6 +131,26 @@ export interface CycleMeasurement {
   readonly applicationLogBytes: number;
   /** EMF document bytes and cycle-record bytes per job-cycle. */
   readonly metricLogBytes: number;
+  /**
+   * Wall and CPU time (process.cpuUsage, user + system) per worker invocation and per dispatcher
+   * tick, for the memory-size model (./lambda-memory.ts). The process CPU time includes the
+   * in-process simulators' and dynalite's share of the work; with `profileCpu`, the handlers' own
+   * share of it is measured.
+   */
+  readonly timing: {
+    readonly workerWallMsPerInvocation: number;
+    readonly workerCpuMsPerInvocation: number;
+    /** The worker handler's share of {@link workerCpuMsPerInvocation} (1 without `profileCpu`). */
+    readonly workerHandlerCpuShare: number;
+    readonly dispatcherWallMsPerTick: number;
+    readonly dispatcherCpuMsPerTick: number;
+  };
+}
+
+/** CPU milliseconds (user + system) since `start` (a process.cpuUsage() reading). */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 /** A Lambda context as the runtime passes it (the middleware adds the deadline). */
@@ -269,16 +296,24 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
   await advance(20_000);
 
   const warmupTicks = windowMinutes + 3;
-  const totals = { cycles: 0, invocations: 0, billedMs: 0, sendBatches: 0, dispatcherMs: 0, dynamo: { requests: 0, readUnits: 0, writeUnits: 0 } };
+  const cpuSplit = { handlerUs: 0, simulatorUs: 0, unattributedUs: 0 };
+  const addSplit = (split: CpuSplit) => {
+    cpuSplit.handlerUs += split.handlerUs;
+    cpuSplit.simulatorUs += split.simulatorUs;
+    cpuSplit.unattributedUs += split.unattributedUs;
+  };
+  const totals = { cycles: 0, invocations: 0, billedMs: 0, sendBatches: 0, dispatcherMs: 0, workerWallMs: 0, workerCpuMs: 0, dispatcherWallMs: 0, dispatcherCpuMs: 0, dynamo: { requests: 0, readUnits: 0, writeUnits: 0 } };
   const measuredLines: string[] = [];
   const dispatcherLines: string[] = [];
   const actions: Record<string, number> = {};
   try {
-    for (let tick = 0; tick < warmupTicks + measuredTicks; tick++) {
-      const measuring = tick >= warmupTicks;
+    const profiledTick = options.profileCpu ? warmupTicks + measuredTicks : -1;
+    for (let tick = 0; tick < warmupTicks + measuredTicks + (options.profileCpu ? 1 : 0); tick++) {
+      const measuring = tick >= warmupTicks && tick !== profiledTick;
       await advance(MINUTE);
       let sentBefore = sentMessages;
       let dispatchStart = performance.now();
+      let dispatchCpu = process.cpuUsage();
       let lineMark = lines.length;
       const tickEvent = { time: new Date(clock.nowMs()).toISOString() };
       await dispatcher(tickEvent, lambdaContext(dispatcherName, shape.dispatcherMemoryMb));
@@ -287,11 +322,15 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
         // workers run (ECONNRESET on the list); the next tick would dispatch: repeat this one.
         sentBefore = sentMessages;
         dispatchStart = performance.now();
+        dispatchCpu = process.cpuUsage();
         lineMark = lines.length;
         await dispatcher(tickEvent, lambdaContext(dispatcherName, shape.dispatcherMemoryMb));
       }
       if (measuring) {
-        totals.dispatcherMs += Math.ceil(performance.now() - dispatchStart);
+        const dispatchWallMs = performance.now() - dispatchStart;
+        totals.dispatcherCpuMs += cpuMsSince(dispatchCpu);
+        totals.dispatcherWallMs += dispatchWallMs;
+        totals.dispatcherMs += Math.ceil(dispatchWallMs);
         dispatcherLines.push(...lines.slice(lineMark));
       }
       const messages = queue.drain();
@@ -300,13 +339,26 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
       for (let start = 0; start < messages.length; start += shape.workerBatchSize) {
         const batch = messages.slice(start, start + shape.workerBatchSize);
         const t0 = performance.now();
-        const response = await worker(
-          sqsEventOf(batch, { messageIdPrefix: `t${tick}-${start}`, region: 'us-east-1' }),
-          lambdaContext(workerName, shape.workerMemoryMb),
-        );
+        const cpu0 = process.cpuUsage();
+        const invoke = () =>
+          worker(
+            sqsEventOf(batch, { messageIdPrefix: `t${tick}-${start}`, region: 'us-east-1' }),
+            lambdaContext(workerName, shape.workerMemoryMb),
+          );
+        let response: Awaited<ReturnType<typeof invoke>>;
+        if (tick === profiledTick) {
+          const profiled = await profileCpu(invoke);
+          addSplit(profiled.split);
+          response = profiled.result;
+        } else {
+          response = await invoke();
+        }
         if (!measuring) continue;
+        const wallMs = performance.now() - t0;
+        totals.workerCpuMs += cpuMsSince(cpu0);
+        totals.workerWallMs += wallMs;
         totals.invocations += 1;
-        totals.billedMs += Math.ceil(performance.now() - t0);
+        totals.billedMs += Math.ceil(wallMs);
         for (const r of response.results) {
           totals.cycles += 1;
           const action = r.result?.decision?.action ?? `${r.result?.outcome ?? 'crashed'}: ${r.result?.reason ?? r.error}`;
@@ -350,6 +402,13 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
       actions,
       applicationLogBytes,
       metricLogBytes,
+      timing: {
+        workerWallMsPerInvocation: totals.workerWallMs / Math.max(1, totals.invocations),
+        workerCpuMsPerInvocation: totals.workerCpuMs / Math.max(1, totals.invocations),
+        workerHandlerCpuShare: options.profileCpu ? handlerShare(cpuSplit) : 1,
+        dispatcherWallMsPerTick: totals.dispatcherWallMs / measuredTicks,
+        dispatcherCpuMsPerTick: totals.dispatcherCpuMs / measuredTicks,
+      },
     };
   } finally {
     await metrics.close();

@@ -18,7 +18,8 @@ const HANDLERS = ['dispatcher', 'scale-job'] as const;
 const BUNDLE_BUDGET_BYTES = 1024 * 1024;
 const INIT_BUDGET_MS = 150;
 
-const RUNTIME_ENVIRONMENT = {
+/** The environment the CDK construct gives the functions (values for a bench, no real resources). */
+export const RUNTIME_ENVIRONMENT = {
   FSA_TABLE_NAME: 'fsa-state',
   FSA_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/fsa-jobs',
   FSA_CLUSTERS: JSON.stringify([{ name: 'prod', region: 'eu-west-1' }]),

@@ -69,6 +69,18 @@ describe('cost measurement', () => {
     expect(everyCycle.usage.logBytes).toBeGreaterThan(2 * m.usage.logBytes);
   }, 180_000);
 
+  it("measures the worker's wall and CPU time, and the handler's share of the CPU from a profiled tick", async () => {
+    // Act
+    const m = await measureCycleUsage({ vertices: 4, detailed: false, shape: SHAPE, jobs: 1, windowMinutes: 2, measuredTicks: 1, profileCpu: true });
+
+    // Assess: the profiled tick is not counted (one measured cycle); the simulators took some CPU
+    expect(m.actions).toEqual({ balanced: 1 });
+    expect(m.timing.workerCpuMsPerInvocation).toBeGreaterThan(0);
+    expect(m.timing.workerWallMsPerInvocation).toBeGreaterThan(0);
+    expect(m.timing.workerHandlerCpuShare).toBeGreaterThan(0);
+    expect(m.timing.workerHandlerCpuShare).toBeLessThan(1);
+  }, 120_000);
+
   it('counts the per-job and per-vertex metrics of a job with the detailed-metrics annotation', async () => {
     // Act
     const m = await measureCycleUsage({ vertices: 4, detailed: true, shape: SHAPE, jobs: 1, windowMinutes: 2, measuredTicks: 1 });
