@@ -8,7 +8,8 @@
  * with DynamoDB's item-size rules), the items' stored bytes, SQS send batches (from the messages the
  * dispatcher sends, in SendMessageBatch's groups of 10) plus one receive and one delete per worker
  * invocation, every log line the Powertools logger writes at its default level, every EMF document
- * (and the distinct custom metrics in them), and the wall time of each worker invocation.
+ * (and the distinct custom metrics in them), and the wall and CPU time of each worker invocation and
+ * dispatcher tick, from which the billed duration at the deployed memory is modeled (./lambda-cpu.ts).
  */
 import { Console } from 'node:console';
 import { randomUUID } from 'node:crypto';
@@ -40,7 +41,7 @@ import { localHandlers } from '../sim/world/local-handlers.ts';
 import { aFlinkDeployment } from '../test/integration/kubernetes/flink-fixtures.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 import type { DeployedShape } from './deployed-shape.ts';
-import { type CpuSplit, handlerShare, profileCpu } from './lambda-cpu.ts';
+import { type CpuSplit, handlerShare, type MeasuredRun, modeledDurationMs, profileCpu } from './lambda-cpu.ts';
 import { startMultiJobSimulator } from './multi-job-simulator.ts';
 
 const MINUTE = 60_000;
@@ -115,7 +116,8 @@ export interface CycleUsageOptions {
   /**
    * Profile the CPU of the worker invocations of one more tick after the measured ones, to tell
    * the handlers' CPU time from the in-process simulators' (./lambda-cpu.ts). That tick counts
-   * for nothing else (the profiler slows it). @default false
+   * for nothing else (the profiler slows it). Without it the billed worker time counts the
+   * simulators' CPU as the handler's. @default true
    */
   readonly profileCpu?: boolean;
 }
@@ -177,6 +179,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
   const { vertices, shape } = options;
   const jobCount = options.jobs ?? Math.max(2, shape.workerBatchSize);
   const measuredTicks = options.measuredTicks ?? Math.max(3, Math.ceil(shape.vertexDetailIntervalMs / MINUTE));
+  const profiling = options.profileCpu ?? true;
   const windowMinutes = options.windowMinutes ?? 15;
   const names = Array.from({ length: jobCount }, (_, i) => `cost-${vertices}-${i}`);
   const sim = await startMultiJobSimulator(names, steadyScenario('cost', vertices));
@@ -302,13 +305,15 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
     cpuSplit.simulatorUs += split.simulatorUs;
     cpuSplit.unattributedUs += split.unattributedUs;
   };
-  const totals = { cycles: 0, invocations: 0, billedMs: 0, sendBatches: 0, dispatcherMs: 0, workerWallMs: 0, workerCpuMs: 0, dispatcherWallMs: 0, dispatcherCpuMs: 0, dynamo: { requests: 0, readUnits: 0, writeUnits: 0 } };
+  const workerRuns: MeasuredRun[] = [];
+  const dispatcherRuns: MeasuredRun[] = [];
+  const totals = { cycles: 0, invocations: 0, sendBatches: 0, workerWallMs: 0, workerCpuMs: 0, dispatcherWallMs: 0, dispatcherCpuMs: 0, dynamo: { requests: 0, readUnits: 0, writeUnits: 0 } };
   const measuredLines: string[] = [];
   const dispatcherLines: string[] = [];
   const actions: Record<string, number> = {};
   try {
-    const profiledTick = options.profileCpu ? warmupTicks + measuredTicks : -1;
-    for (let tick = 0; tick < warmupTicks + measuredTicks + (options.profileCpu ? 1 : 0); tick++) {
+    const profiledTick = profiling ? warmupTicks + measuredTicks : -1;
+    for (let tick = 0; tick < warmupTicks + measuredTicks + (profiling ? 1 : 0); tick++) {
       const measuring = tick >= warmupTicks && tick !== profiledTick;
       await advance(MINUTE);
       let sentBefore = sentMessages;
@@ -327,10 +332,10 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
         await dispatcher(tickEvent, lambdaContext(dispatcherName, shape.dispatcherMemoryMb));
       }
       if (measuring) {
-        const dispatchWallMs = performance.now() - dispatchStart;
-        totals.dispatcherCpuMs += cpuMsSince(dispatchCpu);
-        totals.dispatcherWallMs += dispatchWallMs;
-        totals.dispatcherMs += Math.ceil(dispatchWallMs);
+        const run = { wallMs: performance.now() - dispatchStart, cpuMs: cpuMsSince(dispatchCpu) };
+        dispatcherRuns.push(run);
+        totals.dispatcherCpuMs += run.cpuMs;
+        totals.dispatcherWallMs += run.wallMs;
         dispatcherLines.push(...lines.slice(lineMark));
       }
       const messages = queue.drain();
@@ -354,11 +359,11 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
           response = await invoke();
         }
         if (!measuring) continue;
-        const wallMs = performance.now() - t0;
-        totals.workerCpuMs += cpuMsSince(cpu0);
-        totals.workerWallMs += wallMs;
+        const run = { wallMs: performance.now() - t0, cpuMs: cpuMsSince(cpu0) };
+        workerRuns.push(run);
+        totals.workerCpuMs += run.cpuMs;
+        totals.workerWallMs += run.wallMs;
         totals.invocations += 1;
-        totals.billedMs += Math.ceil(wallMs);
         for (const r of response.results) {
           totals.cycles += 1;
           const action = r.result?.decision?.action ?? `${r.result?.outcome ?? 'crashed'}: ${r.result?.reason ?? r.error}`;
@@ -375,6 +380,11 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
     }
     const storedBytes = await storedBytesPerJob(documents, tableName, jobCount, windowMinutes);
     const cycles = Math.max(1, totals.cycles);
+    const workerShare = profiling ? handlerShare(cpuSplit) : 1;
+    // Billed as Lambda would at the deployed memory (CPU in proportion to memory, ./lambda-cpu.ts),
+    // not the local wall time of a full core.
+    const billedMs = (runs: readonly MeasuredRun[], memoryMb: number, share: number) =>
+      runs.reduce((sum, run) => sum + Math.ceil(modeledDurationMs({ wallMs: run.wallMs, cpuMs: run.cpuMs * share }, memoryMb)), 0);
     const bytes = (selected: readonly string[]) =>
       selected.reduce((sum, line) => sum + Buffer.byteLength(line) + 1 + LOG_EVENT_OVERHEAD_BYTES, 0);
     const isMetricLine = (line: string) => line.includes('"_aws"') || line.startsWith('{"fsa":');
@@ -385,7 +395,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
       usage: {
         vertices,
         workerInvocations: totals.invocations / cycles,
-        workerBilledMs: totals.billedMs / cycles,
+        workerBilledMs: billedMs(workerRuns, shape.workerMemoryMb, workerShare) / cycles,
         sqsRequests: (totals.sendBatches + 2 * totals.invocations) / cycles,
         dynamoRequests: totals.dynamo.requests / cycles,
         dynamoReadUnits: totals.dynamo.readUnits / cycles,
@@ -395,7 +405,8 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
         customMetrics: series.perJob / jobCount,
       },
       fleet: {
-        dispatcherBilledMsPerTick: totals.dispatcherMs / measuredTicks,
+        // The dispatcher's CPU counted whole (its share of the simulators' work is small): errs long.
+        dispatcherBilledMsPerTick: billedMs(dispatcherRuns, shape.dispatcherMemoryMb, 1) / measuredTicks,
         dispatcherLogBytesPerTick: bytes(dispatcherLines) / measuredTicks + platformLogBytes(shape.dispatcherMemoryMb),
         fleetCustomMetrics: series.fleet,
       },
@@ -405,7 +416,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
       timing: {
         workerWallMsPerInvocation: totals.workerWallMs / Math.max(1, totals.invocations),
         workerCpuMsPerInvocation: totals.workerCpuMs / Math.max(1, totals.invocations),
-        workerHandlerCpuShare: options.profileCpu ? handlerShare(cpuSplit) : 1,
+        workerHandlerCpuShare: workerShare,
         dispatcherWallMsPerTick: totals.dispatcherWallMs / measuredTicks,
         dispatcherCpuMsPerTick: totals.dispatcherCpuMs / measuredTicks,
       },

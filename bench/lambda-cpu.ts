@@ -6,6 +6,9 @@
  * module is the simulator's, one with our or our dependencies' frames only is the handler's, and
  * samples with no JavaScript frame (garbage collection, HTTP parsing called from native code) are
  * split in the proportion of the attributed ones.
+ *
+ * It also holds Lambda's duration model (see ./lambda-memory.ts): a measured run's CPU part
+ * stretches by 1,769 / memory below one vCPU, its wait does not.
  */
 import { Session } from 'node:inspector/promises';
 
@@ -97,3 +100,30 @@ export async function profileCpu<T>(work: () => Promise<T>, intervalUs = 200): P
     session.disconnect();
   }
 }
+
+/** Memory size at which a function has one full vCPU (Lambda Developer Guide, "Configuring Lambda function memory"). */
+export const FULL_VCPU_MEMORY_MB = 1769;
+
+/** A measured run of a handler on a full core. */
+export interface MeasuredRun {
+  readonly wallMs: number;
+  /** The handler's own CPU time within {@link wallMs}. */
+  readonly cpuMs: number;
+}
+
+/**
+ * Modeled duration of `run` at `memoryMb`: its wait plus its CPU time at the vCPUs the memory
+ * buys (memory / 1,769), never shorter than measured. The CPU time is the process's, all threads
+ * (garbage collection, the libuv pool's compression and crypto), which share the function's CPU
+ * allocation; so it can exceed the wall time of the measured run. Pure.
+ */
+export function modeledDurationMs(run: MeasuredRun, memoryMb: number): number {
+  const waitMs = Math.max(0, run.wallMs - run.cpuMs);
+  return Math.max(run.wallMs, waitMs + (run.cpuMs * FULL_VCPU_MEMORY_MB) / memoryMb);
+}
+
+/** Billed GB-seconds of one invocation of `run` at `memoryMb` (duration rounded up to 1 ms). */
+export function billedGbSeconds(run: MeasuredRun, memoryMb: number): number {
+  return (Math.ceil(modeledDurationMs(run, memoryMb)) / 1000) * (memoryMb / 1024);
+}
+

@@ -2,15 +2,15 @@
  * `npm run bench -- --only=lambda-memory`: the memory size of each function, chosen from
  * measurement. Lambda allocates CPU in proportion to memory, a full vCPU at 1,769 MB (AWS Lambda
  * Developer Guide, "Configuring Lambda function memory":
- * https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). A Node.js handler uses
- * one thread, so below 1,769 MB its CPU work stretches by 1,769 / memory while its waits on the
- * network do not:
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). Below 1,769 MB a
+ * function's CPU work stretches by 1,769 / memory while its waits on the network do not:
  *
- *   duration(memory) = wait + cpu × max(1, 1,769 / memory),  wait = wall − cpu
+ *   duration(memory) = max(wall, wait + cpu × 1,769 / memory),  wait = max(0, wall − cpu)
  *
- * measured locally on a full core: `wall` and the handler's own `cpu` per worker invocation (a
- * batch as deployed) and per dispatcher tick (./cost-measure.ts, ./lambda-cpu.ts). Both parts are
- * taken as sequential (no overlap of one cycle's CPU with another's wait), so the model errs long.
+ * measured locally: `wall` and the handler's own `cpu` (all threads of the process, the
+ * simulators' share taken out) per worker invocation (a batch as deployed) and per dispatcher tick
+ * (./cost-measure.ts, ./lambda-cpu.ts). Both parts are taken as sequential (no overlap of one
+ * cycle's CPU with another's wait), so the model errs long.
  * Lambda bills each invocation's duration rounded up to the millisecond, times the memory.
  *
  * The cheapest size is chosen among those that (1) finish a worker batch of the largest jobs
@@ -25,9 +25,8 @@ import type { BenchTable } from './bench-table.ts';
 import { type CycleMeasurement, measureCycleUsage } from './cost-measure.ts';
 import { type DeployedShape, deployedShape } from './deployed-shape.ts';
 import { bundleHandler, RUNTIME_ENVIRONMENT } from './lambda-bundles.ts';
+import { billedGbSeconds, type MeasuredRun, modeledDurationMs } from './lambda-cpu.ts';
 
-/** Memory size at which a function has one full vCPU (Lambda Developer Guide, "Configuring Lambda function memory"). */
-export const FULL_VCPU_MEMORY_MB = 1769;
 
 /** The sizes compared. */
 export const MEMORY_SIZES_MB = [128, 256, 512, 1024] as const;
@@ -37,25 +36,6 @@ const CADENCE_MS = 60_000;
 
 /** Runs a month (30 days) at {@link CADENCE_MS}. */
 const RUNS_PER_MONTH = (30 * 24 * 3_600_000) / CADENCE_MS;
-
-/** A measured run of a handler on a full core. */
-export interface MeasuredRun {
-  readonly wallMs: number;
-  /** The handler's own CPU time within {@link wallMs}. */
-  readonly cpuMs: number;
-}
-
-/** Modeled duration of `run` at `memoryMb` (see the module comment). Pure. */
-export function modeledDurationMs(run: MeasuredRun, memoryMb: number): number {
-  const cpuMs = Math.min(run.cpuMs, run.wallMs);
-  const waitMs = run.wallMs - cpuMs;
-  return waitMs + cpuMs * Math.max(1, FULL_VCPU_MEMORY_MB / memoryMb);
-}
-
-/** Billed GB-seconds of one invocation of `run` at `memoryMb` (duration rounded up to 1 ms). */
-export function billedGbSeconds(run: MeasuredRun, memoryMb: number): number {
-  return (Math.ceil(modeledDurationMs(run, memoryMb)) / 1000) * (memoryMb / 1024);
-}
 
 /** Whether `memoryMb` meets both criteria of the module comment. Pure. */
 export function memoryFits(
@@ -90,7 +70,7 @@ interface FunctionMeasurement {
 /** Wall and CPU time from the measured ticks, the handler's share of the CPU from one more, profiled tick. */
 async function measureAt(shape: DeployedShape, vertices: number): Promise<{ worker: MeasuredRun; dispatcher: MeasuredRun; jobs: number }> {
   const jobs = shape.workerBatchSize;
-  const measured: CycleMeasurement = await measureCycleUsage({ vertices, detailed: false, shape, jobs, profileCpu: true });
+  const measured: CycleMeasurement = await measureCycleUsage({ vertices, detailed: false, shape, jobs });
   const t = measured.timing;
   return {
     worker: { wallMs: t.workerWallMsPerInvocation, cpuMs: t.workerCpuMsPerInvocation * t.workerHandlerCpuShare },
