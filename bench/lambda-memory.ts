@@ -13,7 +13,7 @@
  * cycle's CPU with another's wait), so the model errs long.
  * Lambda bills each invocation's duration rounded up to the millisecond, times the memory.
  *
- * The cheapest size is chosen among those that (1) finish a worker batch of the largest jobs
+ * The cheapest size (the smallest of equally cheap ones) is chosen among those that (1) finish a worker batch of the largest jobs
  * within half the schedule's interval, so a batch ends well before the next tick's messages, and
  * a dispatcher tick within a tenth of it; and (2) keep the process's resident memory after init
  * (measured by importing the bundle in a fresh Node process) within half the memory size, leaving
@@ -140,8 +140,8 @@ export async function benchLambdaMemory(vertexCounts: readonly number[] = [10, 1
     rows.push(...result.rows);
     const verdict = result.cheapest === fn.deployedMb ? 'deployed' : `NOT deployed (${fn.deployedMb} MB is)`;
     notes.push(
-      `${fn.name}: measured per ${fn.name === 'worker' ? `invocation (batch of ${shape.workerBatchSize} jobs)` : 'tick'} on a full core ` +
-        fn.runs.map((r) => `at ${r.vertices} vertices ${r.run.wallMs.toFixed(0)} ms wall, ${r.run.cpuMs.toFixed(0)} ms handler CPU`).join('; ') +
+      `${fn.name}: measured locally per ${fn.name === 'worker' ? `invocation (batch of ${shape.workerBatchSize} jobs)` : 'tick'} ` +
+        fn.runs.map((r) => `at ${r.vertices} vertices ${r.run.wallMs.toFixed(0)} ms wall, ${r.run.cpuMs.toFixed(0)} ms handler CPU (all threads)`).join('; ') +
         `; resident after init ${fn.residentMb.toFixed(0)} MB. Cheapest size within the criteria: ${result.cheapest ?? 'none'} MB, ${verdict}.`,
     );
   }
