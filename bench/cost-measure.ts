@@ -8,7 +8,8 @@
  * with DynamoDB's item-size rules), the items' stored bytes, SQS send batches (from the messages the
  * dispatcher sends, in SendMessageBatch's groups of 10) plus one receive and one delete per worker
  * invocation, every log line the Powertools logger writes at its default level, every EMF document
- * (and the distinct custom metrics in them), and the wall time of each worker invocation.
+ * (and the distinct custom metrics in them), and the wall and CPU time of each worker invocation and
+ * dispatcher tick, from which the billed duration at the deployed memory is modeled (./lambda-cpu.ts).
  */
 import { Console } from 'node:console';
 import { randomUUID } from 'node:crypto';
@@ -40,6 +41,7 @@ import { localHandlers } from '../sim/world/local-handlers.ts';
 import { aFlinkDeployment } from '../test/integration/kubernetes/flink-fixtures.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 import type { DeployedShape } from './deployed-shape.ts';
+import { type CpuSplit, handlerShare, type MeasuredRun, modeledDurationMs, profileCpu } from './lambda-cpu.ts';
 import { startMultiJobEmulator, startMultiJobSimulator } from './multi-job-simulator.ts';
 
 const MINUTE = 60_000;
@@ -104,10 +106,20 @@ export interface CycleUsageOptions {
   readonly shape: DeployedShape;
   /** Jobs in the measured fleet. @default the worker batch size, at least 2 */
   readonly jobs?: number;
-  /** Ticks measured after the window is full. @default 3 */
+  /**
+   * Ticks measured after the window is full. @default one vertex-detail interval (at least 3), so
+   * each job's periodic detailed cycle record is counted exactly once per interval
+   */
   readonly measuredTicks?: number;
   /** Metric window (the default, 15 min): sets how many samples each load reads. */
   readonly windowMinutes?: number;
+  /**
+   * Profile the CPU of the worker invocations of one more tick after the measured ones, to tell
+   * the handlers' CPU time from the in-process simulators' (./lambda-cpu.ts). That tick counts
+   * for nothing else (the profiler slows it). Without it the billed worker time counts the
+   * simulators' CPU as the handler's. @default true
+   */
+  readonly profileCpu?: boolean;
 }
 
 /** What {@link measureCycleUsage} returns. */
@@ -121,6 +133,26 @@ export interface CycleMeasurement {
   readonly applicationLogBytes: number;
   /** EMF document bytes and cycle-record bytes per job-cycle. */
   readonly metricLogBytes: number;
+  /**
+   * Wall and CPU time (process.cpuUsage, user + system) per worker invocation and per dispatcher
+   * tick, for the memory-size model (./lambda-memory.ts). The process CPU time includes the
+   * in-process simulators' and dynalite's share of the work; with `profileCpu`, the handlers' own
+   * share of it is measured.
+   */
+  readonly timing: {
+    readonly workerWallMsPerInvocation: number;
+    readonly workerCpuMsPerInvocation: number;
+    /** The worker handler's share of {@link workerCpuMsPerInvocation} (1 without `profileCpu`). */
+    readonly workerHandlerCpuShare: number;
+    readonly dispatcherWallMsPerTick: number;
+    readonly dispatcherCpuMsPerTick: number;
+  };
+}
+
+/** CPU milliseconds (user + system) since `start` (a process.cpuUsage() reading). */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 /** A Lambda context as the runtime passes it (the middleware adds the deadline). */
@@ -146,7 +178,8 @@ function lambdaContext(functionName: string, memoryMb: number): DeadlineContext 
 export async function measureCycleUsage(options: CycleUsageOptions): Promise<CycleMeasurement> {
   const { vertices, shape } = options;
   const jobCount = options.jobs ?? Math.max(2, shape.workerBatchSize);
-  const measuredTicks = options.measuredTicks ?? 3;
+  const measuredTicks = options.measuredTicks ?? Math.max(3, Math.ceil(shape.vertexDetailIntervalMs / MINUTE));
+  const profiling = options.profileCpu ?? true;
   const windowMinutes = options.windowMinutes ?? 15;
   const names = Array.from({ length: jobCount }, (_, i) => `cost-${vertices}-${i}`);
   const sim = await startMultiJobSimulator(names, steadyScenario('cost', vertices));
@@ -205,6 +238,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
     serviceName: 'flink-serverless-autoscaler',
     output: (line) => lines.push(line),
     now: () => clock.nowMs(),
+    vertexDetailIntervalMs: shape.vertexDetailIntervalMs,
   });
   const queue = new InMemoryJobQueue();
   let sentMessages = 0;
@@ -257,16 +291,26 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
   await advance(20_000);
 
   const warmupTicks = windowMinutes + 3;
-  const totals = { cycles: 0, invocations: 0, billedMs: 0, sendBatches: 0, dispatcherMs: 0, dynamo: { requests: 0, readUnits: 0, writeUnits: 0 } };
+  const cpuSplit = { handlerUs: 0, simulatorUs: 0, unattributedUs: 0 };
+  const addSplit = (split: CpuSplit) => {
+    cpuSplit.handlerUs += split.handlerUs;
+    cpuSplit.simulatorUs += split.simulatorUs;
+    cpuSplit.unattributedUs += split.unattributedUs;
+  };
+  const workerRuns: MeasuredRun[] = [];
+  const dispatcherRuns: MeasuredRun[] = [];
+  const totals = { cycles: 0, invocations: 0, sendBatches: 0, workerWallMs: 0, workerCpuMs: 0, dispatcherWallMs: 0, dispatcherCpuMs: 0, dynamo: { requests: 0, readUnits: 0, writeUnits: 0 } };
   const measuredLines: string[] = [];
   const dispatcherLines: string[] = [];
   const actions: Record<string, number> = {};
   try {
-    for (let tick = 0; tick < warmupTicks + measuredTicks; tick++) {
-      const measuring = tick >= warmupTicks;
+    const profiledTick = profiling ? warmupTicks + measuredTicks : -1;
+    for (let tick = 0; tick < warmupTicks + measuredTicks + (profiling ? 1 : 0); tick++) {
+      const measuring = tick >= warmupTicks && tick !== profiledTick;
       await advance(MINUTE);
       let sentBefore = sentMessages;
       let dispatchStart = performance.now();
+      let dispatchCpu = process.cpuUsage();
       let lineMark = lines.length;
       const tickEvent = { time: new Date(clock.nowMs()).toISOString() };
       await dispatcher(tickEvent, lambdaContext(dispatcherName, shape.dispatcherMemoryMb));
@@ -275,11 +319,15 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
         // workers run (ECONNRESET on the list); the next tick would dispatch: repeat this one.
         sentBefore = sentMessages;
         dispatchStart = performance.now();
+        dispatchCpu = process.cpuUsage();
         lineMark = lines.length;
         await dispatcher(tickEvent, lambdaContext(dispatcherName, shape.dispatcherMemoryMb));
       }
       if (measuring) {
-        totals.dispatcherMs += Math.ceil(performance.now() - dispatchStart);
+        const run = { wallMs: performance.now() - dispatchStart, cpuMs: cpuMsSince(dispatchCpu) };
+        dispatcherRuns.push(run);
+        totals.dispatcherCpuMs += run.cpuMs;
+        totals.dispatcherWallMs += run.wallMs;
         dispatcherLines.push(...lines.slice(lineMark));
       }
       const messages = queue.drain();
@@ -288,13 +336,26 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
       for (let start = 0; start < messages.length; start += shape.workerBatchSize) {
         const batch = messages.slice(start, start + shape.workerBatchSize);
         const t0 = performance.now();
-        const response = await worker(
-          sqsEventOf(batch, { messageIdPrefix: `t${tick}-${start}`, region: 'us-east-1' }),
-          lambdaContext(workerName, shape.workerMemoryMb),
-        );
+        const cpu0 = process.cpuUsage();
+        const invoke = () =>
+          worker(
+            sqsEventOf(batch, { messageIdPrefix: `t${tick}-${start}`, region: 'us-east-1' }),
+            lambdaContext(workerName, shape.workerMemoryMb),
+          );
+        let response: Awaited<ReturnType<typeof invoke>>;
+        if (tick === profiledTick) {
+          const profiled = await profileCpu(invoke);
+          addSplit(profiled.split);
+          response = profiled.result;
+        } else {
+          response = await invoke();
+        }
         if (!measuring) continue;
+        const run = { wallMs: performance.now() - t0, cpuMs: cpuMsSince(cpu0) };
+        workerRuns.push(run);
+        totals.workerCpuMs += run.cpuMs;
+        totals.workerWallMs += run.wallMs;
         totals.invocations += 1;
-        totals.billedMs += Math.ceil(performance.now() - t0);
         for (const r of response.results) {
           totals.cycles += 1;
           const action = r.result?.decision?.action ?? `${r.result?.outcome ?? 'crashed'}: ${r.result?.reason ?? r.error}`;
@@ -311,6 +372,11 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
     }
     const storedBytes = await storedBytesPerJob(documents, tableName, jobCount, windowMinutes);
     const cycles = Math.max(1, totals.cycles);
+    const workerShare = profiling ? handlerShare(cpuSplit) : 1;
+    // Billed as Lambda would at the deployed memory (CPU in proportion to memory, ./lambda-cpu.ts),
+    // not the local wall time of a full core.
+    const billedMs = (runs: readonly MeasuredRun[], memoryMb: number, share: number) =>
+      runs.reduce((sum, run) => sum + Math.ceil(modeledDurationMs({ wallMs: run.wallMs, cpuMs: run.cpuMs * share }, memoryMb)), 0);
     const bytes = (selected: readonly string[]) =>
       selected.reduce((sum, line) => sum + Buffer.byteLength(line) + 1 + LOG_EVENT_OVERHEAD_BYTES, 0);
     const isMetricLine = (line: string) => line.includes('"_aws"') || line.startsWith('{"fsa":');
@@ -321,7 +387,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
       usage: {
         vertices,
         workerInvocations: totals.invocations / cycles,
-        workerBilledMs: totals.billedMs / cycles,
+        workerBilledMs: billedMs(workerRuns, shape.workerMemoryMb, workerShare) / cycles,
         sqsRequests: (totals.sendBatches + 2 * totals.invocations) / cycles,
         dynamoRequests: totals.dynamo.requests / cycles,
         dynamoReadUnits: totals.dynamo.readUnits / cycles,
@@ -331,13 +397,21 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
         customMetrics: series.perJob / jobCount,
       },
       fleet: {
-        dispatcherBilledMsPerTick: totals.dispatcherMs / measuredTicks,
+        // The dispatcher's CPU counted whole (its share of the simulators' work is small): errs long.
+        dispatcherBilledMsPerTick: billedMs(dispatcherRuns, shape.dispatcherMemoryMb, 1) / measuredTicks,
         dispatcherLogBytesPerTick: bytes(dispatcherLines) / measuredTicks + platformLogBytes(shape.dispatcherMemoryMb),
         fleetCustomMetrics: series.fleet,
       },
       actions,
       applicationLogBytes,
       metricLogBytes,
+      timing: {
+        workerWallMsPerInvocation: totals.workerWallMs / Math.max(1, totals.invocations),
+        workerCpuMsPerInvocation: totals.workerCpuMs / Math.max(1, totals.invocations),
+        workerHandlerCpuShare: workerShare,
+        dispatcherWallMsPerTick: totals.dispatcherWallMs / measuredTicks,
+        dispatcherCpuMsPerTick: totals.dispatcherCpuMs / measuredTicks,
+      },
     };
   } finally {
     await metrics.close();

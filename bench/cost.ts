@@ -225,7 +225,7 @@ export function formatCostSection(result: CostBenchResult): string {
       `provisioned $${p.dynamodb.usdPerWcuHour}/WCU-h, $${p.dynamodb.usdPerRcuHour}/RCU-h, storage $${p.dynamodb.usdPerGbMonthStorage}/GB-month; CloudWatch $${p.cloudwatch.usdPerMetricMonth}/metric-month, ` +
       `Logs $${p.cloudwatch.usdPerGbLogsIngested}/GB ingested + $${p.cloudwatch.usdPerGbMonthLogsStored}/GB-month stored, dashboards $${p.cloudwatch.usdPerDashboardMonth}/month, alarms $${p.cloudwatch.usdPerStandardAlarmMonth}/month; ` +
       `EventBridge Scheduler $${p.scheduler.usdPerMillionInvocations}/M after ${p.scheduler.freeInvocationsPerMonth / 1e6} M free. Free tiers are not subtracted. ` +
-      'Billed worker time is the local wall time of each invocation against in-process simulators (an estimate: Lambda’s network and CPU differ). ' +
+      'Billed Lambda time is modeled at the deployed memory from the local wall and handler CPU time of each invocation against in-process simulators (CPU in proportion to memory, one vCPU at 1,769 MB; see "Memory size of the functions"): an estimate, a deployment\'s waits on the network are longer. ' +
       'Log bytes include the 26-byte per-event overhead and Lambda’s START/END/REPORT lines.',
   );
   return parts.join('\n');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FlinkAutoscaler } from '../cdk/lib/flink-autoscaler.ts';
+import { RUNTIME_ENV } from '../functions/shared/runtime-environment.ts';
 
 /** The deployed parameters of the cost model. */
 export interface DeployedShape {
@@ -25,6 +26,8 @@ export interface DeployedShape {
   readonly logRetentionDays: number;
   readonly alarms: number;
   readonly dashboards: number;
+  /** The worker's interval between cycle records that list every vertex (`FSA_VERTEX_DETAIL_INTERVAL_MS`). */
+  readonly vertexDetailIntervalMs: number;
 }
 
 type Resources = Record<string, { Properties?: Record<string, unknown> }>;
@@ -58,5 +61,11 @@ export function deployedShape(): DeployedShape {
     logRetentionDays: Math.max(...logGroups.map((g) => Number(g.Properties?.['RetentionInDays'] ?? 0))),
     alarms: Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length,
     dashboards: Object.keys(template.findResources('AWS::CloudWatch::Dashboard')).length,
+    vertexDetailIntervalMs: Number(environmentOf(functions[workerId])[RUNTIME_ENV.vertexDetailIntervalMs] ?? 0),
   };
+}
+
+function environmentOf(resource: { Properties?: Record<string, unknown> } | undefined): Record<string, string> {
+  const environment = resource?.Properties?.['Environment'] as { Variables?: Record<string, string> } | undefined;
+  return environment?.Variables ?? {};
 }

@@ -11,6 +11,7 @@ import { benchCoreDecide } from './core-decide.ts';
 import { benchCost } from './cost.ts';
 import { DYNAMODB_ON_DEMAND_PRICES, formatDynamoDbCostTable, measureDynamoDbCost } from './dynamodb-cost.ts';
 import { benchLambdaBundles } from './lambda-bundles.ts';
+import { benchLambdaMemory } from './lambda-memory.ts';
 import { benchLocalWorldSpeed } from './local-world-speed.ts';
 import { benchReliabilityLoad } from './reliability-load.ts';
 
@@ -46,6 +47,7 @@ const benchmarks: ReadonlyArray<[string, () => Section | Promise<Section>]> = [
     }),
   ],
   ['cost', () => benchCost()],
+  ['lambda-memory', () => benchLambdaMemory()],
 ];
 
 function render(section: Section): string {

@@ -36,6 +36,7 @@ export class AutoscalerStack extends Stack {
       scheduleRate: config.scheduleRate,
       workerConcurrency: config.workerConcurrency,
       workerBatchSize: config.workerBatchSize,
+      vertexDetailInterval: config.vertexDetailInterval,
       serviceName: config.serviceName,
       sourceMapsInStackTraces: config.sourceMapsInStackTraces,
       deploymentDefaults: config.deploymentDefaults,

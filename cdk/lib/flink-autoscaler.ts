@@ -69,6 +69,14 @@ export interface FlinkAutoscalerProps {
    * @default the batch size
    */
   readonly cycleConcurrency?: number;
+  /**
+   * How often a job whose cycles change nothing gets a cycle record that lists every vertex
+   * (`FSA_VERTEX_DETAIL_INTERVAL_MS`); the other records carry the job's totals only, which keeps
+   * the logs at about a third of the bytes (README "Cost"). A cycle that changes something always
+   * lists its vertices. Whole minutes from 0 (every cycle) to 60.
+   * @default Duration.minutes(5)
+   */
+  readonly vertexDetailInterval?: Duration;
   /** @default Duration.minutes(2) */
   readonly workerTimeout?: Duration;
   /** @default Duration.minutes(1) */
@@ -154,6 +162,7 @@ export function defaultFlinkAutoscalerProps() {
     workerConcurrency: 10,
     workerBatchSize: 10,
     workerTimeout: Duration.minutes(2),
+    vertexDetailInterval: Duration.minutes(5),
     dispatcherTimeout: Duration.minutes(1),
     serviceName: 'flink-serverless-autoscaler',
     manageAccessEntries: true,
@@ -196,6 +205,8 @@ export class FlinkAutoscaler extends Construct {
     assertNonEmpty('serviceName', serviceName);
     const deploymentDefaults = serializeDeploymentDefaults(props.deploymentDefaults ?? {});
     const workerTimeout = props.workerTimeout ?? defaults.workerTimeout;
+    const vertexDetailInterval = props.vertexDetailInterval ?? defaults.vertexDetailInterval;
+    assertIntegerInRange('vertexDetailInterval (minutes)', vertexDetailInterval.toSeconds() / 60, 0, 60);
     const policyEnvironment = validatePolicyProps(props, workerTimeout, defaults);
     validateNetworkAndConcurrency(props, workerConcurrency);
 
@@ -243,6 +254,7 @@ export class FlinkAutoscaler extends Construct {
         [RUNTIME_ENV.deploymentDefaults]: deploymentDefaults,
         [RUNTIME_ENV.cadenceMs]: String((props.scheduleRate ?? defaults.scheduleRate).toMilliseconds()),
         [RUNTIME_ENV.cycleConcurrency]: String(cycleConcurrency),
+        [RUNTIME_ENV.vertexDetailIntervalMs]: String(vertexDetailInterval.toMilliseconds()),
         ...policyEnvironment,
       },
     });
@@ -298,6 +310,7 @@ export class FlinkAutoscaler extends Construct {
       dispatcher: this.dispatcher.function,
       worker: this.worker.function,
       workerLogGroup: this.worker.logGroup,
+      vertexDetailInterval,
       deadLetterQueue: this.jobQueue.deadLetterQueue,
     });
     this.alarms = new AutoscalerAlarms(this, 'Alarms', {

@@ -24,6 +24,11 @@ export interface StageConfig {
   readonly workerConcurrency: number;
   /** Context `workerBatchSize`: job messages per worker invocation (1–10). @default 10 */
   readonly workerBatchSize: number;
+  /**
+   * Context `vertexDetailMinutes`: minutes between cycle records that list every vertex for a job
+   * whose cycles change nothing (0–60; 0 = every cycle). @default 5
+   */
+  readonly vertexDetailInterval: Duration;
   /** Context `tableBilling` and friends (cdk/lib/table-billing-context.ts). @default provisioned, auto scaled 1–500 units */
   readonly tableBilling: StateTableBilling;
   /** Context `serviceName`. @default 'flink-serverless-autoscaler' */
@@ -77,6 +82,7 @@ export function defaultStageConfig() {
     scheduleRate: Duration.minutes(1),
     workerConcurrency: 10,
     workerBatchSize: 10,
+    vertexDetailMinutes: 5,
     serviceName: 'flink-serverless-autoscaler',
     removalPolicy: RemovalPolicy.RETAIN,
     staleEvaluationPeriods: 3,
@@ -105,6 +111,9 @@ export function readStageConfig(context: ContextSource): StageConfig {
   const workerBatchSize =
     optionalInteger(get('workerBatchSize'), 'workerBatchSize') ?? defaults.workerBatchSize;
   assertIntegerInRange('context "workerBatchSize"', workerBatchSize, 1, 10);
+  const vertexDetailMinutes =
+    optionalInteger(get('vertexDetailMinutes'), 'vertexDetailMinutes') ?? defaults.vertexDetailMinutes;
+  assertIntegerInRange('context "vertexDetailMinutes"', vertexDetailMinutes, 0, 60);
   const staleEvaluationPeriods =
     optionalInteger(get('staleEvaluationPeriods'), 'staleEvaluationPeriods') ??
     defaults.staleEvaluationPeriods;
@@ -116,6 +125,7 @@ export function readStageConfig(context: ContextSource): StageConfig {
     scheduleRate: parseScheduleRate(get('scheduleRate')) ?? defaults.scheduleRate,
     workerConcurrency,
     workerBatchSize,
+    vertexDetailInterval: Duration.minutes(vertexDetailMinutes),
     tableBilling: parseTableBilling(get),
     serviceName: optionalString(get('serviceName'), 'serviceName') ?? defaults.serviceName,
     alarmEmails: parseEmails(get('alarmEmail')),

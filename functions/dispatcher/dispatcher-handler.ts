@@ -9,7 +9,7 @@
  */
 
 import type { CycleLogger } from '../../lib/cycle/run-cycle.ts';
-import { describeError } from '../../lib/cycle/run-cycle.ts';
+import { describeError } from '../../lib/report/describe-error.ts';
 import { formatJobKey } from '../../lib/domain/index.ts';
 import type { JobDiscovery } from '../../lib/ports/job-discovery.ts';
 import type { JobMessage, JobQueue } from '../../lib/ports/job-queue.ts';

@@ -5,17 +5,17 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsJobQueue } from '../../lib/adapters/sqs/sqs-job-queue.ts';
 import { withAutoscalerMiddleware } from '../shared/middleware.ts';
 import { readRuntimeConfig } from '../shared/runtime-config.ts';
-import { createSharedWiring } from '../shared/wiring.ts';
 import { createDispatcherHandler } from './dispatcher-handler.ts';
+import { createDispatcherWiring } from './dispatcher-wiring.ts';
 
 const config = readRuntimeConfig(process.env, true);
-const wiring = createSharedWiring(config);
+const wiring = createDispatcherWiring(config);
 
 export const handler = withAutoscalerMiddleware(
   createDispatcherHandler({
     clusters: config.clusters.map((cluster) => ({
       name: cluster.name,
-      discovery: async () => (await wiring.clusterAdapters(cluster.name)).discovery,
+      discovery: () => wiring.discovery(cluster.name),
     })),
     queue: new SqsJobQueue(new SQSClient({}), config.queueUrl as string),
     managedState: wiring.store,

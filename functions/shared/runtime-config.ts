@@ -1,3 +1,4 @@
+import { DEFAULT_VERTEX_DETAIL_INTERVAL_MS } from '../../lib/adapters/cloudwatch/cycle-record.ts';
 import { type ClusterEnvironmentEntry, RUNTIME_ENV } from './runtime-environment.ts';
 
 /** The handlers' configuration, read and checked once per cold start. */
@@ -12,6 +13,11 @@ export interface RuntimeConfig {
   readonly inVpc: boolean;
   /** Cycles the worker runs at once within one batch. @default 10 */
   readonly cycleConcurrency: number;
+  /**
+   * Interval between cycle records that list every vertex when nothing changes (ms); 0 = every
+   * record. @default 300 000
+   */
+  readonly vertexDetailIntervalMs: number;
 }
 
 /** A missing or malformed environment variable; names it and says what is expected. */
@@ -89,9 +95,17 @@ export function readRuntimeConfig(
       `${RUNTIME_ENV.cycleConcurrency} must be the number of cycles run at once, an integer from 1 to 100, got '${concurrencyText}'`,
     );
   }
+  const detailText = env[RUNTIME_ENV.vertexDetailIntervalMs] ?? String(DEFAULT_VERTEX_DETAIL_INTERVAL_MS);
+  const vertexDetailIntervalMs = Number(detailText);
+  if (!Number.isInteger(vertexDetailIntervalMs) || vertexDetailIntervalMs < 0 || vertexDetailIntervalMs > 86_400_000) {
+    throw new RuntimeConfigError(
+      `${RUNTIME_ENV.vertexDetailIntervalMs} must be the interval between per-vertex cycle records in whole milliseconds, from 0 (every cycle) to 86400000 (a day), got '${detailText}'`,
+    );
+  }
   return {
     tableName,
     cadenceMs,
+    vertexDetailIntervalMs,
     inVpc: inVpcText === 'true',
     cycleConcurrency,
     ...(queueUrl ? { queueUrl } : {}),

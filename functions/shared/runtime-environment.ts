@@ -20,6 +20,12 @@ export const RUNTIME_ENV = {
   inVpc: 'FSA_IN_VPC',
   /** Cycles the worker runs at once within one SQS batch (positive integer). */
   cycleConcurrency: 'FSA_CYCLE_CONCURRENCY',
+  /**
+   * Interval in ms between cycle records that list every vertex, for a job whose cycles change
+   * nothing (lib/adapters/cloudwatch/cycle-record.ts); 0 = every record. The dashboard's per-vertex
+   * graphs use bins of this width.
+   */
+  vertexDetailIntervalMs: 'FSA_VERTEX_DETAIL_INTERVAL_MS',
   /** CloudWatch namespace of the EMF metrics. */
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;

@@ -13,6 +13,15 @@ export interface EvaluationReportExtras {
   readonly detailedMetrics?: boolean;
   /** Vertex names (operator chains) by JobVertexID, so per-vertex detail is readable. */
   readonly vertexNames?: Readonly<Record<VertexId, string>>;
+  /**
+   * Time of the cycle (epoch ms): with {@link previousEvaluationMs} it tells whether the per-vertex
+   * detail of a cycle that changed nothing is due (the log reporter writes it once per interval).
+   */
+  readonly cycleTimeMs?: number;
+  /** Time of the job's previous evaluation (epoch ms); absent on its first. */
+  readonly previousEvaluationMs?: number;
+  /** The cycle scaled, was blocked, realized something or got a policy verdict. @default false */
+  readonly changed?: boolean;
 }
 
 /**

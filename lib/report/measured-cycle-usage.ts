@@ -8,44 +8,44 @@ import type { MeasuredUsage } from './cost-model.ts';
 /** As deployed by the CDK stack today. */
 export const MEASURED_USAGE: MeasuredUsage = {
   "measuredOn": "2026-12-05",
-  "workerMemoryMb": 512,
-  "dispatcherMemoryMb": 512,
+  "workerMemoryMb": 256,
+  "dispatcherMemoryMb": 256,
   "workerBatchSize": 10,
   "defaults": [
     {
       "vertices": 10,
       "workerInvocations": 0.1,
-      "workerBilledMs": 22.9,
+      "workerBilledMs": 122.78,
       "sqsRequests": 0.3,
       "dynamoRequests": 6,
       "dynamoReadUnits": 3,
       "dynamoWriteUnits": 4,
-      "dynamoStoredBytes": 66472,
-      "logBytes": 1032.7,
+      "dynamoStoredBytes": 66448,
+      "logBytes": 408.1,
       "customMetrics": 0
     },
     {
       "vertices": 100,
       "workerInvocations": 0.1,
-      "workerBilledMs": 56.467,
+      "workerBilledMs": 214.44,
       "sqsRequests": 0.3,
       "dynamoRequests": 6,
       "dynamoReadUnits": 4,
       "dynamoWriteUnits": 6,
-      "dynamoStoredBytes": 67748,
-      "logBytes": 8229.7,
+      "dynamoStoredBytes": 67729,
+      "logBytes": 1850.7,
       "customMetrics": 0
     },
     {
       "vertices": 1000,
       "workerInvocations": 0.1,
-      "workerBilledMs": 380.3,
+      "workerBilledMs": 1598.5,
       "sqsRequests": 0.3,
       "dynamoRequests": 6,
       "dynamoReadUnits": 8,
       "dynamoWriteUnits": 24,
-      "dynamoStoredBytes": 88904,
-      "logBytes": 81130,
+      "dynamoStoredBytes": 88893,
+      "logBytes": 16434,
       "customMetrics": 0
     }
   ],
@@ -53,30 +53,30 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 10,
       "workerInvocations": 0.1,
-      "workerBilledMs": 10.833,
+      "workerBilledMs": 122.64,
       "sqsRequests": 0.3,
       "dynamoRequests": 6,
       "dynamoReadUnits": 3,
       "dynamoWriteUnits": 4,
-      "dynamoStoredBytes": 66472,
-      "logBytes": 12930,
+      "dynamoStoredBytes": 66448,
+      "logBytes": 12305,
       "customMetrics": 110
     },
     {
       "vertices": 100,
       "workerInvocations": 0.1,
-      "workerBilledMs": 54.767,
+      "workerBilledMs": 184.78,
       "sqsRequests": 0.3,
       "dynamoRequests": 6,
       "dynamoReadUnits": 4,
       "dynamoWriteUnits": 6,
-      "dynamoStoredBytes": 67748,
-      "logBytes": 119300,
+      "dynamoStoredBytes": 67729,
+      "logBytes": 112920,
       "customMetrics": 1010
     }
   ],
   "fleet": {
-    "dispatcherBilledMsPerTick": 14.333,
+    "dispatcherBilledMsPerTick": 112.6,
     "dispatcherLogBytesPerTick": 1359,
     "fleetCustomMetrics": 8,
     "alarms": 4,

@@ -4,7 +4,9 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { AutoscalerDashboard, JOB_VARIABLE_TOKEN } from '../../cdk/lib/constructs/autoscaler-dashboard.ts';
+import { buildCycleRecord } from '../../lib/adapters/cloudwatch/cycle-record.ts';
 import { NOT_READY_REASONS } from '../../lib/adapters/cloudwatch/metric-catalog.ts';
+import type { EvaluatedMetrics, ScalingDecision } from '../../lib/domain/index.ts';
 import { testStack } from './cdk-test-support.ts';
 
 interface Widget {
@@ -101,17 +103,76 @@ describe('AutoscalerDashboard', () => {
     expect(query).toContain("SOURCE 'TOKEN'");
     expect(query).toContain('filter fsa = "cycle"');
     expect(query).toContain(`filter strcontains(job, "${JOB_VARIABLE_TOKEN}")`);
-    expect(query).toContain('unnest record.v into vertex');
+    // Only the detailed records list vertices; the others would unnest into one empty row.
+    expect(query).toContain('filter ispresent(nv)');
+    expect(query.indexOf('filter ispresent(nv)')).toBeLessThan(query.indexOf('unnest record.v into vertex'));
     for (const field of ['vertex.p', 'vertex.r', 'vertex.t', 'vertex.d', 'vertex.lag', 'vertex.l', 'vertex.n']) {
       expect(query).toContain(field);
     }
   });
 
-  it('graphs parallelism vs recommended, lag and load of the chosen job over time', () => {
+  it('graphs parallelism vs recommended, lag and load of the chosen job over time from every record\'s totals', () => {
     const lines = queries.filter((w) => w.properties.view === 'timeSeries' || w.properties.view === 'line');
     const text = lines.map((w) => w.properties.query).join('\n');
-    expect(text).toContain('sum(vertex.p) as parallelism, sum(vertex.r) as recommended by bin(1m)');
-    expect(text).toContain('max(vertex.lag) as lag, avg(vertex.l) as load by bin(1m)');
+    expect(text).toContain('stats sum(p) as parallelism, sum(r) as recommended by bin(1m)');
+    expect(text).toContain('stats sum(lag) as lag, max(l) as load by bin(1m)');
+    // The totals are in every record: no filter on the detailed ones, no unnest.
+    expect(text).not.toContain('ispresent(nv)');
+    expect(text).not.toContain('unnest');
+  });
+
+  it('says how old the per-vertex table can be (the vertex-detail interval)', () => {
+    const texts = JSON.stringify(body.widgets.filter((w) => w.type === 'text'));
+    expect(texts).toContain('the vertices are listed at least every 5 minutes, and at once when a cycle changes something');
+  });
+
+  it('reads only fields the reporter writes: vertex keys from detailed records, totals from every record', () => {
+    // Prepare: a record of each shape with every value present
+    const vertex = {
+      LOAD: { current: 0.5, average: 0.5 },
+      TRUE_PROCESSING_RATE: { current: 10, average: 10 },
+      TARGET_DATA_RATE: { current: 8, average: 8 },
+      LAG: { current: 7, average: 7 },
+      PARALLELISM: { current: 2, average: 2 },
+      RECOMMENDED_PARALLELISM: { current: 3, average: 3 },
+    };
+    const evaluated: EvaluatedMetrics = {
+      vertices: { v1: vertex },
+      global: { HEAP_MAX_USAGE_RATIO: { current: 0.5, average: 0.5 }, GC_PRESSURE: { current: 0.1, average: 0.1 } },
+      processingBacklog: false,
+    };
+    const decision: ScalingDecision = { action: 'balanced', vertices: [], guards: [], parallelismOverrides: {}, summary: '' };
+    const job = { cluster: 'c', namespace: 'n', kind: 'FlinkDeployment' as const, name: 'j' };
+    const extras = { vertexNames: { v1: 'Source' }, evaluationAgeSeconds: 60 };
+    const detailed = buildCycleRecord(job, evaluated, decision, extras);
+    const short = buildCycleRecord(job, evaluated, decision, { ...extras, detailed: false });
+    const vertexKeys = Object.keys(detailed.v![0]!);
+
+    // Act
+    const read = (query: string, pattern: RegExp) => [...query.matchAll(pattern)].map((m) => m[1]!);
+    const unknownFields: string[] = [];
+    const checked = new Set<string>();
+    for (const widget of queries) {
+      const query = widget.properties.query!;
+      if (!query.includes('filter fsa = "cycle"')) continue;
+      const record = query.includes('ispresent(nv)') ? detailed : short;
+      for (const key of read(query, /vertex\.(\w+)/g)) {
+        checked.add(`vertex.${key}`);
+        if (!vertexKeys.includes(key)) unknownFields.push(`vertex.${key}`);
+      }
+      for (const key of read(query, /\b(?:sum|max|avg|latest)\((\w+)\)/g)) {
+        checked.add(key);
+        if (!(key in record)) unknownFields.push(key);
+      }
+    }
+
+    // Assess
+    expect(unknownFields).toEqual([]);
+    // every per-vertex value and every total the graphs show was checked
+    expect([...checked].sort()).toEqual(
+      ['age', 'gc', 'heap', 'l', 'lag', 'p', 'r', 'vertex.d', 'vertex.l', 'vertex.lag', 'vertex.n', 'vertex.p', 'vertex.r', 'vertex.t'],
+    );
+    expect(vertexKeys.sort()).toEqual(['d', 'l', 'lag', 'n', 'p', 'r', 't']);
   });
 
   it('has a Job pattern variable that every per-job query uses', () => {

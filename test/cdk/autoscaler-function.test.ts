@@ -17,7 +17,7 @@ describe('AutoscalerFunction', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      MemorySize: 512,
+      MemorySize: 256,
       Timeout: 60,
       Handler: 'index.handler',
       LoggingConfig: { LogGroup: Match.anyValue() },

@@ -61,6 +61,15 @@ describe('FlinkAutoscaler', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, VisibilityTimeout: 720 });
   });
 
+  it('gives the worker the vertex-detail interval of the cycle records: 5 minutes by default, or as set', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FSA_VERTEX_DETAIL_INTERVAL_MS: '300000' }) },
+    });
+    build({ vertexDetailInterval: Duration.minutes(0) }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FSA_VERTEX_DETAIL_INTERVAL_MS: '0' }) },
+    });
+  });
+
   it('passes a smaller batch size and its own cycle concurrency through', () => {
     const small = build({ workerBatchSize: 4, cycleConcurrency: 2 }).template;
     small.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 4 });
@@ -245,6 +254,11 @@ describe('FlinkAutoscaler', () => {
       name: 'a cycle concurrency of 0',
       props: { cycleConcurrency: 0 },
       error: /cycleConcurrency must be an integer between 1 and 100, got 0/,
+    },
+    {
+      name: 'a vertex-detail interval of 90 seconds',
+      props: { vertexDetailInterval: Duration.seconds(90) },
+      error: /vertexDetailInterval \(minutes\) must be an integer between 0 and 60, got 1.5/,
     },
     {
       name: 'oversized deployment defaults',

@@ -31,6 +31,7 @@ describe('readStageConfig', () => {
     expect(config.network).toBeUndefined();
     expect(config.workerReservedConcurrency).toBeUndefined();
     expect(config.scheduleRate.toMinutes()).toBe(1);
+    expect(config.vertexDetailInterval.toMinutes()).toBe(5);
   });
 
   it('reads every key, including the string forms given with -c key=value', () => {
@@ -43,6 +44,7 @@ describe('readStageConfig', () => {
         scheduleRate: '5 minutes',
         workerConcurrency: '20',
         workerBatchSize: '5',
+        vertexDetailMinutes: '0',
         tableBilling: 'provisioned',
         tableReadCapacity: '10-300',
         tableWriteCapacity: ' 20 - 400 ',
@@ -79,6 +81,7 @@ describe('readStageConfig', () => {
       sourceMapsInStackTraces: true,
     });
     expect(config.scheduleRate.toMinutes()).toBe(Duration.minutes(5).toMinutes());
+    expect(config.vertexDetailInterval.toSeconds()).toBe(0);
   });
 
   it('reads the VPC, endpoint, concurrency and tracing keys', () => {
@@ -179,6 +182,11 @@ describe('readStageConfig', () => {
       name: 'batch size above the FIFO limit',
       values: { clusters: ['a'], workerBatchSize: '20' },
       error: /"workerBatchSize" must be an integer between 1 and 10, got 20/,
+    },
+    {
+      name: 'a vertex-detail interval above an hour',
+      values: { clusters: ['a'], vertexDetailMinutes: '90' },
+      error: /"vertexDetailMinutes" must be an integer between 0 and 60, got 90/,
     },
     {
       name: 'billing mode',

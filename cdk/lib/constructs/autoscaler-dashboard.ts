@@ -40,6 +40,11 @@ export interface AutoscalerDashboardProps {
   readonly worker: IFunction;
   /** The worker's log group: its cycle records feed the per-job and per-vertex Logs Insights widgets. */
   readonly workerLogGroup: ILogGroup;
+  /**
+   * Interval between cycle records that list every vertex when nothing changes (the worker's
+   * `FSA_VERTEX_DETAIL_INTERVAL_MS`): how old the per-vertex table can be. @default Duration.minutes(5)
+   */
+  readonly vertexDetailInterval?: Duration;
   readonly deadLetterQueue: IQueue;
   /** @default a CloudFormation-generated name */
   readonly dashboardName?: string;
@@ -51,7 +56,7 @@ export interface AutoscalerDashboardProps {
 
 /** Defaults of {@link AutoscalerDashboardProps}. */
 export function defaultAutoscalerDashboardProps() {
-  return { period: Duration.minutes(1), namespace: METRICS_NAMESPACE };
+  return { period: Duration.minutes(1), namespace: METRICS_NAMESPACE, vertexDetailInterval: Duration.minutes(5) };
 }
 
 /**
@@ -76,6 +81,19 @@ export function cycleRecordsOfChosenJob(): string[] {
   return [
     `filter ${CYCLE_RECORD.markerKey} = "${CYCLE_RECORD.markerValue}"`,
     `filter strcontains(job, "${JOB_VARIABLE_TOKEN}")`,
+  ];
+}
+
+/**
+ * The vertices of the chosen job, one row per vertex: only the detailed cycle records list them
+ * (`nv` present); `unnest` would turn a record without the list into one empty row.
+ */
+export function verticesOfChosenJob(): string[] {
+  return [
+    ...cycleRecordsOfChosenJob(),
+    'filter ispresent(nv)',
+    'fields jsonParse(@message) as record',
+    'unnest record.v into vertex',
   ];
 }
 
@@ -185,7 +203,7 @@ export class AutoscalerDashboard extends Construct {
       ),
       graph('Stuck jobs (fleet)', [runMetric(RUN_METRIC.STUCK_JOBS.name, 'Maximum', 'stuck jobs')], [], 8),
     );
-    this.addJobDetail(props.workerLogGroup);
+    this.addJobDetail(props.workerLogGroup, props.vertexDetailInterval ?? defaults.vertexDetailInterval);
     this.addDetailedMetricGraphs(search, graph);
   }
 
@@ -193,7 +211,7 @@ export class AutoscalerDashboard extends Construct {
    * Per-job and per-vertex detail from the worker's cycle records (Logs Insights, scanned only
    * when the dashboard is viewed), for the job chosen with the dashboard's Job variable.
    */
-  private addJobDetail(logGroup: ILogGroup): void {
+  private addJobDetail(logGroup: ILogGroup, vertexDetailInterval: Duration): void {
     this.dashboard.addVariable(
       new DashboardVariable({
         id: 'job',
@@ -207,11 +225,16 @@ export class AutoscalerDashboard extends Construct {
     );
     const query = (title: string, lines: string[], view: LogQueryVisualizationType, width: number) =>
       new LogQueryWidget({ title, logGroupNames: [logGroup.logGroupName], queryLines: lines, view, width, height: 6 });
-    const chosenVertices = [...cycleRecordsOfChosenJob(), 'fields jsonParse(@message) as record', 'unnest record.v into vertex'];
+    const chosenVertices = verticesOfChosenJob();
+    const detailAge =
+      vertexDetailInterval.toSeconds() === 0
+        ? 'every cycle'
+        : `at least every ${vertexDetailInterval.toHumanString()}, and at once when a cycle changes something`;
     this.dashboard.addWidgets(
       new TextWidget({
         markdown:
-          '## Jobs and vertices\nFrom the worker\'s cycle records (one log line per job-cycle, read with Logs Insights when viewed). ' +
+          '## Jobs and vertices\nFrom the worker\'s cycle records (one log line per job-cycle with the job\'s totals, read with Logs Insights when viewed; ' +
+          `the vertices are listed ${detailAge}). ` +
           'Type part of a job key in the **Job** variable above (e.g. its name) to choose a job.',
         width: 24,
         height: 2,
@@ -234,13 +257,14 @@ export class AutoscalerDashboard extends Construct {
     this.dashboard.addWidgets(
       query(
         'Chosen job: total parallelism vs recommended',
-        [...chosenVertices, 'stats sum(vertex.p) as parallelism, sum(vertex.r) as recommended by bin(1m)'],
+        // From every record's job totals, so the graph has a point each cycle.
+        [...cycleRecordsOfChosenJob(), 'stats sum(p) as parallelism, sum(r) as recommended by bin(1m)'],
         LogQueryVisualizationType.LINE,
         12,
       ),
       query(
-        'Chosen job: largest lag (records) and mean load',
-        [...chosenVertices, 'stats max(vertex.lag) as lag, avg(vertex.l) as load by bin(1m)'],
+        'Chosen job: pending records and the busiest vertex\'s load',
+        [...cycleRecordsOfChosenJob(), 'stats sum(lag) as lag, max(l) as load by bin(1m)'],
         LogQueryVisualizationType.LINE,
         12,
       ),
@@ -260,7 +284,7 @@ export class AutoscalerDashboard extends Construct {
       ),
       query(
         'Heap, GC and evaluation age per job (latest)',
-        [...cycleRecordsOfChosenJob(), 'stats latest(heap) as heapMaxUsage, latest(gc) as gcPressure, latest(age) as evaluationAgeSeconds by job', 'sort heapMaxUsage desc', 'limit 100'],
+        [...cycleRecordsOfChosenJob(), 'filter ispresent(nv)', 'stats latest(heap) as heapMaxUsage, latest(gc) as gcPressure, latest(age) as evaluationAgeSeconds by job', 'sort heapMaxUsage desc', 'limit 100'],
         LogQueryVisualizationType.TABLE,
         8,
       ),

@@ -17,7 +17,12 @@ export interface AutoscalerFunctionProps {
   readonly description?: string;
   /** @default Duration.minutes(1) */
   readonly timeout?: Duration;
-  /** @default 512 */
+  /**
+   * Memory in MB; Lambda gives CPU in proportion (one vCPU at 1,769 MB).
+   * @default 256: the cheapest size that keeps a worker batch of 1,000-vertex jobs within half
+   *   the 1-minute cadence and the resident memory after init within half the size
+   *   (`npm run bench -- --only=lambda-memory`, README "Cost")
+   */
   readonly memorySize?: number;
   /** Extra environment variables (merged over the defaults). @default none */
   readonly environment?: Readonly<Record<string, string>>;
@@ -62,7 +67,7 @@ export interface AutoscalerFunctionProps {
 export function defaultAutoscalerFunctionProps() {
   return {
     timeout: Duration.minutes(1),
-    memorySize: 512,
+    memorySize: 256,
     serviceName: 'flink-serverless-autoscaler',
     logRetention: RetentionDays.ONE_MONTH,
     logRemovalPolicy: RemovalPolicy.DESTROY,

@@ -1,4 +1,3 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type {
   EvaluatedMetrics,
   JobKey,
@@ -7,7 +6,8 @@ import type {
   ScalingDecision,
   VertexId,
 } from '../../domain/index.ts';
-import { buildCycleRecord } from './cycle-record.ts';
+import { emfDocument, type MetricValue } from './emf-document.ts';
+import { buildCycleRecord, DEFAULT_VERTEX_DETAIL_INTERVAL_MS, vertexDetailDue } from './cycle-record.ts';
 import {
   AVERAGE_SUFFIX,
   AVERAGED_VERTEX_METRICS,
@@ -24,14 +24,6 @@ import {
 /** Where serialized EMF documents go: one JSON document per call, one line in the Lambda log. */
 export type EmfOutput = (line: string) => void;
 
-/** Logger for the reporter's own warnings (Powertools' `GenericLogger` shape). */
-export interface ReporterLogger {
-  warn(...args: unknown[]): void;
-  debug(...args: unknown[]): void;
-  info(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-}
-
 /** Options of {@link EmfMetricsReporter}. */
 export interface EmfMetricsReporterOptions {
   /** @default {@link METRICS_NAMESPACE} */
@@ -46,10 +38,14 @@ export interface EmfMetricsReporterOptions {
    * @default a line on `process.stdout`
    */
   readonly output?: EmfOutput;
-  /** Logger for Powertools' own warnings. @default silent */
-  readonly logger?: ReporterLogger;
   /** Clock for the EMF timestamp (epoch ms). @default `Date.now` */
   readonly now?: () => number;
+  /**
+   * Interval between cycle records that list every vertex, for a job whose cycles change nothing
+   * (see ./cycle-record.ts); 0 lists them in every record.
+   * @default {@link DEFAULT_VERTEX_DETAIL_INTERVAL_MS} (5 minutes)
+   */
+  readonly vertexDetailIntervalMs?: number;
 }
 
 /** Optional per-job values that are not part of the evaluation itself. */
@@ -65,6 +61,12 @@ export interface EvaluationExtras {
   readonly detailedMetrics?: boolean;
   /** Vertex names by JobVertexID, for the cycle record. */
   readonly vertexNames?: Readonly<Record<VertexId, string>>;
+  /** Time of the cycle (epoch ms). Without it, the cycle record lists every vertex. */
+  readonly cycleTimeMs?: number;
+  /** Time of the job's previous evaluation (epoch ms); absent on its first. */
+  readonly previousEvaluationMs?: number;
+  /** The cycle changed something or asked for a change: its record lists every vertex. @default false */
+  readonly changed?: boolean;
 }
 
 /** Totals of one run (a worker batch or a dispatcher tick). */
@@ -85,13 +87,6 @@ export interface RunReport {
 
 const DEFAULT_SERVICE_NAME = 'flink-serverless-autoscaler';
 
-const SILENT_LOGGER: ReporterLogger = {
-  warn: () => {},
-  debug: () => {},
-  info: () => {},
-  error: () => {},
-};
-
 const writeStdoutLine: EmfOutput = (line) => {
   process.stdout.write(`${line}\n`);
 };
@@ -99,8 +94,8 @@ const writeStdoutLine: EmfOutput = (line) => {
 type Dimensions = Record<string, string>;
 
 /**
- * Reports evaluations, decisions and run totals as CloudWatch Embedded Metric Format documents,
- * built with Powertools Metrics, and each evaluation as one cycle record (./cycle-record.ts).
+ * Reports evaluations, decisions and run totals as CloudWatch Embedded Metric Format documents
+ * (./emf-document.ts), and each evaluation as one cycle record (./cycle-record.ts).
  *
  * By default only fleet-level metrics (the `Service` dimension) are written: the number of custom
  * metrics, $0.30 each a month, does not grow with jobs or vertices. Decisions are counted into the
@@ -122,11 +117,12 @@ type Dimensions = Record<string, string>;
  * reporter.flush();
  */
 export class EmfMetricsReporter {
-  readonly #metrics: Metrics;
+  readonly #namespace: string;
   readonly #serviceName: string;
   readonly #output: EmfOutput;
   readonly #now: () => number;
   readonly #pending: string[] = [];
+  readonly #vertexDetailIntervalMs: number;
   /** Decisions since the last worker run document. */
   #scaled = 0;
   #blocked = 0;
@@ -136,18 +132,13 @@ export class EmfMetricsReporter {
     this.#serviceName = options.serviceName ?? process.env['POWERTOOLS_SERVICE_NAME'] ?? DEFAULT_SERVICE_NAME;
     this.#output = options.output ?? writeStdoutLine;
     this.#now = options.now ?? Date.now;
-    this.#metrics = new Metrics({
-      namespace: options.namespace ?? METRICS_NAMESPACE,
-      serviceName: this.#serviceName,
-      logger: options.logger ?? SILENT_LOGGER,
-    });
-    // Powertools adds a `service` default dimension to every document; the catalog's dimension sets
-    // are exact (dashboards and alarms match them), so the reporter owns all dimensions itself.
-    this.#metrics.clearDefaultDimensions();
+    this.#vertexDetailIntervalMs = options.vertexDetailIntervalMs ?? DEFAULT_VERTEX_DETAIL_INTERVAL_MS;
+    this.#namespace = options.namespace ?? METRICS_NAMESPACE;
   }
 
   /**
-   * Records one job's evaluation and decision: its cycle record and the fleet's decision counters;
+   * Records one job's evaluation and decision: its cycle record (listing every vertex when the cycle
+   * changed something or the vertex-detail interval came round) and the fleet's decision counters;
    * with `detailedMetrics`, also a document per evaluated vertex (operator metric names, plus the
    * recommended parallelism of the decision) and one per job (heap, GC, memory plan, outcome
    * counters).
@@ -158,9 +149,18 @@ export class EmfMetricsReporter {
     decision: ScalingDecision,
     extras: EvaluationExtras = {},
   ): void {
+    const detailed =
+      extras.cycleTimeMs === undefined ||
+      vertexDetailDue({
+        nowMs: extras.cycleTimeMs,
+        intervalMs: this.#vertexDetailIntervalMs,
+        changed: extras.changed === true,
+        ...(extras.previousEvaluationMs !== undefined ? { previousEvaluationMs: extras.previousEvaluationMs } : {}),
+      });
     this.#pending.push(
       JSON.stringify(
         buildCycleRecord(jobKey, evaluated, decision, {
+          detailed,
           ...(extras.vertexNames ? { vertexNames: extras.vertexNames } : {}),
           ...(extras.evaluationAgeSeconds !== undefined ? { evaluationAgeSeconds: extras.evaluationAgeSeconds } : {}),
         }),
@@ -281,21 +281,18 @@ export class EmfMetricsReporter {
   #record(dimensions: Dimensions, values: ReadonlyArray<readonly [MetricSpec, number | undefined]>): void {
     // Last finite value per name wins, so a later source (the decision) overrides an earlier one
     // instead of turning the metric into an EMF value array.
-    const finite = new Map<string, readonly [MetricSpec, number]>();
+    const finite = new Map<string, MetricValue>();
     for (const [spec, value] of values) {
       if (value !== undefined && Number.isFinite(value)) finite.set(spec.name, [spec, value]);
     }
     if (finite.size === 0) return;
     try {
-      this.#metrics.addDimensions(dimensions);
-      for (const [spec, value] of finite.values()) this.#metrics.addMetric(spec.name, spec.unit, value);
-      this.#metrics.setTimestamp(this.#now());
-      this.#pending.push(JSON.stringify(this.#metrics.serializeMetrics()));
-    } finally {
-      // Serialization does not clear the stores (publishing would, but it writes to its own console).
-      this.#metrics.clearMetrics();
-      this.#metrics.clearDimensions();
-      this.#metrics.clearMetadata();
+      this.#pending.push(emfDocument(this.#namespace, dimensions, [...finite.values()], this.#now()));
+    } catch (error) {
+      // Reporting never fails a cycle: the document is replaced by a warning line saying why.
+      this.#pending.push(
+        JSON.stringify({ level: 'WARN', message: 'metric document dropped', reason: (error as Error).message, dimensions }),
+      );
     }
   }
 }

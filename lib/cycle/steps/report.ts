@@ -45,19 +45,24 @@ export async function report(cycle: CycleContext, input: ReportInput): Promise<C
       dedupeIntervalMs: options.scalingEventIntervalMs,
     });
   }
+  const decision = policy ? withPolicyGuard(output.decision, policy) : output.decision;
+  // Log budget: a cycle that changes nothing leaves one short line, the reporter's cycle record
+  // (job totals; every vertex only once per detail interval); its decision line is debug detail.
+  // Changes are logged at info, and their cycle record lists every vertex.
+  const changed =
+    decision.action === 'scale' || decision.action === 'blocked' || realized !== undefined || policy !== undefined;
   const lastEvaluationMs = loaded.state.lastEvaluationMs;
   deps.reporter?.reportEvaluation(key, output.report.evaluated, output.decision, {
     detailedMetrics: cycle.detailedMetrics === true,
     vertexNames: vertexNamesOf(raw),
+    cycleTimeMs: nowMs,
+    changed,
     ...(output.memoryPlan ? { memoryPlan: output.memoryPlan } : {}),
     // Time since the job's previous evaluation: the cadence it really gets (jitter, missed ticks).
-    ...(lastEvaluationMs !== undefined ? { evaluationAgeSeconds: (nowMs - lastEvaluationMs) / 1000 } : {}),
+    ...(lastEvaluationMs !== undefined
+      ? { evaluationAgeSeconds: (nowMs - lastEvaluationMs) / 1000, previousEvaluationMs: lastEvaluationMs }
+      : {}),
   });
-  const decision = policy ? withPolicyGuard(output.decision, policy) : output.decision;
-  // Log budget: a cycle that changes nothing leaves one line, the reporter's cycle record (job,
-  // action, every vertex); its decision line is debug detail. Changes are logged at info.
-  const changed =
-    decision.action === 'scale' || decision.action === 'blocked' || realized !== undefined || policy !== undefined;
   log[changed ? 'info' : 'debug']('cycle decided', {
     action: decision.action,
     summary: decision.summary,

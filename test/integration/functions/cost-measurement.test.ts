@@ -16,6 +16,7 @@ const SHAPE: DeployedShape = {
   logRetentionDays: 30,
   alarms: 4,
   dashboards: 1,
+  vertexDetailIntervalMs: 300_000,
 };
 
 describe('cost measurement', () => {
@@ -38,6 +39,46 @@ describe('cost measurement', () => {
     expect(m.applicationLogBytes).toBe(0);
     expect(m.usage.logBytes).toBeCloseTo(m.metricLogBytes + platformLogBytes(512), 6);
     expect(m.fleet.fleetCustomMetrics).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('keeps a quiet 10-vertex job within the log budget: at most 450 bytes per job-cycle, all lines counted', async () => {
+    // Act: a full batch of 10 steady jobs over one vertex-detail interval (5 ticks)
+    const m = await measureCycleUsage({
+      vertices: 10,
+      detailed: false,
+      shape: { ...SHAPE, workerBatchSize: 10 },
+      jobs: 10,
+      windowMinutes: 2,
+      measuredTicks: 5,
+    });
+
+    // Assess: a short record every cycle, every vertex once per interval, a tenth of the
+    // invocation's run document and platform lines
+    expect(m.actions).toEqual({ balanced: 50 });
+    expect(m.applicationLogBytes).toBe(0);
+    expect(m.usage.logBytes).toBeLessThanOrEqual(450);
+    // without the interval every record lists the 10 vertices: over twice the bytes
+    const everyCycle = await measureCycleUsage({
+      vertices: 10,
+      detailed: false,
+      shape: { ...SHAPE, workerBatchSize: 10, vertexDetailIntervalMs: 0 },
+      jobs: 10,
+      windowMinutes: 2,
+      measuredTicks: 1,
+    });
+    expect(everyCycle.usage.logBytes).toBeGreaterThan(2 * m.usage.logBytes);
+  }, 180_000);
+
+  it("measures the worker's wall and CPU time, and the handler's share of the CPU from a profiled tick", async () => {
+    // Act
+    const m = await measureCycleUsage({ vertices: 4, detailed: false, shape: SHAPE, jobs: 1, windowMinutes: 2, measuredTicks: 1, profileCpu: true });
+
+    // Assess: the profiled tick is not counted (one measured cycle); the simulators took some CPU
+    expect(m.actions).toEqual({ balanced: 1 });
+    expect(m.timing.workerCpuMsPerInvocation).toBeGreaterThan(0);
+    expect(m.timing.workerWallMsPerInvocation).toBeGreaterThan(0);
+    expect(m.timing.workerHandlerCpuShare).toBeGreaterThan(0);
+    expect(m.timing.workerHandlerCpuShare).toBeLessThan(1);
   }, 120_000);
 
   it('counts the per-job and per-vertex metrics of a job with the detailed-metrics annotation', async () => {

@@ -18,10 +18,12 @@ describe('readRuntimeConfig', () => {
       cadenceMs: 60_000,
       inVpc: false,
       cycleConcurrency: 10,
+      vertexDetailIntervalMs: 300_000,
     });
     expect(readRuntimeConfig({ ...VALID, FSA_CADENCE_MS: '300000' }, true).cadenceMs).toBe(300_000);
     expect(readRuntimeConfig({ ...VALID, FSA_IN_VPC: 'true' }, true).inVpc).toBe(true);
     expect(readRuntimeConfig({ ...VALID, FSA_CYCLE_CONCURRENCY: '4' }, true).cycleConcurrency).toBe(4);
+    expect(readRuntimeConfig({ ...VALID, FSA_VERTEX_DETAIL_INTERVAL_MS: '0' }, true).vertexDetailIntervalMs).toBe(0);
   });
 
   it('refuses to run with TLS verification switched off', () => {
@@ -46,6 +48,8 @@ describe('readRuntimeConfig', () => {
     [{ FSA_IN_VPC: 'yes' }, /FSA_IN_VPC must be 'true' or 'false', got 'yes'/],
     [{ FSA_CYCLE_CONCURRENCY: '0' }, /FSA_CYCLE_CONCURRENCY must be the number of cycles run at once, an integer from 1 to 100, got '0'/],
     [{ FSA_CYCLE_CONCURRENCY: '2.5' }, /FSA_CYCLE_CONCURRENCY .* got '2.5'/],
+    [{ FSA_VERTEX_DETAIL_INTERVAL_MS: '5 min' }, /FSA_VERTEX_DETAIL_INTERVAL_MS must be the interval .* from 0 \(every cycle\) to 86400000 \(a day\), got '5 min'/],
+    [{ FSA_VERTEX_DETAIL_INTERVAL_MS: '-1' }, /FSA_VERTEX_DETAIL_INTERVAL_MS .* got '-1'/],
   ])('names the variable that is wrong: %j', (change, message) => {
     expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(RuntimeConfigError);
     expect(() => readRuntimeConfig({ ...VALID, ...change }, true)).toThrow(message);

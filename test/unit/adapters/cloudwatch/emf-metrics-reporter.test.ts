@@ -217,6 +217,46 @@ describe('EmfMetricsReporter', () => {
     });
   });
 
+  it('lists every vertex once per detail interval for a quiet job, and at once when a cycle changes something', () => {
+    // Prepare: a 2-minute interval, cycles every minute from 10:00:30
+    const lines: string[] = [];
+    const reporter = new EmfMetricsReporter({ output: (l) => lines.push(l), vertexDetailIntervalMs: 120_000 });
+    const minute = (m: number) => Date.UTC(2026, 11, 5, 10, m, 30);
+    const cycle = (m: number, action: ScalingDecision['action'], changed = false) =>
+      reporter.reportEvaluation(JOB, EVALUATED, decision(action), {
+        cycleTimeMs: minute(m),
+        previousEvaluationMs: minute(m - 1),
+        changed,
+      });
+
+    // Act
+    cycle(1, 'balanced');
+    cycle(2, 'balanced');
+    cycle(3, 'blocked', true);
+    cycle(4, 'balanced');
+    cycle(5, 'balanced');
+    reporter.flush();
+
+    // Assess: 10:02:30 opens the slot [10:02, 10:04), 10:03:30 changed something, 10:04:30 opens the next
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((d) => d['fsa'] === 'cycle');
+    expect(records.map((r) => r['v'] !== undefined)).toEqual([false, true, true, true, false]);
+    for (const record of records) expect(record).toMatchObject({ job: 'prod-eks/flink/FlinkDeployment/orders', l: 0.8, lag: 12_000 });
+  });
+
+  it('never throws on a document CloudWatch would reject: it writes a warning line instead', () => {
+    // Prepare
+    const { reporter, lines } = capture();
+
+    // Act: an empty dimension value
+    reporter.reportJobError({ ...JOB, cluster: '' }, { detailedMetrics: true });
+    reporter.flush();
+
+    // Assess
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'WARN', message: 'metric document dropped', reason: "EMF dimension 'Cluster' has an empty value" }),
+    ]);
+  });
+
   it('counts decisions into the next worker run document, once', () => {
     // Prepare
     const { reporter, documents } = capture();
