@@ -43,7 +43,7 @@ export function createProcessWiring(config: RuntimeConfig): ProcessWiring {
   return {
     powertoolsLogger: logger,
     logger: cycleLogger(logger),
-    reporter: new EmfMetricsReporter({ vertexDetailIntervalMs: config.vertexDetailIntervalMs }),
+    reporter: new EmfMetricsReporter({ logger, vertexDetailIntervalMs: config.vertexDetailIntervalMs }),
     clock: systemClock,
     store: new DynamoDbStateStore(documents, { tableName: config.tableName }),
   };

@@ -1,3 +1,4 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type {
   EvaluatedMetrics,
   JobKey,
@@ -6,7 +7,6 @@ import type {
   ScalingDecision,
   VertexId,
 } from '../../domain/index.ts';
-import { emfDocument, type MetricValue } from './emf-document.ts';
 import { buildCycleRecord, DEFAULT_VERTEX_DETAIL_INTERVAL_MS, vertexDetailDue } from './cycle-record.ts';
 import {
   AVERAGE_SUFFIX,
@@ -24,6 +24,14 @@ import {
 /** Where serialized EMF documents go: one JSON document per call, one line in the Lambda log. */
 export type EmfOutput = (line: string) => void;
 
+/** Logger for the reporter's own warnings (Powertools' `GenericLogger` shape). */
+export interface ReporterLogger {
+  warn(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
 /** Options of {@link EmfMetricsReporter}. */
 export interface EmfMetricsReporterOptions {
   /** @default {@link METRICS_NAMESPACE} */
@@ -38,6 +46,8 @@ export interface EmfMetricsReporterOptions {
    * @default a line on `process.stdout`
    */
   readonly output?: EmfOutput;
+  /** Logger for Powertools' own warnings. @default silent */
+  readonly logger?: ReporterLogger;
   /** Clock for the EMF timestamp (epoch ms). @default `Date.now` */
   readonly now?: () => number;
   /**
@@ -87,6 +97,13 @@ export interface RunReport {
 
 const DEFAULT_SERVICE_NAME = 'flink-serverless-autoscaler';
 
+const SILENT_LOGGER: ReporterLogger = {
+  warn: () => {},
+  debug: () => {},
+  info: () => {},
+  error: () => {},
+};
+
 const writeStdoutLine: EmfOutput = (line) => {
   process.stdout.write(`${line}\n`);
 };
@@ -94,8 +111,8 @@ const writeStdoutLine: EmfOutput = (line) => {
 type Dimensions = Record<string, string>;
 
 /**
- * Reports evaluations, decisions and run totals as CloudWatch Embedded Metric Format documents
- * (./emf-document.ts), and each evaluation as one cycle record (./cycle-record.ts).
+ * Reports evaluations, decisions and run totals as CloudWatch Embedded Metric Format documents,
+ * built with Powertools Metrics, and each evaluation as one cycle record (./cycle-record.ts).
  *
  * By default only fleet-level metrics (the `Service` dimension) are written: the number of custom
  * metrics, $0.30 each a month, does not grow with jobs or vertices. Decisions are counted into the
@@ -117,7 +134,7 @@ type Dimensions = Record<string, string>;
  * reporter.flush();
  */
 export class EmfMetricsReporter {
-  readonly #namespace: string;
+  readonly #metrics: Metrics;
   readonly #serviceName: string;
   readonly #output: EmfOutput;
   readonly #now: () => number;
@@ -133,7 +150,14 @@ export class EmfMetricsReporter {
     this.#output = options.output ?? writeStdoutLine;
     this.#now = options.now ?? Date.now;
     this.#vertexDetailIntervalMs = options.vertexDetailIntervalMs ?? DEFAULT_VERTEX_DETAIL_INTERVAL_MS;
-    this.#namespace = options.namespace ?? METRICS_NAMESPACE;
+    this.#metrics = new Metrics({
+      namespace: options.namespace ?? METRICS_NAMESPACE,
+      serviceName: this.#serviceName,
+      logger: options.logger ?? SILENT_LOGGER,
+    });
+    // Powertools adds a `service` default dimension to every document; the catalog's dimension sets
+    // are exact (dashboards and alarms match them), so the reporter owns all dimensions itself.
+    this.#metrics.clearDefaultDimensions();
   }
 
   /**
@@ -281,18 +305,21 @@ export class EmfMetricsReporter {
   #record(dimensions: Dimensions, values: ReadonlyArray<readonly [MetricSpec, number | undefined]>): void {
     // Last finite value per name wins, so a later source (the decision) overrides an earlier one
     // instead of turning the metric into an EMF value array.
-    const finite = new Map<string, MetricValue>();
+    const finite = new Map<string, readonly [MetricSpec, number]>();
     for (const [spec, value] of values) {
       if (value !== undefined && Number.isFinite(value)) finite.set(spec.name, [spec, value]);
     }
     if (finite.size === 0) return;
     try {
-      this.#pending.push(emfDocument(this.#namespace, dimensions, [...finite.values()], this.#now()));
-    } catch (error) {
-      // Reporting never fails a cycle: the document is replaced by a warning line saying why.
-      this.#pending.push(
-        JSON.stringify({ level: 'WARN', message: 'metric document dropped', reason: (error as Error).message, dimensions }),
-      );
+      this.#metrics.addDimensions(dimensions);
+      for (const [spec, value] of finite.values()) this.#metrics.addMetric(spec.name, spec.unit, value);
+      this.#metrics.setTimestamp(this.#now());
+      this.#pending.push(JSON.stringify(this.#metrics.serializeMetrics()));
+    } finally {
+      // Serialization does not clear the stores (publishing would, but it writes to its own console).
+      this.#metrics.clearMetrics();
+      this.#metrics.clearDimensions();
+      this.#metrics.clearMetadata();
     }
   }
 }

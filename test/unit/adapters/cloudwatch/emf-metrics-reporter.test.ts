@@ -243,20 +243,6 @@ describe('EmfMetricsReporter', () => {
     for (const record of records) expect(record).toMatchObject({ job: 'prod-eks/flink/FlinkDeployment/orders', l: 0.8, lag: 12_000 });
   });
 
-  it('never throws on a document CloudWatch would reject: it writes a warning line instead', () => {
-    // Prepare
-    const { reporter, lines } = capture();
-
-    // Act: an empty dimension value
-    reporter.reportJobError({ ...JOB, cluster: '' }, { detailedMetrics: true });
-    reporter.flush();
-
-    // Assess
-    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ level: 'WARN', message: 'metric document dropped', reason: "EMF dimension 'Cluster' has an empty value" }),
-    ]);
-  });
-
   it('counts decisions into the next worker run document, once', () => {
     // Prepare
     const { reporter, documents } = capture();
