@@ -22,6 +22,8 @@ export interface EvaluationReportExtras {
   readonly previousEvaluationMs?: number;
   /** The cycle scaled, was blocked, realized something or got a policy verdict. @default false */
   readonly changed?: boolean;
+  /** What the autoscaler saved (+) or added (−) against the resource's own spec so far, USD. */
+  readonly savedUsd?: number;
 }
 
 /**

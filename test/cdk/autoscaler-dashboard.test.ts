@@ -141,9 +141,25 @@ describe('AutoscalerDashboard', () => {
       global: { HEAP_MAX_USAGE_RATIO: { current: 0.5, average: 0.5 }, GC_PRESSURE: { current: 0.1, average: 0.1 } },
       processingBacklog: false,
     };
-    const decision: ScalingDecision = { action: 'balanced', vertices: [], guards: [], parallelismOverrides: {}, summary: '' };
+    const decision: ScalingDecision = {
+      action: 'scale',
+      vertices: [],
+      guards: [],
+      parallelismOverrides: {},
+      summary: '',
+      price: {
+        vcpuHourUsd: 0.04,
+        memoryGbHourUsd: 0.004,
+        currentTaskManagers: 1,
+        newTaskManagers: 2,
+        taskManagerCpu: 2,
+        taskManagerUsdPerHour: 0.1,
+        deltaUsdPerHour: 0.1,
+        deltaUsdPerMonth: 73,
+      },
+    };
     const job = { cluster: 'c', namespace: 'n', kind: 'FlinkDeployment' as const, name: 'j' };
-    const extras = { vertexNames: { v1: 'Source' }, evaluationAgeSeconds: 60 };
+    const extras = { vertexNames: { v1: 'Source' }, evaluationAgeSeconds: 60, savedUsd: 12.5 };
     const detailed = buildCycleRecord(job, evaluated, decision, extras);
     const short = buildCycleRecord(job, evaluated, decision, { ...extras, detailed: false });
     const vertexKeys = Object.keys(detailed.v![0]!);
@@ -155,12 +171,13 @@ describe('AutoscalerDashboard', () => {
     for (const widget of queries) {
       const query = widget.properties.query!;
       if (!query.includes('filter fsa = "cycle"')) continue;
-      const record = query.includes('ispresent(nv)') ? detailed : short;
+      // Heap, GC, the vertices and the running total come only with the detailed records.
+      const record = /ispresent\((nv|saved)\)/.test(query) ? detailed : short;
       for (const key of read(query, /vertex\.(\w+)/g)) {
         checked.add(`vertex.${key}`);
         if (!vertexKeys.includes(key)) unknownFields.push(`vertex.${key}`);
       }
-      for (const key of read(query, /\b(?:sum|max|avg|latest)\((\w+)\)/g)) {
+      for (const key of read(query, /\b(?:sum|max|avg|latest|ispresent)\((\w+)\)/g)) {
         checked.add(key);
         if (!(key in record)) unknownFields.push(key);
       }
@@ -170,7 +187,7 @@ describe('AutoscalerDashboard', () => {
     expect(unknownFields).toEqual([]);
     // every per-vertex value and every total the graphs show was checked
     expect([...checked].sort()).toEqual(
-      ['age', 'gc', 'heap', 'l', 'lag', 'p', 'r', 'vertex.d', 'vertex.l', 'vertex.lag', 'vertex.n', 'vertex.p', 'vertex.r', 'vertex.t'],
+      ['age', 'gc', 'heap', 'l', 'lag', 'nv', 'p', 'r', 'saved', 'usd', 'vertex.d', 'vertex.l', 'vertex.lag', 'vertex.n', 'vertex.p', 'vertex.r', 'vertex.t'],
     );
     expect(vertexKeys.sort()).toEqual(['d', 'l', 'lag', 'n', 'p', 'r', 't']);
   });

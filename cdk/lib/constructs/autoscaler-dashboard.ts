@@ -289,6 +289,22 @@ export class AutoscalerDashboard extends Construct {
         8,
       ),
     );
+    // The price of every recommended change and the running total against the spec (README,
+    // "Vertex names and the price of a decision").
+    this.dashboard.addWidgets(
+      query(
+        'Recommended changes and their price (USD per month, + adds, − saves)',
+        [...cycleRecordsOfChosenJob(), 'filter ispresent(usd)', 'fields @timestamp, job, action, p as parallelism, r as recommended, usd as usdPerMonth', 'sort @timestamp desc', 'limit 100'],
+        LogQueryVisualizationType.TABLE,
+        12,
+      ),
+      query(
+        'Saved (+) or added (−) against each job\'s own spec so far, USD',
+        [...cycleRecordsOfChosenJob(), 'filter ispresent(saved)', 'stats latest(saved) as savedUsd by job', 'sort savedUsd desc', 'limit 100'],
+        LogQueryVisualizationType.TABLE,
+        12,
+      ),
+    );
   }
 
   /**

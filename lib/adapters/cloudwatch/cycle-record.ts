@@ -65,6 +65,16 @@ export interface CycleRecord {
   readonly l?: number;
   /** Seconds since the previous evaluation. */
   readonly age?: number;
+  /**
+   * Price of the change this cycle recommended, USD per month (TaskManager delta at the job's
+   * unit prices, `ScalingDecision.price`); only on a cycle whose decision carries a price.
+   */
+  readonly usd?: number;
+  /**
+   * Detailed records only: what the autoscaler has saved (positive) or added (negative) against
+   * the resource's own spec so far, USD (`JobState.costLedger.savedUsd`).
+   */
+  readonly saved?: number;
   /** Detailed records only: heap max usage ratio. */
   readonly heap?: number;
   /** Detailed records only: GC time fraction. */
@@ -99,6 +109,11 @@ function compact(value: number | undefined, digits = 4): number | undefined {
   return Number.isInteger(value) ? value : Number(value.toPrecision(digits));
 }
 
+/** Whole cents: a price on a dashboard needs no more. */
+function cents(usd: number | undefined): number | undefined {
+  return usd === undefined || !Number.isFinite(usd) ? undefined : Math.round(usd * 100) / 100;
+}
+
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
@@ -116,6 +131,8 @@ export interface CycleRecordExtras {
   readonly evaluationAgeSeconds?: number;
   /** List every vertex (see {@link vertexDetailDue}). @default true */
   readonly detailed?: boolean;
+  /** The job's running total against its spec, USD (written with the detailed records). */
+  readonly savedUsd?: number;
 }
 
 /** Builds the record of one evaluated cycle. */
@@ -152,8 +169,10 @@ export function buildCycleRecord(
     lag: compact(aggregate(vertices.map((v) => v.lag), 'sum')),
     l: aggregate(vertices.map((v) => v.l), 'max'),
     age: compact(extras.evaluationAgeSeconds, 3),
+    usd: cents(decision.price?.deltaUsdPerMonth),
     ...(detailed
       ? {
+          saved: cents(extras.savedUsd),
           heap: compact(evaluated?.global.HEAP_MAX_USAGE_RATIO?.current, 3),
           gc: compact(evaluated?.global.GC_PRESSURE?.current, 3),
           nv: vertices.length,

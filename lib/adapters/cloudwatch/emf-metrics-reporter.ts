@@ -1,11 +1,10 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { EvaluationReportExtras } from '../../ports/metrics-reporter.ts';
 import type {
   EvaluatedMetrics,
   JobKey,
-  MemoryPlan,
   NotReadyReason,
   ScalingDecision,
-  VertexId,
 } from '../../domain/index.ts';
 import { buildCycleRecord, DEFAULT_VERTEX_DETAIL_INTERVAL_MS, vertexDetailDue } from './cycle-record.ts';
 import {
@@ -58,26 +57,8 @@ export interface EmfMetricsReporterOptions {
   readonly vertexDetailIntervalMs?: number;
 }
 
-/** Optional per-job values that are not part of the evaluation itself. */
-export interface EvaluationExtras {
-  /** The memory plan of this cycle (recommended or applied). */
-  readonly memoryPlan?: MemoryPlan;
-  /** Seconds since the job's previous evaluation. */
-  readonly evaluationAgeSeconds?: number;
-  /**
-   * Per-job and per-vertex CloudWatch metrics for this job (the detailed-metrics annotation).
-   * Without it the job's detail goes only to its cycle record. @default false
-   */
-  readonly detailedMetrics?: boolean;
-  /** Vertex names by JobVertexID, for the cycle record. */
-  readonly vertexNames?: Readonly<Record<VertexId, string>>;
-  /** Time of the cycle (epoch ms). Without it, the cycle record lists every vertex. */
-  readonly cycleTimeMs?: number;
-  /** Time of the job's previous evaluation (epoch ms); absent on its first. */
-  readonly previousEvaluationMs?: number;
-  /** The cycle changed something or asked for a change: its record lists every vertex. @default false */
-  readonly changed?: boolean;
-}
+/** Optional per-job values that are not part of the evaluation itself (the port's extras). */
+export type EvaluationExtras = EvaluationReportExtras;
 
 /** Totals of one run (a worker batch or a dispatcher tick). */
 export interface RunReport {
@@ -187,6 +168,7 @@ export class EmfMetricsReporter {
           detailed,
           ...(extras.vertexNames ? { vertexNames: extras.vertexNames } : {}),
           ...(extras.evaluationAgeSeconds !== undefined ? { evaluationAgeSeconds: extras.evaluationAgeSeconds } : {}),
+          ...(extras.savedUsd !== undefined ? { savedUsd: extras.savedUsd } : {}),
         }),
       ),
     );

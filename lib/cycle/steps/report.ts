@@ -57,6 +57,7 @@ export async function report(cycle: CycleContext, input: ReportInput): Promise<C
     vertexNames: vertexNamesOf(raw),
     cycleTimeMs: nowMs,
     changed,
+    ...(output.state.costLedger ? { savedUsd: output.state.costLedger.savedUsd } : {}),
     ...(output.memoryPlan ? { memoryPlan: output.memoryPlan } : {}),
     // Time since the job's previous evaluation: the cadence it really gets (jitter, missed ticks).
     ...(lastEvaluationMs !== undefined

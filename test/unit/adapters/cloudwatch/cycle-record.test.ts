@@ -30,6 +30,33 @@ const BALANCED: ScalingDecision = {
 };
 
 describe('buildCycleRecord', () => {
+  it('carries the price of a priced change in cents, and the running total against the spec with the detailed records only', () => {
+    // Prepare
+    const priced: ScalingDecision = {
+      ...BALANCED,
+      action: 'scale',
+      price: {
+        vcpuHourUsd: 0.04048,
+        memoryGbHourUsd: 0.004445,
+        currentTaskManagers: 1,
+        newTaskManagers: 2,
+        taskManagerCpu: 2,
+        taskManagerUsdPerHour: 0.09874,
+        deltaUsdPerHour: 0.09874,
+        deltaUsdPerMonth: 72.0802,
+      },
+    };
+
+    // Act
+    const detailed = buildCycleRecord(JOB, EVALUATED, priced, { savedUsd: -3.14159 });
+    const short = buildCycleRecord(JOB, EVALUATED, BALANCED, { savedUsd: 12.345, detailed: false });
+
+    // Assess
+    expect(detailed).toMatchObject({ usd: 72.08, saved: -3.14 });
+    expect(short).not.toHaveProperty('usd');
+    expect(short).not.toHaveProperty('saved');
+  });
+
   it('keeps one compact entry per vertex: name, parallelism, 4-digit rates, no NaN or infinity', () => {
     // Act
     const record = buildCycleRecord(JOB, EVALUATED, BALANCED, {
