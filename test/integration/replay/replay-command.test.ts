@@ -8,9 +8,7 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerReplayCommand } from '../../../bin/commands/replay.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FlinkRestClient,
   FlinkRestMetricsSource,
@@ -22,6 +20,7 @@ import { decide } from '../../../lib/decide/decide.ts';
 import { emptyJobState, type JobState, type MetricSample } from '../../../lib/domain/index.ts';
 import type { ReplayResult } from '../../../lib/replay/index.ts';
 import { type FlinkSimulator, startFlinkSimulator } from '../../../sim/flink-simulator/index.ts';
+import { runReplayCommand } from '../../support/replay-command.ts';
 
 const CAPTURES = 27;
 const STEP_MS = 60_000;
@@ -96,18 +95,8 @@ async function fsaReplay(...args: string[]): Promise<string> {
 }
 
 /** Runs `fsa replay --captures <dir>` with the arguments and returns what it printed. */
-async function fsaReplayIn(dir: string, ...args: string[]): Promise<string> {
-  const printed: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((text: unknown) => void printed.push(String(text)));
-  try {
-    const program = new Command().exitOverride();
-    registerReplayCommand(program);
-    for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => {} });
-    await program.parseAsync(['node', 'fsa', 'replay', '--captures', dir, ...args]);
-  } finally {
-    log.mockRestore();
-  }
-  return printed.join('\n');
+function fsaReplayIn(dir: string, ...args: string[]): Promise<string> {
+  return runReplayCommand('--captures', dir, ...args);
 }
 
 async function replayJson(...args: string[]): Promise<ReplayResult & { warnings: string[] }> {

@@ -8,9 +8,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerReplayCommand } from '../../../bin/commands/replay.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbStateStore } from '../../../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { partitionKeyOf } from '../../../lib/adapters/dynamodb/item-keys.ts';
@@ -21,6 +19,7 @@ import type { StoredHistory } from '../../../lib/ports/state-store.ts';
 import { historyOptionsResolver, replayHistory, type ReplayResult } from '../../../lib/replay/index.ts';
 import { createLocalStateTable, type DynaliteHandle, startDynalite } from '../../support/dynalite.ts';
 import { LOCAL_JOB_KEY as KEY, type MinuteCycleWorld, startMinuteCycleWorld } from '../../support/minute-cycle-world.ts';
+import { runReplayCommand } from '../../support/replay-command.ts';
 
 /** Long enough for the lagging source to be scaled up and the job to settle at its new parallelism. */
 const MINUTES = 30;
@@ -69,18 +68,8 @@ afterAll(async () => {
 });
 
 /** Runs `fsa replay` through the command module; returns what it printed, or the error it threw. */
-async function fsaReplay(...args: string[]): Promise<string> {
-  const printed: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((text: unknown) => void printed.push(String(text)));
-  try {
-    const program = new Command().exitOverride();
-    registerReplayCommand(program);
-    for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => {} });
-    await program.parseAsync(['node', 'fsa', 'replay', ...args]);
-  } finally {
-    log.mockRestore();
-  }
-  return printed.join('\n');
+function fsaReplay(...args: string[]): Promise<string> {
+  return runReplayCommand(...args);
 }
 
 /** `fsa replay <job> --table … --endpoint …` up to the world's last cycle, with `args`. */
