@@ -62,7 +62,7 @@ export interface DynamoDbStateStoreOptions {
 /**
  * {@link StateStore} on the single DynamoDB table of docs/design.md §5.
  *
- * Per cycle: one strongly consistent Query (`sk BETWEEN SAMPLE#<since> AND STATE#RUN`: the window's
+ * Per cycle: one eventually consistent Query (`sk BETWEEN SAMPLE#<since> AND STATE#RUN`: the window's
  * samples, the state and the last run, but neither the event log, the replay history's contexts nor
  * samples older than the window), then at most two writes: the STATE item conditional on its
  * revision, then the sample (which carries the cycle's decision when the replay history is kept).
@@ -99,8 +99,12 @@ export class DynamoDbStateStore implements StateStore {
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
       ExpressionAttributeNames: { '#pk': STATE_TABLE.partitionKey, '#sk': STATE_TABLE.sortKey },
       ExpressionAttributeValues: { ':pk': pk, ':from': sampleSortKey(since), ':to': SORT_KEYS.run },
-      // Strongly consistent: a stale revision would only produce a conflict on save.
-      ConsistentRead: true,
+      // Eventually consistent, half the read units: the items were written by the job's previous
+      // cycle, a cadence ago, long since readable everywhere ("Read consistency", DynamoDB
+      // Developer Guide: usually within a second). Should a read ever be stale, the state write
+      // is conditional on the loaded revision: the cycle stops before realize, and the next tick
+      // runs normally.
+      ConsistentRead: false,
     });
     return decodeJobItems(items, options.sinceMs);
   }
