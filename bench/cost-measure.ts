@@ -15,7 +15,6 @@ import { Console } from 'node:console';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { type DeadlineContext, withAutoscalerMiddleware } from '../functions/shared/middleware.ts';
@@ -39,7 +38,7 @@ import type { JobMessage } from '../lib/ports/job-queue.ts';
 import type { CycleUsage, FleetUsage } from '../lib/report/cost-model.ts';
 import { localHandlers } from '../sim/world/local-handlers.ts';
 import { aFlinkDeployment } from '../test/integration/kubernetes/flink-fixtures.ts';
-import { startDynalite } from '../test/support/dynalite.ts';
+import { localDynamoClient, startDynalite } from '../sim/dynalite-server.ts';
 import type { DeployedShape } from './deployed-shape.ts';
 import { type CpuSplit, handlerShare, type MeasuredRun, modeledDurationMs, profileCpu } from './lambda-cpu.ts';
 import { startMultiJobEmulator, startMultiJobSimulator } from './multi-job-simulator.ts';
@@ -187,11 +186,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
   // Steady state: the jobs keep their parallelism.
   const emulator = await startMultiJobEmulator(sim, { token: 'cost-token', startTimeMs: first.nowMs, applyOverrides: false });
   const dynamo = await startDynalite();
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoClient(dynamo.endpoint);
   const counted = { requests: 0, readUnits: 0, writeUnits: 0 };
   const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
   const CAPACITY = new Set([...READS, 'PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);

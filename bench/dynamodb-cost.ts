@@ -1,4 +1,5 @@
 import { type CapacityReport, DynamoDbStateStore } from '../lib/adapters/dynamodb/dynamodb-state-store.ts';
+import { defaultOptions } from '../lib/config/resolve-options.ts';
 import type { JobKey } from '../lib/domain/index.ts';
 import { aFullSample, aFullState, vertexIds } from '../test/contract/state-fixtures.ts';
 import { createLocalStateTable, startDynalite } from '../test/support/dynalite.ts';
@@ -56,7 +57,8 @@ const T0 = 1_700_000_000_000;
  * Runs steady-state autoscaler cycles (load → save state + sample) against
  * dynalite and returns bytes, capacity units and cost per job and cycle. dynalite reports
  * consumed capacity with DynamoDB's rules (1 WRU per started KB of the larger of old and new
- * item; 1 RRU per started 4 KB of a strongly consistent Query's items).
+ * item; 1 RRU per started 4 KB of a strongly consistent Query's items, half of it for the
+ * eventually consistent load query).
  */
 export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Promise<DynamoDbCostRow[]> {
   const vertexCounts = options.vertexCounts ?? [10, 100, 1000];
@@ -102,15 +104,17 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
         reports.filter((r) => ops.includes(r.operation)).reduce((sum, r) => sum + r.capacityUnits, 0) /
         measuredCycles;
       const readUnits = units(['load']);
-      const stateWriteUnits = units(['save-state', 'save-sample']);
+      // The history context is written only when the job's topology or configuration changes.
+      const stateWriteUnits = units(['save-state', 'save-sample', 'save-history-context']);
       const usdPerJobMonth =
         (CYCLES_PER_MONTH *
           (readUnits * DYNAMODB_ON_DEMAND_PRICES.usdPerMillionReadRequestUnits +
             stateWriteUnits * DYNAMODB_ON_DEMAND_PRICES.usdPerMillionWriteRequestUnits)) /
         1e6;
-      // Storage: state + window samples; TTL keeps at most ~window + 1 h grace of samples, plus
-      // the lag of TTL deletion, so count two hours' worth as an upper bound.
-      const storedBytes = stateBytes + (windowMinutes + 120) * (sampleBytes + 100);
+      // Storage: state + the samples kept for max(window + 1 h, the replay history's retention,
+      // default 7 days), plus about two days until TTL deletion removes them, one a minute.
+      const retentionMinutes = Math.max(windowMinutes + 60, defaultOptions().historyRetentionMs / MIN);
+      const storedBytes = stateBytes + (retentionMinutes + 2 * 24 * 60) * (sampleBytes + 100);
       rows.push({
         vertices,
         stateItemBytes: stateBytes,

@@ -10,7 +10,6 @@
  * calls go directly to it instead of through the emulator's service proxy. State is in dynalite
  * (requests counted by an SDK middleware); the queue is in-process (SQS cannot run here).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { WorkerRecordResult } from '../functions/scale-job/scale-job-handler.ts';
@@ -33,7 +32,7 @@ import {
   MINUTE,
   sqsEvent,
 } from '../test/reliability/support/reliability-world.ts';
-import { startDynalite } from '../test/support/dynalite.ts';
+import { localDynamoClient, startDynalite } from '../sim/dynalite-server.ts';
 import type { BenchTable } from './bench-table.ts';
 import { startMultiJobEmulator, startMultiJobSimulator } from './multi-job-simulator.ts';
 
@@ -110,11 +109,7 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
   const first = sim.clusters.get(names[0]!)!;
   const emulator = await startMultiJobEmulator(sim, { token: 'load-token', startTimeMs: first.nowMs, applyOverrides: true });
   const dynamo = await startDynalite();
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoClient(dynamo.endpoint);
   let dynamoRequestCount = 0;
   client.middlewareStack.add(
     (next) => (args) => {

@@ -45,17 +45,25 @@ export async function startDynalite(port = 0): Promise<DynaliteHandle> {
   };
 }
 
+/**
+ * An SDK client for a local endpoint with dummy credentials. `maxAttempts` as the SDK takes it
+ * (default: the SDK's retries, as deployed).
+ */
+export function localDynamoClient(endpoint: string, options: { readonly maxAttempts?: number } = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  });
+}
+
 /** SDK clients for a local endpoint, with dummy credentials and one attempt per call. */
 export function localDynamoClients(endpoint: string): {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
 } {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const client = localDynamoClient(endpoint, { maxAttempts: 1 });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return { client, doc };
 }

@@ -4,19 +4,9 @@
  * and `tableWriteCapacity` as `"<min>-<max>"` capacity units for auto scaling, and
  * `tableTargetUtilization` in percent.
  */
-import type { CapacityRange, StateTableBilling } from './constructs/state-table.ts';
-import { PROVISIONED_TABLE_DEFAULTS } from '../../lib/report/cost-model.ts';
+import { type CapacityRange, DEFAULT_PROVISIONED_CAPACITY, type StateTableBilling } from './constructs/state-table.ts';
 import { AutoscalerConfigError } from './validation.ts';
 
-/**
- * Defaults of provisioned billing, the ones the cost model prices (lib/report/cost-model.ts): a
- * floor of 1 unit keeps a small fleet's fixed cost at about $0.57 a month; the ceilings cap what
- * auto scaling may buy (raise them for fleets of more than a few thousand jobs).
- */
-export const DEFAULT_PROVISIONED_CAPACITY = {
-  readCapacity: { min: PROVISIONED_TABLE_DEFAULTS.minUnits, max: PROVISIONED_TABLE_DEFAULTS.maxUnits },
-  writeCapacity: { min: PROVISIONED_TABLE_DEFAULTS.minUnits, max: PROVISIONED_TABLE_DEFAULTS.maxUnits },
-} as const;
 
 /** Reads the billing keys; `get` returns undefined for a key that is not set. */
 export function parseTableBilling(get: (key: string) => unknown): StateTableBilling {

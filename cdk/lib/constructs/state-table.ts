@@ -72,17 +72,24 @@ export interface StateTableProps {
   readonly billing?: StateTableBilling;
 }
 
+/**
+ * Capacity auto scaling may set by default, the range the cost model prices
+ * (`PROVISIONED_TABLE_DEFAULTS` in lib/report/cost-model.ts): a floor of 1 unit keeps a small
+ * fleet's fixed cost at about $0.57 a month; the ceilings cap what auto scaling may buy (raise them
+ * for fleets of more than a few thousand jobs).
+ */
+export const DEFAULT_PROVISIONED_CAPACITY = {
+  readCapacity: { min: PROVISIONED_TABLE_DEFAULTS.minUnits, max: PROVISIONED_TABLE_DEFAULTS.maxUnits },
+  writeCapacity: { min: PROVISIONED_TABLE_DEFAULTS.minUnits, max: PROVISIONED_TABLE_DEFAULTS.maxUnits },
+} as const;
+
 /** Defaults of {@link StateTableProps}. */
 export function defaultStateTableProps(): Required<Omit<StateTableProps, 'tableName' | 'encryptionKey'>> {
   return {
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     pointInTimeRecovery: true,
-    billing: {
-      mode: 'provisioned',
-      readCapacity: { min: PROVISIONED_TABLE_DEFAULTS.minUnits, max: PROVISIONED_TABLE_DEFAULTS.maxUnits },
-      writeCapacity: { min: PROVISIONED_TABLE_DEFAULTS.minUnits, max: PROVISIONED_TABLE_DEFAULTS.maxUnits },
-    },
+    billing: { mode: 'provisioned', ...DEFAULT_PROVISIONED_CAPACITY },
   };
 }
 
