@@ -166,6 +166,18 @@ describe('real clock: fsa sandbox + the fsa binary, end to end', () => {
     expect(events.stdout).toContain('ScalingVetoed');
   });
 
+  it('fsa replay --table, as its own process, reproduces every decision the real-clock cycles recorded', async () => {
+    // The history the fsa run processes wrote above, on the real clock with its jitter.
+    const replay = await runFsa(['replay', info.jobs[0]!, '--json', ...tableArgs()]);
+    expect(replay.code, replay.stderr).toBe(0);
+    const result = JSON.parse(replay.stdout) as {
+      totals: { recordedSteps: number; differingSteps: number; recordedScalings: number; replayedRescales: number };
+    };
+    expect(result.totals.recordedSteps).toBeGreaterThanOrEqual(5);
+    expect(result.totals.recordedScalings).toBeGreaterThanOrEqual(1);
+    expect(result.totals.differingSteps).toBe(0);
+  });
+
   it('a long-running fsa run --interval 3s scales a job opted in while it runs', async () => {
     const worker = startFsa(['run', '--interval', '3s', '--json', '--kubeconfig', info.kubeconfig, ...tableArgs()]);
     try {
