@@ -11,6 +11,8 @@
  * is conditional on the revision loaded, so of two runs that loaded the same state exactly one
  * saves, and the other stops before realize (no double patch); a run that loads after the other
  * saved finds the tick already evaluated. The guard costs no request: it is the state write itself.
+ * A steady cycle leaves its state unwritten (only bookkeeping changed; the sample records it), and
+ * then makes that conditional write before realize writes anything (`stateWriteBeforeRealize`).
  *
  * This is the only module in lib/ (besides adapters) that calls ports. The Lambda worker, the
  * CLI (`fsa run --once`) and the local world all run exactly this code; only the adapters behind
@@ -88,6 +90,7 @@ async function cycleSteps(cycle: CycleContext, request: CycleRequest): Promise<C
     verdict === 'deny'
       ? undefined
       : await realize(cycle, observed, output, verdict === 'modify' ? reviewed.review?.patch : undefined);
+  if (isStop(realized)) return realized.stop;
 
   const result = await report(cycle, { observed, raw, loaded, output, reviewed, realized });
   return rollback ? { ...result, rollback } : result;

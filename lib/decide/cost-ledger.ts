@@ -1,51 +1,20 @@
 /**
  * The running total of what the autoscaler saved or added against the resource's own spec
- * (issue #18 item 3), accrued once per cycle. Pure.
+ * (issue #18 item 3), accrued once per cycle. Pure. The accrual itself is domain arithmetic
+ * (lib/domain/cost-ledger-accrual.ts), which the stores also use.
  */
 import type { AutoscalerOptions } from '../config/index.ts';
-import type { CostLedger, JobState, JobTopology, TaskManagerResources, VertexId } from '../domain/index.ts';
+import {
+  accrueCostLedger,
+  type CostLedger,
+  type JobState,
+  type JobTopology,
+  type TaskManagerResources,
+  type VertexId,
+} from '../domain/index.ts';
 import { pricedTaskManager, taskManagerUsdPerHour, unitPricesOf } from './price-decision.ts';
 import { countTaskManagers } from './task-manager-count.ts';
 import { currentParallelismOf } from './topology-parallelism.ts';
-
-/**
- * Longest stretch between two cycles that is accrued. Longer gaps (the autoscaler paused, the job
- * suspended or not RUNNING for a while) are not counted beyond this: nobody saw what ran then.
- */
-export const MAX_ACCRUAL_GAP_MS = 60 * 60_000;
-
-/** What one cycle knows for the ledger. */
-export interface LedgerObservation {
-  readonly nowMs: number;
-  /** TaskManagers the job runs now. */
-  readonly currentTaskManagers: number;
-  /** TaskManagers at the spec's parallelism; only read when the ledger starts. */
-  readonly specTaskManagers: number;
-  /** Price of one TaskManager now, US dollars per hour. */
-  readonly taskManagerUsdPerHour: number;
-}
-
-/**
- * The ledger after one more cycle. The time since the last cycle (capped at
- * {@link MAX_ACCRUAL_GAP_MS}) ran with the TaskManagers and price the last cycle saw, so it adds
- * (spec − those TaskManagers) × that price. The first cycle only starts the ledger.
- */
-export function accrueCostLedger(previous: CostLedger | undefined, now: LedgerObservation): CostLedger {
-  const next = {
-    currentTaskManagers: now.currentTaskManagers,
-    taskManagerUsdPerHour: now.taskManagerUsdPerHour,
-    accruedToMs: now.nowMs,
-  };
-  if (!previous) return { sinceMs: now.nowMs, specTaskManagers: now.specTaskManagers, savedUsd: 0, ...next };
-  const hours = Math.min(Math.max(0, now.nowMs - previous.accruedToMs), MAX_ACCRUAL_GAP_MS) / 3_600_000;
-  const savedTaskManagers = previous.specTaskManagers - previous.currentTaskManagers;
-  return {
-    ...previous,
-    ...next,
-    accruedToMs: Math.max(previous.accruedToMs, now.nowMs),
-    savedUsd: previous.savedUsd + savedTaskManagers * previous.taskManagerUsdPerHour * hours,
-  };
-}
 
 /**
  * Parallelism of a vertex under the resource's own spec: before the oldest scaling the autoscaler

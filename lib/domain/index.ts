@@ -20,3 +20,4 @@ export * from './vertex-label.ts';
 export * from './decision-price.ts';
 export * from './rollback-state.ts';
 export * from './decision-history.ts';
+export * from './cost-ledger-accrual.ts';

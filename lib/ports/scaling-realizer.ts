@@ -53,6 +53,12 @@ export interface RealizeOptions {
    * then decides from the resource alone, assuming the more careful path where that is unsure.
    */
   readonly effectiveConfiguration?: Readonly<Record<string, string>>;
+  /**
+   * Called, and awaited, right before the first write to the resource; a rejection aborts the
+   * realize with that error and nothing written. The cycle passes its deferred conditional state
+   * write here (lib/cycle/steps/persist.ts), so only the run that holds the job's revision writes.
+   */
+  readonly beforeWrite?: () => Promise<void>;
 }
 
 

@@ -40,11 +40,21 @@ export interface StoreBasis {
    * writes the context again only when it changed or is due for a refresh. Absent = none written.
    */
   readonly historyContext?: { readonly hash: string; readonly writtenAtMs: number };
+  /**
+   * When the stored state was last written (its own `lastEvaluationMs`, epoch ms): a steady cycle
+   * leaves the state unwritten ({@link SaveRequest.writeState}) until it is older than the refresh
+   * interval. Absent when the stored state has no evaluation time.
+   */
+  readonly stateWrittenMs?: number;
 }
 
 /** What {@link StateStore.load} returns for one job. */
 export interface LoadedJob {
-  /** Stored state, or `emptyJobState()` for a new job or after a discard. */
+  /**
+   * Stored state, or `emptyJobState()` for a new job or after a discard. Its `lastEvaluationMs`
+   * is the later of the stored one and the newest sample's time: a steady cycle writes only its
+   * sample ({@link SaveRequest.writeState}), so the sample is the record of its evaluation.
+   */
   readonly state: JobState;
   /** Revision of the stored state (0 = none); the next save must expect exactly this. */
   readonly revision: number;
@@ -83,6 +93,16 @@ export interface SaveRequest {
    * when it changed. No extra write per cycle: the sample write carries the decision.
    */
   readonly history?: HistoryRecord;
+  /**
+   * `when-changed` (the default): when the state differs from the loaded one only by per-cycle
+   * bookkeeping (its evaluation time and the cost ledger's accrual, see
+   * lib/adapters/state/state-write-elision.ts), a sample is saved with it, and the state was
+   * written less than the refresh interval ago, the store writes only the sample — one write
+   * unit less per steady cycle (issue #16) — and without the revision check: nothing the
+   * decision needs was changed. `always`: the state is written, conditional on the revision, as
+   * the guard before a write to the resource (lib/cycle/steps/realize.ts).
+   */
+  readonly writeState?: 'when-changed' | 'always';
 }
 
 /** Time range of {@link StateStore.readHistory}, epoch ms, both ends inclusive. */
@@ -120,8 +140,13 @@ export interface TrimReport {
 
 /** Result of a successful {@link StateStore.save}. */
 export interface SaveResult {
-  /** The new revision (loaded revision + 1). */
+  /** The new revision (loaded revision + 1), or the loaded one when the state was left unwritten. */
   readonly revision: number;
+  /**
+   * False when only the sample was written ({@link SaveRequest.writeState} `when-changed`): the
+   * stored state is the loaded one, and no revision check was made.
+   */
+  readonly stateWritten: boolean;
   /** Stored size of the state item in bytes (DynamoDB item-size rules). */
   readonly stateBytes: number;
   /** Stored size of the sample item in bytes; 0 without a sample. */
@@ -185,7 +210,9 @@ export interface StateStore {
   load(jobKey: JobKey, options: LoadOptions): Promise<LoadedJob>;
   /**
    * Saves state (and the cycle's sample) if the stored revision is still the loaded one;
-   * exactly one of two concurrent savers of the same revision wins.
+   * exactly one of two concurrent savers of the same revision wins. A state that changed only
+   * by bookkeeping may be left unwritten ({@link SaveRequest.writeState}); the sample is then
+   * written without a check, and {@link SaveResult.stateWritten} is false.
    */
   save(jobKey: JobKey, loaded: LoadedJob, request: SaveRequest): Promise<SaveResult>;
   /**

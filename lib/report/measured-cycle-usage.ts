@@ -15,11 +15,11 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 10,
       "workerInvocations": 0.1,
-      "workerBilledMs": 113.2,
+      "workerBilledMs": 151.06,
       "sqsRequests": 0.3,
-      "dynamoRequests": 4,
+      "dynamoRequests": 3,
       "dynamoReadUnits": 1.5,
-      "dynamoWriteUnits": 2,
+      "dynamoWriteUnits": 1,
       "dynamoStoredBytes": 4765900,
       "logBytes": 410.1,
       "customMetrics": 0
@@ -27,11 +27,11 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 100,
       "workerInvocations": 0.1,
-      "workerBilledMs": 191.38,
+      "workerBilledMs": 272.54,
       "sqsRequests": 0.3,
-      "dynamoRequests": 4,
+      "dynamoRequests": 3,
       "dynamoReadUnits": 2,
-      "dynamoWriteUnits": 4,
+      "dynamoWriteUnits": 1,
       "dynamoStoredBytes": 4729200,
       "logBytes": 1852.7,
       "customMetrics": 0
@@ -39,11 +39,11 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 1000,
       "workerInvocations": 0.1,
-      "workerBilledMs": 1414.3,
+      "workerBilledMs": 1382.5,
       "sqsRequests": 0.3,
-      "dynamoRequests": 4,
+      "dynamoRequests": 3,
       "dynamoReadUnits": 4,
-      "dynamoWriteUnits": 22,
+      "dynamoWriteUnits": 1,
       "dynamoStoredBytes": 4925000,
       "logBytes": 16436,
       "customMetrics": 0
@@ -53,11 +53,11 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 10,
       "workerInvocations": 0.1,
-      "workerBilledMs": 85.82,
+      "workerBilledMs": 59.34,
       "sqsRequests": 0.3,
-      "dynamoRequests": 4,
+      "dynamoRequests": 3,
       "dynamoReadUnits": 1.5,
-      "dynamoWriteUnits": 2,
+      "dynamoWriteUnits": 1,
       "dynamoStoredBytes": 4765900,
       "logBytes": 12307,
       "customMetrics": 110
@@ -65,18 +65,18 @@ export const MEASURED_USAGE: MeasuredUsage = {
     {
       "vertices": 100,
       "workerInvocations": 0.1,
-      "workerBilledMs": 185.08,
+      "workerBilledMs": 170.48,
       "sqsRequests": 0.3,
-      "dynamoRequests": 4,
+      "dynamoRequests": 3,
       "dynamoReadUnits": 2,
-      "dynamoWriteUnits": 4,
+      "dynamoWriteUnits": 1,
       "dynamoStoredBytes": 4729200,
       "logBytes": 112920,
       "customMetrics": 1010
     }
   ],
   "fleet": {
-    "dispatcherBilledMsPerTick": 31.8,
+    "dispatcherBilledMsPerTick": 58.8,
     "dispatcherLogBytesPerTick": 1359,
     "fleetCustomMetrics": 8,
     "alarms": 4,

@@ -96,8 +96,9 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         let loaded = await store.load(key, { sinceMs: 0 });
         for (let cycle = 0; cycle < 5; cycle++) {
           const tsMs = T0 + cycle * MIN;
+          // A state that changes every cycle (one more history entry), so every save writes it.
           await store.save(key, loaded, {
-            state: { ...aFullState(ids, 1), lastEvaluationMs: tsMs },
+            state: { ...aFullState(ids, cycle + 1), lastEvaluationMs: tsMs },
             sample: aFullSample(ids, tsMs),
             windowMs: WINDOW_MS,
           });
@@ -120,8 +121,14 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         await store.save(key, first, { state: aFullState(ids, 1), windowMs: WINDOW_MS });
         const loadedA = await store.load(key, { sinceMs: 0 });
         const loadedB = await store.load(key, { sinceMs: 0 });
-        const stateA: JobState = { ...loadedA.state, lastEvaluationMs: 111 };
-        const stateB: JobState = { ...loadedB.state, lastEvaluationMs: 222 };
+        // Both change the state (a new override), so both must write it.
+        const changed = (state: JobState, parallelism: number, lastEvaluationMs: number): JobState => ({
+          ...state,
+          parallelismOverrides: { ...state.parallelismOverrides, [ids[0]!]: parallelism },
+          lastEvaluationMs,
+        });
+        const stateA = changed(loadedA.state, 7, T0 + 10);
+        const stateB = changed(loadedB.state, 9, T0 + 20);
 
         const results = await Promise.allSettled([
           store.save(key, loadedA, { state: stateA, sample: aFullSample(ids, T0, 1), windowMs: WINDOW_MS }),
@@ -141,7 +148,7 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         const after = await store.load(key, { sinceMs: 0 });
         const winner = results[0]!.status === 'fulfilled' ? 0 : 1;
         expect(after.revision).toBe(2);
-        expect(after.state.lastEvaluationMs).toBe(winner === 0 ? 111 : 222);
+        expect(after.state.lastEvaluationMs).toBe(winner === 0 ? T0 + 10 : T0 + 20);
         // The loser's sample never lands: the state write gates it.
         expect(after.samples.map((s) => s.tsMs)).toEqual([winner === 0 ? T0 : T0 + 1]);
       });
@@ -194,9 +201,121 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         const third = await store.load(key, { sinceMs: 0 });
 
         expect(result.windowReset).toBe(true);
+        expect(result.stateWritten).toBe(true);
         expect(third.samples.map((s) => s.tsMs)).toEqual([T0 + MIN]);
         expect(third.samples[0]).toEqual(aFullSample(ids, T0 + MIN));
-        expect(third.state).toEqual({ ...state, ...patch });
+        // The evaluation time a load reports is the newest sample's when that is later.
+        expect(third.state).toEqual({ ...state, ...patch, lastEvaluationMs: T0 + MIN });
+      });
+
+      describe('a state that changed only by bookkeeping', () => {
+        const ids = vertexIds(3);
+        /** The fixture state with a cost ledger, as of `nowMs`, accrued by one more cycle when `accrued`. */
+        const steadyState = (nowMs: number): JobState => ({
+          ...aFullState(ids, 2, T0),
+          lastEvaluationMs: nowMs,
+          costLedger: {
+            sinceMs: T0,
+            accruedToMs: nowMs,
+            specTaskManagers: 4,
+            currentTaskManagers: 3,
+            taskManagerUsdPerHour: 0.5,
+            savedUsd: ((nowMs - T0) / 3_600_000) * 0.5,
+          },
+        });
+        /** Saves the first state and returns the store, key and the load after it. */
+        async function savedOnce(options?: StateStoreFactoryOptions) {
+          const store = await createStore(options);
+          const key = aJobKey();
+          await store.save(key, await store.load(key, { sinceMs: 0 }), {
+            state: steadyState(T0),
+            sample: aFullSample(ids, T0),
+            windowMs: WINDOW_MS,
+          });
+          return { store, key, loaded: await store.load(key, { sinceMs: 0 }) };
+        }
+
+        it('writes only the sample, without a revision check, and loads its time as the evaluation', async () => {
+          const { store, key, loaded } = await savedOnce();
+
+          const result = await store.save(key, loaded, {
+            state: steadyState(T0 + MIN),
+            sample: aFullSample(ids, T0 + MIN),
+            windowMs: WINDOW_MS,
+          });
+          // Saved again from the same (now stale) load: still no conflict, nothing was decided.
+          const again = await store.save(key, loaded, {
+            state: steadyState(T0 + 2 * MIN),
+            sample: aFullSample(ids, T0 + 2 * MIN),
+            windowMs: WINDOW_MS,
+          });
+          const after = await store.load(key, { sinceMs: 0 });
+
+          expect(result).toMatchObject({ stateWritten: false, revision: 1 });
+          expect(again).toMatchObject({ stateWritten: false, revision: 1 });
+          expect(after.revision).toBe(1);
+          expect(after.samples.map((s) => s.tsMs)).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
+          expect(after.state.lastEvaluationMs).toBe(T0 + 2 * MIN);
+          // The ledger is loaded as of the last evaluation, accrued at its unchanged rate.
+          expect(after.state.costLedger).toEqual(steadyState(T0 + 2 * MIN).costLedger);
+        });
+
+        it.each([
+          {
+            what: 'a changed override',
+            state: (s: JobState): JobState => ({ ...s, parallelismOverrides: { ...s.parallelismOverrides, [ids[1]!]: 77 } }),
+          },
+          {
+            what: 'another TaskManager count in the ledger',
+            state: (s: JobState): JobState => ({ ...s, costLedger: { ...s.costLedger!, currentTaskManagers: 2 } }),
+          },
+          { what: 'a new memory peak', state: (s: JobState): JobState => ({ ...s, memoryHistory: { peaks: [2] } }) },
+        ])('writes the state, conditional on the revision, for $what', async ({ state }) => {
+          const { store, key, loaded } = await savedOnce();
+
+          const result = await store.save(key, loaded, {
+            state: state(steadyState(T0 + MIN)),
+            sample: aFullSample(ids, T0 + MIN),
+            windowMs: WINDOW_MS,
+          });
+
+          expect(result).toMatchObject({ stateWritten: true, revision: 2 });
+          await expect(
+            store.save(key, loaded, { state: state(steadyState(T0 + 2 * MIN)), sample: aFullSample(ids, T0 + 2 * MIN), windowMs: WINDOW_MS }),
+          ).rejects.toThrow(StateConflictError);
+        });
+
+        it('writes the state when asked to (always), when saved without a sample, and once per refresh interval', async () => {
+          const { store, key, loaded } = await savedOnce({ limits: { stateRefreshMs: 10 * MIN } });
+
+          const always = await store.save(key, loaded, {
+            state: steadyState(T0 + MIN),
+            sample: aFullSample(ids, T0 + MIN),
+            windowMs: WINDOW_MS,
+            writeState: 'always',
+          });
+          const afterAlways = await store.load(key, { sinceMs: 0 });
+          const noSample = await store.save(key, afterAlways, { state: steadyState(T0 + 2 * MIN), windowMs: WINDOW_MS });
+          const afterNoSample = await store.load(key, { sinceMs: 0 });
+          const young = await store.save(key, afterNoSample, {
+            state: steadyState(T0 + 11 * MIN),
+            sample: aFullSample(ids, T0 + 11 * MIN),
+            windowMs: WINDOW_MS,
+          });
+          const old = await store.save(key, await store.load(key, { sinceMs: 0 }), {
+            state: steadyState(T0 + 12 * MIN),
+            sample: aFullSample(ids, T0 + 12 * MIN),
+            windowMs: WINDOW_MS,
+          });
+          const after = await store.load(key, { sinceMs: 0 });
+
+          expect(always).toMatchObject({ stateWritten: true, revision: 2 });
+          expect(noSample).toMatchObject({ stateWritten: true, revision: 3 });
+          // 9 minutes after the state was written: left alone; 10 minutes after: written again.
+          expect(young).toMatchObject({ stateWritten: false, revision: 3 });
+          expect(old).toMatchObject({ stateWritten: true, revision: 4 });
+          expect(after.state.costLedger).toEqual(steadyState(T0 + 12 * MIN).costLedger);
+        });
       });
 
       it('keeps the window when job id and topology are unchanged', async () => {

@@ -43,8 +43,8 @@ describe('a worker killed between persist and realize', () => {
   it('the next run applies the stored decision exactly once: no lost decision, no double rescale', async () => {
     let kills = 0;
     world.wrapRealizer = (real: ScalingRealizer): ScalingRealizer => ({
-      realize: async (key, plan) => {
-        if (key.name !== CRASH) return real.realize(key, plan);
+      realize: async (key, plan, options) => {
+        if (key.name !== CRASH) return real.realize(key, plan, options);
         kills += 1;
         throw new Error('worker killed after persist, before realize');
       },
@@ -116,8 +116,11 @@ describe('SQS deliveries', () => {
   });
 
   // What FIFO message groups rule out in AWS, and what `fsa run` next to a deployment can still do:
-  // the conditional state write (persist before realize) lets exactly one act.
-  it('two workers on one job at once: the revision check lets exactly one act', async () => {
+  // of two runs that loaded the same state, at most one writes the state or the resource. A steady
+  // cycle (only bookkeeping changed) records just its sample, without a revision check, so both may
+  // record it; a cycle that changes the state makes the conditional write (persist before realize).
+  it('two workers on one job at once: at most one writes the state or the resource', async () => {
+    let bothSteady = 0;
     for (let round = 0; round < 5; round++) {
       await world.advance(MINUTE);
       const message: JobMessage = { key: world.keyOf(OTHER), tickMs: world.clock.nowMs() };
@@ -128,13 +131,59 @@ describe('SQS deliveries', () => {
         world.runWorker([message], `worker-b-${round}`),
       ]);
       const results = [...a!, ...b!];
+      const summary = JSON.stringify(results.map((r) => r.result));
       const acted = results.filter((r) => r.result?.outcome !== 'skipped');
-      expect(acted, JSON.stringify(results.map((r) => r.result))).toHaveLength(1);
-      const loser = results.find((r) => r.result?.outcome === 'skipped');
-      expect(loser?.result?.reason).toMatch(/duplicate|saved this job first/);
       const after = await world.store.load(world.keyOf(OTHER), { sinceMs: 0 });
       expect(after.revision - before.revision).toBeLessThanOrEqual(1);
+      expect(world.patchesSince(from).length, summary).toBeLessThanOrEqual(1);
+      if (acted.length === 2) {
+        // Both steady: neither wrote the state nor the resource.
+        bothSteady += 1;
+        expect(after.revision, summary).toBe(before.revision);
+        expect(world.patchesSince(from), summary).toEqual([]);
+      } else {
+        expect(acted, summary).toHaveLength(1);
+        const loser = results.find((r) => r.result?.outcome === 'skipped');
+        expect(loser?.result?.reason).toMatch(/duplicate|saved this job first/);
+      }
       await invariants.afterTick(asTick(results, from), { healthy: [OTHER] });
+    }
+    expect(bothSteady).toBeGreaterThanOrEqual(1);
+    expect(invariants.violations).toEqual([]);
+  });
+
+  // A steady cycle whose realize must still write the resource (overrides someone removed from the
+  // spec while the job kept running) first makes the state write it left out, conditional on the
+  // revision: the realizer here asks for that write as the Kubernetes realizer does before a PATCH.
+  it('two steady workers that both must write the resource: the deferred state write lets exactly one', async () => {
+    world.wrapRealizer = (real: ScalingRealizer): ScalingRealizer => ({
+      realize: async (key, plan, options) => {
+        await options?.beforeWrite?.();
+        return real.realize(key, plan, options);
+      },
+    });
+    try {
+      for (let round = 0; round < 3; round++) {
+        await world.advance(MINUTE);
+        const message: JobMessage = { key: world.keyOf(OTHER), tickMs: world.clock.nowMs() };
+        const from = world.emulator.requests.length;
+        const before = await world.store.load(world.keyOf(OTHER), { sinceMs: 0 });
+        const [a, b] = await Promise.all([
+          world.runWorker([message], `guard-a-${round}`),
+          world.runWorker([message], `guard-b-${round}`),
+        ]);
+        const results = [...a!, ...b!];
+        const summary = JSON.stringify(results.map((r) => r.result));
+        const reachedRealize = results.filter((r) => r.result?.realized !== undefined);
+        expect(reachedRealize, summary).toHaveLength(1);
+        const after = await world.store.load(world.keyOf(OTHER), { sinceMs: 0 });
+        expect(after.revision - before.revision, summary).toBe(1);
+        const loser = results.find((r) => r.result?.outcome === 'skipped');
+        expect(loser?.result?.reason, summary).toMatch(/duplicate|saved this job first/);
+        await invariants.afterTick(asTick(results, from), { healthy: [OTHER] });
+      }
+    } finally {
+      world.wrapRealizer = undefined;
     }
     expect(invariants.violations).toEqual([]);
   });

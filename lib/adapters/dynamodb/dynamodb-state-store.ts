@@ -66,6 +66,8 @@ export interface DynamoDbStateStoreOptions {
  * samples, the state and the last run, but neither the event log, the replay history's contexts nor
  * samples older than the window), then at most two writes: the STATE item conditional on its
  * revision, then the sample (which carries the cycle's decision when the replay history is kept).
+ * A steady cycle, whose state changed only by bookkeeping, writes the sample alone
+ * (../state/state-write-elision.ts); its state is written again every 15 minutes.
  * A third write, the history context, comes only when the job's topology, configuration or epoch
  * changed, or once per retention. Not a TransactWriteItems: that
  * doubles the write units, and the order already guarantees that a run losing the revision race
@@ -135,30 +137,32 @@ export class DynamoDbStateStore implements StateStore {
         throw failedForJob(error, 'register job', jobKey);
       }
     }
-    try {
-      const out = await this.#table.client.send(
-        new PutCommand({
-          TableName: this.#table.name,
-          Item: plan.stateItem,
-          ...(expected > 0
-            ? {
-                ConditionExpression: '#rev = :expected',
-                ExpressionAttributeValues: { ':expected': expected },
-              }
-            : {
-                // Nothing stored, or a corrupt item without a numeric revision to overwrite.
-                ConditionExpression: 'attribute_not_exists(#rev) OR NOT attribute_type(#rev, :number)',
-                ExpressionAttributeValues: { ':number': 'N' },
-              }),
-          ExpressionAttributeNames: { '#rev': ATTR.revision },
-          ...this.#table.capacityRequest(),
-        }),
-      );
-      this.#table.report('save-state', out.ConsumedCapacity?.CapacityUnits);
-    } catch (error) {
-      if (isConditionFailure(error))
-        throw new StateConflictError(formatJobKey(jobKey), expected, { cause: error });
-      throw failedForJob(error, 'save state', jobKey);
+    if (plan.stateItem) {
+      try {
+        const out = await this.#table.client.send(
+          new PutCommand({
+            TableName: this.#table.name,
+            Item: plan.stateItem,
+            ...(expected > 0
+              ? {
+                  ConditionExpression: '#rev = :expected',
+                  ExpressionAttributeValues: { ':expected': expected },
+                }
+              : {
+                  // Nothing stored, or a corrupt item without a numeric revision to overwrite.
+                  ConditionExpression: 'attribute_not_exists(#rev) OR NOT attribute_type(#rev, :number)',
+                  ExpressionAttributeValues: { ':number': 'N' },
+                }),
+            ExpressionAttributeNames: { '#rev': ATTR.revision },
+            ...this.#table.capacityRequest(),
+          }),
+        );
+        this.#table.report('save-state', out.ConsumedCapacity?.CapacityUnits);
+      } catch (error) {
+        if (isConditionFailure(error))
+          throw new StateConflictError(formatJobKey(jobKey), expected, { cause: error });
+        throw failedForJob(error, 'save state', jobKey);
+      }
     }
     if (plan.sampleItem) {
       try {
@@ -172,6 +176,7 @@ export class DynamoDbStateStore implements StateStore {
     }
     return {
       revision: plan.revision,
+      stateWritten: plan.stateItem !== undefined,
       stateBytes: plan.stateBytes,
       sampleBytes: plan.sampleBytes,
       trimmed: plan.trimmed,

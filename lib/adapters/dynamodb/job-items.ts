@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { emptyJobState, type JobState, type MetricSample, type VertexId } from '../../domain/index.ts';
 import {
   type LoadedJob,
@@ -9,6 +10,7 @@ import {
 } from '../../ports/state-store.ts';
 import { type ItemLimits, saveWindowOf } from '../state/save-window.ts';
 import { trimStateToFit } from '../state/state-trimming.ts';
+import { mayLeaveStateUnwritten, withLastEvaluation, withoutBookkeeping } from '../state/state-write-elision.ts';
 import { validateSaveRequest } from '../state/store-input.ts';
 import { decodeBody, encodeBody } from './compressed-body.ts';
 import {
@@ -40,9 +42,11 @@ export type TableItem = Record<string, unknown>;
  * sample never lands for a losing run.
  */
 export interface SavePlan {
+  /** The revision the save leaves stored: the loaded one when the state is left unwritten. */
   readonly revision: number;
   readonly historyContextItem?: TableItem;
-  readonly stateItem: TableItem;
+  /** The state item, conditional on the loaded revision; absent when only bookkeeping changed. */
+  readonly stateItem?: TableItem;
   readonly sampleItem?: TableItem;
   readonly stateBytes: number;
   readonly sampleBytes: number;
@@ -99,16 +103,38 @@ export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, li
       throw new StateTooLargeError(`sample item at ${sample.tsMs}`, sampleBytes, limits.sampleMaxBytes);
     }
   }
+  const leaveState =
+    !newEpoch &&
+    dictionary.length === loaded.basis.vertexIds.length &&
+    sameHistoryContext(history.stateAttributes, loaded.basis.historyContext) &&
+    mayLeaveStateUnwritten(loaded, request, limits) &&
+    sameStoredBody(fitted.state, loaded.state, dictionary);
   return {
-    revision,
+    revision: leaveState ? loaded.basis.revision : revision,
     ...(history.contextItem ? { historyContextItem: history.contextItem } : {}),
-    stateItem: finalState,
+    ...(leaveState ? {} : { stateItem: finalState }),
     ...(sampleItem ? { sampleItem } : {}),
     stateBytes: itemSizeBytes(finalState),
     sampleBytes,
     trimmed: fitted.trimmed,
     windowReset,
   };
+}
+
+/**
+ * Whether `next` would be stored as `loaded` up to bookkeeping (../state/state-write-elision.ts),
+ * compared as the codec reads them back, so key order and metric rounding make no difference.
+ */
+function sameStoredBody(next: JobState, loaded: JobState, dictionary: readonly VertexId[]): boolean {
+  const stored = (s: JobState) => decodeStateBody(encodeStateBody(withoutBookkeeping(s, loaded), dictionary)).state;
+  return isDeepStrictEqual(stored(next), stored(loaded));
+}
+
+/** Whether the state attributes of the history plan repeat the loaded state's (or both have none). */
+function sameHistoryContext(attributes: TableItem, loaded: StoreBasis['historyContext']): boolean {
+  const hash = attributes[ATTR.historyHash];
+  if (hash === undefined) return loaded === undefined;
+  return loaded !== undefined && hash === loaded.hash && attributes[ATTR.historyWrittenAtMs] === loaded.writtenAtMs;
 }
 
 /** The history parts of a save: extra attributes of the state and sample items, and the context item. */
@@ -238,13 +264,14 @@ export function decodeJobItems(items: readonly TableItem[], sinceMs: number): Lo
     revision,
     epoch,
     vertexIds: decoded.vertexIds,
+    ...(state.lastEvaluationMs !== undefined ? { stateWrittenMs: state.lastEvaluationMs } : {}),
     ...(jobId !== undefined ? { jobId } : {}),
     ...(topologyHash !== undefined ? { topologyHash } : {}),
     ...(typeof historyHash === 'string' && Number.isSafeInteger(historyWrittenAtMs)
       ? { historyContext: { hash: historyHash, writtenAtMs: historyWrittenAtMs as number } }
       : {}),
   };
-  return withRun({ state, revision, samples, skippedSamples, basis });
+  return withRun({ state: withLastEvaluation(state, samples), revision, samples, skippedSamples, basis });
 }
 
 /** The empty state; after a discard the next save must overwrite at `revision`. */

@@ -163,6 +163,8 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
         };
       }
       const built = { patch: inspected.patch };
+      // Outside the try: its error (the cycle's state conflict) is the caller's, not the API's.
+      await options.beforeWrite?.();
       try {
         const updated = await this.#client.patch<FlinkResource>(path, built.patch, undefined, {
           fieldManager: FIELD_MANAGER,

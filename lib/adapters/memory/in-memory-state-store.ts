@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   type AutoscalerEvent,
   emptyJobState,
@@ -32,6 +33,7 @@ import {
 } from '../state/event-log.ts';
 import { defaultItemLimits, type ItemLimits, saveWindowOf } from '../state/save-window.ts';
 import { trimStateToFit } from '../state/state-trimming.ts';
+import { mayLeaveStateUnwritten, withLastEvaluation, withoutBookkeeping } from '../state/state-write-elision.ts';
 import {
   validateEpochMs,
   validateEventTtlMs,
@@ -119,9 +121,9 @@ export class InMemoryStateStore implements StateStore {
       .filter(({ epoch, sample }) => epoch === stored.epoch && sample.tsMs >= options.sinceMs)
       .map(({ sample }) => structuredClone(sample))
       .sort((a, b) => a.tsMs - b.tsMs);
-    const { jobId, topologyHash } = stored.state;
+    const { jobId, topologyHash, lastEvaluationMs } = stored.state;
     return {
-      state: structuredClone(stored.state),
+      state: withLastEvaluation(structuredClone(stored.state), samples),
       revision: stored.revision,
       samples,
       skippedSamples: 0,
@@ -129,6 +131,7 @@ export class InMemoryStateStore implements StateStore {
         revision: stored.revision,
         epoch: stored.epoch,
         vertexIds: [],
+        ...(lastEvaluationMs !== undefined ? { stateWrittenMs: lastEvaluationMs } : {}),
         ...(jobId !== undefined ? { jobId } : {}),
         ...(topologyHash !== undefined ? { topologyHash } : {}),
       },
@@ -155,6 +158,26 @@ export class InMemoryStateStore implements StateStore {
       throw new StateTooLargeError(`sample at ${sample.tsMs}`, sampleBytes, limits.sampleMaxBytes);
     }
     const expected = loaded.basis.revision;
+    // Only bookkeeping changed: the sample alone records the cycle, unchecked, as in DynamoDB.
+    if (
+      sample &&
+      epoch === loaded.basis.epoch &&
+      mayLeaveStateUnwritten(loaded, request, limits) &&
+      isDeepStrictEqual(
+        storedState(withoutBookkeeping(fitted.state, loaded.state)),
+        storedState(withoutBookkeeping(loaded.state, loaded.state)),
+      )
+    ) {
+      record.samples.set(sample.tsMs, { epoch, sample, ...historyOf(request) });
+      return {
+        revision: expected,
+        stateWritten: false,
+        stateBytes: fitted.bytes,
+        sampleBytes,
+        trimmed: fitted.trimmed,
+        windowReset,
+      };
+    }
     // The conditional write of a durable store: exactly one saver of a revision wins.
     if ((record.state?.revision ?? 0) !== expected) {
       throw new StateConflictError(formatJobKey(jobKey), expected);
@@ -162,7 +185,14 @@ export class InMemoryStateStore implements StateStore {
     if (expected === 0) this.#registry.set(recordKeyOf(jobKey), { ...jobKey });
     record.state = { revision, epoch, state: fitted.state };
     if (sample) record.samples.set(sample.tsMs, { epoch, sample, ...historyOf(request) });
-    return { revision, stateBytes: fitted.bytes, sampleBytes, trimmed: fitted.trimmed, windowReset };
+    return {
+      revision,
+      stateWritten: true,
+      stateBytes: fitted.bytes,
+      sampleBytes,
+      trimmed: fitted.trimmed,
+      windowReset,
+    };
   }
 
   async readHistory(jobKey: JobKey, range: HistoryRange): Promise<StoredHistory> {

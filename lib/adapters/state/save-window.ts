@@ -13,6 +13,12 @@ export interface ItemLimits {
   readonly sampleMaxBytes: number;
   /** Samples expire this long after leaving the window. Default 1 h. */
   readonly sampleTtlGraceMs: number;
+  /**
+   * A state that changed only by bookkeeping is written again once it is this old (default
+   * 15 min; see ./state-write-elision.ts). Below the cost ledger's longest accrued gap (1 h), so
+   * the ledger accrues exactly as if written every cycle.
+   */
+  readonly stateRefreshMs: number;
 }
 
 /** Default {@link ItemLimits}. */
@@ -21,6 +27,7 @@ export function defaultItemLimits(): ItemLimits {
     stateTrimThresholdBytes: 300 * 1024,
     sampleMaxBytes: 350 * 1024,
     sampleTtlGraceMs: 60 * 60 * 1000,
+    stateRefreshMs: 15 * 60 * 1000,
   };
 }
 

@@ -39,8 +39,18 @@ export interface CycleContext {
    * liveness step of a cycle that stopped before loading. `null` = read, and none is recorded.
    */
   previousRun?: RunRecord | null;
-  /** Set by the persist step when this cycle saved the state (its `lastEvaluationMs` is the cycle's `now`). */
+  /**
+   * Set by the persist step when this cycle saved its evaluation: the state (its
+   * `lastEvaluationMs` is the cycle's `now`) or, when only bookkeeping changed, the sample alone
+   * (whose time the store reports as the evaluation's).
+   */
   savedState?: boolean;
+  /**
+   * Set by the persist step when it left the state unwritten: the conditional state write, run
+   * once, that the realize step makes before any write to the resource, so no patch is ever sent
+   * by a run that did not win the job's revision (lib/cycle/run-cycle.ts).
+   */
+  stateWriteBeforeRealize?: () => Promise<void>;
 }
 
 /** Starts a cycle's context at the clock's current time. */

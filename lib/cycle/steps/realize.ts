@@ -5,7 +5,8 @@
 import { type AutoscalerOptions, parseMemoryBytes } from '../../config/index.ts';
 import type { DecideOutput } from '../../decide/decide.ts';
 import type { RealizeResult, ScalingPlan } from '../../ports/scaling-realizer.ts';
-import type { CycleContext } from './cycle-context.ts';
+import { StateConflictError } from '../../ports/state-store.ts';
+import { type CycleContext, type Stop, stop } from './cycle-context.ts';
 import type { ObservedJob } from './observe.ts';
 
 /** Builds the realizer's plan from the stored state; undefined when there is nothing of ours to apply. */
@@ -34,19 +35,30 @@ export function scalingPlanFor(
 
 /**
  * Applies the plan (with the policy hook's patch instead of the proposed one when it modified the
- * change); undefined when there is nothing to apply.
+ * change); undefined when there is nothing to apply. A steady cycle that left its state unwritten
+ * makes the conditional state write before any write to the resource, and stops there if another
+ * run saved the job first.
  */
 export async function realize(
   cycle: CycleContext,
   { job, options, effectiveConfiguration }: ObservedJob,
   output: DecideOutput,
   patchOverride: Record<string, unknown> | undefined,
-): Promise<RealizeResult | undefined> {
+): Promise<RealizeResult | Stop | undefined> {
   const { deps, key } = cycle;
   const plan = scalingPlanFor(output, options, job.memoryTuning);
   if (!plan) return undefined;
-  return deps.realizer.realize(key, plan, {
-    ...(patchOverride ? { patchOverride } : {}),
-    ...(effectiveConfiguration ? { effectiveConfiguration } : {}),
-  });
+  const beforeWrite = cycle.stateWriteBeforeRealize;
+  try {
+    return await deps.realizer.realize(key, plan, {
+      ...(patchOverride ? { patchOverride } : {}),
+      ...(effectiveConfiguration ? { effectiveConfiguration } : {}),
+      ...(beforeWrite ? { beforeWrite } : {}),
+    });
+  } catch (error) {
+    if (error instanceof StateConflictError) {
+      return stop({ outcome: 'skipped', reason: `another run saved this job first: ${error.message}` });
+    }
+    throw error;
+  }
 }

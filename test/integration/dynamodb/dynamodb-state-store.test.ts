@@ -95,7 +95,8 @@ describe('DynamoDbStateStore on dynalite', () => {
       expect(loaded.samples).toEqual([]);
       expect(saved.windowReset).toBe(true);
       expect(reloaded.discarded).toBeUndefined();
-      expect(reloaded.state).toEqual(aFullState(vertexIds(2), 1));
+      // Its evaluation time is the newest sample's, which is later than the fixture's.
+      expect(reloaded.state).toEqual({ ...aFullState(vertexIds(2), 1), lastEvaluationMs: T0 + MIN });
       // The sample of the discarded state belongs to an old epoch and stays out of the window.
       expect(reloaded.samples.map((s) => s.tsMs)).toEqual([T0 + MIN]);
     });
@@ -189,7 +190,7 @@ describe('DynamoDbStateStore on dynalite', () => {
   });
 
   describe('requests per cycle', () => {
-    it('loads with one Query and saves with two writes', async () => {
+    it('loads with one Query and saves a changed state with two writes, a steady one with one', async () => {
       const { store, capacity } = await setup();
       const key = aJobKey();
       const ids = vertexIds(10);
@@ -206,13 +207,22 @@ describe('DynamoDbStateStore on dynalite', () => {
 
       loaded = await store.load(key, { sinceMs: T0 });
       await store.save(key, loaded, {
-        state: aFullState(ids, 1),
+        state: aFullState(ids, 2),
         sample: aFullSample(ids, T0 + 3 * MIN),
         windowMs: WINDOW_MS,
       });
-
       expect(capacity.map((c) => c.operation)).toEqual(['load', 'save-state', 'save-sample']);
       for (const c of capacity) expect(c.capacityUnits).toBeGreaterThan(0);
+
+      capacity.length = 0;
+      loaded = await store.load(key, { sinceMs: T0 });
+      await store.save(key, loaded, {
+        state: { ...aFullState(ids, 2), lastEvaluationMs: T0 + 4 * MIN },
+        sample: aFullSample(ids, T0 + 4 * MIN),
+        windowMs: WINDOW_MS,
+      });
+      expect(capacity.map((c) => c.operation)).toEqual(['load', 'save-sample']);
+      expect(capacity[1]?.capacityUnits).toBe(1);
     });
 
     it('does not read samples older than sinceMs that TTL has not removed yet', async () => {

@@ -51,6 +51,29 @@ describe('KubernetesScalingRealizer against the emulator', () => {
     expect(patches()).toHaveLength(1);
   });
 
+  it('awaits beforeWrite once right before the PATCH, never when nothing changes, and a rejection writes nothing', async () => {
+    emulator.apply(aFlinkDeployment());
+    await emulator.advance(10_000);
+    const calls: number[] = [];
+    const beforeWrite = async () => {
+      calls.push(emulator.requests.length);
+    };
+    await realizer.realize(KEY, { parallelismOverrides: { [SOURCE]: 6, [SINK]: 2 } }, { beforeWrite });
+    expect(calls).toHaveLength(1);
+    // Called after the GET, before the PATCH: the PATCH is the next request.
+    expect(emulator.requests[calls[0]!]?.method).toBe('PATCH');
+    await realizer.realize(KEY, { parallelismOverrides: { [SOURCE]: 6, [SINK]: 2 } }, { beforeWrite });
+    expect(calls).toHaveLength(1);
+
+    const conflict = new Error('another run saved this job first');
+    await expect(
+      realizer.realize(KEY, { parallelismOverrides: { [SOURCE]: 8, [SINK]: 2 } }, {
+        beforeWrite: () => Promise.reject(conflict),
+      }),
+    ).rejects.toBe(conflict);
+    expect(patches()).toHaveLength(1);
+  });
+
   it('re-reads and retries once after a 409 caused by a concurrent edit', async () => {
     emulator.apply(aFlinkDeployment());
     // a user edits the resource between the realizer's GET and its PATCH

@@ -23,6 +23,11 @@ const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
 export interface DynamoFault {
   /** DynamoDB operation (`PutItem`, `Query`, …); any when absent. */
   readonly operation?: string;
+  /**
+   * Only requests with a `ConditionExpression` (a conditional-check failure can only answer
+   * those; DynamoDB Developer Guide, "Condition expressions").
+   */
+  readonly conditional?: boolean;
   /** How many matching requests to affect. */
   readonly times: number;
   /** Answer with this error type (`ThrottlingException`, `ConditionalCheckFailedException`, …). */
@@ -86,7 +91,13 @@ export async function startDynamoFaultProxy(): Promise<DynamoFaultProxy> {
       const target = String(req.headers['x-amz-target'] ?? '');
       const operation = target.split('.').pop() ?? '';
       operations.push(operation);
-      const entry = faults.find((f) => f.left > 0 && (!f.fault.operation || f.fault.operation === operation));
+      const conditional = body.includes('"ConditionExpression"');
+      const entry = faults.find(
+        (f) =>
+          f.left > 0 &&
+          (!f.fault.operation || f.fault.operation === operation) &&
+          (!f.fault.conditional || conditional),
+      );
       if (entry) {
         entry.left -= 1;
         if (entry.fault.before) await entry.fault.before();

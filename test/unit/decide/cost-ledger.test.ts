@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOptions } from '../../../lib/config/index.ts';
-import { accrueCostLedger, MAX_ACCRUAL_GAP_MS, nextCostLedger } from '../../../lib/decide/cost-ledger.ts';
+import { nextCostLedger } from '../../../lib/decide/cost-ledger.ts';
+import { accrueCostLedger, costLedgerAsOf, MAX_ACCRUAL_GAP_MS } from '../../../lib/domain/cost-ledger-accrual.ts';
 import type { CostLedger, JobTopology, ScalingSummary } from '../../../lib/domain/index.ts';
 
 const HOUR_MS = 3_600_000;
@@ -68,6 +69,24 @@ describe('accrueCostLedger', () => {
     });
     expect(back.savedUsd).toBe(0);
     expect(back.accruedToMs).toBe(HOUR_MS);
+  });
+});
+
+describe('costLedgerAsOf', () => {
+  it('accrues at its own rate: once over 15 minutes adds what 15 one-minute cycles add', () => {
+    let perCycle = ledger();
+    for (let minute = 1; minute <= 15; minute++) perCycle = costLedgerAsOf(perCycle, minute * 60_000);
+    const once = costLedgerAsOf(ledger(), 15 * 60_000);
+    expect(once.accruedToMs).toBe(15 * 60_000);
+    expect(once.savedUsd).toBeCloseTo((2 * 0.1) / 4, 12);
+    expect(once.savedUsd).toBeCloseTo(perCycle.savedUsd, 12);
+    expect({ ...once, savedUsd: 0 }).toEqual({ ...perCycle, savedUsd: 0 });
+  });
+
+  it('leaves a ledger alone at or before its own time', () => {
+    const at = ledger({ accruedToMs: HOUR_MS, savedUsd: 1 });
+    expect(costLedgerAsOf(at, HOUR_MS)).toBe(at);
+    expect(costLedgerAsOf(at, 0)).toBe(at);
   });
 });
 
