@@ -27,6 +27,7 @@ import { createStateTable } from '../lib/adapters/dynamodb/create-state-table.ts
 import { DynamoDbStateStore } from '../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { itemSizeBytes } from '../lib/adapters/dynamodb/item-size.ts';
 import { SORT_KEYS } from '../lib/adapters/dynamodb/table-schema.ts';
+import { defaultItemLimits } from '../lib/adapters/state/save-window.ts';
 import { FlinkRestMetricsSource } from '../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import { StaticTokenProvider } from '../lib/adapters/kubernetes/auth/token-providers.ts';
 import { createClusterAdapters } from '../lib/adapters/kubernetes/cluster-adapters.ts';
@@ -106,8 +107,10 @@ export interface CycleUsageOptions {
   /** Jobs in the measured fleet. @default the worker batch size, at least 2 */
   readonly jobs?: number;
   /**
-   * Ticks measured after the window is full. @default one vertex-detail interval (at least 3), so
-   * each job's periodic detailed cycle record is counted exactly once per interval
+   * Ticks measured after the window is full. @default the least common multiple of the
+   * vertex-detail interval and the state refresh interval (15 minutes at the defaults), so each
+   * job's periodic detailed cycle record and its periodic state write
+   * (lib/adapters/state/state-write-elision.ts) are counted exactly as often as they happen
    */
   readonly measuredTicks?: number;
   /** Metric window (the default, 15 min): sets how many samples each load reads. */
@@ -173,11 +176,19 @@ function lambdaContext(functionName: string, memoryMb: number): DeadlineContext 
   return context as DeadlineContext;
 }
 
+/** Ticks in which every periodic write of a steady job (detailed record, state refresh) recurs a whole number of times. */
+function periodicTicks(vertexDetailIntervalMs: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const detail = Math.max(1, Math.ceil(vertexDetailIntervalMs / MINUTE));
+  const refresh = Math.ceil(defaultItemLimits().stateRefreshMs / MINUTE);
+  return Math.max(3, (detail * refresh) / gcd(detail, refresh));
+}
+
 /** Runs steady-state cycles of `jobs` jobs and returns the per-job-cycle usage. */
 export async function measureCycleUsage(options: CycleUsageOptions): Promise<CycleMeasurement> {
   const { vertices, shape } = options;
   const jobCount = options.jobs ?? Math.max(2, shape.workerBatchSize);
-  const measuredTicks = options.measuredTicks ?? Math.max(3, Math.ceil(shape.vertexDetailIntervalMs / MINUTE));
+  const measuredTicks = options.measuredTicks ?? periodicTicks(shape.vertexDetailIntervalMs);
   const profiling = options.profileCpu ?? true;
   const windowMinutes = options.windowMinutes ?? 15;
   const names = Array.from({ length: jobCount }, (_, i) => `cost-${vertices}-${i}`);

@@ -26,13 +26,13 @@ export interface DynamoDbCostRow {
   readonly stateItemBytes: number;
   /** Stored size of one SAMPLE item. */
   readonly sampleItemBytes: number;
-  /** Bytes written per cycle (state + sample items). */
+  /** Bytes written per cycle (the sample, and the state item when written), averaged. */
   readonly bytesWrittenPerCycle: number;
-  /** Read request units per cycle (the load Query, strongly consistent). */
+  /** Read request units per cycle (the load Query, eventually consistent). */
   readonly readUnitsPerCycle: number;
   /** Write request units per cycle for state + sample. */
   readonly stateWriteUnitsPerCycle: number;
-  /** DynamoDB requests per cycle of the store (query, state write, sample write). */
+  /** DynamoDB requests per cycle of the store (query, sample write, the state write once per refresh). */
   readonly requestsPerCycle: number;
   /** Request cost per job and month at a 1-minute cadence, USD. */
   readonly usdPerJobMonth: number;
@@ -46,7 +46,10 @@ export interface DynamoDbCostOptions {
   readonly vertexCounts?: readonly number[];
   /** Metric window in minutes (= samples in steady state at 1/min). Default 15. */
   readonly windowMinutes?: number;
-  /** Measured cycles after the window is full. Default 5. */
+  /**
+   * Measured cycles after the window is full. Default 15: one state refresh interval, in which a
+   * steady job writes its state once (lib/adapters/state/state-write-elision.ts).
+   */
   readonly measuredCycles?: number;
 }
 
@@ -54,7 +57,7 @@ const MIN = 60_000;
 const T0 = 1_700_000_000_000;
 
 /**
- * Runs steady-state autoscaler cycles (load → save state + sample) against
+ * Runs steady-state autoscaler cycles (load → save the sample, and the state once per refresh) against
  * dynalite and returns bytes, capacity units and cost per job and cycle. dynalite reports
  * consumed capacity with DynamoDB's rules (1 WRU per started KB of the larger of old and new
  * item; 1 RRU per started 4 KB of a strongly consistent Query's items, half of it for the
@@ -63,7 +66,7 @@ const T0 = 1_700_000_000_000;
 export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Promise<DynamoDbCostRow[]> {
   const vertexCounts = options.vertexCounts ?? [10, 100, 1000];
   const windowMinutes = options.windowMinutes ?? 15;
-  const measuredCycles = options.measuredCycles ?? 5;
+  const measuredCycles = options.measuredCycles ?? 15;
   const dynalite = await startDynalite();
   try {
     const rows: DynamoDbCostRow[] = [];
@@ -87,6 +90,7 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
       const state = aFullState(ids, 3);
       let stateBytes = 0;
       let sampleBytes = 0;
+      let bytesWritten = 0;
       const totalCycles = windowMinutes + measuredCycles;
       for (let cycle = 0; cycle < totalCycles; cycle++) {
         recording = cycle >= windowMinutes;
@@ -99,6 +103,7 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
         });
         stateBytes = saved.stateBytes;
         sampleBytes = saved.sampleBytes;
+        if (recording) bytesWritten += saved.sampleBytes + (saved.stateWritten ? saved.stateBytes : 0);
       }
       const units = (ops: CapacityReport['operation'][]): number =>
         reports.filter((r) => ops.includes(r.operation)).reduce((sum, r) => sum + r.capacityUnits, 0) /
@@ -119,7 +124,7 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
         vertices,
         stateItemBytes: stateBytes,
         sampleItemBytes: sampleBytes,
-        bytesWrittenPerCycle: stateBytes + sampleBytes,
+        bytesWrittenPerCycle: Math.round(bytesWritten / measuredCycles),
         readUnitsPerCycle: readUnits,
         stateWriteUnitsPerCycle: stateWriteUnits,
         requestsPerCycle: reports.length / measuredCycles,
@@ -141,10 +146,14 @@ export function formatDynamoDbCostTable(rows: readonly DynamoDbCostRow[]): strin
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.vertices} | ${kb(r.stateItemBytes)} | ${kb(r.sampleItemBytes)} | ${kb(r.bytesWrittenPerCycle)} | ${r.readUnitsPerCycle} | ${r.stateWriteUnitsPerCycle} | ${r.requestsPerCycle} | ${r.usdPerJobMonth.toFixed(3)} | ${r.storageUsdPerJobMonth.toFixed(5)} |`,
+      `| ${r.vertices} | ${kb(r.stateItemBytes)} | ${kb(r.sampleItemBytes)} | ${kb(r.bytesWrittenPerCycle)} | ${round2(r.readUnitsPerCycle)} | ${round2(r.stateWriteUnitsPerCycle)} | ${round2(r.requestsPerCycle)} | ${r.usdPerJobMonth.toFixed(3)} | ${r.storageUsdPerJobMonth.toFixed(5)} |`,
     );
   }
   return lines.join('\n');
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 function kb(bytes: number): string {
