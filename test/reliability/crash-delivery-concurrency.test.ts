@@ -39,6 +39,20 @@ function asTick(results: TickResult['results'], from: number): TickResult {
   return { tickMs: world.clock.nowMs(), results, outcomes, patches: world.patchesSince(from) };
 }
 
+/** A minute on, the same tick of OTHER run by two workers at once; with what the round needs to check. */
+async function twoWorkersAtOnce(requestId: string) {
+  await world.advance(MINUTE);
+  const message: JobMessage = { key: world.keyOf(OTHER), tickMs: world.clock.nowMs() };
+  const from = world.emulator.requests.length;
+  const before = await world.store.load(world.keyOf(OTHER), { sinceMs: 0 });
+  const [a, b] = await Promise.all([
+    world.runWorker([message], `${requestId}-a`),
+    world.runWorker([message], `${requestId}-b`),
+  ]);
+  const results = [...a!, ...b!];
+  return { from, before, results, summary: JSON.stringify(results.map((r) => r.result)) };
+}
+
 describe('a worker killed between persist and realize', () => {
   it('the next run applies the stored decision exactly once: no lost decision, no double rescale', async () => {
     let kills = 0;
@@ -122,16 +136,7 @@ describe('SQS deliveries', () => {
   it('two workers on one job at once: at most one writes the state or the resource', async () => {
     let bothSteady = 0;
     for (let round = 0; round < 5; round++) {
-      await world.advance(MINUTE);
-      const message: JobMessage = { key: world.keyOf(OTHER), tickMs: world.clock.nowMs() };
-      const from = world.emulator.requests.length;
-      const before = await world.store.load(world.keyOf(OTHER), { sinceMs: 0 });
-      const [a, b] = await Promise.all([
-        world.runWorker([message], `worker-a-${round}`),
-        world.runWorker([message], `worker-b-${round}`),
-      ]);
-      const results = [...a!, ...b!];
-      const summary = JSON.stringify(results.map((r) => r.result));
+      const { from, before, results, summary } = await twoWorkersAtOnce(`worker-${round}`);
       const acted = results.filter((r) => r.result?.outcome !== 'skipped');
       const after = await world.store.load(world.keyOf(OTHER), { sinceMs: 0 });
       expect(after.revision - before.revision).toBeLessThanOrEqual(1);
@@ -164,16 +169,7 @@ describe('SQS deliveries', () => {
     });
     try {
       for (let round = 0; round < 3; round++) {
-        await world.advance(MINUTE);
-        const message: JobMessage = { key: world.keyOf(OTHER), tickMs: world.clock.nowMs() };
-        const from = world.emulator.requests.length;
-        const before = await world.store.load(world.keyOf(OTHER), { sinceMs: 0 });
-        const [a, b] = await Promise.all([
-          world.runWorker([message], `guard-a-${round}`),
-          world.runWorker([message], `guard-b-${round}`),
-        ]);
-        const results = [...a!, ...b!];
-        const summary = JSON.stringify(results.map((r) => r.result));
+        const { from, before, results, summary } = await twoWorkersAtOnce(`guard-${round}`);
         const reachedRealize = results.filter((r) => r.result?.realized !== undefined);
         expect(reachedRealize, summary).toHaveLength(1);
         const after = await world.store.load(world.keyOf(OTHER), { sinceMs: 0 });
