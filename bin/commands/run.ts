@@ -1,3 +1,4 @@
+import { RecentEmissions } from '../../lib/adapters/state/recent-emissions.ts';
 import { type Command, InvalidArgumentError } from 'commander';
 import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import { createClusterAdapters } from '../../lib/adapters/kubernetes/cluster-adapters.ts';
@@ -161,6 +162,7 @@ async function runCommand(options: RunOptions): Promise<void> {
     clock: systemClock,
     cadenceMs: intervalMs,
     deploymentDefaults: options.default,
+    recentEmissions: new RecentEmissions(),
     ...(logger ? { logger } : {}),
     ...(reporter ? { reporter } : {}),
     ...(policy ? { policy } : {}),

@@ -5,6 +5,7 @@
  * and rebuilt after a failure.
  */
 
+import { RecentEmissions } from '../../lib/adapters/state/recent-emissions.ts';
 import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import {
   type ClusterAdapters,
@@ -36,6 +37,8 @@ export interface SharedWiring extends ProcessWiring {
   readonly cadenceMs: number;
   /** The policy hook (`FSA_POLICY_FUNCTION`), when one is configured. */
   readonly policy?: PolicyHook;
+  /** The container's memory of reported events (lib/adapters/state/recent-emissions.ts). */
+  readonly recentEmissions: RecentEmissions;
 }
 
 /** Per-cluster adapters on EKS: endpoint and CA from DescribeCluster, IAM token, verified TLS. */
@@ -64,6 +67,8 @@ export function createSharedWiring(
     clusterAdapters: eksClusterAdaptersFactory(config, processWiring.clock),
     deploymentDefaults: config.deploymentDefaults,
     cadenceMs: config.cadenceMs,
+    // Per container: repeats of an event within its interval skip the sinks' lookups.
+    recentEmissions: new RecentEmissions(),
     ...(policyEnvironment
       ? { policy: new LambdaPolicyHook(lambdaClientInvoker(), policyEnvironment) }
       : {}),

@@ -4,6 +4,7 @@
  * what a cycle talks to cannot drift between them; only the adapters they pass differ.
  */
 import { StateStoreEventSink } from '../adapters/dynamodb/state-store-event-sink.ts';
+import type { RecentEmissions } from '../adapters/state/recent-emissions.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ClusterCapacitySource } from '../ports/cluster-capacity-source.ts';
 import type { EventSink } from '../ports/event-sink.ts';
@@ -50,6 +51,12 @@ export interface CycleProcessParts {
    * emitted (after de-duplication) for its report. @default the sink as is
    */
   readonly wrapEventLog?: (eventLog: EventSink) => EventSink;
+  /**
+   * The process's memory of reported events: a repeat within its interval is answered from it,
+   * without the sinks' lookups (lib/adapters/state/recent-emissions.ts). Absent: every event goes
+   * to the sinks.
+   */
+  readonly recentEmissions?: RecentEmissions;
 }
 
 /**
@@ -62,12 +69,17 @@ export function composeCycleDependencies(
   runId: string,
 ): CycleDependencies {
   const eventLog = new StateStoreEventSink(parts.store, parts.clock);
+  const sinks: [string, EventSink][] = [
+    ['event-log', parts.wrapEventLog ? parts.wrapEventLog(eventLog) : eventLog],
+    ['kubernetes', adapters.events],
+  ];
+  const recent = parts.recentEmissions;
   return {
     discovery: adapters.discovery,
     metrics: parts.metrics,
     store: parts.store,
     realizer: adapters.realizer,
-    eventSinks: [parts.wrapEventLog ? parts.wrapEventLog(eventLog) : eventLog, adapters.events],
+    eventSinks: sinks.map(([name, sink]) => (recent ? recent.wrap(name, sink, parts.clock) : sink)),
     clock: parts.clock,
     restTarget: (job) => adapters.restTarget(job),
     ...(adapters.capacity ? { capacity: adapters.capacity } : {}),

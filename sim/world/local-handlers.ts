@@ -4,6 +4,7 @@
  * calls): the pair the handler tests, the reliability suite, the load benchmark and the local world
  * drive against the simulator, the emulator and a state store.
  */
+import { RecentEmissions } from '../../lib/adapters/state/recent-emissions.ts';
 import {
   createDispatcherHandler,
   type DispatcherDependencies,
@@ -46,6 +47,8 @@ export function localHandlers(options: LocalHandlersOptions) {
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.cadenceMs !== undefined ? { cadenceMs: options.cadenceMs } : {}),
     ...(options.wrapEventLog ? { wrapEventLog: options.wrapEventLog } : {}),
+    // As in a warm Lambda container (functions/shared/wiring.ts).
+    recentEmissions: new RecentEmissions(),
   };
   const worker = createScaleJobHandler({
     cycleDependencies: async (_cluster, runId) => {
