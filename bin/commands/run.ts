@@ -1,7 +1,7 @@
-import { RecentEmissions } from '../../lib/adapters/state/recent-emissions.ts';
 import { type Command, InvalidArgumentError } from 'commander';
 import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
 import { createClusterAdapters } from '../../lib/adapters/kubernetes/cluster-adapters.ts';
+import { RecentEmissions } from '../../lib/adapters/state/recent-emissions.ts';
 import { EksClusterInfoSource } from '../../lib/adapters/kubernetes/auth/eks-cluster-info.ts';
 import { createEksKubernetesClient } from '../../lib/adapters/kubernetes/auth/eks-kubernetes-client.ts';
 import { kubernetesClientFromKubeconfig } from '../../lib/adapters/kubernetes/auth/kubeconfig.ts';

@@ -5,8 +5,8 @@
  * and rebuilt after a failure.
  */
 
-import { RecentEmissions } from '../../lib/adapters/state/recent-emissions.ts';
 import { FlinkRestMetricsSource } from '../../lib/adapters/flink-rest/flink-rest-metrics-source.ts';
+import { RecentEmissions } from '../../lib/adapters/state/recent-emissions.ts';
 import {
   type ClusterAdapters,
   createClusterAdapters,

@@ -4,13 +4,13 @@
  * calls): the pair the handler tests, the reliability suite, the load benchmark and the local world
  * drive against the simulator, the emulator and a state store.
  */
-import { RecentEmissions } from '../../lib/adapters/state/recent-emissions.ts';
 import {
   createDispatcherHandler,
   type DispatcherDependencies,
 } from '../../functions/dispatcher/dispatcher-handler.ts';
 import { createScaleJobHandler, type WorkerDependencies } from '../../functions/scale-job/scale-job-handler.ts';
 import type { ClusterAdapters } from '../../lib/adapters/kubernetes/cluster-adapters.ts';
+import { RecentEmissions } from '../../lib/adapters/state/recent-emissions.ts';
 import {
   type CycleProcessParts,
   composeCycleDependencies,

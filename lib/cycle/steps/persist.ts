@@ -38,11 +38,14 @@ export async function persist(
     if (!saved.stateWritten) cycle.stateWriteBeforeRealize = once(() => saveState(cycle, loaded, request));
     return undefined;
   } catch (error) {
-    if (error instanceof StateConflictError) {
-      return stop({ outcome: 'skipped', reason: `another run saved this job first: ${error.message}` });
-    }
+    if (error instanceof StateConflictError) return conflictStop(error);
     throw error;
   }
+}
+
+/** How a cycle ends that lost the job's revision to another run, at persist or before a deferred write. */
+export function conflictStop(error: StateConflictError): Stop {
+  return stop({ outcome: 'skipped', reason: `another run saved this job first: ${error.message}` });
 }
 
 /**

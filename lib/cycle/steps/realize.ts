@@ -6,8 +6,9 @@ import { type AutoscalerOptions, parseMemoryBytes } from '../../config/index.ts'
 import type { DecideOutput } from '../../decide/decide.ts';
 import type { RealizeResult, ScalingPlan } from '../../ports/scaling-realizer.ts';
 import { StateConflictError } from '../../ports/state-store.ts';
-import { type CycleContext, type Stop, stop } from './cycle-context.ts';
+import type { CycleContext, Stop } from './cycle-context.ts';
 import type { ObservedJob } from './observe.ts';
+import { conflictStop } from './persist.ts';
 
 /** Builds the realizer's plan from the stored state; undefined when there is nothing of ours to apply. */
 export function scalingPlanFor(
@@ -56,9 +57,7 @@ export async function realize(
       ...(beforeWrite ? { beforeWrite } : {}),
     });
   } catch (error) {
-    if (error instanceof StateConflictError) {
-      return stop({ outcome: 'skipped', reason: `another run saved this job first: ${error.message}` });
-    }
+    if (error instanceof StateConflictError) return conflictStop(error);
     throw error;
   }
 }
