@@ -10,7 +10,7 @@ import { StaticTokenProvider } from '../../lib/adapters/kubernetes/auth/token-pr
 import { createClusterAdapters } from '../../lib/adapters/kubernetes/cluster-adapters.ts';
 import { KubernetesClient } from '../../lib/adapters/kubernetes/kubernetes-client.ts';
 import { InMemoryStateStore } from '../../lib/adapters/memory/in-memory-state-store.ts';
-import { composeCycleDependencies } from '../../lib/cycle/compose-cycle-dependencies.ts';
+import { type CycleProcessParts, composeCycleDependencies } from '../../lib/cycle/compose-cycle-dependencies.ts';
 import type { CycleResult } from '../../lib/cycle/cycle-result.ts';
 import { runCycle } from '../../lib/cycle/run-cycle.ts';
 import type { JobKey } from '../../lib/domain/index.ts';
@@ -39,11 +39,16 @@ export interface MinuteCycleWorld {
 
 /**
  * Starts the servers; `runId` names the cycles in logs. `store` replaces the in-memory store,
- * `cluster` is what {@link startLocalCluster} takes.
+ * `cluster` is what {@link startLocalCluster} takes, `logger` and `reporter` watch the cycles.
  */
 export async function startMinuteCycleWorld(
   runId: string,
-  options: { readonly store?: StateStore; readonly cluster?: Parameters<typeof startLocalCluster>[0] } = {},
+  options: {
+    readonly store?: StateStore;
+    readonly cluster?: Parameters<typeof startLocalCluster>[0];
+    readonly logger?: CycleProcessParts['logger'];
+    readonly reporter?: CycleProcessParts['reporter'];
+  } = {},
 ): Promise<MinuteCycleWorld> {
   const local = await startLocalCluster(options.cluster);
   const clock = new ManualClock(local.sim.nowMs());
@@ -51,7 +56,11 @@ export async function startMinuteCycleWorld(
   const adapters = createClusterAdapters(client, { cluster: LOCAL_JOB_KEY.cluster, clock });
   const metrics = new FlinkRestMetricsSource();
   const store = options.store ?? new InMemoryStateStore();
-  const deps = composeCycleDependencies(adapters, { store, metrics, clock, cadenceMs: MINUTE_MS }, runId);
+  const watchers = {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.reporter ? { reporter: options.reporter } : {}),
+  };
+  const deps = composeCycleDependencies(adapters, { store, metrics, clock, cadenceMs: MINUTE_MS, ...watchers }, runId);
   return {
     sim: local.sim,
     emulator: local.emulator,

@@ -7,6 +7,7 @@ import { KubernetesEventSink } from './kubernetes-event-sink.ts';
 import { KubernetesJobDiscovery } from './kubernetes-job-discovery.ts';
 import { KubernetesJobHealth } from './kubernetes-job-health.ts';
 import { KubernetesScalingRealizer } from './kubernetes-scaling-realizer.ts';
+import { ObservedResources } from './observed-resources.ts';
 
 /** The Kubernetes-side adapters of one cluster, built once and shared by every job in it. */
 export interface ClusterAdapters {
@@ -41,15 +42,18 @@ export function createClusterAdapters(
   client: KubernetesClient,
   options: ClusterAdaptersOptions,
 ): ClusterAdapters {
+  // The resource a cycle's observe step read is the one its realize step starts from.
+  const observed = new ObservedResources(options.clock);
   return {
     cluster: options.cluster,
     client,
     discovery: new KubernetesJobDiscovery(client, {
       cluster: options.cluster,
       apiServerUrl: client.baseUrl,
+      observed,
       ...(options.namespaces ? { namespaces: options.namespaces } : {}),
     }),
-    realizer: new KubernetesScalingRealizer(client),
+    realizer: new KubernetesScalingRealizer(client, observed),
     events: new KubernetesEventSink(client, options.clock, {
       ...(options.reportingInstance ? { reportingInstance: options.reportingInstance } : {}),
     }),

@@ -6,6 +6,7 @@ import type { TaskManagerResources } from '../../domain/resources.ts';
 import type { DiscoveredJob, JobDiscovery, JobReadiness } from '../../ports/job-discovery.ts';
 import type { FlinkResource } from './flink-resource.ts';
 import type { KubernetesClient } from './kubernetes-client.ts';
+import type { ObservedResources } from './observed-resources.ts';
 import { InvalidKubernetesInputError, KubernetesApiError } from './kubernetes-errors.ts';
 import { assessReadiness, findAmbiguousConfigKeys } from './readiness.ts';
 import { assertNamespace, FLINK_API_VERSION, FLINK_PLURALS, flinkResourcePath } from './resource-names.ts';
@@ -22,6 +23,8 @@ export interface KubernetesJobDiscoveryOptions {
   readonly namespaces?: readonly string[];
   /** Page size of list calls. Default 250. */
   readonly pageSize?: number;
+  /** Where {@link KubernetesJobDiscovery.getJob} leaves what it read for the realizer of the cycle. */
+  readonly observed?: ObservedResources;
 }
 
 const SELECTOR = `${MANAGED_LABEL}=true`;
@@ -97,7 +100,10 @@ export class KubernetesJobDiscovery implements JobDiscovery {
     name: string,
   ): Promise<FlinkResource | undefined> {
     try {
-      return await this.#client.get<FlinkResource>(flinkResourcePath(kind, namespace, name));
+      const path = flinkResourcePath(kind, namespace, name);
+      const resource = await this.#client.get<FlinkResource>(path);
+      this.#options.observed?.remember(path, resource);
+      return resource;
     } catch (error) {
       if (error instanceof KubernetesApiError && error.status === 404) return undefined;
       throw error;

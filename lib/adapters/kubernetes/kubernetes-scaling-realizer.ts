@@ -18,6 +18,7 @@ import type { FlinkResource } from './flink-resource.ts';
 import { applyMergePatch } from './json-merge-patch.ts';
 import type { KubernetesClient } from './kubernetes-client.ts';
 import { KubernetesApiError, ScalingPatchError } from './kubernetes-errors.ts';
+import type { ObservedResources } from './observed-resources.ts';
 import { buildRestorePatch, plannedChangeOfPatch, specExcerptOf } from './owned-spec.ts';
 import { flinkResourcePath } from './resource-names.ts';
 import { buildScalingPatch } from './scaling-patch.ts';
@@ -36,9 +37,15 @@ export const FIELD_MANAGER = 'flink-serverless-autoscaler';
  */
 export class KubernetesScalingRealizer implements ScalingRealizer {
   readonly #client: KubernetesClient;
+  readonly #observed: ObservedResources | undefined;
 
-  constructor(client: KubernetesClient) {
+  /**
+   * @param observed what the job discovery of the same cluster read this cycle: {@link realize}
+   *   starts from it instead of a second GET (./observed-resources.ts); a retry after a 409 reads again.
+   */
+  constructor(client: KubernetesClient, observed?: ObservedResources) {
     this.#client = client;
+    this.#observed = observed;
   }
 
   async preview(
@@ -77,13 +84,12 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
    * the upgrade); undefined for a FlinkDeployment or when it cannot be found (the conservative
    * path is then assumed).
    */
-  async #sessionClusterOf(resource: FlinkResource): Promise<FlinkResource | undefined> {
+  async #sessionClusterOf(resource: FlinkResource, fresh = true): Promise<FlinkResource | undefined> {
     const name = resource.spec.deploymentName;
     if (resource.kind !== 'FlinkSessionJob' || !name) return undefined;
+    const path = flinkResourcePath('FlinkDeployment', resource.metadata.namespace ?? '', name);
     try {
-      return await this.#client.get<FlinkResource>(
-        flinkResourcePath('FlinkDeployment', resource.metadata.namespace ?? '', name),
-      );
+      return (fresh ? undefined : this.#observed?.take(path)) ?? (await this.#client.get<FlinkResource>(path));
     } catch (error) {
       if (error instanceof KubernetesApiError && error.status === 404) return undefined;
       throw error;
@@ -141,8 +147,13 @@ export class KubernetesScalingRealizer implements ScalingRealizer {
     const path = flinkResourcePath(key.kind, key.namespace, key.name);
     const override = options.patchOverride;
     for (let attempt = 0; ; attempt += 1) {
-      const resource = await this.#client.get<FlinkResource>(path);
-      const context = { sessionCluster: await this.#sessionClusterOf(resource), reported: options.effectiveConfiguration };
+      // The first attempt may start from what this cycle's discovery read; a retry reads again.
+      const observed = attempt === 0 ? this.#observed?.take(path) : undefined;
+      const resource = observed ?? (await this.#client.get<FlinkResource>(path));
+      const context = {
+        sessionCluster: await this.#sessionClusterOf(resource, attempt > 0),
+        reported: options.effectiveConfiguration,
+      };
       const inspected = inspect(resource, plan, override, context);
       const { current, upgrade } = inspected;
       const ignoredNote = inspected.ignoredNote;

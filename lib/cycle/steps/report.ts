@@ -48,9 +48,13 @@ export async function report(cycle: CycleContext, input: ReportInput): Promise<C
   const decision = policy ? withPolicyGuard(output.decision, policy) : output.decision;
   // Log budget: a cycle that changes nothing leaves one short line, the reporter's cycle record
   // (job totals; every vertex only once per detail interval); its decision line is debug detail.
-  // Changes are logged at info, and their cycle record lists every vertex.
+  // Changes are logged at info, and their cycle record lists every vertex. A scaled job's realize
+  // step runs every cycle; finding the spec already as planned ('unchanged') is no change.
   const changed =
-    decision.action === 'scale' || decision.action === 'blocked' || realized !== undefined || policy !== undefined;
+    decision.action === 'scale' ||
+    decision.action === 'blocked' ||
+    (realized !== undefined && realized.outcome !== 'unchanged') ||
+    policy !== undefined;
   const lastEvaluationMs = loaded.state.lastEvaluationMs;
   deps.reporter?.reportEvaluation(key, output.report.evaluated, output.decision, {
     detailedMetrics: cycle.detailedMetrics === true,
