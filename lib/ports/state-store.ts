@@ -46,6 +46,11 @@ export interface StoreBasis {
    * interval. Absent when the stored state has no evaluation time.
    */
   readonly stateWrittenMs?: number;
+  /**
+   * Stored size of the state item in bytes, which a save that leaves the state unwritten reports
+   * as its {@link SaveResult.stateBytes}. Absent when the store does not keep it.
+   */
+  readonly stateBytes?: number;
 }
 
 /** What {@link StateStore.load} returns for one job. */

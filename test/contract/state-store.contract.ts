@@ -227,16 +227,16 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
         async function savedOnce(options?: StateStoreFactoryOptions) {
           const store = await createStore(options);
           const key = aJobKey();
-          await store.save(key, await store.load(key, { sinceMs: 0 }), {
+          const first = await store.save(key, await store.load(key, { sinceMs: 0 }), {
             state: steadyState(T0),
             sample: aFullSample(ids, T0),
             windowMs: WINDOW_MS,
           });
-          return { store, key, loaded: await store.load(key, { sinceMs: 0 }) };
+          return { store, key, first, loaded: await store.load(key, { sinceMs: 0 }) };
         }
 
         it('writes only the sample, without a revision check, and loads its time as the evaluation', async () => {
-          const { store, key, loaded } = await savedOnce();
+          const { store, key, first, loaded } = await savedOnce();
 
           const result = await store.save(key, loaded, {
             state: steadyState(T0 + MIN),
@@ -253,6 +253,10 @@ export function defineStateStoreContract(name: string, createStore: StateStoreFa
 
           expect(result).toMatchObject({ stateWritten: false, revision: 1 });
           expect(again).toMatchObject({ stateWritten: false, revision: 1 });
+          // The size reported is the stored state's, which the unwritten saves left in place.
+          expect(first.stateBytes).toBeGreaterThan(0);
+          expect(result.stateBytes).toBe(first.stateBytes);
+          expect(again.stateBytes).toBe(first.stateBytes);
           expect(after.revision).toBe(1);
           expect(after.samples.map((s) => s.tsMs)).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
           expect(after.state.lastEvaluationMs).toBe(T0 + 2 * MIN);

@@ -12,6 +12,16 @@ const PLAIN_BODY_MAX_BYTES = 256;
  */
 const BROTLI_QUALITY = 5;
 
+/**
+ * Brotli window of a body: the smallest that holds the whole text. node:zlib drives the streaming
+ * encoder, which sizes its ring buffer from the window (default 2^22 = 4 MB) whatever the input;
+ * for a body of a few KB that allocation took more time than the compression.
+ */
+function windowBitsFor(byteLength: number): number {
+  const bits = Math.ceil(Math.log2(byteLength + 1));
+  return Math.min(constants.BROTLI_MAX_WINDOW_BITS, Math.max(constants.BROTLI_MIN_WINDOW_BITS, bits));
+}
+
 /** The body attributes of an item: exactly one of them is set. */
 export interface BodyAttributes {
   b?: string;
@@ -20,15 +30,17 @@ export interface BodyAttributes {
 
 /** Stores `text` plain when small, else Brotli-compressed if that is smaller. */
 export function encodeBody(text: string): BodyAttributes {
-  if (Buffer.byteLength(text, 'utf8') <= PLAIN_BODY_MAX_BYTES) return { [ATTR.body]: text };
-  const compressed = brotliCompressSync(Buffer.from(text, 'utf8'), {
+  const plain = Buffer.from(text, 'utf8');
+  if (plain.byteLength <= PLAIN_BODY_MAX_BYTES) return { [ATTR.body]: text };
+  const compressed = brotliCompressSync(plain, {
     params: {
       [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
       [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      [constants.BROTLI_PARAM_SIZE_HINT]: text.length,
+      [constants.BROTLI_PARAM_SIZE_HINT]: plain.byteLength,
+      [constants.BROTLI_PARAM_LGWIN]: windowBitsFor(plain.byteLength),
     },
   });
-  if (compressed.byteLength >= Buffer.byteLength(text, 'utf8')) return { [ATTR.body]: text };
+  if (compressed.byteLength >= plain.byteLength) return { [ATTR.body]: text };
   // A plain Uint8Array view: the document client marshals it as binary (B).
   return {
     [ATTR.compressedBody]: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength),

@@ -73,18 +73,10 @@ export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, li
     }
   };
   for (const id of Object.keys(sample?.vertices ?? {})) addVertex(id);
+  // Trimming only removes entries, so the untrimmed state names every vertex the stored one can.
+  for (const id of vertexIdsOfState(state)) addVertex(id);
 
-  const build = (s: JobState): TableItem => {
-    for (const id of vertexIdsOfState(s)) addVertex(id);
-    return stateItem(pk, s, revision, epoch, dictionary);
-  };
-  const fitted = trimStateToFit(state, (s) => itemSizeBytes(build(s)), limits.stateTrimThresholdBytes);
-  if (fitted.bytes > limits.stateTrimThresholdBytes) {
-    throw new StateTooLargeError('state item (after trimming)', fitted.bytes, limits.stateTrimThresholdBytes);
-  }
   const history = historyPlan(pk, loaded, request, epoch, dictionary, limits);
-  const finalState = { ...build(fitted.state), ...history.stateAttributes };
-
   let sampleItem: TableItem | undefined;
   let sampleBytes = 0;
   if (sample) {
@@ -103,16 +95,42 @@ export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, li
       throw new StateTooLargeError(`sample item at ${sample.tsMs}`, sampleBytes, limits.sampleMaxBytes);
     }
   }
+  const contextItem = history.contextItem ? { historyContextItem: history.contextItem } : {};
+  // Decided before the state item is built: a steady cycle then neither encodes nor compresses it.
+  // The loaded state fitted the limit when it was written, so a state equal to it fits too.
   const leaveState =
     !newEpoch &&
     dictionary.length === loaded.basis.vertexIds.length &&
     sameHistoryContext(history.stateAttributes, loaded.basis.historyContext) &&
     mayLeaveStateUnwritten(loaded, request, limits) &&
-    sameStoredBody(fitted.state, loaded.state, dictionary);
+    sameStoredBody(state, loaded.state, dictionary);
+  if (leaveState) {
+    return {
+      revision: loaded.basis.revision,
+      ...contextItem,
+      ...(sampleItem ? { sampleItem } : {}),
+      stateBytes: loaded.basis.stateBytes ?? 0,
+      sampleBytes,
+      trimmed: NOTHING_TRIMMED,
+      windowReset,
+    };
+  }
+
+  // Each trimming round measures a built item; the last one built is the one written.
+  let built: { readonly state: JobState; readonly item: TableItem } | undefined;
+  const build = (s: JobState): TableItem => {
+    if (built?.state !== s) built = { state: s, item: stateItem(pk, s, revision, epoch, dictionary) };
+    return built.item;
+  };
+  const fitted = trimStateToFit(state, (s) => itemSizeBytes(build(s)), limits.stateTrimThresholdBytes);
+  if (fitted.bytes > limits.stateTrimThresholdBytes) {
+    throw new StateTooLargeError('state item (after trimming)', fitted.bytes, limits.stateTrimThresholdBytes);
+  }
+  const finalState = { ...build(fitted.state), ...history.stateAttributes };
   return {
-    revision: leaveState ? loaded.basis.revision : revision,
-    ...(history.contextItem ? { historyContextItem: history.contextItem } : {}),
-    ...(leaveState ? {} : { stateItem: finalState }),
+    revision,
+    ...contextItem,
+    stateItem: finalState,
     ...(sampleItem ? { sampleItem } : {}),
     stateBytes: itemSizeBytes(finalState),
     sampleBytes,
@@ -121,13 +139,20 @@ export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, li
   };
 }
 
+/** The trim report of a save that left the state as stored. */
+const NOTHING_TRIMMED: TrimReport = { historyEntries: 0, trackingRecords: 0, delayedVertices: 0, memoryHistory: false };
+
 /**
  * Whether `next` would be stored as `loaded` up to bookkeeping (../state/state-write-elision.ts),
  * compared as the codec reads them back, so key order and metric rounding make no difference.
+ * Equal encodings settle it without decoding (the usual steady cycle).
  */
 function sameStoredBody(next: JobState, loaded: JobState, dictionary: readonly VertexId[]): boolean {
-  const stored = (s: JobState) => decodeStateBody(encodeStateBody(withoutBookkeeping(s, loaded), dictionary)).state;
-  return isDeepStrictEqual(stored(next), stored(loaded));
+  const encoded = (s: JobState) => encodeStateBody(withoutBookkeeping(s, loaded), dictionary);
+  const nextText = encoded(next);
+  const loadedText = encoded(loaded);
+  if (nextText === loadedText) return true;
+  return isDeepStrictEqual(decodeStateBody(nextText).state, decodeStateBody(loadedText).state);
 }
 
 /** Whether the state attributes of the history plan repeat the loaded state's (or both have none). */
@@ -265,6 +290,7 @@ export function decodeJobItems(items: readonly TableItem[], sinceMs: number): Lo
     epoch,
     vertexIds: decoded.vertexIds,
     ...(state.lastEvaluationMs !== undefined ? { stateWrittenMs: state.lastEvaluationMs } : {}),
+    stateBytes: itemSizeBytes(stateRecord),
     ...(jobId !== undefined ? { jobId } : {}),
     ...(topologyHash !== undefined ? { topologyHash } : {}),
     ...(typeof historyHash === 'string' && Number.isSafeInteger(historyWrittenAtMs)

@@ -172,7 +172,8 @@ export class InMemoryStateStore implements StateStore {
       return {
         revision: expected,
         stateWritten: false,
-        stateBytes: fitted.bytes,
+        // What is stored, as the DynamoDB store reports the state item it left in place.
+        stateBytes: record.state ? estimatedStoredBytes(record.state.state) : fitted.bytes,
         sampleBytes,
         trimmed: fitted.trimmed,
         windowReset,
