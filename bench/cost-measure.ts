@@ -34,6 +34,9 @@ import { createClusterAdapters } from '../lib/adapters/kubernetes/cluster-adapte
 import { KubernetesClient } from '../lib/adapters/kubernetes/kubernetes-client.ts';
 import { sqsEventOf } from '../lib/adapters/sqs/sqs-event.ts';
 import { InMemoryJobQueue } from '../lib/adapters/sqs/sqs-job-queue.ts';
+import { formatOverrides } from '../lib/adapters/kubernetes/configuration-paths.ts';
+import { emptyJobState } from '../lib/domain/index.ts';
+import type { JobKey } from '../lib/domain/job-key.ts';
 import { DETAILED_METRICS_ANNOTATION, REST_URL_ANNOTATION } from '../lib/domain/resource-metadata.ts';
 import type { JobMessage } from '../lib/ports/job-queue.ts';
 import type { CycleUsage, FleetUsage } from '../lib/report/cost-model.ts';
@@ -131,6 +134,11 @@ export interface CycleMeasurement {
   readonly fleet: Omit<FleetUsage, 'alarms' | 'dashboards' | 'idleSqsRequestsPerMonth'>;
   /** Outcomes of the measured cycles (`balanced` expected). */
   readonly actions: Readonly<Record<string, number>>;
+  /**
+   * Realize outcomes of the measured cycles (`unchanged` expected: the jobs carry the overrides of
+   * an earlier rescale, which each cycle checks the spec against); `none` = nothing to realize.
+   */
+  readonly realized: Readonly<Record<string, number>>;
   /** Application log bytes (without EMF and platform lines) per job-cycle. */
   readonly applicationLogBytes: number;
   /** EMF document bytes and cycle-record bytes per job-cycle. */
@@ -272,7 +280,20 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
   const workerName = 'fsa-prod-AutoscalerWorkerFunction5B0D1C2E-9aBcDeFgHiJk';
   const dispatcherName = 'fsa-prod-AutoscalerDispatcherFunctionA1B2C3D4-KlMnOpQrStUv';
 
+  // The jobs run as they do after the autoscaler's first rescale: its overrides are in the spec
+  // and in the state, so every cycle's realize step checks the spec against them. A job never
+  // scaled has nothing to realize and costs a little less; measuring only those would flatter a
+  // real fleet.
+  const overridesOf = (name: string): Record<string, number> => {
+    const cluster = sim.clusters.get(name)!;
+    return Object.fromEntries(cluster.scenario.vertices.map((v) => [v.vertexId, cluster.parallelismOf(v.key)]));
+  };
   for (const name of names) {
+    const key: JobKey = { cluster: 'prod-eks', kind: 'FlinkDeployment', namespace: 'flink-jobs', name };
+    await store.save(key, await store.load(key, { sinceMs: 0 }), {
+      state: { ...emptyJobState(), parallelismOverrides: overridesOf(name) },
+      windowMs: windowMinutes * MINUTE,
+    });
     emulator.apply(
       aFlinkDeployment({
         name,
@@ -281,6 +302,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
           'jobmanager.scheduler': 'adaptive',
           'job.autoscaler.metrics.window': `${windowMinutes} min`,
           'job.autoscaler.stabilization.interval': '1 min',
+          'pipeline.jobvertex-parallelism-overrides': formatOverrides(overridesOf(name)),
         },
         annotations: {
           [REST_URL_ANNOTATION]: `${sim.url}/${name}`,
@@ -309,6 +331,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
   const measuredLines: string[] = [];
   const dispatcherLines: string[] = [];
   const actions: Record<string, number> = {};
+  const realized: Record<string, number> = {};
   try {
     const profiledTick = profiling ? warmupTicks + measuredTicks : -1;
     for (let tick = 0; tick < warmupTicks + measuredTicks + (profiling ? 1 : 0); tick++) {
@@ -341,13 +364,12 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
       const workerMark = lines.length;
       for (let start = 0; start < messages.length; start += shape.workerBatchSize) {
         const batch = messages.slice(start, start + shape.workerBatchSize);
+        // The event is the Lambda service's work, built before the measured time starts.
+        const event = sqsEventOf(batch, { messageIdPrefix: `t${tick}-${start}`, region: 'us-east-1' });
+        const context = lambdaContext(workerName, shape.workerMemoryMb);
         const t0 = performance.now();
         const cpu0 = process.cpuUsage();
-        const invoke = () =>
-          worker(
-            sqsEventOf(batch, { messageIdPrefix: `t${tick}-${start}`, region: 'us-east-1' }),
-            lambdaContext(workerName, shape.workerMemoryMb),
-          );
+        const invoke = () => worker(event, context);
         let response: Awaited<ReturnType<typeof invoke>>;
         if (tick === profiledTick) {
           const profiled = await profileCpu(invoke);
@@ -366,6 +388,8 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
           totals.cycles += 1;
           const action = r.result?.decision?.action ?? `${r.result?.outcome ?? 'crashed'}: ${r.result?.reason ?? r.error}`;
           actions[action] = (actions[action] ?? 0) + 1;
+          const outcome = r.result?.realized?.outcome ?? 'none';
+          realized[outcome] = (realized[outcome] ?? 0) + 1;
         }
       }
       if (!measuring) continue;
@@ -409,6 +433,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
         fleetCustomMetrics: series.fleet,
       },
       actions,
+      realized,
       applicationLogBytes,
       metricLogBytes,
       timing: {

@@ -108,16 +108,21 @@ export async function measureCost(vertexCounts: readonly number[] = COST_VERTEX_
 
 const number = (n: number, digits = 2) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
+const counts = (byKey: Readonly<Record<string, number>>) =>
+  Object.entries(byKey)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+
 /** The usage table: what one job-cycle does, as measured. */
 export function formatUsageTable(result: CostBenchResult): string {
   const rows = [
-    '| job-cycle at | worker invocations | billed worker ms | SQS requests | DynamoDB requests | RRU | WRU | stored KB | log bytes (app / metrics / all) | custom metrics per job | decisions |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| job-cycle at | worker invocations | billed worker ms | SQS requests | DynamoDB requests | RRU | WRU | stored KB | log bytes (app / metrics / all) | custom metrics per job | decisions | realize |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
   ];
   for (const { label, measurement: m } of result.details) {
     const u = m.usage;
     rows.push(
-      `| ${label} | ${number(u.workerInvocations)} | ${number(u.workerBilledMs, 0)} | ${number(u.sqsRequests)} | ${number(u.dynamoRequests)} | ${number(u.dynamoReadUnits)} | ${number(u.dynamoWriteUnits)} | ${number(u.dynamoStoredBytes / 1024, 1)} | ${number(m.applicationLogBytes, 0)} / ${number(m.metricLogBytes, 0)} / ${number(u.logBytes, 0)} | ${number(u.customMetrics, 0)} | ${Object.entries(m.actions).map(([k, v]) => `${k} ${v}`).join(', ')} |`,
+      `| ${label} | ${number(u.workerInvocations)} | ${number(u.workerBilledMs, 0)} | ${number(u.sqsRequests)} | ${number(u.dynamoRequests)} | ${number(u.dynamoReadUnits)} | ${number(u.dynamoWriteUnits)} | ${number(u.dynamoStoredBytes / 1024, 1)} | ${number(m.applicationLogBytes, 0)} / ${number(m.metricLogBytes, 0)} / ${number(u.logBytes, 0)} | ${number(u.customMetrics, 0)} | ${counts(m.actions)} | ${counts(m.realized)} |`,
     );
   }
   return rows.join('\n');
@@ -175,7 +180,7 @@ export function formatCostSection(result: CostBenchResult): string {
   const billingWords = (billing: DynamoBilling) =>
     billing === 'provisioned' ? 'provisioned DynamoDB (auto scaling at 70 % target utilization)' : 'on-demand DynamoDB';
   const parts = [
-    `Measured per job-cycle (${result.shape.workerMemoryMb} MB arm64 worker, SQS batch size ${result.shape.workerBatchSize}, ${result.shape.tableBillingMode} table, ${result.shape.alarms} alarms, ${result.shape.dashboards} dashboard(s), read from the synthesized stack):`,
+    `Measured per job-cycle (${result.shape.workerMemoryMb} MB arm64 worker, SQS batch size ${result.shape.workerBatchSize}, ${result.shape.tableBillingMode} table, ${result.shape.alarms} alarms, ${result.shape.dashboards} dashboard(s), read from the synthesized stack), steady jobs the autoscaler scaled earlier (their overrides in spec and state, checked by every cycle's realize step):`,
     '',
     formatUsageTable(result),
     '',

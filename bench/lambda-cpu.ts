@@ -24,6 +24,12 @@ const SIMULATOR_PATHS = [
 /** Samples of no work: the profiler's own bookkeeping and the idle loop. */
 const NOT_WORK = new Set(['(idle)', '(program)', '(root)']);
 
+/**
+ * The inspector session that starts and stops the profiler: a sample in it is the profiler's
+ * start-up, not the handlers' (the first sample's delta spans it, some 200 ms in a 10-job batch).
+ */
+const PROFILER_URL = 'node:inspector';
+
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string };
@@ -58,6 +64,10 @@ export function splitProfile(profile: CpuProfile): CpuSplit {
     if (side !== 'none') {
       for (let id: number | undefined = leaf; id !== undefined; id = parentOf.get(id)) {
         const url = byId.get(id)?.callFrame.url ?? '';
+        if (url === PROFILER_URL) {
+          side = 'none';
+          break;
+        }
         if (SIMULATOR_PATHS.some((path) => url.includes(path))) {
           side = 'simulator';
           break;

@@ -24,8 +24,9 @@ describe('cost measurement', () => {
     // Act
     const m = await measureCycleUsage({ vertices: 4, detailed: false, shape: SHAPE, jobs: 1, windowMinutes: 2, measuredTicks: 1 });
 
-    // Assess
+    // Assess: a job scaled earlier, whose cycle checks its spec against its overrides
     expect(m.actions).toEqual({ balanced: 1 });
+    expect(m.realized).toEqual({ unchanged: 1 });
     expect(m.usage.workerInvocations).toBe(1);
     // a tenth of a SendMessageBatch, one receive, one delete
     expect(m.usage.sqsRequests).toBeCloseTo(2.1, 10);
@@ -55,6 +56,7 @@ describe('cost measurement', () => {
     // Assess: a short record every cycle, every vertex once per interval, a tenth of the
     // invocation's run document and platform lines
     expect(m.actions).toEqual({ balanced: 50 });
+    expect(m.realized).toEqual({ unchanged: 50 });
     expect(m.applicationLogBytes).toBe(0);
     expect(m.usage.logBytes).toBeLessThanOrEqual(450);
     // without the interval every record lists the 10 vertices: over twice the bytes

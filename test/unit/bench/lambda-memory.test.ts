@@ -69,6 +69,19 @@ describe('splitProfile', () => {
     expect(handlerShare(splitProfile(profile))).toBe(0.75);
   });
 
+  it("counts the profiler's own start-up (the inspector session, under the bench's frames) as no work", () => {
+    const withStartUp: CpuProfile = {
+      nodes: [
+        ...profile.nodes.map((node) => (node.id === 1 ? { ...node, children: [...(node.children ?? []), 8] } : node)),
+        { id: 8, callFrame: { functionName: 'profileCpu', url: 'file:///repo/bench/lambda-cpu.ts' }, children: [9] },
+        { id: 9, callFrame: { functionName: 'post', url: 'node:inspector' } },
+      ],
+      samples: [9, ...profile.samples],
+      timeDeltas: [200_000, ...profile.timeDeltas],
+    };
+    expect(splitProfile(withStartUp)).toEqual(splitProfile(profile));
+  });
+
   it('is 1 when nothing could be attributed', () => {
     expect(handlerShare({ handlerUs: 0, simulatorUs: 0, unattributedUs: 10 })).toBe(1);
   });
