@@ -39,7 +39,7 @@ import { emptyJobState } from '../lib/domain/index.ts';
 import type { JobKey } from '../lib/domain/job-key.ts';
 import { DETAILED_METRICS_ANNOTATION, REST_URL_ANNOTATION } from '../lib/domain/resource-metadata.ts';
 import type { JobMessage } from '../lib/ports/job-queue.ts';
-import type { CycleUsage, FleetUsage } from '../lib/report/cost-model.ts';
+import { type CycleUsage, type FleetUsage, retainedSamplesPerJob } from '../lib/report/cost-model.ts';
 import { localHandlers } from '../sim/world/local-handlers.ts';
 import { aFlinkDeployment } from '../test/integration/kubernetes/flink-fixtures.ts';
 import { localDynamoClient, startDynalite } from '../sim/dynalite-server.ts';
@@ -400,7 +400,7 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
       totals.dynamo.readUnits += counted.readUnits - dynamoBefore.readUnits;
       totals.dynamo.writeUnits += counted.writeUnits - dynamoBefore.writeUnits;
     }
-    const storedBytes = await storedBytesPerJob(documents, tableName, jobCount, windowMinutes);
+    const stored = await storedBytesPerJob(documents, tableName, jobCount, windowMinutes);
     const cycles = Math.max(1, totals.cycles);
     const workerShare = profiling ? handlerShare(cpuSplit) : 1;
     // Billed as Lambda would at the deployed memory (CPU in proportion to memory, ./lambda-cpu.ts),
@@ -422,7 +422,8 @@ export async function measureCycleUsage(options: CycleUsageOptions): Promise<Cyc
         dynamoRequests: totals.dynamo.requests / cycles,
         dynamoReadUnits: totals.dynamo.readUnits / cycles,
         dynamoWriteUnits: totals.dynamo.writeUnits / cycles,
-        dynamoStoredBytes: storedBytes,
+        dynamoStoredBytes: stored.storedBytes,
+        dynamoSampleItemBytes: stored.sampleItemBytes,
         logBytes: applicationLogBytes + metricLogBytes + (platformLogBytes(shape.workerMemoryMb) * totals.invocations) / cycles,
         customMetrics: series.perJob / jobCount,
       },
@@ -463,7 +464,7 @@ async function storedBytesPerJob(
   tableName: string,
   jobs: number,
   windowMinutes: number,
-): Promise<number> {
+): Promise<{ readonly storedBytes: number; readonly sampleItemBytes: number }> {
   let other = 0;
   let sampleBytes = 0;
   let samples = 0;
@@ -479,12 +480,10 @@ async function storedBytesPerJob(
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  // A sample lives for max(window + 1 h, history retention) (the replay history, default 7 days),
-  // plus up to about two days until DynamoDB's TTL deletion removes it ("Using time to live",
-  // DynamoDB Developer Guide: typically within a few days); at one sample a minute.
-  const retentionMinutes = Math.max(windowMinutes + 60, defaultOptions().historyRetentionMs / 60_000);
-  const retainedSamples = retentionMinutes + 2 * 24 * 60;
-  return other / jobs + (samples > 0 ? (sampleBytes / samples) * retainedSamples : 0);
+  // Samples are kept for the default history retention (the replay history), at one a minute.
+  const sampleItemBytes = samples > 0 ? sampleBytes / samples : 0;
+  const retained = retainedSamplesPerJob(defaultOptions().historyRetentionMs, MINUTE, windowMinutes * MINUTE);
+  return { storedBytes: other / jobs + sampleItemBytes * retained, sampleItemBytes };
 }
 
 /** Distinct custom metrics (name × dimension values) in the EMF documents, per job and fleet. */

@@ -1,20 +1,10 @@
 import { type CapacityReport, DynamoDbStateStore } from '../lib/adapters/dynamodb/dynamodb-state-store.ts';
 import { defaultOptions } from '../lib/config/resolve-options.ts';
+import { US_EAST_1_PRICES } from '../lib/report/cloud-prices.ts';
+import { retainedSamplesPerJob } from '../lib/report/cost-model.ts';
 import type { JobKey } from '../lib/domain/index.ts';
 import { aFullSample, aFullState, vertexIds } from '../test/contract/state-fixtures.ts';
 import { createLocalStateTable, startDynalite } from '../test/support/dynalite.ts';
-
-/**
- * DynamoDB on-demand prices used for the cost column: us-east-1, in effect since 2024-11-01
- * (the 50 % on-demand reduction), https://aws.amazon.com/dynamodb/pricing/on-demand/.
- */
-export const DYNAMODB_ON_DEMAND_PRICES = {
-  region: 'us-east-1',
-  effectiveDate: '2024-11-01',
-  usdPerMillionWriteRequestUnits: 0.625,
-  usdPerMillionReadRequestUnits: 0.125,
-  usdPerGbMonthStorage: 0.25,
-} as const;
 
 /** Cycles per month at a 1-minute cadence (30 days). */
 export const CYCLES_PER_MONTH = 30 * 24 * 60;
@@ -113,13 +103,12 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
       const stateWriteUnits = units(['save-state', 'save-sample', 'save-history-context']);
       const usdPerJobMonth =
         (CYCLES_PER_MONTH *
-          (readUnits * DYNAMODB_ON_DEMAND_PRICES.usdPerMillionReadRequestUnits +
-            stateWriteUnits * DYNAMODB_ON_DEMAND_PRICES.usdPerMillionWriteRequestUnits)) /
+          (readUnits * US_EAST_1_PRICES.dynamodb.usdPerMillionReadUnits +
+            stateWriteUnits * US_EAST_1_PRICES.dynamodb.usdPerMillionWriteUnits)) /
         1e6;
-      // Storage: state + the samples kept for max(window + 1 h, the replay history's retention,
-      // default 7 days), plus about two days until TTL deletion removes them, one a minute.
-      const retentionMinutes = Math.max(windowMinutes + 60, defaultOptions().historyRetentionMs / MIN);
-      const storedBytes = stateBytes + (retentionMinutes + 2 * 24 * 60) * (sampleBytes + 100);
+      // Storage: state + the samples the replay history keeps at its default retention, one a minute.
+      const retained = retainedSamplesPerJob(defaultOptions().historyRetentionMs, MIN, windowMinutes * MIN);
+      const storedBytes = stateBytes + retained * (sampleBytes + 100);
       rows.push({
         vertices,
         stateItemBytes: stateBytes,
@@ -129,7 +118,7 @@ export async function measureDynamoDbCost(options: DynamoDbCostOptions = {}): Pr
         stateWriteUnitsPerCycle: stateWriteUnits,
         requestsPerCycle: reports.length / measuredCycles,
         usdPerJobMonth,
-        storageUsdPerJobMonth: (storedBytes / 1024 ** 3) * DYNAMODB_ON_DEMAND_PRICES.usdPerGbMonthStorage,
+        storageUsdPerJobMonth: (storedBytes / 1024 ** 3) * US_EAST_1_PRICES.dynamodb.usdPerGbMonthStorage,
       });
     }
     return rows;

@@ -9,7 +9,8 @@ import { EXACT_TIMING, REALISTIC_TIMING } from '../sim/world/tick-timing.ts';
 import { benchClosedLoop } from './closed-loop.ts';
 import { benchCoreDecide } from './core-decide.ts';
 import { benchCost } from './cost.ts';
-import { DYNAMODB_ON_DEMAND_PRICES, formatDynamoDbCostTable, measureDynamoDbCost } from './dynamodb-cost.ts';
+import { formatDynamoDbCostTable, measureDynamoDbCost } from './dynamodb-cost.ts';
+import { US_EAST_1_PRICES } from '../lib/report/cloud-prices.ts';
 import { benchLambdaBundles } from './lambda-bundles.ts';
 import { benchLambdaMemory } from './lambda-memory.ts';
 import { benchLocalWorldSpeed } from './local-world-speed.ts';
@@ -38,10 +39,10 @@ const benchmarks: ReadonlyArray<[string, () => Section | Promise<Section>]> = [
       title: 'DynamoDB per job and cycle (dynalite, full window and histories; 1-minute cadence)',
       markdown: formatDynamoDbCostTable(await measureDynamoDbCost()),
       notes: [
-        `Prices: DynamoDB on-demand, ${DYNAMODB_ON_DEMAND_PRICES.region}, in effect since ${DYNAMODB_ON_DEMAND_PRICES.effectiveDate}: ` +
-          `$${DYNAMODB_ON_DEMAND_PRICES.usdPerMillionWriteRequestUnits} per million write units, ` +
-          `$${DYNAMODB_ON_DEMAND_PRICES.usdPerMillionReadRequestUnits} per million read units, ` +
-          `$${DYNAMODB_ON_DEMAND_PRICES.usdPerGbMonthStorage} per GB-month (aws.amazon.com/dynamodb/pricing/on-demand). ` +
+        `Prices: DynamoDB on-demand, us-east-1, checked ${US_EAST_1_PRICES.checkedOn} (lib/report/cloud-prices.ts): ` +
+          `$${US_EAST_1_PRICES.dynamodb.usdPerMillionWriteUnits} per million write units, ` +
+          `$${US_EAST_1_PRICES.dynamodb.usdPerMillionReadUnits} per million read units, ` +
+          `$${US_EAST_1_PRICES.dynamodb.usdPerGbMonthStorage} per GB-month (aws.amazon.com/dynamodb/pricing/on-demand). ` +
           'A month is 43,200 one-minute cycles.',
       ],
     }),

@@ -1,7 +1,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { parseDurationMs } from '../../lib/config/value-parsers.ts';
 import { US_EAST_1_PRICES } from '../../lib/report/cloud-prices.ts';
-import { type DynamoBilling, estimateFleetCost, type MeasuredUsage } from '../../lib/report/cost-model.ts';
+import {
+  type DynamoBilling,
+  estimateFleetCost,
+  MEASURED_HISTORY_RETENTION_MS,
+  type MeasuredUsage,
+} from '../../lib/report/cost-model.ts';
 import { formatEstimate } from '../../lib/report/cost-table.ts';
 import { MEASURED_USAGE } from '../../lib/report/measured-cycle-usage.ts';
 import { toJsonText } from '../format/json-text.ts';
@@ -13,6 +18,7 @@ interface CostOptions {
   readonly detailedMetrics?: number | true;
   readonly billing: DynamoBilling;
   readonly logRetentionDays: number;
+  readonly historyRetention: number;
   readonly json?: boolean;
 }
 
@@ -30,6 +36,19 @@ function cadence(text: string): number {
   const ms = parseDurationMs(text);
   if (!Number.isFinite(ms) || ms < 1000) {
     throw new InvalidArgumentError(`'${text}' is not a cadence of at least 1 s (e.g. 1min, 30s, 5 min).`);
+  }
+  return ms;
+}
+
+function historyRetention(text: string): number {
+  let ms = Number.NaN;
+  try {
+    ms = parseDurationMs(text);
+  } catch {
+    // reported below, with what is allowed
+  }
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new InvalidArgumentError(`'${text}' is not a retention: use a duration (e.g. 7d, 30 d, 12h) or 0 for the metric window only.`);
   }
   return ms;
 }
@@ -60,6 +79,12 @@ export function registerCostCommand(program: Command, measured: MeasuredUsage = 
     )
     .option('--billing <mode>', 'DynamoDB capacity mode: provisioned (as deployed by default, auto scaled) or on-demand', billing, 'provisioned' as DynamoBilling)
     .option('--log-retention-days <days>', 'retention of the functions\' log groups', wholeNumber('--log-retention-days', 1), 30)
+    .option(
+      '--history-retention <duration>',
+      'job.autoscaler.history.retention of the jobs: how long their samples are kept for fsa replay (0 = the metric window only)',
+      historyRetention,
+      MEASURED_HISTORY_RETENTION_MS,
+    )
     .option('--json', 'print the estimate as JSON')
     .addHelpText(
       'after',
@@ -81,6 +106,7 @@ export function registerCostCommand(program: Command, measured: MeasuredUsage = 
           detailedJobs,
           billing: options.billing,
           logRetentionDays: options.logRetentionDays,
+          historyRetentionMs: options.historyRetention,
         },
         measured,
         US_EAST_1_PRICES,

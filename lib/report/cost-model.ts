@@ -4,6 +4,7 @@
  * Pure: the benchmark feeds it fresh measurements, `fsa cost` the committed ones
  * (./measured-cycle-usage.ts).
  */
+import { defaultOptions } from '../config/resolve-options.ts';
 import type { CloudPrices } from './cloud-prices.ts';
 
 /** What one job-cycle uses at one job size, as the cost benchmark measured it. */
@@ -22,8 +23,14 @@ export interface CycleUsage {
   readonly dynamoReadUnits: number;
   /** DynamoDB write request units per job-cycle. */
   readonly dynamoWriteUnits: number;
-  /** Bytes one job keeps in DynamoDB (state, window samples until TTL removes them, run record). */
+  /**
+   * Bytes one job keeps in DynamoDB at the default history retention and a 1-minute cadence: the
+   * state, the run record, the decision contexts and the samples until TTL removes them
+   * ({@link retainedSamplesPerJob}).
+   */
   readonly dynamoStoredBytes: number;
+  /** Mean stored bytes of one sample item (the part of {@link dynamoStoredBytes} that retention scales). */
+  readonly dynamoSampleItemBytes: number;
   /**
    * Log bytes ingested per job-cycle at the default log level: application lines, EMF documents,
    * the cycle record and the job's share of the Lambda platform lines, each with CloudWatch's
@@ -32,6 +39,43 @@ export interface CycleUsage {
   readonly logBytes: number;
   /** Distinct custom metrics (name × dimension values) the job adds; 0 with fleet-only metrics. */
   readonly customMetrics: number;
+}
+
+/** The replay history's retention the cost benchmark measures at (`job.autoscaler.history.retention`'s default). */
+export const MEASURED_HISTORY_RETENTION_MS = defaultOptions().historyRetentionMs;
+/** The metric window the cost benchmark measures at (`job.autoscaler.metrics.window`'s default). */
+export const MEASURED_WINDOW_MS = defaultOptions().metricsWindowMs;
+const MINUTE_MS = 60_000;
+/**
+ * How long past the metric window a sample is kept when the history retention is shorter: the
+ * stores' `sampleTtlGraceMs` (lib/adapters/state/save-window.ts; this module stays free of
+ * adapters, and test/unit/report/cost-model.test.ts checks that the two agree).
+ */
+export const SAMPLE_TTL_GRACE_MS = 60 * MINUTE_MS;
+/**
+ * How long after its TTL a sample may still be stored: DynamoDB deletes expired items "typically
+ * within a few days" (DynamoDB Developer Guide, "Using time to live"); two days are counted.
+ */
+const TTL_DELETION_LAG_MS = 2 * 24 * 3600 * 1000;
+
+/**
+ * Sample items one job keeps stored: one per cycle for max(window + grace, history retention)
+ * (the sample TTL, lib/adapters/dynamodb/history-items.ts), plus {@link TTL_DELETION_LAG_MS} until
+ * DynamoDB removes them. Pure.
+ */
+export function retainedSamplesPerJob(historyRetentionMs: number, cadenceMs: number, windowMs = MEASURED_WINDOW_MS): number {
+  const keptMs = Math.max(windowMs + SAMPLE_TTL_GRACE_MS, historyRetentionMs) + TTL_DELETION_LAG_MS;
+  return keptMs / cadenceMs;
+}
+
+/**
+ * Bytes one job keeps stored at `historyRetentionMs` and `cadenceMs`: the measured bytes with the
+ * samples' part re-counted for that retention and cadence. Pure.
+ */
+export function storedBytesPerJob(usage: CycleUsage, historyRetentionMs: number, cadenceMs: number): number {
+  const measuredSamples = retainedSamplesPerJob(MEASURED_HISTORY_RETENTION_MS, MINUTE_MS);
+  const samples = retainedSamplesPerJob(historyRetentionMs, cadenceMs);
+  return Math.max(0, usage.dynamoStoredBytes + usage.dynamoSampleItemBytes * (samples - measuredSamples));
 }
 
 /** What the fleet uses regardless of its number of jobs. */
@@ -81,6 +125,11 @@ export interface FleetSpec {
   readonly logRetentionDays?: number;
   /** Target utilization of provisioned capacity (auto scaling target). @default 0.7 */
   readonly provisionedTargetUtilization?: number;
+  /**
+   * `job.autoscaler.history.retention` of the jobs: how long their samples are kept for the
+   * what-if replay (0 = the metric window only). @default 7 days (the option's default)
+   */
+  readonly historyRetentionMs?: number;
 }
 
 /** One priced line: a quantity of a billed unit. */
@@ -166,6 +215,8 @@ export function validateFleetSpec(spec: FleetSpec): void {
     throw new RangeError(`provisionedTargetUtilization must be in (0, 1], got ${u}`);
   if (spec.logRetentionDays !== undefined && !(spec.logRetentionDays >= 1))
     throw new RangeError(`logRetentionDays must be at least 1, got ${spec.logRetentionDays}`);
+  if (spec.historyRetentionMs !== undefined && !(Number.isFinite(spec.historyRetentionMs) && spec.historyRetentionMs >= 0))
+    throw new RangeError(`historyRetentionMs must be 0 (window only) or a positive duration, got ${spec.historyRetentionMs}`);
 }
 
 /**
@@ -193,6 +244,7 @@ export function usageAt(measured: readonly CycleUsage[], vertices: number): Cycl
     dynamoReadUnits: lerp('dynamoReadUnits'),
     dynamoWriteUnits: lerp('dynamoWriteUnits'),
     dynamoStoredBytes: lerp('dynamoStoredBytes'),
+    dynamoSampleItemBytes: lerp('dynamoSampleItemBytes'),
     logBytes: lerp('logBytes'),
     customMetrics: Math.round(lerp('customMetrics')),
   };
@@ -230,7 +282,10 @@ export function jobMonthCost(
       line('provisioned WCU (auto scaled)', perSecond(usage.dynamoWriteUnits), 'WCU', prices.dynamodb.usdPerWcuHour * HOURS_PER_MONTH),
     );
   }
-  dynamo.push(line('storage', usage.dynamoStoredBytes / GB, 'GB-month', prices.dynamodb.usdPerGbMonthStorage));
+  const storedGb = storedBytesPerJob(usage, fleet.historyRetentionMs, fleet.cadenceMs) / GB;
+  const historyDays = Number((fleet.historyRetentionMs / (24 * 3600 * 1000)).toFixed(2));
+  const storageItem = fleet.historyRetentionMs > 0 ? `storage (replay history ${historyDays} d)` : 'storage (metric window only)';
+  dynamo.push(line(storageItem, storedGb, 'GB-month', prices.dynamodb.usdPerGbMonthStorage));
   return [
     service('Lambda', [
       line('worker requests', usage.workerInvocations * n, 'requests', prices.lambda.usdPerMillionRequests / 1e6),
@@ -300,6 +355,7 @@ export function estimateFleetCost(spec: FleetSpec, measured: MeasuredUsage, pric
   const fleet: Required<FleetSpec> = {
     logRetentionDays: 30,
     provisionedTargetUtilization: DEFAULT_TARGET_UTILIZATION,
+    historyRetentionMs: MEASURED_HISTORY_RETENTION_MS,
     ...spec,
   };
   const cyclesPerJobMonth = MS_PER_MONTH / fleet.cadenceMs;

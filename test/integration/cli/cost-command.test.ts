@@ -58,9 +58,27 @@ describe('fsa cost', () => {
     expect((JSON.parse(out) as { fleet: { detailedJobs: number } }).fleet.detailedJobs).toBe(7);
   });
 
+  it('prices the replay history at the retention given', async () => {
+    // Act
+    const storage = async (...args: string[]) => {
+      const { out } = await cost('--json', ...args);
+      const estimate = JSON.parse(out) as { perJob: Array<{ service: string; lines: Array<{ item: string; quantity: number }> }> };
+      return estimate.perJob.find((c) => c.service === 'DynamoDB')!.lines.find((l) => l.item.startsWith('storage'))!.quantity;
+    };
+    const byDefault = await storage();
+    const week = await storage('--history-retention', '7d');
+    const month = await storage('--history-retention', '30 d');
+    const windowOnly = await storage('--history-retention', '0');
+
+    // Assess: the default is the option's 7 days; more retention keeps more samples
+    expect(week).toBe(byDefault);
+    expect(month).toBeGreaterThan(3 * week);
+    expect(windowOnly).toBeLessThan(week / 2);
+  });
+
   it('uses the measurements it is given (what the benchmark measured)', async () => {
     // Prepare: a measurement where a job-cycle costs exactly one Lambda request and nothing else
-    const nothing = { workerInvocations: 1, workerBilledMs: 0, sqsRequests: 0, dynamoRequests: 0, dynamoReadUnits: 0, dynamoWriteUnits: 0, dynamoStoredBytes: 0, logBytes: 0, customMetrics: 0 };
+    const nothing = { workerInvocations: 1, workerBilledMs: 0, sqsRequests: 0, dynamoRequests: 0, dynamoReadUnits: 0, dynamoWriteUnits: 0, dynamoStoredBytes: 0, dynamoSampleItemBytes: 0, logBytes: 0, customMetrics: 0 };
     const measured: MeasuredUsage = {
       ...MEASURED_USAGE,
       defaults: [{ vertices: 10, ...nothing }],
@@ -86,6 +104,7 @@ describe('fsa cost', () => {
     [['--cadence', '200ms'], "'200ms' is not a cadence of at least 1 s"],
     [['--billing', 'reserved'], "'reserved' is not a billing mode: use on-demand or provisioned"],
     [['--jobs', '2', '--detailed-metrics', '5'], '--detailed-metrics 5 is more than --jobs 2'],
+    [['--history-retention', 'a week'], "'a week' is not a retention: use a duration (e.g. 7d, 30 d, 12h) or 0"],
   ])('refuses %j with a clear message', async (args, message) => {
     const { error } = await cost(...args);
     expect(error?.message).toContain(message);

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { defaultItemLimits } from '../../../lib/adapters/state/save-window.ts';
 import { US_EAST_1_PRICES } from '../../../lib/report/cloud-prices.ts';
 import {
   type CycleUsage,
   estimateFleetCost,
   type FleetSpec,
+  MEASURED_HISTORY_RETENTION_MS,
   type MeasuredUsage,
+  retainedSamplesPerJob,
+  SAMPLE_TTL_GRACE_MS,
+  storedBytesPerJob,
   usageAt,
 } from '../../../lib/report/cost-model.ts';
 
@@ -20,6 +25,7 @@ function cycle(vertices: number, overrides: Partial<CycleUsage> = {}): CycleUsag
     dynamoReadUnits: 1,
     dynamoWriteUnits: 2,
     dynamoStoredBytes: 1024 ** 3 / 1000,
+    dynamoSampleItemBytes: 100,
     logBytes: 1000,
     customMetrics: 0,
     ...overrides,
@@ -141,5 +147,43 @@ describe('usageAt', () => {
   it('never goes below zero when extended below the smallest size', () => {
     expect(usageAt(MEASURED.defaults, 1).logBytes).toBe(100);
     expect(usageAt([cycle(10, { logBytes: 100 }), cycle(20, { logBytes: 1000 })], 1).logBytes).toBe(0);
+  });
+});
+
+describe('stored bytes for another history retention or cadence', () => {
+  const DAY_MS = 24 * 3600 * 1000;
+  const usage = cycle(10, { dynamoStoredBytes: 5_000_000, dynamoSampleItemBytes: 400 });
+
+  it('is what was measured at the measured retention and a 1-minute cadence', () => {
+    expect(storedBytesPerJob(usage, MEASURED_HISTORY_RETENTION_MS, 60_000)).toBeCloseTo(5_000_000, 6);
+  });
+
+  it('counts the grace the stores give a sample past the window', () => {
+    expect(SAMPLE_TTL_GRACE_MS).toBe(defaultItemLimits().sampleTtlGraceMs);
+  });
+
+  it('keeps one sample per cycle for the retention plus two days until TTL deletion, at least window + 1 h', () => {
+    expect(retainedSamplesPerJob(7 * DAY_MS, 60_000)).toBe(9 * 24 * 60);
+    expect(retainedSamplesPerJob(30 * DAY_MS, 5 * 60_000)).toBe((32 * 24 * 60) / 5);
+    // retention 0 (window only): the window of 15 minutes plus the hour's grace
+    expect(retainedSamplesPerJob(0, 60_000)).toBe(75 + 2 * 24 * 60);
+  });
+
+  it('re-counts only the samples: 23 more days of 400-byte samples at 30 days, fewer at 0', () => {
+    expect(storedBytesPerJob(usage, 30 * DAY_MS, 60_000) - 5_000_000).toBeCloseTo(23 * 24 * 60 * 400, 6);
+    expect(storedBytesPerJob(usage, 0, 60_000)).toBeCloseTo(5_000_000 - (7 * 24 * 60 - 75) * 400, 6);
+  });
+
+  it('prices the storage line of the estimate with the fleet’s retention', () => {
+    const storage = (historyRetentionMs: number) =>
+      estimateFleetCost({ ...SPEC, historyRetentionMs }, MEASURED, US_EAST_1_PRICES)
+        .perJob.find((c) => c.service === 'DynamoDB')!
+        .lines.find((l) => l.item.startsWith('storage'))!.quantity;
+    const measured = storage(MEASURED_HISTORY_RETENTION_MS);
+    expect(measured).toBeCloseTo(1 / 1000, 9);
+    expect(storage(30 * DAY_MS)).toBeCloseTo(measured + (23 * 24 * 60 * 100) / 1024 ** 3, 12);
+    expect(() => estimateFleetCost({ ...SPEC, historyRetentionMs: -1 }, MEASURED, US_EAST_1_PRICES)).toThrow(
+      /historyRetentionMs must be 0 \(window only\) or a positive duration/,
+    );
   });
 });
