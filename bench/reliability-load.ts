@@ -1,7 +1,8 @@
 /**
  * Load: many simulated jobs in one local run through the real dispatcher and scale-job handlers
  * with bounded concurrency, as deployed (SQS batches of `batchSize` job messages, `workerConcurrency`
- * invocations at once, 512 MB arm64 workers).
+ * invocations at once). It measures throughput and correctness under load; what a cycle costs is
+ * the cost section's (./cost.ts, priced with lib/report/cloud-prices.ts).
  *
  * Every job is a real FlinkDeployment in the Kubernetes emulator and a real simulated Flink
  * cluster (`SimulatedFlinkCluster`, the simulator's model and REST answers), all served by ONE
@@ -36,19 +37,6 @@ import { localDynamoClient, startDynalite } from '../sim/dynalite-server.ts';
 import type { BenchTable } from './bench-table.ts';
 import { startMultiJobEmulator, startMultiJobSimulator } from './multi-job-simulator.ts';
 
-/**
- * Lambda arm64 (us-east-1) and SQS FIFO prices used for the cost columns (SQS: $0.50 per million
- * FIFO requests, https://aws.amazon.com/sqs/pricing/, against $0.40 for standard queues).
- */
-export const LOAD_PRICES = {
-  lambdaUsdPerGbSecondArm: 0.0000133334,
-  lambdaUsdPerMillionRequests: 0.2,
-  sqsUsdPerMillionRequests: 0.5,
-  dynamoUsdPerMillionWriteUnits: 0.625,
-  dynamoUsdPerMillionReadUnits: 0.125,
-  workerMemoryGb: 0.5,
-} as const;
-
 export interface LoadOptions {
   /** @default 1000 */
   readonly jobs?: number;
@@ -75,6 +63,8 @@ export interface LoadResult {
   readonly outcomes: Readonly<Record<string, number>>;
   readonly failed: number;
   readonly crashed: number;
+  /** Why the failed or crashed cycles ended so, with how many. */
+  readonly failureReasons: Readonly<Record<string, number>>;
   readonly scaledJobs: number;
   readonly patches: number;
   /** Jobs patched more than once per tick (must be 0). */
@@ -86,8 +76,6 @@ export interface LoadResult {
   readonly p95CycleMs: number;
   readonly dynamoRequestsPerCycle: number;
   readonly dispatchMs: number;
-  readonly usdPerJobCycle: number;
-  readonly usdPerJobMonth: number;
 }
 
 const silent: CycleLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -202,6 +190,9 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
   const wallMs = performance.now() - started;
   const dynamoRequests = dynamoRequestCount - dynamoBefore;
   const patches = emulator.requests.filter((r) => r.method === 'PATCH' && r.status < 300).length;
+  // The last tick's patches take effect after the emulated restart (restartDelayMs): let them,
+  // so the count below is of jobs that run at their new parallelism, not of the ones still restarting.
+  await advance(MINUTE);
   let scaledJobs = 0;
   for (const cluster of sim.clusters.values()) if (cluster.parallelismOf('src') > 1) scaledJobs += 1;
 
@@ -213,22 +204,19 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
   await dynamo.close();
 
   const outcomes: Record<string, number> = {};
+  const failureReasons: Record<string, number> = {};
   for (const r of results) {
     const key = r.result?.outcome ?? 'crashed';
     outcomes[key] = (outcomes[key] ?? 0) + 1;
+    if (key === 'failed' || key === 'crashed') {
+      // The reason without the job's own names and numbers, so like failures count together.
+      const reason = String(r.result?.reason ?? r.error ?? 'unknown').replace(/load-\d+/g, '<job>').replace(/\b[0-9a-f]{32}\b/g, '<id>').replace(/\d+(\.\d+)?/g, 'N');
+      failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
+    }
   }
   const cycles = results.length;
   const meanCycleMs = cycleMs.reduce((a, b) => a + b, 0) / Math.max(1, cycleMs.length);
   const dynamoRequestsPerCycle = dynamoRequests / Math.max(1, cycles);
-  const p = LOAD_PRICES;
-  // Lambda: a batch's share of one request + billed duration at 512 MB; SQS: a tenth of a send
-  // batch + a batch's share of one receive and one delete batch; DynamoDB: one unit per request
-  // (small items; a lower bound, see the DynamoDB table for sizes).
-  const usdPerJobCycle =
-    p.lambdaUsdPerMillionRequests / batchSize / 1e6 +
-    (Math.ceil(meanCycleMs) / 1000) * p.workerMemoryGb * p.lambdaUsdPerGbSecondArm +
-    ((0.1 + 2 / batchSize) * p.sqsUsdPerMillionRequests) / 1e6 +
-    (dynamoRequestsPerCycle * ((p.dynamoUsdPerMillionWriteUnits + p.dynamoUsdPerMillionReadUnits) / 2)) / 1e6;
   return {
     jobs: jobCount,
     ticks: tickCount,
@@ -237,6 +225,7 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
     outcomes,
     failed: outcomes['failed'] ?? 0,
     crashed: outcomes['crashed'] ?? 0,
+    failureReasons,
     scaledJobs,
     patches,
     doublePatches,
@@ -247,8 +236,6 @@ export async function runReliabilityLoad(options: LoadOptions = {}): Promise<Loa
     p95CycleMs: percentile(cycleMs, 0.95),
     dynamoRequestsPerCycle,
     dispatchMs: dispatchMs / tickCount,
-    usdPerJobCycle,
-    usdPerJobMonth: usdPerJobCycle * 43_200,
   };
 }
 
@@ -267,21 +254,20 @@ export async function benchReliabilityLoad(options: LoadOptions = {}): Promise<B
           .map(([k, v]) => `${k} ${v}`)
           .join(', '),
       ],
+      ...(Object.keys(r.failureReasons).length > 0
+        ? [['why cycles failed', Object.entries(r.failureReasons).map(([reason, n]) => `${n} × ${reason}`).join('; ')]]
+        : []),
       ['jobs scaled (simulator parallelism > 1)', f(r.scaledJobs, 0)],
       ['patches / jobs patched twice in a tick', `${r.patches} / ${r.doublePatches}`],
       ['throughput', `${f(r.cyclesPerSecond)} job cycles/s`],
       ['invocation time per job, mean / p95', `${f(r.meanCycleMs)} ms / ${f(r.p95CycleMs)} ms`],
       ['dispatcher tick (list + enqueue)', `${f(r.dispatchMs)} ms`],
       ['DynamoDB requests per job cycle', f(r.dynamoRequestsPerCycle, 2)],
-      ['cost per job cycle', `$${r.usdPerJobCycle.toExponential(2)}`],
-      ['Lambda + SQS + DynamoDB per job and month (1-minute cadence; all-in: the cost section)', `$${f(r.usdPerJobMonth, 3)}`],
     ],
     notes: [
       'One HTTP server routes /<job>/… to each job’s SimulatedFlinkCluster (the simulator’s model and REST answers); ' +
         'the Kubernetes emulator holds every FlinkDeployment; dynalite keeps the state; the SQS queue is in-process.',
-      `Cost: Lambda arm64 $${LOAD_PRICES.lambdaUsdPerGbSecondArm}/GB-s at 512 MB on the measured local cycle time ` +
-        `(an estimate: Lambda time differs) + $${LOAD_PRICES.lambdaUsdPerMillionRequests}/M requests shared by a batch; SQS FIFO ` +
-        `$${LOAD_PRICES.sqsUsdPerMillionRequests}/M × (0.1 + 2 / batch size) requests per job; DynamoDB one unit per request (a lower bound).`,
+      'What a job-cycle costs is measured and priced in the cost section below, not here.',
     ],
   };
 }
