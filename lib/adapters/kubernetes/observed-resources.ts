@@ -20,6 +20,9 @@ export const OBSERVED_RESOURCE_MAX_AGE_MS = 15_000;
  * answered with 409 and the retry reads it again; and a change that removed our overrides in
  * those seconds is put back by the next cycle, as a change made just after the GET would be.
  * An entry is used at most once and only while younger than {@link OBSERVED_RESOURCE_MAX_AGE_MS}.
+ * The operator does the same: its `KubernetesScalingRealizer` (flink-kubernetes-operator,
+ * `org.apache.flink.kubernetes.operator.autoscaler`) writes the overrides into the
+ * resource of the reconcile (`context.getResource()`, from its informer) without reading it again.
  */
 export class ObservedResources {
   readonly #clock: Clock;
