@@ -1,4 +1,3 @@
-import type { DescribeClusterCommand, DescribeClusterCommandOutput } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EksClusterInfoSource } from '../../../lib/adapters/kubernetes/auth/eks-cluster-info.ts';
 import { createEksKubernetesClient } from '../../../lib/adapters/kubernetes/auth/eks-kubernetes-client.ts';
@@ -9,6 +8,7 @@ import {
   startKubernetesEmulator,
 } from '../../../sim/kubernetes-emulator/index.ts';
 import { aFlinkDeployment } from './flink-fixtures.ts';
+import { fakeDescribeCluster } from '../../support/fake-describe-cluster.ts';
 import { createTestCertificates, type TestCertificates } from './test-certificates.ts';
 
 const PATH = '/apis/flink.apache.org/v1beta1/namespaces/flink-jobs/flinkdeployments/orders-enrichment';
@@ -41,20 +41,8 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-/** Fake of the EKS DescribeCluster endpoint (outside our control). */
-const fakeEks = () => ({
-  async send(command: DescribeClusterCommand): Promise<DescribeClusterCommandOutput> {
-    return {
-      $metadata: {},
-      cluster: {
-        name: command.input.name,
-        status: 'ACTIVE',
-        endpoint: emulator.url,
-        certificateAuthority: { data: Buffer.from(certs.caPem).toString('base64') },
-      },
-    } as DescribeClusterCommandOutput;
-  },
-});
+/** Fake of the EKS DescribeCluster endpoint (outside our control), pointing at the emulator. */
+const fakeEks = () => fakeDescribeCluster(emulator.url, certs.caPem);
 
 describe('EKS-style client over TLS', () => {
   it('reaches the API with endpoint + CA from DescribeCluster and an IAM token', async () => {

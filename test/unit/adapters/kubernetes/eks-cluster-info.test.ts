@@ -1,33 +1,20 @@
-import type { DescribeClusterCommand, DescribeClusterCommandOutput } from '@aws-sdk/client-eks';
+import type { ClusterStatus } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
 import {
   EksClusterInfoSource,
   EksClusterUnavailableError,
 } from '../../../../lib/adapters/kubernetes/auth/eks-cluster-info.ts';
+import { fakeDescribeCluster } from '../../../support/fake-describe-cluster.ts';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 /** Fake of the EKS endpoint (outside our control): records the requested cluster names. */
-function fakeEks(status = 'ACTIVE') {
-  const calls: string[] = [];
-  return {
-    calls,
-    async send(command: DescribeClusterCommand): Promise<DescribeClusterCommandOutput> {
-      calls.push(command.input.name ?? '');
-      return {
-        $metadata: {},
-        cluster: {
-          name: command.input.name,
-          status,
-          endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
-          certificateAuthority: { data: Buffer.from(PEM).toString('base64') },
-          version: '1.33',
-          accessConfig: { authenticationMode: 'API' },
-        },
-      } as DescribeClusterCommandOutput;
-    },
-  };
-}
+const fakeEks = (status: ClusterStatus = 'ACTIVE') =>
+  fakeDescribeCluster('https://ABC.gr7.eu-west-1.eks.amazonaws.com', PEM, {
+    status,
+    version: '1.33',
+    accessConfig: { authenticationMode: 'API' },
+  });
 
 describe('EksClusterInfoSource', () => {
   it('decodes endpoint and CA and caches them for the TTL', async () => {

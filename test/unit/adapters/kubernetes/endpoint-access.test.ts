@@ -1,8 +1,8 @@
-import type { DescribeClusterCommand, DescribeClusterCommandOutput } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
 import { EksClusterInfoSource } from '../../../../lib/adapters/kubernetes/auth/eks-cluster-info.ts';
 import { createEksKubernetesClient } from '../../../../lib/adapters/kubernetes/auth/eks-kubernetes-client.ts';
 import { EksEndpointUnreachableError } from '../../../../lib/adapters/kubernetes/auth/endpoint-access.ts';
+import { fakeDescribeCluster } from '../../../support/fake-describe-cluster.ts';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
@@ -12,20 +12,9 @@ const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
  * `resourcesVpcConfig` the way the EKS API reports endpoint access.
  */
 function stubEks(resourcesVpcConfig: Record<string, unknown> | undefined) {
-  return new EksClusterInfoSource({
-    async send(command: DescribeClusterCommand): Promise<DescribeClusterCommandOutput> {
-      return {
-        $metadata: {},
-        cluster: {
-          name: command.input.name,
-          status: 'ACTIVE',
-          endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
-          certificateAuthority: { data: Buffer.from(PEM).toString('base64') },
-          ...(resourcesVpcConfig ? { resourcesVpcConfig } : {}),
-        },
-      } as DescribeClusterCommandOutput;
-    },
-  });
+  return new EksClusterInfoSource(
+    fakeDescribeCluster('https://ABC.gr7.eu-west-1.eks.amazonaws.com', PEM, resourcesVpcConfig ? { resourcesVpcConfig } : {}),
+  );
 }
 
 const client = (resourcesVpcConfig: Record<string, unknown> | undefined, inVpc: boolean) =>
