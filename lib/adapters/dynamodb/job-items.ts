@@ -9,7 +9,7 @@ import {
   type TrimReport,
 } from '../../ports/state-store.ts';
 import { type ItemLimits, saveWindowOf } from '../state/save-window.ts';
-import { trimStateToFit } from '../state/state-trimming.ts';
+import { NOTHING_TRIMMED, trimStateToFit } from '../state/state-trimming.ts';
 import { mayLeaveStateUnwritten, withLastEvaluation, withoutBookkeeping } from '../state/state-write-elision.ts';
 import { validateSaveRequest } from '../state/store-input.ts';
 import { decodeBody, encodeBody } from './compressed-body.ts';
@@ -138,9 +138,6 @@ export function planSave(pk: string, loaded: LoadedJob, request: SaveRequest, li
     windowReset,
   };
 }
-
-/** The trim report of a save that left the state as stored. */
-const NOTHING_TRIMMED: TrimReport = { historyEntries: 0, trackingRecords: 0, delayedVertices: 0, memoryHistory: false };
 
 /**
  * Whether `next` would be stored as `loaded` up to bookkeeping (../state/state-write-elision.ts),

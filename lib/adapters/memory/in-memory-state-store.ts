@@ -32,7 +32,7 @@ import {
   storedEventMessage,
 } from '../state/event-log.ts';
 import { defaultItemLimits, type ItemLimits, saveWindowOf } from '../state/save-window.ts';
-import { trimStateToFit } from '../state/state-trimming.ts';
+import { NOTHING_TRIMMED, trimStateToFit } from '../state/state-trimming.ts';
 import { mayLeaveStateUnwritten, withLastEvaluation, withoutBookkeeping } from '../state/state-write-elision.ts';
 import {
   validateEpochMs,
@@ -144,27 +144,21 @@ export class InMemoryStateStore implements StateStore {
     validateSaveRequest(loaded, request);
     const { revision, epoch, windowReset } = saveWindowOf(loaded, request.state, request.sample?.tsMs);
     const limits = this.#limits;
-    const fitted = trimStateToFit(
-      storedState(request.state),
-      estimatedStoredBytes,
-      limits.stateTrimThresholdBytes,
-    );
-    if (fitted.bytes > limits.stateTrimThresholdBytes) {
-      throw new StateTooLargeError('state (after trimming)', fitted.bytes, limits.stateTrimThresholdBytes);
-    }
     const sample = request.sample ? storedSample(request.sample) : undefined;
     const sampleBytes = sample ? estimatedStoredBytes(sample) : 0;
     if (sample && sampleBytes > limits.sampleMaxBytes) {
       throw new StateTooLargeError(`sample at ${sample.tsMs}`, sampleBytes, limits.sampleMaxBytes);
     }
     const expected = loaded.basis.revision;
-    // Only bookkeeping changed: the sample alone records the cycle, unchecked, as in DynamoDB.
+    // Only bookkeeping changed: the sample alone records the cycle, unchecked, as in DynamoDB,
+    // decided before trimming as there (the stored state fitted when it was written).
     if (
       sample &&
+      record.state &&
       epoch === loaded.basis.epoch &&
       mayLeaveStateUnwritten(loaded, request, limits) &&
       isDeepStrictEqual(
-        storedState(withoutBookkeeping(fitted.state, loaded.state)),
+        storedState(withoutBookkeeping(request.state, loaded.state)),
         storedState(withoutBookkeeping(loaded.state, loaded.state)),
       )
     ) {
@@ -173,11 +167,15 @@ export class InMemoryStateStore implements StateStore {
         revision: expected,
         stateWritten: false,
         // What is stored, as the DynamoDB store reports the state item it left in place.
-        stateBytes: record.state ? estimatedStoredBytes(record.state.state) : fitted.bytes,
+        stateBytes: estimatedStoredBytes(record.state.state),
         sampleBytes,
-        trimmed: fitted.trimmed,
+        trimmed: NOTHING_TRIMMED,
         windowReset,
       };
+    }
+    const fitted = trimStateToFit(storedState(request.state), estimatedStoredBytes, limits.stateTrimThresholdBytes);
+    if (fitted.bytes > limits.stateTrimThresholdBytes) {
+      throw new StateTooLargeError('state (after trimming)', fitted.bytes, limits.stateTrimThresholdBytes);
     }
     // The conditional write of a durable store: exactly one saver of a revision wins.
     if ((record.state?.revision ?? 0) !== expected) {

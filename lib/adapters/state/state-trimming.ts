@@ -8,6 +8,9 @@ export interface TrimmedState {
   readonly trimmed: TrimReport;
 }
 
+/** The trim report of a state stored as it was (nothing dropped). */
+export const NOTHING_TRIMMED: TrimReport = { historyEntries: 0, trackingRecords: 0, delayedVertices: 0, memoryHistory: false };
+
 /**
  * Drops the least valuable parts of `state` until `measure(state)` ≤ `limitBytes`, in this
  * order: oldest scaling-history entries (across vertices), oldest scaling-tracking records (the
